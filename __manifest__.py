@@ -1,0 +1,42 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+{
+    "name": "Calendar Sync (Google & Outlook)",
+    "summary": "Fast, safe two-way sync of Odoo calendars with Google Calendar "
+    "and Outlook (Microsoft 365)",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Calendar",
+    "website": "https://github.com/calendar-sync/calendar_sync",
+    "author": "calendar_sync authors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["calendar", "base_setup"],
+    "excludes": [
+        "google_calendar",
+        "microsoft_calendar",
+        "google_account",
+        "microsoft_account",
+    ],
+    "external_dependencies": {
+        "python": [
+            "msal",
+            "google-auth",
+            "google-api-python-client",
+            "requests",
+        ],
+    },
+    "data": [
+        "security/calendar_sync_security.xml",
+        "security/ir.model.access.csv",
+        "views/calendar_sync_account_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "calendar_sync/static/src/**/*",
+        ],
+    },
+}

@@ -1,0 +1,41 @@
+from services import config
+
+
+def test_redirect_uri_is_base_url_plus_callback_path():
+    assert (
+        config.redirect_uri("https://odoo.example.com/", config.GOOGLE)
+        == "https://odoo.example.com/google_account/authentication"
+    )
+    assert (
+        config.redirect_uri("http://localhost:8069", config.MICROSOFT)
+        == "http://localhost:8069/microsoft_account/authentication"
+    )
+
+
+def test_masked_secret_shows_only_its_tail():
+    assert config.mask_secret("ya29.a0AfH6SMBx1234") == "••••••••1234"
+    assert config.mask_secret("") == ""
+    assert config.mask_secret("short") == "••••••••"
+
+
+def test_tenant_accepts_the_named_audiences_ids_and_domains():
+    for tenant in (
+        "common",
+        "organizations",
+        "consumers",
+        "contoso.onmicrosoft.com",
+        "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    ):
+        assert config.is_valid_tenant(tenant)
+    for tenant in ("", "not a tenant", "evil/../path", "a?b"):
+        assert not config.is_valid_tenant(tenant)
+
+
+def test_authority_joins_host_and_tenant():
+    assert (
+        config.microsoft_authority("https://login.microsoftonline.com/", "consumers")
+        == "https://login.microsoftonline.com/consumers"
+    )
+    assert config.microsoft_authority("https://login.microsoftonline.us", "") == (
+        "https://login.microsoftonline.us/common"
+    )
