@@ -33,6 +33,7 @@
         "views/calendar_sync_account_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/calendar_sync_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [

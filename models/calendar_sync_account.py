@@ -1,8 +1,13 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from odoo import api, fields, models
+import logging
 
-from ..services import config
+from odoo import _, api, fields, models
+
+from ..services import config, google_oauth, oauth_state
+from ..services.exceptions import AuthorizationError, CalendarSyncError
+
+_logger = logging.getLogger(__name__)
 
 STATE_SELECTION = [
     ("not_connected", "Not Connected"),
@@ -93,6 +98,11 @@ class CalendarSyncAccount(models.Model):
         compute="_compute_sync_status",
     )
     last_error = fields.Text(readonly=True)
+    # Pending OAuth flow (between the redirect to the provider and its callback).
+    oauth_nonce = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    oauth_code_verifier = fields.Char(
+        groups="base.group_system", copy=False, readonly=True
+    )
 
     _sql_constraints = [
         (
@@ -151,3 +161,185 @@ class CalendarSyncAccount(models.Model):
         if not account and create:
             account = self.sudo().create({"user_id": user.id, "provider": provider})
         return account
+
+    # ------------------------------------------------------------------ config
+    @api.model
+    def _param(self, key, default=None):
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value:
+            return value
+        return config.ENDPOINT_DEFAULTS.get(key, default)
+
+    @api.model
+    def _provider_credentials(self, provider):
+        """(client_id, client_secret) of ``provider``, empty strings if unset."""
+        params = config.PROVIDER_PARAMS[provider]
+        return (
+            (self._param(params["client_id"]) or "").strip(),
+            (self._param(params["client_secret"]) or "").strip(),
+        )
+
+    @api.model
+    def _is_provider_configured(self, provider):
+        enabled = self._param(f"calendar_sync.{provider}_enabled")
+        client_id, secret = self._provider_credentials(provider)
+        return bool(enabled) and enabled != "False" and bool(client_id and secret)
+
+    # ------------------------------------------------------------------ oauth
+    def _oauth_secret(self):
+        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
+
+    def _google_authorization_url(self, redirect_uri, return_url):
+        """Start the OAuth flow: remember nonce and PKCE verifier, return the
+        URL of Google's consent page."""
+        self.ensure_one()
+        client_id, _secret = self._provider_credentials(config.GOOGLE)
+        verifier, challenge = oauth_state.new_pkce_pair()
+        state = oauth_state.make_state(
+            self._oauth_secret(),
+            self.user_id.id,
+            self.env.cr.dbname,
+            config.GOOGLE,
+            return_url,
+        )
+        payload = oauth_state.read_state(
+            self._oauth_secret(),
+            state,
+            self.user_id.id,
+            self.env.cr.dbname,
+            config.GOOGLE,
+        )
+        self.sudo().write(
+            {"oauth_nonce": payload["nonce"], "oauth_code_verifier": verifier}
+        )
+        return google_oauth.authorization_url(
+            self._param("calendar_sync.google_auth_uri"),
+            client_id,
+            redirect_uri,
+            state,
+            challenge,
+            login_hint=self.email or None,
+        )
+
+    def _oauth_consume_state(self, provider, state):
+        """Check the callback's ``state`` and burn its nonce (no replay).
+
+        :return: the state's payload
+        :raises InvalidOAuthState: forged, expired, replayed, other user/db
+        """
+        self.ensure_one()
+        payload = oauth_state.read_state(
+            self._oauth_secret(), state, self.user_id.id, self.env.cr.dbname, provider
+        )
+        account = self.sudo()
+        if not account.oauth_nonce or payload["nonce"] != account.oauth_nonce:
+            raise oauth_state.InvalidOAuthState(
+                "This sign-in link was already used or replaced.", reason="replayed"
+            )
+        account.oauth_nonce = False
+        return payload
+
+    def _google_finish_authorization(self, code, redirect_uri):
+        """Exchange the code, identify the Google account, store the tokens."""
+        self.ensure_one()
+        account = self.sudo()
+        client_id, secret = self._provider_credentials(config.GOOGLE)
+        tokens = google_oauth.exchange_code(
+            self._param("calendar_sync.google_token_uri"),
+            client_id,
+            secret,
+            code,
+            redirect_uri,
+            account.oauth_code_verifier or "",
+        )
+        account.oauth_code_verifier = False
+        account._google_store_tokens(
+            tokens["access_token"], tokens["expiry"], tokens.get("refresh_token")
+        )
+        if not account.refresh_token:
+            raise AuthorizationError(
+                "Google sent no refresh token.",
+                provider=config.GOOGLE,
+                error="no_refresh_token",
+                description="Google sent no refresh token",
+            )
+        calendar = account._google_client().get_primary_calendar()
+        email = (calendar.get("id") or "").strip().lower()
+        values = {"state": "connected", "last_error": False, "sync_stopped": False}
+        if account.email and email != account.email:
+            # another Google account: start over from a full sync
+            values["sync_token"] = False
+        values["email"] = email
+        account.write(values)
+
+    def _google_store_tokens(self, access_token, expiry, refresh_token=None):
+        values = {"access_token": access_token, "token_expiry": expiry}
+        if refresh_token:
+            values["refresh_token"] = refresh_token
+        self.sudo().write(values)
+
+    def _google_client(self):
+        """A :class:`GoogleCalendarClient` for this account; refreshed tokens
+        are stored back on the account."""
+        from ..services.google_client import GoogleCalendarClient
+
+        self.ensure_one()
+        account = self.sudo()
+        client_id, secret = self._provider_credentials(config.GOOGLE)
+        return GoogleCalendarClient(
+            client_id,
+            secret,
+            access_token=account.access_token or None,
+            refresh_token=account.refresh_token or None,
+            token_expiry=account.token_expiry or None,
+            token_uri=self._param("calendar_sync.google_token_uri"),
+            api_root=self._param("calendar_sync.google_api_root"),
+            batch_size=int(self._param("calendar_sync.google_batch_size", 50)),
+            on_tokens=account._google_store_tokens,
+        )
+
+    def _mark_needs_reconnect(self, error):
+        """The provider refused our refresh token: keep every event, ask the
+        user to reconnect."""
+        self.sudo().write(
+            {
+                "state": "needs_reconnect",
+                "access_token": False,
+                "token_expiry": False,
+                "last_error": self._describe_error(error),
+            }
+        )
+
+    @api.model
+    def _describe_error(self, error):
+        """One plain sentence for the user about ``error``."""
+        if isinstance(error, AuthorizationError):
+            return _(
+                "%(provider)s refused the connection (%(error)s). Reconnect your "
+                "account from the Calendar app.",
+                provider=error.provider.capitalize()
+                if getattr(error, "provider", None)
+                else _("The provider"),
+                error=getattr(error, "error", "") or error.message,
+            )
+        if isinstance(error, CalendarSyncError):
+            return error.message or error.__class__.__name__
+        return str(error)
+
+    # ------------------------------------------------------------------ status
+    @api.model
+    def _status_for_user(self, user):
+        """What the calendar header shows, per provider."""
+        result = {}
+        for provider in config.PROVIDERS:
+            account = self._get_for_user(user, provider, create=False)
+            result[provider] = {
+                "configured": self._is_provider_configured(provider),
+                "status": account.sync_status if account else "not_connected",
+                "last_sync": fields.Datetime.to_string(account.last_sync_date)
+                if account and account.last_sync_date
+                else False,
+                "error": account.last_error or False if account else False,
+                "connect_url": f"/calendar_sync/{provider}/connect",
+            }
+        return result

@@ -1,2 +1,3 @@
 from . import test_settings
 from . import test_token_access
+from . import test_google_oauth

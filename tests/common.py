@@ -42,3 +42,50 @@ def connect_account(env, user, provider="google", **values):
     account = env["calendar.sync.account"]._get_for_user(user, provider)
     account.sudo().write(vals)
     return account
+
+
+class GoogleEmulatorMixin:
+    """Starts the Google emulator once per class and points Odoo at it through
+    the documented system parameters (nothing of ours is mocked)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from ..emulators.google_emulator import (
+            DEFAULT_CLIENT_ID,
+            DEFAULT_CLIENT_SECRET,
+            GoogleEmulator,
+        )
+
+        cls.google = GoogleEmulator()
+        cls.google.start()
+        cls.addClassCleanup(cls.google.stop)
+        params = cls.env["ir.config_parameter"].sudo()
+        for key, value in {
+            "calendar_sync.google_enabled": "True",
+            "google_calendar_client_id": DEFAULT_CLIENT_ID,
+            "google_calendar_client_secret": DEFAULT_CLIENT_SECRET,
+            "calendar_sync.google_auth_uri": cls.google.auth_uri,
+            "calendar_sync.google_token_uri": cls.google.token_uri,
+            "calendar_sync.google_revoke_uri": cls.google.revoke_uri,
+            "calendar_sync.google_api_root": cls.google.api_root,
+        }.items():
+            params.set_param(key, value)
+
+    def setUp(self):
+        super().setUp()
+        self.google.reset()
+
+    def connect_google(self, user, account_email=None):
+        """Connect ``user`` to the emulator as if the OAuth dance had run."""
+        email = account_email or user.email
+        tokens = self.google.issue_tokens(email)
+        return connect_account(
+            self.env,
+            user,
+            "google",
+            email=email,
+            access_token=tokens["access_token"],
+            refresh_token=tokens["refresh_token"],
+            sync_token=False,
+        )

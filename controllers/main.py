@@ -1,0 +1,84 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+import logging
+
+from werkzeug.exceptions import NotFound
+
+from odoo import _, http
+from odoo.http import request
+
+from ..services import config, oauth_state
+from ..services.exceptions import CalendarSyncError, InvalidOAuthState
+
+_logger = logging.getLogger(__name__)
+
+
+class CalendarSyncController(http.Controller):
+    def _base_url(self):
+        return request.env["res.config.settings"]._calendar_sync_base_url()
+
+    def _error_page(self, provider, message, status=400):
+        return request.render(
+            "calendar_sync.oauth_error_page",
+            {
+                "provider_name": "Google" if provider == config.GOOGLE else "Outlook",
+                "message": message,
+            },
+            status=status,
+        )
+
+    @http.route("/calendar_sync/<string:provider>/connect", type="http", auth="user")
+    def connect(self, provider, return_url=None, **kwargs):
+        if provider != config.GOOGLE:
+            raise NotFound()
+        Account = request.env["calendar.sync.account"]
+        if not Account._is_provider_configured(provider):
+            return self._error_page(
+                provider,
+                _(
+                    "Google Calendar is not configured yet: ask your administrator "
+                    "to enter the client id and secret in Settings."
+                ),
+            )
+        account = Account._get_for_user(request.env.user, provider)
+        base_url = self._base_url()
+        url = account._google_authorization_url(
+            config.redirect_uri(base_url, provider),
+            oauth_state.safe_return_url(return_url or "", base_url),
+        )
+        return request.redirect(url, local=False)
+
+    @http.route(config.CALLBACK_PATHS[config.GOOGLE], type="http", auth="user")
+    def google_callback(self, state=None, code=None, error=None, **kwargs):
+        account = request.env["calendar.sync.account"]._get_for_user(
+            request.env.user, config.GOOGLE
+        )
+        try:
+            payload = account._oauth_consume_state(config.GOOGLE, state or "")
+        except InvalidOAuthState as exc:
+            _logger.info("Refused Google OAuth callback: %s", exc.reason)
+            return self._error_page(
+                config.GOOGLE,
+                _(
+                    "This sign-in link is invalid or has expired (%(reason)s). "
+                    "Start again from the Google button in the Calendar app.",
+                    reason=exc.reason,
+                ),
+            )
+        if error or not code:
+            return self._error_page(
+                config.GOOGLE,
+                _("Google did not grant access (%(error)s).", error=error or "no code"),
+            )
+        try:
+            account._google_finish_authorization(
+                code, config.redirect_uri(self._base_url(), config.GOOGLE)
+            )
+        except CalendarSyncError as exc:
+            _logger.info("Google OAuth code exchange failed: %s", exc)
+            return self._error_page(config.GOOGLE, account._describe_error(exc))
+        return request.redirect(payload["return_url"], local=False)
+
+    @http.route("/calendar_sync/status", type="json", auth="user")
+    def status(self):
+        return request.env["calendar.sync.account"]._status_for_user(request.env.user)

@@ -1,0 +1,542 @@
+"""Google Calendar client: the only module that talks to Google's Calendar API
+===========================================================================
+
+Built on ``google-auth`` + ``google-api-python-client`` (discovery document shipped
+in the wheel, endpoint configurable so tests reach the emulator). Every error
+leaves as an exception of :mod:`.exceptions`.
+
+Public API::
+
+    new_event_id() -> str                              # uuid4().hex, valid base32hex
+    WriteOp(key, action, event_id, body=None, send_updates="none", if_match=None)
+    WriteResult(ok, event, status, reason, message, reconciled)
+    EventList(items, next_sync_token, time_zone)
+    client = GoogleCalendarClient(client_id, client_secret, access_token,
+                                  refresh_token, token_expiry, token_uri,
+                                  api_root="https://www.googleapis.com/", timeout=20,
+                                  batch_size=50, max_retries=5, sleep=time.sleep,
+                                  on_tokens=None)
+    client.get_primary_calendar() -> dict
+    client.list_events(sync_token=None, time_min=None, time_max=None,
+                       page_size=2500) -> EventList       # InvalidSyncToken on 410
+    client.get_event(event_id) -> dict | None            # None when unknown (404)
+    client.list_instances(event_id, time_min=None, time_max=None,
+                          show_deleted=True, page_size=2500) -> list[dict]
+    client.write(ops) -> dict[key, WriteResult]          # batched, per-item retries
+    client.request_count                                 # API HTTP requests sent
+
+Retries: 429, 5xx, 403 ``rateLimitExceeded``/``userRateLimitExceeded`` and
+transport errors are retried with capped exponential backoff plus jitter (only
+the failed items of a batch are re-sent). An insert answered 409 ``duplicate`` is
+reconciled by reading the existing event (our ids are client-generated, so it is
+the one a lost response already created). A delete answered 404/410 is a success.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import google_auth_httplib2
+import httplib2
+from google.auth.exceptions import RefreshError, TransportError
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import build
+from googleapiclient.errors import BatchError, HttpError
+from googleapiclient.http import BatchHttpRequest
+
+from .exceptions import AuthorizationError, InvalidSyncToken, RateLimited, RemoteError
+
+GOOGLE_API_ROOT = "https://www.googleapis.com/"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar"
+RATE_LIMIT_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
+AUTH_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
+WRITE_ACTIONS = ("insert", "patch", "update", "delete")
+TRANSPORT_ERRORS = (httplib2.HttpLib2Error, OSError, TransportError, BatchError)
+
+
+def new_event_id() -> str:
+    """A client-generated event id: 32 chars of [0-9a-f], valid base32hex."""
+    return uuid.uuid4().hex
+
+
+@dataclass
+class WriteOp:
+    """One write for :meth:`GoogleCalendarClient.write`."""
+
+    key: Any
+    action: str  # insert / patch / update / delete
+    event_id: str
+    body: dict | None = None
+    send_updates: str = "none"
+    if_match: str | None = None
+
+
+@dataclass
+class WriteResult:
+    """Outcome of one :class:`WriteOp`."""
+
+    ok: bool
+    event: dict | None = None
+    status: int = 0
+    reason: str = ""
+    message: str = ""
+    reconciled: bool = False
+
+
+@dataclass
+class EventList:
+    """All pages of an ``events.list``."""
+
+    items: list[dict] = field(default_factory=list)
+    next_sync_token: str | None = None
+    time_zone: str | None = None
+
+
+@dataclass
+class _Outcome:
+    """Raw answer of one HTTP call (or one batch item)."""
+
+    status: int
+    body: Any = None
+    reason: str = ""
+    message: str = ""
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def retryable(self) -> bool:
+        if self.status == 0 or self.status == 429 or self.status >= 500:
+            return True
+        return self.status == 403 and self.reason in RATE_LIMIT_REASONS
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429 or (
+            self.status == 403 and self.reason in RATE_LIMIT_REASONS
+        )
+
+
+class _Credentials(Credentials):
+    """google-auth user credentials that report every refresh."""
+
+    on_refreshed: Callable | None = None
+
+    def refresh(self, request) -> None:
+        previous = self.refresh_token
+        super().refresh(request)
+        if self.on_refreshed is not None:
+            rotated = self.refresh_token if self.refresh_token != previous else None
+            self.on_refreshed(self.token, self.expiry, rotated)
+
+
+class _CountingHttp(httplib2.Http):
+    """httplib2 transport counting the API requests (token calls excluded)."""
+
+    def __init__(self, token_uri: str, timeout: float):
+        super().__init__(timeout=timeout)
+        self.token_uri = token_uri
+        self.api_requests = 0
+        self.token_requests = 0
+
+    def request(self, uri, *args, **kwargs):
+        if uri.split("?", 1)[0] == self.token_uri:
+            self.token_requests += 1
+        else:
+            self.api_requests += 1
+        return super().request(uri, *args, **kwargs)
+
+
+def _rfc3339(value: datetime | date | str | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _outcome_from_http_error(error: HttpError) -> _Outcome:
+    details = error.error_details
+    reason = ""
+    if isinstance(details, list) and details and isinstance(details[0], dict):
+        reason = details[0].get("reason", "")
+    retry_after = None
+    header = error.resp.get("retry-after") if error.resp is not None else None
+    if header:
+        try:
+            retry_after = float(header)
+        except ValueError:
+            retry_after = None
+    return _Outcome(error.status_code, None, reason, error.reason or "", retry_after)
+
+
+def _auth_error(error: RefreshError) -> Exception:
+    """Map a google-auth refresh failure to our exceptions."""
+    payload = error.args[1] if len(error.args) > 1 else None
+    code = payload.get("error") if isinstance(payload, dict) else None
+    description = (
+        payload.get("error_description", "") if isinstance(payload, dict) else ""
+    )
+    if code in AUTH_ERRORS or (code is None and not getattr(error, "retryable", False)):
+        return AuthorizationError(
+            str(error.args[0]) if error.args else "authorization failed",
+            provider="google",
+            error=code or "invalid_grant",
+            description=description or (str(error.args[0]) if error.args else ""),
+        )
+    return RemoteError(
+        str(error),
+        status=0,
+        reason=code or "refresh_failed",
+        retryable=True,
+        retry_after=None,
+    )
+
+
+class GoogleCalendarClient:
+    """Google Calendar v3 for one account. See the module docstring."""
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+        token_expiry: datetime | None = None,
+        token_uri: str = GOOGLE_TOKEN_URI,
+        api_root: str = GOOGLE_API_ROOT,
+        timeout: float = 20,
+        batch_size: int = 50,
+        max_retries: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+        on_tokens: Callable[[str, datetime | None, str | None], None] | None = None,
+        calendar_id: str = "primary",
+        max_backoff: float = 32.0,
+        scopes: Iterable[str] = (CALENDAR_SCOPE,),
+    ):
+        if not api_root.endswith("/"):
+            api_root += "/"
+        self.api_root = api_root
+        self.batch_uri = api_root + "batch/calendar/v3"
+        self.calendar_id = calendar_id
+        self.batch_size = max(1, min(int(batch_size), 1000))
+        self.max_retries = max_retries
+        self.max_backoff = max_backoff
+        self.sleep = sleep
+        self.credentials = _Credentials(
+            token=access_token,
+            refresh_token=refresh_token,
+            token_uri=token_uri,
+            client_id=client_id,
+            client_secret=client_secret,
+            scopes=list(scopes),
+            expiry=token_expiry,
+        )
+        self.credentials.on_refreshed = on_tokens
+        self._http = _CountingHttp(token_uri, timeout)
+        self._authed = google_auth_httplib2.AuthorizedHttp(
+            self.credentials, http=self._http
+        )
+        self._service = build(
+            "calendar",
+            "v3",
+            http=self._authed,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options={"api_endpoint": api_root + "calendar/v3/"},
+        )
+        # Building a Resource re-parses the discovery schema: do it once.
+        self._events = self._service.events()
+        self._calendars = self._service.calendars()
+
+    # ---------------------------------------------------------------- counters
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent to the Calendar API (a batch counts once)."""
+        return self._http.api_requests
+
+    @property
+    def token_request_count(self) -> int:
+        return self._http.token_requests
+
+    # --------------------------------------------------------------- plumbing
+
+    def _backoff(self, attempt: int, retry_after: float | None = None) -> float:
+        delay = min(self.max_backoff, 2**attempt + random.random())
+        if retry_after:
+            delay = max(delay, min(retry_after, self.max_backoff))
+        return delay
+
+    def _once(self, request) -> _Outcome:
+        try:
+            return _Outcome(200, request.execute())
+        except HttpError as exc:
+            return _outcome_from_http_error(exc)
+        except RefreshError as exc:
+            raise _auth_error(exc) from exc
+        except TRANSPORT_ERRORS as exc:
+            return _Outcome(0, None, "transportError", str(exc) or type(exc).__name__)
+
+    def _call(self, make_request: Callable[[], Any]) -> _Outcome:
+        """Execute one request with retries; returns the final outcome."""
+        attempt = 0
+        while True:
+            outcome = self._once(make_request())
+            if outcome.ok or not outcome.retryable or attempt >= self.max_retries:
+                return outcome
+            self.sleep(self._backoff(attempt, outcome.retry_after))
+            attempt += 1
+
+    @staticmethod
+    def _raise(outcome: _Outcome):
+        cls = RateLimited if outcome.rate_limited else RemoteError
+        raise cls(
+            f"Google API error {outcome.status} {outcome.reason}: {outcome.message}",
+            status=outcome.status,
+            reason=outcome.reason,
+            retryable=outcome.retryable,
+            retry_after=outcome.retry_after,
+        )
+
+    def _checked(self, make_request: Callable[[], Any]) -> Any:
+        outcome = self._call(make_request)
+        if not outcome.ok:
+            self._raise(outcome)
+        return outcome.body
+
+    # ------------------------------------------------------------------ reads
+
+    def get_primary_calendar(self) -> dict:
+        """The primary calendar: ``id`` is the account's email, plus ``timeZone``."""
+        return self._checked(lambda: self._calendars.get(calendarId="primary"))
+
+    def list_events(
+        self,
+        sync_token: str | None = None,
+        time_min: datetime | date | str | None = None,
+        time_max: datetime | date | str | None = None,
+        page_size: int = 2500,
+    ) -> EventList:
+        """All events (masters, exceptions, cancelled ones), following every page.
+
+        With ``sync_token`` only the changes since it. Raises
+        :class:`InvalidSyncToken` when Google answers 410 (full resync needed).
+        """
+        params: dict[str, Any] = {
+            "calendarId": self.calendar_id,
+            "maxResults": page_size,
+            "showDeleted": True,
+            "singleEvents": False,
+        }
+        if sync_token:
+            params["syncToken"] = sync_token
+        else:
+            if time_min is not None:
+                params["timeMin"] = _rfc3339(time_min)
+            if time_max is not None:
+                params["timeMax"] = _rfc3339(time_max)
+        result = EventList()
+        events = self._events
+        page_token = None
+        while True:
+            page_params = dict(params, pageToken=page_token) if page_token else params
+            outcome = self._call(lambda p=page_params: events.list(**p))
+            if outcome.status == 410:
+                raise InvalidSyncToken(
+                    outcome.message or "Sync token is no longer valid",
+                    status=410,
+                    reason=outcome.reason,
+                )
+            if not outcome.ok:
+                self._raise(outcome)
+            page = outcome.body
+            result.items.extend(page.get("items", []))
+            result.time_zone = page.get("timeZone", result.time_zone)
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                result.next_sync_token = page.get("nextSyncToken")
+                return result
+
+    def get_event(self, event_id: str) -> dict | None:
+        """The event (cancelled ones included), or None when Google does not know it."""
+        events = self._events
+        outcome = self._call(
+            lambda: events.get(calendarId=self.calendar_id, eventId=event_id)
+        )
+        if outcome.status == 404:
+            return None
+        if not outcome.ok:
+            self._raise(outcome)
+        return outcome.body
+
+    def list_instances(
+        self,
+        event_id: str,
+        time_min: datetime | date | str | None = None,
+        time_max: datetime | date | str | None = None,
+        show_deleted: bool = True,
+        page_size: int = 2500,
+    ) -> list[dict]:
+        """Instances of a recurring event (moved ones in place, cancelled ones too)."""
+        params: dict[str, Any] = {
+            "calendarId": self.calendar_id,
+            "eventId": event_id,
+            "maxResults": page_size,
+            "showDeleted": show_deleted,
+        }
+        if time_min is not None:
+            params["timeMin"] = _rfc3339(time_min)
+        if time_max is not None:
+            params["timeMax"] = _rfc3339(time_max)
+        events = self._events
+        items: list[dict] = []
+        page_token = None
+        while True:
+            page_params = dict(params, pageToken=page_token) if page_token else params
+            page = self._checked(lambda p=page_params: events.instances(**p))
+            items.extend(page.get("items", []))
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return items
+
+    # ----------------------------------------------------------------- writes
+
+    def _build(self, op: WriteOp):
+        events = self._events
+        common = {"calendarId": self.calendar_id}
+        if op.action != "get":
+            common["sendUpdates"] = op.send_updates or "none"
+        if op.action == "insert":
+            body = dict(op.body or {})
+            body["id"] = op.event_id
+            request = events.insert(body=body, conferenceDataVersion=1, **common)
+        elif op.action in ("patch", "update"):
+            method = events.patch if op.action == "patch" else events.update
+            request = method(
+                eventId=op.event_id,
+                body=op.body or {},
+                conferenceDataVersion=1,
+                **common,
+            )
+        elif op.action == "delete":
+            request = events.delete(eventId=op.event_id, **common)
+        elif op.action == "get":
+            request = events.get(eventId=op.event_id, **common)
+        else:
+            raise ValueError(f"unknown write action {op.action!r}")
+        if op.if_match:
+            request.headers["If-Match"] = op.if_match
+        return request
+
+    def _send_batch(self, ops: list[WriteOp]) -> list[_Outcome]:
+        """One batch HTTP request; an outcome per op (whole-batch failures copied)."""
+        answers: dict[str, _Outcome] = {}
+
+        def callback(request_id, response, exception):
+            if exception is None:
+                status = 204 if response in ("", None) else 200
+                answers[request_id] = _Outcome(status, response)
+            elif isinstance(exception, HttpError):
+                answers[request_id] = _outcome_from_http_error(exception)
+            else:
+                answers[request_id] = _Outcome(0, None, "error", str(exception))
+
+        batch = BatchHttpRequest(callback=callback, batch_uri=self.batch_uri)
+        for index, op in enumerate(ops):
+            batch.add(self._build(op), request_id=str(index))
+        try:
+            batch.execute(http=self._authed)
+        except HttpError as exc:
+            failure = _outcome_from_http_error(exc)
+            return [failure] * len(ops)
+        except RefreshError as exc:
+            raise _auth_error(exc) from exc
+        except TRANSPORT_ERRORS as exc:
+            failure = _Outcome(
+                0, None, "transportError", str(exc) or type(exc).__name__
+            )
+            return [failure] * len(ops)
+        missing = _Outcome(0, None, "missingResponse", "no answer in the batch")
+        return [answers.get(str(i), missing) for i in range(len(ops))]
+
+    def _run(self, ops: list[WriteOp]) -> dict[Any, _Outcome]:
+        """Send ops in batches, re-sending only retryable failures."""
+        final: dict[Any, _Outcome] = {}
+        pending = list(ops)
+        attempt = 0
+        while pending:
+            retry: list[tuple[WriteOp, _Outcome]] = []
+            for start in range(0, len(pending), self.batch_size):
+                chunk = pending[start : start + self.batch_size]
+                for op, outcome in zip(chunk, self._send_batch(chunk), strict=True):
+                    final[op.key] = outcome
+                    if outcome.retryable:
+                        retry.append((op, outcome))
+            if not retry or attempt >= self.max_retries:
+                break
+            hint = max((o.retry_after or 0) for _, o in retry) or None
+            self.sleep(self._backoff(attempt, hint))
+            attempt += 1
+            pending = [op for op, _ in retry]
+        return final
+
+    def write(self, ops: Iterable[WriteOp]) -> dict[Any, WriteResult]:
+        """Execute inserts/patches/updates/deletes through the batch endpoint.
+
+        Returns ``{op.key: WriteResult}``. Never raises for a single item's failure
+        (only :class:`AuthorizationError` when the account is no longer authorized).
+        """
+        ops = list(ops)
+        for op in ops:
+            if op.action not in WRITE_ACTIONS:
+                raise ValueError(f"unknown write action {op.action!r}")
+        if len({op.key for op in ops}) != len(ops):
+            raise ValueError("WriteOp keys must be unique")
+        outcomes = self._run(ops)
+        results = {op.key: self._result(op, outcomes[op.key]) for op in ops}
+        duplicates = [
+            op for op in ops if op.action == "insert" and outcomes[op.key].status == 409
+        ]
+        if duplicates:
+            results.update(self._reconcile(duplicates))
+        return results
+
+    @staticmethod
+    def _result(op: WriteOp, outcome: _Outcome) -> WriteResult:
+        if outcome.ok:
+            event = outcome.body if isinstance(outcome.body, dict) else None
+            return WriteResult(True, event, outcome.status)
+        if op.action == "delete" and outcome.status in (404, 410):
+            return WriteResult(
+                True, None, outcome.status, outcome.reason, outcome.message
+            )
+        return WriteResult(False, None, outcome.status, outcome.reason, outcome.message)
+
+    def _reconcile(self, inserts: list[WriteOp]) -> dict[Any, WriteResult]:
+        """An insert answered 409: the event exists already (a lost response)."""
+        gets = [WriteOp(op.key, "get", op.event_id) for op in inserts]
+        outcomes = self._run(gets)
+        results = {}
+        for op in inserts:
+            outcome = outcomes[op.key]
+            event = outcome.body if outcome.ok else None
+            if event is not None and event.get("status") != "cancelled":
+                results[op.key] = WriteResult(True, event, 200, reconciled=True)
+            else:
+                message = (
+                    "The id exists already but the event is deleted or unreadable."
+                )
+                results[op.key] = WriteResult(False, event, 409, "duplicate", message)
+        return results

@@ -1,0 +1,129 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+from odoo.tests import HttpCase, tagged
+
+from ..services import oauth_state
+from .common import GoogleEmulatorMixin, make_users
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
+    """The Google sign-in dance, over real HTTP between Odoo and the emulator."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, _admin = make_users(cls.env)
+
+    def _start(self, login="cs_alice", return_url="/odoo/calendar"):
+        self.authenticate(login, login)
+        response = self.url_open(
+            f"/calendar_sync/google/connect?return_url={return_url}",
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303, response.text[:300])
+        return response.headers["Location"]
+
+    def _consent(self, authorize_url):
+        """What the user's browser does at Google: consent, get redirected."""
+        self.google.auto_consent = True
+        response = requests.get(authorize_url, allow_redirects=False, timeout=10)
+        self.assertEqual(response.status_code, 302)
+        return response.headers["Location"]
+
+    def _account(self, user):
+        return self.env["calendar.sync.account"]._get_for_user(user, "google")
+
+    def test_connect_consent_callback_stores_tokens_and_account(self):
+        authorize_url = self._start()
+        query = parse_qs(urlsplit(authorize_url).query)
+        self.assertTrue(authorize_url.startswith(self.google.auth_uri))
+        self.assertEqual(query["access_type"], ["offline"])
+        self.assertEqual(query["prompt"], ["consent"])
+        self.assertEqual(query["code_challenge_method"], ["S256"])
+        self.assertEqual(
+            query["redirect_uri"],
+            [f"{self.base_url()}/google_account/authentication"],
+        )
+        callback = self._consent(authorize_url)
+        self.assertTrue(callback.startswith(self.base_url()))
+        response = self.url_open(callback, allow_redirects=False)
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        self.assertTrue(response.headers["Location"].endswith("/odoo/calendar"))
+        account = self._account(self.alice)
+        self.assertEqual(account.state, "connected")
+        self.assertEqual(account.email, "user@example.com")
+        self.assertTrue(account.refresh_token)
+        self.assertTrue(account.access_token)
+        self.assertFalse(account.oauth_nonce)
+
+    def test_replayed_callback_is_refused_and_changes_nothing(self):
+        callback = self._consent(self._start())
+        self.assertEqual(
+            self.url_open(callback, allow_redirects=False).status_code, 303
+        )
+        tokens = self._account(self.alice).refresh_token
+        again = self.url_open(callback, allow_redirects=False)
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("invalid or has expired", again.text)
+        self.assertEqual(self._account(self.alice).refresh_token, tokens)
+
+    def test_forged_state_gets_a_clear_page_and_changes_nothing(self):
+        self._start()
+        forged = oauth_state.make_state(
+            "not-the-database-secret", self.alice.id, self.env.cr.dbname, "google", "/"
+        )
+        response = self.url_open(
+            f"/google_account/authentication?code=abc&state={forged}",
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("bad_signature", response.text)
+        self.assertNotIn("Traceback", response.text)
+        self.assertEqual(self._account(self.alice).state, "not_connected")
+
+    def test_state_of_another_user_is_refused(self):
+        callback = self._consent(self._start("cs_alice"))
+        self.authenticate("cs_bob", "cs_bob")
+        response = self.url_open(callback, allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("wrong_user", response.text)
+        self.assertEqual(self._account(self.bob).state, "not_connected")
+
+    def test_return_url_to_another_site_is_not_followed(self):
+        callback = self._consent(self._start(return_url="https://evil.example/x"))
+        response = self.url_open(callback, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertNotIn("evil.example", response.headers["Location"])
+
+    def test_denied_consent_shows_a_page_and_keeps_account_unconnected(self):
+        authorize_url = self._start()
+        state = parse_qs(urlsplit(authorize_url).query)["state"][0]
+        response = self.url_open(
+            f"/google_account/authentication?error=access_denied&state={state}",
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("access_denied", response.text)
+        self.assertEqual(self._account(self.alice).state, "not_connected")
+
+    def test_unconfigured_google_explains_instead_of_redirecting(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "google_calendar_client_secret", ""
+        )
+        self.authenticate("cs_alice", "cs_alice")
+        response = self.url_open("/calendar_sync/google/connect", allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not configured", response.text)
+
+    def test_status_route_reports_each_provider(self):
+        self.connect_google(self.alice)
+        self.authenticate("cs_alice", "cs_alice")
+        status = self.make_jsonrpc_request("/calendar_sync/status")
+        self.assertEqual(status["google"]["status"], "connected")
+        self.assertTrue(status["google"]["configured"])
+        self.assertEqual(status["microsoft"]["status"], "not_connected")
