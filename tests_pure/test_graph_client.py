@@ -1,0 +1,458 @@
+"""GraphCalendarClient and the MSAL helpers, against the Graph emulator.
+
+Real ``msal`` and ``requests`` over loopback; the real https origins are rewritten
+to the emulator by ``RewritingSession``. A fresh msal application is built wherever
+msal's in-memory error cache could hide a change of the emulator's state.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from services.exceptions import (
+    AuthorizationError,
+    InvalidOAuthState,
+    InvalidSyncToken,
+    RateLimited,
+)
+from services.graph_client import (
+    DELTA_PAGE_SIZE,
+    SCOPES,
+    AccessTokenExpired,
+    RewritingSession,
+    finish_auth_flow,
+    make_msal_app,
+    refresh,
+    start_auth_flow,
+)
+
+LOGIN = "https://login.microsoftonline.com"
+AUTHORITY = f"{LOGIN}/common"
+REDIRECT = "https://odoo.example/microsoft_account/authentication"
+START, END = datetime(2024, 1, 1), datetime(2025, 1, 1)
+
+pytestmark = pytest.mark.filterwarnings("ignore:response_mode:UserWarning")
+
+
+def timed(subject, day="2024-07-01", tz="UTC"):
+    return {
+        "subject": subject,
+        "start": {"dateTime": f"{day}T09:00:00", "timeZone": tz},
+        "end": {"dateTime": f"{day}T10:00:00", "timeZone": tz},
+    }
+
+
+def weekly(subject="Weekly", count=5, day="2024-03-04"):
+    return {
+        **timed(subject, day),
+        "recurrence": {
+            "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"]},
+            "range": {
+                "type": "numbered",
+                "startDate": day,
+                "numberOfOccurrences": count,
+            },
+        },
+    }
+
+
+def new_app(emulator, session, secret=None, authority=AUTHORITY):
+    return make_msal_app(
+        emulator.client_id, secret or emulator.client_secret, authority, session
+    )
+
+
+def sign_in(emulator, session, app, state="state-1", login_hint=None):
+    emulator.auto_consent = True
+    flow = start_auth_flow(app, SCOPES, REDIRECT, state, login_hint=login_hint)
+    answer = session.get(flow["auth_uri"], allow_redirects=False)
+    query = parse_qs(urlsplit(answer.headers["Location"]).query)
+    return flow, {k: v[0] for k, v in query.items()}
+
+
+# -------------------------------------------------------------------- session
+def test_rewriting_session_maps_origins_and_defaults_a_timeout(monkeypatch):
+    seen = {}
+
+    def fake_request(self, method, url, *args, **kwargs):
+        seen.update(url=url, timeout=kwargs.get("timeout"))
+        return "answer"
+
+    monkeypatch.setattr(requests.Session, "request", fake_request)
+    session = RewritingSession(
+        {"https://graph.microsoft.com": "http://127.0.0.1:1"}, timeout=7
+    )
+    session.get("https://graph.microsoft.com/v1.0/me")
+    assert seen == {"url": "http://127.0.0.1:1/v1.0/me", "timeout": 7}
+    session.get("https://graph.microsoft.community/x", timeout=3)
+    assert seen == {"url": "https://graph.microsoft.community/x", "timeout": 3}
+
+
+def test_production_session_changes_nothing():
+    assert RewritingSession({}).rewrite(f"{AUTHORITY}/x") == f"{AUTHORITY}/x"
+
+
+def test_well_known_authority_reads_metadata_without_instance_discovery(
+    graph_emulator, graph_session
+):
+    new_app(graph_emulator, graph_session)
+    paths = [r.path for r in graph_emulator.requests]
+    assert paths == ["/common/v2.0/.well-known/openid-configuration"]
+
+
+def test_other_authority_hosts_skip_instance_discovery(graph_emulator):
+    mapping = {"https://login.contoso.test": graph_emulator.base_url}
+    with RewritingSession(mapping) as session:
+        new_app(graph_emulator, session, authority="https://login.contoso.test/common")
+    assert [r.path for r in graph_emulator.requests] == [
+        "/common/v2.0/.well-known/openid-configuration"
+    ]
+
+
+# -------------------------------------------------------------------- sign-in
+def test_sign_in_dance_gives_tokens_and_the_account_email(
+    graph_emulator, graph_session
+):
+    app = new_app(graph_emulator, graph_session)
+    flow, params = sign_in(graph_emulator, graph_session, app, login_hint="bob@x.com")
+    authorize = next(r for r in graph_emulator.requests if "authorize" in r.path)
+    assert authorize.query["code_challenge_method"] == "S256"
+    assert authorize.query["nonce"] and authorize.query["redirect_uri"] == REDIRECT
+    tokens = finish_auth_flow(app, flow, params)
+    assert tokens["email"] == "bob@x.com"
+    assert tokens["access_token"] and tokens["refresh_token"]
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    assert tokens["expiry"].tzinfo is None and tokens["expiry"] > now
+
+
+def test_auth_uri_is_rewritten_for_the_browser_when_hosts_are_mapped(
+    graph_emulator, graph_session
+):
+    flow = start_auth_flow(
+        new_app(graph_emulator, graph_session), SCOPES, REDIRECT, "s"
+    )
+    assert flow["auth_uri"].startswith(graph_emulator.base_url + "/common/oauth2/")
+
+
+def test_forged_state_raises_invalid_oauth_state(graph_emulator, graph_session):
+    app = new_app(graph_emulator, graph_session)
+    flow, params = sign_in(graph_emulator, graph_session, app)
+    with pytest.raises(InvalidOAuthState):
+        finish_auth_flow(app, flow, {**params, "state": "forged"})
+    with pytest.raises(InvalidOAuthState):
+        finish_auth_flow(app, {}, params)
+
+
+def test_id_token_with_another_nonce_is_refused(graph_emulator, graph_session):
+    app = new_app(graph_emulator, graph_session)
+    flow, params = sign_in(graph_emulator, graph_session, app)
+    with pytest.raises(AuthorizationError) as caught:
+        finish_auth_flow(app, {**flow, "nonce": "replayed"}, params)
+    assert caught.value.error == "nonce_mismatch"
+
+
+def test_declined_consent_raises_authorization_error(graph_emulator, graph_session):
+    app = new_app(graph_emulator, graph_session)
+    flow = start_auth_flow(app, SCOPES, REDIRECT, "s-9")
+    page = graph_session.get(flow["auth_uri"]).text
+    consent_id = re.search(r'name="consent_id" value="([^"]+)"', page).group(1)
+    answer = graph_session.post(
+        f"{AUTHORITY}/oauth2/v2.0/approve",
+        data={"consent_id": consent_id, "decision": "deny"},
+        allow_redirects=False,
+    )
+    query = parse_qs(urlsplit(answer.headers["Location"]).query)
+    with pytest.raises(AuthorizationError) as caught:
+        finish_auth_flow(app, flow, {k: v[0] for k, v in query.items()})
+    assert caught.value.error == "access_denied"
+
+
+def test_refresh_returns_a_rotated_refresh_token(graph_emulator, graph_session):
+    old = graph_emulator.issue_tokens("alice@contoso.com")["refresh_token"]
+    tokens = refresh(new_app(graph_emulator, graph_session), old, SCOPES)
+    assert tokens["refresh_token"] and tokens["refresh_token"] != old
+    assert tokens["email"] == "alice@contoso.com"
+    again = refresh(new_app(graph_emulator, graph_session), tokens["refresh_token"])
+    assert again["refresh_token"] not in (old, tokens["refresh_token"])
+
+
+@pytest.mark.parametrize("code", [70008, 700082, 50173])
+def test_revoked_refresh_token_raises_authorization_error_with_codes(
+    graph_emulator, graph_session, code
+):
+    token = graph_emulator.issue_tokens("alice@contoso.com")["refresh_token"]
+    app = new_app(graph_emulator, graph_session)
+    refresh(app, token)
+    graph_emulator.revoke_refresh_tokens("alice@contoso.com", code=code)
+    with pytest.raises(AuthorizationError) as caught:
+        refresh(new_app(graph_emulator, graph_session), token)
+    error = caught.value
+    assert (error.provider, error.error, error.codes) == (
+        "microsoft",
+        "invalid_grant",
+        [code],
+    )
+
+
+def test_wrong_client_secret_raises_authorization_error(graph_emulator, graph_session):
+    token = graph_emulator.issue_tokens("alice@contoso.com")["refresh_token"]
+    with pytest.raises(AuthorizationError) as caught:
+        refresh(new_app(graph_emulator, graph_session, secret="wrong"), token)
+    assert caught.value.error == "invalid_client"
+    assert caught.value.codes == [7000215]
+
+
+# ---------------------------------------------------------------------- delta
+def test_delta_asks_for_the_largest_page_and_the_configured_zone(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client(tz="Europe/Brussels")
+    client.create_event(timed("A"), "t-a")
+    result = client.delta(start=START, end=END)
+    prefer = graph_emulator.requests[-1].headers["prefer"]
+    assert f"odata.maxpagesize={DELTA_PAGE_SIZE}" in prefer
+    assert 'outlook.timezone="Europe/Brussels"' in prefer
+    assert result.items[0]["start"]["timeZone"] == "Europe/Brussels"
+    query = graph_emulator.requests[-1].query
+    assert query == {
+        "startdatetime": "2024-01-01T00:00:00Z",
+        "enddatetime": "2025-01-01T00:00:00Z",
+    }
+
+
+def test_delta_follows_next_links_and_returns_the_delta_link(
+    graph_emulator, make_graph_client
+):
+    for n in range(1, 8):
+        graph_emulator.add_event("alice@contoso.com", timed(f"E{n}", f"2024-07-0{n}"))
+    client = make_graph_client(page_size=3)
+    result = client.delta(start=START, end=END)
+    assert len(result.items) == 7 and result.pages == 3
+    assert client.request_count == 3
+    assert "$deltatoken=" in result.delta_link
+
+
+def test_incremental_delta_returns_changes_and_removals(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    kept = client.create_event(timed("Kept"), "t-1")
+    gone = client.create_event(timed("Gone", "2024-07-02"), "t-2")
+    link = client.delta(start=START, end=END).delta_link
+    client.delete_event(gone["id"])
+    client.patch_event(kept["id"], {"subject": "Kept 2"})
+    items = {i["id"]: i for i in client.delta(link).items}
+    assert items[gone["id"]]["@removed"] == {"reason": "deleted"}
+    assert items[kept["id"]]["subject"] == "Kept 2"
+
+
+def test_expired_delta_link_raises_invalid_sync_token(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    link = client.delta(start=START, end=END).delta_link
+    graph_emulator.invalidate_delta_tokens()
+    with pytest.raises(InvalidSyncToken):
+        client.delta(link)
+
+
+def test_a_first_round_needs_a_window(make_graph_client):
+    with pytest.raises(ValueError):
+        make_graph_client().delta()
+
+
+# ---------------------------------------------------------------------- batch
+def test_twenty_writes_go_out_in_one_batch_of_four_chains(
+    graph_emulator, make_graph_client
+):
+    graph_emulator.mailbox_concurrency_limit = 4
+    client = make_graph_client()
+    results = client.batch(
+        [client.create_request(timed(f"E{n}"), f"t{n}") for n in range(20)]
+    )
+    assert [r.status for r in results] == [201] * 20
+    assert client.request_count == 1
+    assert [r.body["subject"] for r in results] == [f"E{n}" for n in range(20)]
+
+
+def test_batches_hold_at_most_twenty_requests(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    results = client.batch(
+        [client.create_request(timed(f"E{n}"), f"t{n}") for n in range(45)]
+    )
+    assert all(r.ok for r in results) and client.request_count == 3
+    assert len(graph_emulator.events("alice@contoso.com")) == 45
+
+
+def test_throttle_storm_is_retried_to_success_after_retry_after(
+    graph_emulator, make_graph_client
+):
+    graph_emulator.mailbox_concurrency_limit = 4
+    graph_emulator.inject(status=429, retry_after=7, times=6, in_batch=True)
+    client = make_graph_client()
+    results = client.batch(
+        [client.create_request(timed(f"E{n}"), f"t{n}") for n in range(20)]
+    )
+    assert all(r.status == 201 for r in results)
+    assert client.sleeps and set(client.sleeps) == {7.0}
+    assert len(graph_emulator.events("alice@contoso.com")) == 20
+
+
+def test_failed_dependency_items_are_sent_again(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    graph_emulator.inject(status=503, retry_after=None, times=1, in_batch=True)
+    results = client.batch(
+        [client.create_request(timed(f"E{n}"), f"t{n}") for n in range(8)]
+    )
+    assert all(r.status == 201 for r in results)
+    statuses = [r.status for r in graph_emulator.requests if r.in_batch]
+    assert statuses.count(503) == 1 and 424 not in statuses  # 424 is not an item run
+    assert client.request_count == 2
+    assert len(graph_emulator.events("alice@contoso.com")) == 8
+
+
+def test_retries_that_run_out_leave_the_failure_in_the_result(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client(max_retries=2)
+    graph_emulator.inject(status=429, retry_after=1, times=10, in_batch=True)
+    [result] = client.batch([client.create_request(timed("E"), "t")])
+    assert result.status == 429 and isinstance(result.to_error(), RateLimited)
+    assert client.sleeps == [1.0, 1.0]
+
+
+def test_retried_create_with_the_same_transaction_id_does_not_duplicate(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    first = client.create_event(timed("Once"), "odoo-42-create")
+    second = client.create_event(timed("Once"), "odoo-42-create")
+    assert first["id"] == second["id"]
+    assert len(graph_emulator.events("alice@contoso.com")) == 1
+
+
+def test_top_level_throttling_honours_retry_after(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=4, times=2)
+    assert client.get_me()["mail"] == "alice@contoso.com"
+    assert client.sleeps == [4.0, 4.0] and client.request_count == 3
+
+
+def test_throttling_without_end_raises_rate_limited(graph_emulator, make_graph_client):
+    client = make_graph_client(max_retries=1)
+    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=2, times=5)
+    with pytest.raises(RateLimited) as caught:
+        client.get_me()
+    assert caught.value.retry_after == 2.0
+
+
+def test_answers_go_out_through_accept_tentatively_accept_decline(
+    graph_emulator, make_graph_client
+):
+    body = timed("Invite")
+    body["attendees"] = [{"emailAddress": {"address": "alice@contoso.com"}}]
+    event = graph_emulator.add_event("alice@contoso.com", body, organizer="c@f.com")
+    client = make_graph_client()
+    [result] = client.batch([client.respond_request(event["id"], "declined")])
+    assert result.status == 202
+    assert client.get_event(event["id"])["responseStatus"]["response"] == "declined"
+
+
+# ------------------------------------------------------------------ instances
+def test_instances_of_many_series_come_in_few_batches(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    results = client.batch(
+        [client.create_request(weekly(f"S{n}"), f"s{n}") for n in range(30)]
+    )
+    masters = [r.body["id"] for r in results]
+    client.request_count = 0
+    found = client.instances_batch(masters + ["AAMkAGgone"], START, END)
+    assert client.request_count == 2
+    assert all(len(found[m]) == 5 for m in masters)
+    assert found["AAMkAGgone"] is None
+
+
+def test_deleted_occurrence_is_found_by_comparing_instances(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    master = client.create_event(weekly(count=3), "w")
+    link = client.delta(start=START, end=END).delta_link
+    second = client.instances(master["id"], START, END)[1]
+    client.delete_event(second["id"])
+    changes = client.delta(link).items
+    # The series comes again (its master changed) without the deleted occurrence,
+    # and nothing says it was removed.
+    assert changes[0]["id"] == master["id"] and len(changes) == 3
+    assert second["id"] not in {i["id"] for i in changes}
+    assert not any("@removed" in i for i in changes)
+    remaining = client.instances(master["id"], START, END)
+    assert second["id"] not in {i["id"] for i in remaining} and len(remaining) == 2
+
+
+def test_instances_follow_next_links(graph_emulator, make_graph_client):
+    body = timed("Daily", "2024-01-01")
+    body["recurrence"] = {
+        "pattern": {"type": "daily", "interval": 1},
+        "range": {"type": "noEnd", "startDate": "2024-01-01"},
+    }
+    client = make_graph_client()
+    master = client.create_event(body, "d")
+    instances = client.instances(
+        master["id"], datetime(2024, 1, 1), datetime(2027, 1, 1)
+    )
+    assert len(instances) == 1096  # more than one page of 1000
+
+
+# ----------------------------------------------------------------- auth expiry
+def test_expired_access_token_is_refreshed_through_the_callback(
+    graph_emulator, make_graph_client
+):
+    calls = []
+
+    def renew():
+        calls.append(1)
+        return graph_emulator.issue_tokens("alice@contoso.com")["access_token"]
+
+    client = make_graph_client(on_unauthorized=renew)
+    graph_emulator.expire_access_tokens()
+    assert client.get_me()["mail"] == "alice@contoso.com"
+    graph_emulator.expire_access_tokens()
+    [result] = client.batch([client.create_request(timed("E"), "t")])
+    assert result.status == 201 and len(calls) == 2
+
+
+def test_expired_access_token_without_callback_raises_access_token_expired(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    graph_emulator.expire_access_tokens()
+    with pytest.raises(AccessTokenExpired) as caught:
+        client.get_me()
+    assert caught.value.status == 401
+    assert not isinstance(caught.value, AuthorizationError)
+
+
+def test_every_request_carries_a_timeout(
+    graph_emulator, graph_session, make_graph_client
+):
+    timeouts = []
+    original = graph_session.request
+
+    def spy(method, url, *args, **kwargs):
+        timeouts.append(kwargs.get("timeout"))
+        return original(method, url, *args, **kwargs)
+
+    graph_session.request = spy
+    client = make_graph_client(timeout=9)
+    client.get_me()
+    client.delta(start=START, end=END)
+    client.batch([client.create_request(timed("E"), "t")])
+    assert timeouts == [9, 9, 9]
