@@ -30,6 +30,7 @@
     "data": [
         "security/calendar_sync_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/calendar_sync_account_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",

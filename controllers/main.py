@@ -82,3 +82,23 @@ class CalendarSyncController(http.Controller):
     @http.route("/calendar_sync/status", type="json", auth="user")
     def status(self):
         return request.env["calendar.sync.account"]._status_for_user(request.env.user)
+
+    @http.route("/calendar_sync/sync", type="json", auth="user")
+    def sync(self, provider=None):
+        """Sync the user's account now (the calendar view calls it on load,
+        without waiting for it)."""
+        if provider not in config.PROVIDERS:
+            raise NotFound()
+        Account = request.env["calendar.sync.account"]
+        account = Account._get_for_user(request.env.user, provider, create=False)
+        if not account or not account._can_sync():
+            return {
+                "changed": False,
+                "status": account.sync_status if account else "not_connected",
+            }
+        counters = account._sync() or {}
+        return {
+            "changed": bool(counters.get("pulled")),
+            "status": account.sync_status,
+            "counters": counters,
+        }

@@ -782,6 +782,15 @@ class GoogleEmulator:
             self._patch(account, ev, copy.deepcopy(patch), {}, full=False)
             return self._render(ev, account, full=True)
 
+    def corrupt_event(self, account: str, event_id: str, raw: dict) -> None:
+        """Overwrite stored fields without any validation, and mark the event
+        changed: simulates the odd payloads real calendars hold (unknown zones,
+        missing times) so clients can prove they survive them."""
+        with self.lock:
+            ev = self._target(account.strip().lower(), event_id)
+            ev.body.update(copy.deepcopy(raw))
+            self._bump(ev)
+
     def delete_event(self, account: str, event_id: str) -> None:
         """Delete an event (or an instance) as if the user did it in Google."""
         with self.lock:

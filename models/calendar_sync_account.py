@@ -5,7 +5,7 @@ import logging
 from odoo import _, api, fields, models
 
 from ..services import config, google_oauth, oauth_state
-from ..services.exceptions import AuthorizationError, CalendarSyncError
+from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
 
 _logger = logging.getLogger(__name__)
 
@@ -343,3 +343,84 @@ class CalendarSyncAccount(models.Model):
                 "connect_url": f"/calendar_sync/{provider}/connect",
             }
         return result
+
+    @api.model
+    def _connected_users(self, provider, users):
+        """Those of ``users`` whose ``provider`` account is connected."""
+        if not users:
+            return self.env["res.users"]
+        accounts = self.sudo().search(
+            [
+                ("provider", "=", provider),
+                ("user_id", "in", users.ids),
+                ("state", "=", "connected"),
+            ]
+        )
+        return accounts.user_id
+
+    # ------------------------------------------------------------------ sync
+    def _can_sync(self):
+        self.ensure_one()
+        return (
+            self.state == "connected"
+            and not self.sync_stopped
+            and not self._is_provider_paused(self.provider)
+            and self._is_provider_configured(self.provider)
+        )
+
+    def _sync(self):
+        """Sync this account now; never raises for provider trouble: the
+        outcome is stored on the account where the user sees it.
+
+        :return: the run's counters, or None when nothing ran
+        """
+        self.ensure_one()
+        account = self.sudo()
+        if not account._can_sync():
+            return None
+        engine = self.env[f"calendar.sync.{account.provider}"]
+        try:
+            with self.env.cr.savepoint():
+                return engine._sync_account(account)
+        except AuthorizationError as exc:
+            _logger.info(
+                "%s sync of %s: needs reconnect", account.provider, account.email
+            )
+            account._mark_needs_reconnect(exc)
+        except (RemoteError, CalendarSyncError) as exc:
+            _logger.warning(
+                "%s sync of %s failed: %s", account.provider, account.email, exc
+            )
+            account.write(
+                {"state": "error", "last_error": account._describe_error(exc)}
+            )
+        return None
+
+    @api.model
+    def _cron_sync_all(self, time_budget=None):
+        """Incremental sync of every connected account, one account per
+        transaction; an account already being synced is skipped."""
+        import time as _time
+
+        budget = time_budget or int(self._param("calendar_sync.cron_time_budget", 600))
+        started = _time.monotonic()
+        accounts = self.sudo().search(
+            [("state", "in", ("connected", "error")), ("sync_stopped", "=", False)],
+            order="last_sync_date asc nulls first, id",
+        )
+        for account_id in accounts.ids:
+            if _time.monotonic() - started > budget:
+                break
+            self.env.cr.execute(
+                "SELECT id FROM calendar_sync_account WHERE id = %s "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                [account_id],
+            )
+            if not self.env.cr.fetchone():
+                continue  # another worker is syncing this account right now
+            account = self.browse(account_id).sudo()
+            if account.state == "error":
+                account.state = "connected"  # try again
+            account._sync()
+            if not self.env.registry.in_test_mode():
+                self.env.cr.commit()

@@ -1,3 +1,4 @@
 from . import test_settings
 from . import test_token_access
 from . import test_google_oauth
+from . import test_google_sync

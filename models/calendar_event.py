@@ -1,0 +1,188 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from datetime import datetime, time
+
+from odoo import Command, _, api, fields, models
+from odoo.tools import html_sanitize
+
+from ..services.neutral_event import normalize_email
+
+#: calendar.event fields whose change must be pushed to the providers.
+SYNCED_FIELDS = {
+    "name",
+    "description",
+    "location",
+    "start",
+    "stop",
+    "allday",
+    "start_date",
+    "stop_date",
+    "partner_ids",
+    "attendee_ids",
+    "alarm_ids",
+    "privacy",
+    "show_as",
+    "videocall_location",
+    "active",
+    "user_id",
+}
+
+#: Context key set by the sync while it applies remote changes: such writes
+#: are not local changes and must not be pushed back.
+SYNC_CONTEXT = "calendar_sync_applying"
+
+
+class CalendarEvent(models.Model):
+    _inherit = "calendar.event"
+
+    google_id = fields.Char(
+        string="Google Event ID", copy=False, index="btree_not_null", readonly=True
+    )
+    google_etag = fields.Char(copy=False, readonly=True)
+    google_need_sync = fields.Boolean(
+        string="Needs Google Sync",
+        default=True,
+        copy=False,
+        help="Changed in Odoo since its last successful sync with Google.",
+    )
+    google_sync_error = fields.Char(
+        string="Google Sync Error",
+        copy=False,
+        readonly=True,
+        help="Why the last attempt to sync this event with Google failed. The sync "
+        "tries again on its next run.",
+    )
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get(SYNC_CONTEXT):
+            for vals in vals_list:
+                vals.setdefault("google_need_sync", False)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get(SYNC_CONTEXT) and SYNCED_FIELDS & set(vals):
+            vals = dict(vals, google_need_sync=True)
+        return super().write(vals)
+
+    def unlink(self):
+        # A synced event is archived first, so that the sync can delete it
+        # remotely; the sync removes it for good once the remote is gone.
+        if self.env.context.get(SYNC_CONTEXT):
+            return super().unlink()
+        synced = self.filtered(lambda event: event.google_id and event.google_etag)
+        if synced:
+            synced.write({"active": False})
+        return super(CalendarEvent, self - synced).unlink()
+
+    def _skip_send_mail_status_update(self):
+        # Google mails the attendees of events it hosts (sendUpdates=all) unless
+        # calendar.block_mail is set: Odoo must not mail them a second time.
+        connected = (
+            self.env["calendar.sync.account"]
+            .sudo()
+            ._connected_users("google", self.user_id)
+        )
+        return super()._skip_send_mail_status_update() or bool(
+            self.user_id and self.user_id in connected
+        )
+
+    # ------------------------------------------------------------------ neutral
+    def _calendar_sync_tz(self):
+        self.ensure_one()
+        return self.event_tz or self.user_id.tz or self.env.user.tz or "UTC"
+
+    def _calendar_sync_neutral(self):
+        """The neutral event (``DEVELOPERS.md``) of this event."""
+        self.ensure_one()
+        attendees = [
+            {
+                "email": normalize_email(att.partner_id.email),
+                "name": att.partner_id.name or "",
+                "state": att.state,
+            }
+            for att in self.attendee_ids
+            if att.partner_id.email
+        ]
+        alarms = [
+            {
+                "type": "email" if alarm.alarm_type == "email" else "notification",
+                "minutes": alarm.duration_minutes,
+            }
+            for alarm in self.alarm_ids
+            if alarm.alarm_type in ("email", "notification")
+        ]
+        return {
+            "odoo_id": self.id,
+            "name": self.name or "",
+            "description": str(self.description or ""),
+            "location": self.location or "",
+            "allday": self.allday,
+            "start": None if self.allday else self.start,
+            "stop": None if self.allday else self.stop,
+            "start_date": self.start_date if self.allday else None,
+            "stop_date": self.stop_date if self.allday else None,
+            "tz": self._calendar_sync_tz(),
+            "organizer_email": normalize_email(self.user_id.email),
+            "attendees": sorted(attendees, key=lambda a: a["email"]),
+            "alarms": sorted(alarms, key=lambda a: (a["minutes"], a["type"])),
+            "privacy": self.privacy or False,
+            "show_as": self.show_as or "busy",
+            "videocall_location": self.videocall_location or "",
+        }
+
+    @api.model
+    def _calendar_sync_values(self, neutral, owner, partners, alarms, event=None):
+        """Odoo values for ``neutral`` (partners and alarms already resolved).
+
+        :param owner: the ``res.users`` organizing the event
+        :param partners: dict normalized email → res.partner id
+        :param alarms: dict (type, minutes) → calendar.alarm id
+        :param event: the existing event, to keep what the provider cannot hold
+            (SMS reminders)
+        """
+        values = {
+            "name": neutral.get("name") or _("(No title)"),
+            "description": html_sanitize(neutral.get("description") or "") or False,
+            "location": neutral.get("location") or False,
+            "allday": bool(neutral.get("allday")),
+            "privacy": neutral.get("privacy") or False,
+            "show_as": neutral.get("show_as") or "busy",
+            "videocall_location": neutral.get("videocall_location") or False,
+            "user_id": owner.id,
+            "active": True,
+        }
+        if values["allday"]:
+            values.update(
+                start=datetime.combine(neutral["start_date"], time(8)),
+                stop=datetime.combine(neutral["stop_date"], time(18)),
+                start_date=neutral["start_date"],
+                stop_date=neutral["stop_date"],
+            )
+        else:
+            values.update(start=neutral["start"], stop=neutral["stop"])
+        partner_ids = [
+            partners[a["email"]] for a in neutral.get("attendees") or [] if a["email"]
+        ]
+        values["partner_ids"] = [Command.set(partner_ids)]
+        alarm_ids = [alarms[(a["type"], a["minutes"])] for a in neutral["alarms"]]
+        if event:
+            alarm_ids += event.alarm_ids.filtered(
+                lambda alarm: alarm.alarm_type not in ("email", "notification")
+            ).ids
+        values["alarm_ids"] = [Command.set(alarm_ids)]
+        return values
+
+    def _calendar_sync_set_answers(self, neutral, partners):
+        """Give each attendee the answer the provider knows."""
+        self.ensure_one()
+        states = {
+            partners[a["email"]]: a["state"]
+            for a in neutral.get("attendees") or []
+            if a["email"] in partners
+        }
+        for attendee in self.attendee_ids:
+            state = states.get(attendee.partner_id.id)
+            if state and attendee.state != state:
+                attendee.state = state

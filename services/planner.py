@@ -1,0 +1,316 @@
+"""Sync planner: both sides' state in, named actions out
+=====================================================
+
+Plan, then execute (the vdirsyncer way): :func:`plan` is a pure function of
+the local items, the remote changes and the ``full_sync`` flag; it returns
+small frozen actions that the Odoo models execute (remote actions through the
+clients' batches, local ones through the ORM). Each branch of the decision
+table in :func:`_decide` carries a one-line comment.
+
+Inputs:
+
+* :class:`LocalState`: an Odoo item (event or recurrence) that is dirty
+  (changed in Odoo since its last successful sync), or bound to one of the
+  remote changes, or, on a full sync, any bound item. ``snapshot`` is its
+  neutral dict.
+* :class:`RemoteState`: one item of the provider's change list (incremental)
+  or full list. ``local_key`` is our key when the remote item carries our id
+  (Google ``extendedProperties.private.odoo_id``).
+
+Actions: :class:`CreateRemote`, :class:`UpdateRemote`, :class:`DeleteRemote`,
+:class:`CreateLocal`, :class:`UpdateLocal` (also restores an archived item),
+:class:`DeleteLocal` (also drops an archived tombstone), :class:`BindLocal`,
+:class:`MarkSynced` (both sides already equal: clear the dirty flag, write
+nothing) and :class:`ReportConflict` (emitted next to the winning action; the
+model posts the loser's version in the chatter).
+
+Rules the executor must follow so that a second plan is empty:
+
+* After ``DeleteRemote`` the local item loses its binding (``remote_id``).
+* Every action on a key clears that item's dirty flag once it succeeded.
+* An item the plan leaves alone keeps its state.
+
+When the executor records the remote etag of each synced item
+(``LocalState.remote_etag``) and the changes carry theirs
+(``RemoteState.etag``), a change whose etag equals the recorded one is our own
+write coming back and is not a remote change (no false conflict when the item
+was edited again locally since).
+
+Time stamps (``write_date``, ``updated``) are compared as given (naive UTC
+datetimes); a missing one counts as the oldest. On a tie the local side wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+Key = Hashable
+
+
+@dataclass(frozen=True)
+class LocalState:
+    """An Odoo item as the planner sees it."""
+
+    key: Key
+    remote_id: str | None
+    dirty: bool
+    archived: bool
+    write_date: datetime | None
+    snapshot: dict[str, Any] | None
+    #: the remote etag recorded at the last successful sync, if known
+    remote_etag: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """A remote item of the change list (or of the full list)."""
+
+    remote_id: str
+    cancelled: bool
+    updated: datetime | None
+    snapshot: dict[str, Any] | None
+    local_key: Key | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateRemote:
+    """Push a new remote item for local ``key`` and bind it."""
+
+    key: Key
+
+
+@dataclass(frozen=True)
+class UpdateRemote:
+    """Push local ``key`` over remote ``remote_id``."""
+
+    key: Key
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class DeleteRemote:
+    """Delete remote ``remote_id``; local ``key`` then loses its binding."""
+
+    key: Key
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class CreateLocal:
+    """Create a local item from remote ``remote_id`` and bind it."""
+
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class UpdateLocal:
+    """Write remote ``remote_id`` over local ``key`` (unarchiving it)."""
+
+    key: Key
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class DeleteLocal:
+    """Delete (or archive) local ``key``: the remote side deleted it."""
+
+    key: Key
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class BindLocal:
+    """Bind local ``key`` to remote ``remote_id`` (the binding was lost)."""
+
+    key: Key
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class MarkSynced:
+    """Both sides are already equal: clear ``key``'s dirty flag only."""
+
+    key: Key
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class ReportConflict:
+    """Both sides changed; ``winner``'s version was kept."""
+
+    key: Key
+    remote_id: str
+    winner: Literal["local", "remote"]
+
+
+Action = (
+    CreateRemote
+    | UpdateRemote
+    | DeleteRemote
+    | CreateLocal
+    | UpdateLocal
+    | DeleteLocal
+    | BindLocal
+    | MarkSynced
+    | ReportConflict
+)
+
+
+def _remote_is_later(local: LocalState, remote: RemoteState) -> bool:
+    if remote.updated is None:
+        return False
+    return local.write_date is None or remote.updated > local.write_date
+
+
+def _conflict(local: LocalState, remote: RemoteState, winner: str) -> ReportConflict:
+    return ReportConflict(local.key, remote.remote_id, winner)  # type: ignore[arg-type]
+
+
+def _decide_cancelled(local: LocalState, remote: RemoteState) -> list[Action]:
+    rid = remote.remote_id
+    if local.archived:
+        # deleted on both sides: drop the local tombstone
+        return [DeleteLocal(local.key, rid)]
+    if local.dirty:
+        # deleted remotely, edited locally: the edit wins, re-create remotely
+        return [CreateRemote(local.key), _conflict(local, remote, "local")]
+    # deleted remotely, unchanged locally: delete locally
+    return [DeleteLocal(local.key, rid)]
+
+
+def _decide_archived(
+    local: LocalState, remote: RemoteState, full_sync: bool
+) -> list[Action]:
+    rid = remote.remote_id
+    if _remote_is_later(local, remote):
+        # archived locally, changed remotely later: the remote wins, restore
+        conflict = [_conflict(local, remote, "remote")] if local.dirty else []
+        return [UpdateLocal(local.key, rid), *conflict]
+    if full_sync or not local.dirty:
+        # archived locally after the remote's last change: delete remotely
+        return [DeleteRemote(local.key, rid)]
+    # archived locally, changed remotely before: the archive wins, reported
+    return [DeleteRemote(local.key, rid), _conflict(local, remote, "local")]
+
+
+def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> list:
+    rid = remote.remote_id
+    if local.snapshot == remote.snapshot:
+        # identical on both sides: nothing to write (only clear the flag)
+        return [MarkSynced(local.key, rid)] if local.dirty else []
+    if not local.dirty:
+        # changed remotely, unchanged locally: take the remote version
+        return [UpdateLocal(local.key, rid)]
+    if _remote_is_later(local, remote):
+        # changed on both sides, the remote later: the remote wins
+        return [UpdateLocal(local.key, rid), _conflict(local, remote, "remote")]
+    if full_sync:
+        # full listings include unchanged items: an older remote is no conflict
+        return [UpdateRemote(local.key, rid)]
+    # changed on both sides, the local later (or at the same time): local wins
+    return [UpdateRemote(local.key, rid), _conflict(local, remote, "local")]
+
+
+def _unchanged_since_sync(local: LocalState, remote: RemoteState) -> bool:
+    return (
+        not remote.cancelled
+        and remote.etag is not None
+        and remote.etag == local.remote_etag
+    )
+
+
+def _decide(local: LocalState, remote: RemoteState, full_sync: bool) -> list[Action]:
+    """The actions for a remote change of a bound local item."""
+    if remote.cancelled:
+        return _decide_cancelled(local, remote)
+    if local.archived:
+        return _decide_archived(local, remote, full_sync)
+    return _decide_live(local, remote, full_sync)
+
+
+def _decide_unmatched_local(
+    local: LocalState, full_sync: bool, listed: set[str]
+) -> list[Action]:
+    """The actions for a local item no remote change refers to."""
+    rid = local.remote_id
+    gone = full_sync and rid is not None and rid not in listed
+    if gone and local.archived:
+        # gone remotely, archived locally: drop the local tombstone
+        return [DeleteLocal(local.key, rid)]
+    if gone and local.dirty:
+        # gone remotely (full sync), edited locally: re-create remotely
+        return [CreateRemote(local.key), ReportConflict(local.key, rid, "local")]
+    if gone:
+        # gone remotely (full sync), unchanged locally: delete locally
+        return [DeleteLocal(local.key, rid)]
+    if not local.dirty:
+        # unchanged on both sides: nothing to do
+        return []
+    if local.archived:
+        # archived locally: delete remotely if it was ever pushed
+        return [DeleteRemote(local.key, rid)] if rid else []
+    # changed locally only: push (create when never pushed)
+    return [UpdateRemote(local.key, rid)] if rid else [CreateRemote(local.key)]
+
+
+def _match(
+    remote: RemoteState,
+    by_remote_id: dict[str, LocalState],
+    by_key: dict[Key, LocalState],
+) -> tuple[LocalState | None, list[Action]]:
+    """The local item a remote change belongs to, and a rebinding if needed."""
+    local = by_remote_id.get(remote.remote_id)
+    if local is not None:
+        return local, []
+    local = by_key.get(remote.local_key) if remote.local_key is not None else None
+    if local is None or local.remote_id is not None or remote.cancelled:
+        # unknown, or our id on a copy of an item bound elsewhere (a remote
+        # duplicate carries our private properties): a remote-only item
+        return None, []
+    # carries our id but we lost the binding (crash after push): bind it
+    return local, [BindLocal(local.key, remote.remote_id)]
+
+
+def plan(
+    local_items: Iterable[LocalState],
+    remote_changes: Iterable[RemoteState],
+    full_sync: bool = False,
+) -> list[Action]:
+    """The actions that bring both sides to the same state.
+
+    :param local_items: dirty local items, items bound to a remote change, and
+        on a full sync every bound item.
+    :param remote_changes: the incremental change list, or on a full sync the
+        full list of live remote items.
+    :param full_sync: whether ``remote_changes`` is the full list; then bound
+        local items missing from it were deleted remotely.
+    :return: actions in a deterministic order (remote changes first, in
+        order, then the remaining local items, in order).
+    """
+    local_items = list(local_items)
+    by_remote_id = {i.remote_id: i for i in local_items if i.remote_id is not None}
+    by_key = {item.key: item for item in local_items}
+    actions: list[Action] = []
+    handled: set[Key] = set()
+    listed: set[str] = set()
+    for remote in remote_changes:
+        listed.add(remote.remote_id)
+        local, bind = _match(remote, by_remote_id, by_key)
+        if local is None or local.key in handled:
+            # unknown remotely-created item: import it; unknown deletion: ignore
+            actions += [] if remote.cancelled else [CreateLocal(remote.remote_id)]
+            continue
+        handled.add(local.key)
+        if _unchanged_since_sync(local, remote):
+            # our own write coming back (same etag): only local changes matter
+            actions += bind + _decide_unmatched_local(local, full_sync, listed)
+        else:
+            actions += bind + _decide(local, remote, full_sync)
+    for local in local_items:
+        if local.key not in handled:
+            actions += _decide_unmatched_local(local, full_sync, listed)
+    return actions
