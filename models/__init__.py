@@ -1,5 +1,6 @@
 from . import calendar_alarm
 from . import calendar_event
+from . import calendar_recurrence
 from . import calendar_sync_account
 from . import calendar_sync_google
 from . import res_config_settings

@@ -45,6 +45,16 @@ class CalendarEvent(models.Model):
         copy=False,
         help="Changed in Odoo since its last successful sync with Google.",
     )
+    google_original_start = fields.Datetime(
+        copy=False,
+        readonly=True,
+        help="Start of the series slot this occurrence was generated for (its "
+        "identity in Google's series, kept when the occurrence is moved).",
+    )
+    # Binding of a remote series whose recurrence Odoo is rewriting (see
+    # calendar.recurrence create/unlink).
+    google_series_id = fields.Char(copy=False, readonly=True)
+    google_series_etag = fields.Char(copy=False, readonly=True)
     google_sync_error = fields.Char(
         string="Google Sync Error",
         copy=False,
@@ -63,8 +73,34 @@ class CalendarEvent(models.Model):
 
     def write(self, vals):
         if not self.env.context.get(SYNC_CONTEXT) and SYNCED_FIELDS & set(vals):
-            vals = dict(vals, google_need_sync=True)
+            vals = {"google_need_sync": True, **vals}
         return super().write(vals)
+
+    @api.model
+    def _get_archive_values(self):
+        # occurrences archived with their whole series (or its future part)
+        # go away with the remote series rule, not one by one
+        return {**super()._get_archive_values(), "google_need_sync": False}
+
+    @api.model
+    def _get_remove_sync_id_values(self):
+        return {
+            **super()._get_remove_sync_id_values(),
+            "google_id": False,
+            "google_etag": False,
+            "google_original_start": False,
+        }
+
+    @api.model
+    def _get_update_future_events_values(self):
+        return {**super()._get_update_future_events_values(), "google_need_sync": False}
+
+    def action_mass_archive(self, recurrence_update_setting):
+        recurrence = self.recurrence_id
+        result = super().action_mass_archive(recurrence_update_setting)
+        if recurrence_update_setting == "all_events" and recurrence.exists():
+            recurrence.google_need_sync = True
+        return result
 
     def unlink(self):
         # A synced event is archived first, so that the sync can delete it

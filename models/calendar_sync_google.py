@@ -6,29 +6,55 @@ One run syncs one account: pull the changes since the stored sync token (a full
 listing without one, or after Google's 410), plan, apply the local actions with
 the ORM, send the remote ones in batches, store the next sync token. Errors on
 one event are recorded on that event and never stop the others.
+
+Three kinds of items go through the same planner:
+
+* single events (key: the event id, remote id: the Google event id);
+* series (key: ``"r<recurrence id>"``, remote id: the master event id): the
+  rule, times and shared fields of a ``calendar.recurrence``;
+* occurrences moved, edited or deleted alone (key: the event id, remote id: the
+  instance id ``<master>_<original start>``), which Google keeps as exceptions.
+
+Series are planned first, so that a series created in this run has its
+occurrences (and their instance ids) before the exceptions are planned.
 """
 
 import logging
+from datetime import datetime, time
 
 from markupsafe import escape
 
 from odoo import _, api, fields, models
 
 from ..services import config, planner
-from ..services.exceptions import InvalidSyncToken
+from ..services.exceptions import InvalidSyncToken, UnsupportedRecurrence
 from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
+from ..services.recurrence import (
+    expand,
+    from_google_recurrence,
+    normalize_recurrence,
+    to_google_recurrence,
+)
 from ..services.snapshot import canonical
 from .calendar_event import SYNC_CONTEXT
 
 _logger = logging.getLogger(__name__)
+
+SERIES_PREFIX = "r"
+
+
+def instance_suffix(original, allday):
+    """Google's instance id suffix of an occurrence's original start."""
+    if allday:
+        return original.strftime("%Y%m%d")
+    return original.strftime("%Y%m%dT%H%M%SZ")
 
 
 class CalendarSyncGoogle(models.AbstractModel):
     _name = "calendar.sync.google"
     _description = "Google Calendar synchronization"
 
-    # ------------------------------------------------------------------ entry
     @api.model
     def _sync_account(self, account):
         """Sync ``account`` (a connected Google account) both ways.
@@ -57,7 +83,7 @@ class CalendarSyncGoogle(models.AbstractModel):
 
 
 class _Run:
-    """State of one sync run of one account (not a model: plain Python)."""
+    """One sync run of one account (plain Python, not a model)."""
 
     def __init__(self, env, account, client, listing, full_sync):
         self.env = env
@@ -66,31 +92,37 @@ class _Run:
         self.client = client
         self.full_sync = full_sync
         self.time_zone = listing.time_zone or "UTC"
-        self.Event = (
-            env["calendar.event"]
-            .sudo()
-            .with_context(
-                active_test=False,
-                **{SYNC_CONTEXT: True},
-                no_mail_to_attendees=True,
-                mail_create_nolog=True,
-                mail_notrack=True,
-                tracking_disable=True,
-            )
-        )
+        ctx = {
+            SYNC_CONTEXT: True,
+            "active_test": False,
+            "no_mail_to_attendees": True,
+            "mail_create_nolog": True,
+            "mail_notrack": True,
+            "tracking_disable": True,
+        }
+        self.Event = env["calendar.event"].sudo().with_context(**ctx)
+        self.Recurrence = env["calendar.recurrence"].sudo().with_context(**ctx)
         self.counters = {"pulled": 0, "pushed": 0, "failed": 0}
         self.errors = []
-        self.remote = self._read_remote(listing.items)
+        self.items = {}  # key -> record (event or recurrence)
+        self.before = {}
+        self.singles, self.masters, self.instances = self._read_remote(listing.items)
 
-    # ------------------------------------------------------------------ load
+    # ================================================================== load
     def _read_remote(self, items):
-        remote = {}
+        singles, masters, instances = {}, {}, {}
         for item in items:
             try:
-                if item.get("recurringEventId") or item.get("recurrence"):
-                    # recurring series are handled by the recurrence sync
-                    continue
-                remote[item["id"]] = from_google(item, self.time_zone)
+                neutral = from_google(item, self.time_zone)
+                if item.get("recurringEventId"):
+                    instances[item["id"]] = neutral
+                elif item.get("recurrence"):
+                    neutral["rule"], neutral["exdates"] = self._remote_rule(neutral)
+                    masters[item["id"]] = neutral
+                elif item.get("status") == "cancelled" and "_" in item["id"]:
+                    instances[item["id"]] = neutral  # cancelled exception
+                else:
+                    singles[item["id"]] = neutral
             except Exception as exc:  # noqa: BLE001 - one bad item must not stop the run
                 self._fail(
                     None,
@@ -100,30 +132,84 @@ class _Run:
                         error=exc,
                     ),
                 )
-        return remote
+        # a deleted series comes back as a bare tombstone: known by its id only
+        cancelled = [rid for rid, n in singles.items() if n["cancelled"]]
+        if cancelled:
+            bound = self.Recurrence.search([("google_id", "in", cancelled)])
+            for remote_id in bound.mapped("google_id"):
+                masters[remote_id] = singles.pop(remote_id)
+        return singles, masters, instances
 
-    def _local_events(self):
+    def _remote_rule(self, neutral):
+        start = neutral["start_date"] if neutral["allday"] else neutral["start"]
+        local = start if neutral["allday"] else self._local(start, neutral["tz"])
+        return from_google_recurrence(neutral["recurrence"], local, neutral["tz"])
+
+    @staticmethod
+    def _local(utc_naive, tz):
+        import pytz
+
+        zone = pytz.timezone(tz or "UTC")
+        return pytz.utc.localize(utc_naive).astimezone(zone).replace(tzinfo=None)
+
+    def _owned_series(self):
+        Recurrence = self.Recurrence
+        domain = [("base_event_id.user_id", "=", self.user.id)]
+        dirty_events = self.Event.search(
+            [
+                ("user_id", "=", self.user.id),
+                ("recurrence_id", "!=", False),
+                ("google_need_sync", "=", True),
+                ("follow_recurrence", "=", True),
+                ("active", "=", True),
+            ]
+        )
+        series = Recurrence.search(domain + [("google_need_sync", "=", True)])
+        series |= dirty_events.recurrence_id
+        if self.masters:
+            series |= Recurrence.search([("google_id", "in", list(self.masters))])
+        if self.full_sync:
+            series |= Recurrence.search(domain + [("google_id", "!=", False)])
+        return series
+
+    def _local_singles(self):
         Event = self.Event
-        domain_dirty = [
-            ("user_id", "=", self.user.id),
-            ("google_need_sync", "=", True),
-            ("recurrence_id", "=", False),
-        ]
-        events = Event.search(domain_dirty)
-        if self.remote:
-            events |= Event.search([("google_id", "in", list(self.remote))])
+        base = [("recurrence_id", "=", False), ("google_original_start", "=", False)]
+        events = Event.search(
+            base + [("user_id", "=", self.user.id), ("google_need_sync", "=", True)]
+        )
+        if self.singles:
+            events |= Event.search([("google_id", "in", list(self.singles))])
         if self.full_sync:
             events |= Event.search(
-                [
+                base
+                + [
                     ("user_id", "=", self.user.id),
                     ("google_id", "!=", False),
                     ("google_etag", "!=", False),
-                    ("recurrence_id", "=", False),
                 ]
             )
         return events
 
-    def _local_state(self, event):
+    def _local_occurrences(self):
+        Event = self.Event
+        events = Event.search(
+            [
+                ("user_id", "=", self.user.id),
+                ("google_original_start", "!=", False),
+                ("google_id", "!=", False),
+                ("google_need_sync", "=", True),
+                "|",
+                ("follow_recurrence", "=", False),
+                ("active", "=", False),
+            ]
+        )
+        if self.instances:
+            events |= Event.search([("google_id", "in", list(self.instances))])
+        return events
+
+    # ================================================================== states
+    def _event_state(self, event):
         owned = event.user_id == self.user
         confirmed = bool(event.google_id and event.google_etag)
         return planner.LocalState(
@@ -137,46 +223,132 @@ class _Run:
             remote_etag=event.google_etag or None,
         )
 
-    def _remote_state(self, remote_id, neutral):
+    def _series_state(self, recurrence):
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        base = self._series_base(recurrence)
+        dirty = recurrence.google_need_sync or any(
+            ev.google_need_sync and ev.follow_recurrence and ev.active for ev in events
+        )
+        _logger.debug(
+            "series %s: need_sync=%s dirty events=%s",
+            recurrence.id,
+            recurrence.google_need_sync,
+            events.filtered("google_need_sync").ids,
+        )
+        return planner.LocalState(
+            key=f"{SERIES_PREFIX}{recurrence.id}",
+            remote_id=recurrence.google_id or None,
+            dirty=dirty and base.user_id == self.user,
+            archived=not any(events.mapped("active")),
+            write_date=max([recurrence.write_date, *events.mapped("write_date")]),
+            snapshot=self._series_snapshot(recurrence, base),
+            remote_etag=recurrence.google_etag or None,
+        )
+
+    def _series_base(self, recurrence):
+        """The occurrence whose fields stand for the whole series."""
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        following = events.filtered("follow_recurrence").sorted("start")
+        return recurrence.base_event_id or following[:1] or events.sorted("start")[:1]
+
+    def _series_neutral(self, recurrence, base):
+        neutral = base._calendar_sync_neutral()
+        neutral["tz"] = recurrence.event_tz or neutral["tz"]
+        first = self._series_slots(recurrence, base)[:1]
+        if first:
+            if base.allday:
+                length = base.stop_date - base.start_date
+                neutral["start_date"], neutral["stop_date"] = (
+                    first[0],
+                    first[0] + length,
+                )
+            else:
+                length = base.stop - base.start
+                neutral["start"], neutral["stop"] = first[0], first[0] + length
+        return neutral
+
+    def _series_snapshot(self, recurrence, base):
+        snapshot = canonical(self._series_neutral(recurrence, base), with_tz=True)
+        snapshot["rule"] = recurrence._calendar_sync_rule()
+        return snapshot
+
+    def _series_slots(self, recurrence, base):
+        """The rule's occurrence starts (naive UTC, or dates when all-day)."""
+        tz = recurrence.event_tz or base._calendar_sync_tz()
+        dtstart = recurrence.dtstart or base.start
+        if base.allday:
+            local = base.start_date if not recurrence.dtstart else dtstart.date()
+            return expand(recurrence._calendar_sync_rule(), local, tz)
+        return expand(recurrence._calendar_sync_rule(), self._local(dtstart, tz), tz)
+
+    def _remote_state(self, remote_id, neutral, series=False):
+        snapshot = None
+        if not neutral["cancelled"]:
+            snapshot = canonical(neutral, with_tz=series)
+            if series:
+                snapshot["rule"] = normalize_recurrence(neutral["rule"])
         return planner.RemoteState(
             remote_id=remote_id,
             cancelled=neutral["cancelled"],
             updated=neutral["updated"],
-            snapshot=None if neutral["cancelled"] else canonical(neutral),
-            local_key=neutral.get("odoo_id"),
+            snapshot=snapshot,
+            local_key=None if series else neutral.get("odoo_id"),
             etag=neutral.get("etag"),
         )
 
-    # ------------------------------------------------------------------ run
+    # ================================================================== run
     def execute(self):
-        events = self._local_events()
-        self.events = {event.id: event for event in events}
-        actions = planner.plan(
-            [self._local_state(event) for event in events],
-            [self._remote_state(rid, n) for rid, n in self.remote.items()],
-            full_sync=self.full_sync,
-        )
+        self.remote = {**self.singles, **self.masters, **self.instances}
+        ops = []
+        # pass 1: series and single events
+        series = self._owned_series()
+        singles = self._local_singles()
+        self.items.update({f"{SERIES_PREFIX}{r.id}": r for r in series})
+        self.items.update({e.id: e for e in singles})
+        local = [self._series_state(r) for r in series]
+        local += [self._event_state(e) for e in singles]
+        remote = [self._remote_state(rid, n, True) for rid, n in self.masters.items()]
+        remote += [self._remote_state(rid, n) for rid, n in self.singles.items()]
+        ops += self._apply(planner.plan(local, remote, full_sync=self.full_sync))
+        self._push(ops)
+        # pass 2: occurrences that differ from their series
+        occurrences = self._local_occurrences()
+        self.items.update({e.id: e for e in occurrences})
+        local = [self._event_state(e) for e in occurrences]
+        remote = [self._remote_state(rid, n) for rid, n in self.instances.items()]
+        actions = [
+            action
+            for action in planner.plan(local, remote)
+            # an exception of a series we do not have: nothing to attach it to
+            if not isinstance(action, planner.CreateLocal | planner.CreateRemote)
+        ]
+        self._push(self._apply(actions))
+
+    def _apply(self, actions):
+        _logger.debug("Google plan for %s: %s", self.account.email, actions)
         # the losing local version of a conflict, described before it is lost
-        self.before = {
-            action.key: self._describe(self.events[action.key]._calendar_sync_neutral())
-            for action in actions
-            if isinstance(action, planner.ReportConflict)
-        }
-        remote_ops = []
         for action in actions:
-            handler = getattr(self, "_do_" + type(action).__name__)
+            if isinstance(action, planner.ReportConflict):
+                self.before[action.key] = self._describe_local(action.key)
+        ops = []
+        for action in actions:
+            series = isinstance(getattr(action, "key", None), str) or (
+                isinstance(action, planner.CreateLocal)
+                and action.remote_id in self.masters
+            )
+            name = ("_series_" if series else "_do_") + type(action).__name__
             try:
                 with self.env.cr.savepoint():
-                    op = handler(action)
-            except Exception as exc:
-                _logger.exception("Google sync of %s failed", action)
-                self._fail(self.events.get(getattr(action, "key", None)), exc)
+                    op = getattr(self, name)(action)
+            except Exception as exc:  # noqa: BLE001 - isolate per item
+                _logger.info("Google sync of %s failed: %s", action, exc)
+                self._fail(self.items.get(getattr(action, "key", None)), exc)
                 continue
             if op:
-                remote_ops.append(op)
-        self._push(remote_ops)
+                ops.append(op)
+        return ops
 
-    # local actions -------------------------------------------------------
+    # ------------------------------------------------------------ events
     def _do_CreateLocal(self, action):
         neutral = self.remote[action.remote_id]
         values = self._values(neutral)
@@ -186,7 +358,7 @@ class _Run:
         self.counters["pulled"] += 1
 
     def _do_UpdateLocal(self, action):
-        event = self.events[action.key]
+        event = self.items[action.key]
         neutral = self.remote[action.remote_id]
         if event.user_id != self.user and self._organizer_syncs(event):
             # an attendee's copy: the organizer's account is the source; only
@@ -194,6 +366,9 @@ class _Run:
             self._set_own_answer(event, neutral)
         else:
             values = self._values(neutral, event)
+            if event.recurrence_id:
+                values.pop("user_id")
+                values["follow_recurrence"] = False
             event.write(values)
             event._calendar_sync_set_answers(neutral, self._partners([neutral]))
         event.write(
@@ -207,7 +382,7 @@ class _Run:
         self.counters["pulled"] += 1
 
     def _do_DeleteLocal(self, action):
-        event = self.events[action.key]
+        event = self.items[action.key]
         if event.user_id != self.user and self._organizer_syncs(event):
             # the attendee removed their copy: they declined
             event.attendee_ids.filtered(
@@ -218,21 +393,26 @@ class _Run:
         self.counters["pulled"] += 1
 
     def _do_BindLocal(self, action):
-        self.events[action.key].write({"google_id": action.remote_id})
+        self.items[action.key].write({"google_id": action.remote_id})
 
     def _do_MarkSynced(self, action):
+        record = self.items[action.key]
         neutral = self.remote.get(action.remote_id) or {}
-        self.events[action.key].write(
+        record.write(
             {
                 "google_need_sync": False,
-                "google_sync_error": False,
-                "google_etag": neutral.get("etag")
-                or self.events[action.key].google_etag,
+                "google_etag": neutral.get("etag") or record.google_etag,
             }
         )
+        if record._name == "calendar.recurrence":
+            self._following(record).write({"google_need_sync": False})
+        else:
+            record.google_sync_error = False
 
     def _do_ReportConflict(self, action):
-        event = self.events[action.key]
+        record = self.items[action.key]
+        if record._name == "calendar.recurrence":
+            record = self._series_base(record)
         neutral = self.remote.get(action.remote_id)
         if action.winner == "remote":
             body = _(
@@ -248,39 +428,210 @@ class _Run:
                 "%(version)s",
                 version=self._describe(neutral) if neutral else _("deleted"),
             )
-        event.message_post(body=body)
+        if record.exists():
+            record.message_post(body=body)
 
-    # remote actions ------------------------------------------------------
+    _series_ReportConflict = _do_ReportConflict
+    _series_BindLocal = _do_BindLocal
+    _series_MarkSynced = _do_MarkSynced
+
     def _do_CreateRemote(self, action):
-        event = self.events[action.key]
+        event = self.items[action.key]
         if not event.google_id or event.google_etag:
             # a fresh id for a never-pushed event (or a re-creation after a
             # remote delete); reused as is when a previous push was interrupted
             event.google_id = new_event_id()
         body = to_google(event._calendar_sync_neutral())
         body["id"] = event.google_id
-        return WriteOp(event.id, "insert", event.google_id, body, self._send_updates())
+        return WriteOp(
+            action.key, "insert", event.google_id, body, self._send_updates()
+        )
 
     def _do_UpdateRemote(self, action):
-        event = self.events[action.key]
+        event = self.items[action.key]
         body = to_google(event._calendar_sync_neutral())
-        return WriteOp(event.id, "patch", action.remote_id, body, self._send_updates())
+        if event.recurrence_id or event.google_original_start:
+            body.pop("recurrence", None)
+        return WriteOp(
+            action.key, "patch", action.remote_id, body, self._send_updates()
+        )
 
     def _do_DeleteRemote(self, action):
         return WriteOp(
             action.key, "delete", action.remote_id, None, self._send_updates()
         )
 
+    _series_DeleteRemote = _do_DeleteRemote
+
+    # ------------------------------------------------------------ series
+    def _series_CreateLocal(self, action):
+        neutral = self.remote[action.remote_id]
+        recurrence = self._create_local_series(action.remote_id, neutral)
+        self.items[f"{SERIES_PREFIX}{recurrence.id}"] = recurrence
+        self.counters["pulled"] += 1
+
+    def _series_UpdateLocal(self, action):
+        recurrence = self.items[action.key]
+        neutral = self.remote[action.remote_id]
+        base = self._series_base(recurrence)
+        old = self._series_snapshot(recurrence, base)
+        new = canonical(neutral, with_tz=True)
+        new["rule"] = normalize_recurrence(neutral["rule"])
+        timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
+        if any(old.get(key) != new.get(key) for key in timing):
+            # new rule or times: rebuild the series from Google's version
+            self._drop_local_series(recurrence)
+            self._create_local_series(action.remote_id, neutral)
+        else:
+            values = self._values(neutral, base)
+            for key in ("start", "stop", "start_date", "stop_date", "allday"):
+                values.pop(key, None)
+            values.pop("user_id")
+            following = self._following(recurrence)
+            following.write(values)
+            for event in following:
+                event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            following.write({"google_need_sync": False})
+            recurrence.write(
+                {"google_etag": neutral["etag"], "google_need_sync": False}
+            )
+        self.counters["pulled"] += 1
+
+    def _series_DeleteLocal(self, action):
+        self._drop_local_series(self.items[action.key])
+        self.counters["pulled"] += 1
+
+    def _series_CreateRemote(self, action):
+        recurrence = self.items[action.key]
+        if not recurrence.google_id or recurrence.google_etag:
+            recurrence.google_id = new_event_id()
+        body = self._series_body(recurrence, with_exdates=True)
+        body["id"] = recurrence.google_id
+        return WriteOp(
+            action.key, "insert", recurrence.google_id, body, self._send_updates()
+        )
+
+    def _series_UpdateRemote(self, action):
+        recurrence = self.items[action.key]
+        body = self._series_body(recurrence, with_exdates=True)
+        return WriteOp(
+            action.key, "patch", action.remote_id, body, self._send_updates()
+        )
+
+    def _series_body(self, recurrence, with_exdates):
+        base = self._series_base(recurrence)
+        neutral = self._series_neutral(recurrence, base)
+        slots = self._series_slots(recurrence, base)
+        exdates = []
+        if with_exdates:
+            taken = {self._original(ev) for ev in self._occurrences(recurrence)}
+            exdates = [slot for slot in slots if slot not in taken]
+        first = slots[0] if slots else (base.start_date if base.allday else base.start)
+        lines = to_google_recurrence(
+            recurrence._calendar_sync_rule(), first, neutral["tz"], base.allday, exdates
+        )
+        return to_google(neutral, recurrence_lines=lines)
+
+    def _occurrences(self, recurrence):
+        return recurrence.calendar_event_ids.filtered("active")
+
+    def _following(self, recurrence):
+        return self._occurrences(recurrence).filtered("follow_recurrence")
+
+    def _original(self, event):
+        """An occurrence's original slot (naive UTC, or a date when all-day)."""
+        if event.google_original_start:
+            value = event.google_original_start
+        else:
+            value = event.start
+        return value.date() if event.allday else value
+
+    def _bind_occurrences(self, recurrence, master_id, etag):
+        """Give every occurrence its instance id, and remember its slot."""
+        base = self._series_base(recurrence)
+        slots = set(self._series_slots(recurrence, base))
+        # occurrences of the previous rule of a rewritten series may hold ids
+        stale = self.Event.search(
+            [("google_id", "=like", f"{master_id}\\_%"), ("active", "=", False)]
+        )
+        stale.write({"google_id": False, "google_etag": False})
+        moved = self.Event
+        for event in self._occurrences(recurrence):
+            if event.follow_recurrence or not event.google_original_start:
+                start = event.start_date if event.allday else event.start
+                original = start if start in slots else None
+            else:
+                original = self._original(event)
+            if original is None:
+                moved |= event
+                continue
+            stamp = datetime.combine(original, time()) if event.allday else original
+            event.write(
+                {
+                    "google_original_start": stamp,
+                    "google_id": f"{master_id}_"
+                    + instance_suffix(original, event.allday),
+                    "google_etag": etag,
+                    "google_need_sync": not event.follow_recurrence,
+                    "google_sync_error": False,
+                }
+            )
+        if moved:
+            # moved in Odoo before Google knew the series: they leave it and
+            # travel as events of their own
+            moved.write({"recurrence_id": False, "google_need_sync": True})
+
+    def _create_local_series(self, master_id, neutral):
+        values = self._values(neutral)
+        rule = neutral["rule"]
+        values.update(
+            {
+                **{key: value for key, value in rule.items() if value is not False},
+                "recurrency": True,
+                "event_tz": neutral["tz"],
+            }
+        )
+        if rule["end_type"] != "count":
+            values.pop("count", None)
+        base = self.Event.create(values)
+        recurrence = base.recurrence_id
+        recurrence.write(
+            {
+                "google_id": master_id,
+                "google_etag": neutral["etag"],
+                "google_need_sync": False,
+            }
+        )
+        partners = self._partners([neutral])
+        for event in recurrence.calendar_event_ids:
+            event._calendar_sync_set_answers(neutral, partners)
+        self._bind_occurrences(recurrence, master_id, neutral["etag"])
+        excluded = set(neutral.get("exdates") or [])
+        if excluded:
+            gone = self._occurrences(recurrence).filtered(
+                lambda ev: self._original(ev) in excluded
+            )
+            gone.unlink()
+        self._occurrences(recurrence).write({"google_need_sync": False})
+        return recurrence
+
+    def _drop_local_series(self, recurrence):
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        recurrence.unlink()
+        events.unlink()
+
+    # ================================================================== push
     def _push(self, ops):
         if not ops:
             return
         results = self.client.write(ops)
+        follow_ups = []
         for op in ops:
             result = results[op.key]
-            event = self.events[op.key]
+            record = self.items[op.key]
             if not result.ok:
                 self._fail(
-                    event,
+                    record,
                     _(
                         "Google refused the change (%(status)s %(reason)s): "
                         "%(message)s",
@@ -291,26 +642,43 @@ class _Run:
                 )
                 continue
             self.counters["pushed"] += 1
-            if op.action == "delete":
-                # gone remotely: the archived tombstone goes too
-                event.with_context(**{SYNC_CONTEXT: True}).unlink()
-                continue
-            event.write(
-                {
-                    "google_id": (result.event or {}).get("id") or op.event_id,
-                    "google_etag": (result.event or {}).get("etag"),
-                    "google_need_sync": False,
-                    "google_sync_error": False,
-                }
-            )
+            follow_ups += self._pushed(op, record, result.event or {})
+        if follow_ups:
+            self._push(follow_ups)
 
-    # ------------------------------------------------------------------ helpers
+    def _pushed(self, op, record, remote):
+        """Record a successful write; return follow-up writes, if any."""
+        if op.action == "delete":
+            if record._name == "calendar.recurrence":
+                self._drop_local_series(record)
+            else:
+                # gone remotely: the archived tombstone goes too
+                record.unlink()
+            return []
+        values = {
+            "google_id": remote.get("id") or op.event_id,
+            "google_etag": remote.get("etag"),
+            "google_need_sync": False,
+        }
+        if record._name == "calendar.event":
+            record.write({**values, "google_sync_error": False})
+            return []
+        record.write(values)
+        self._bind_occurrences(record, values["google_id"], values["google_etag"])
+        # occurrences changed alone in Odoo become exceptions of the new series
+        follow_ups = []
+        for event in self._occurrences(record):
+            if not event.follow_recurrence and event.google_id:
+                self.items[event.id] = event
+                action = planner.UpdateRemote(event.id, event.google_id)
+                follow_ups.append(self._do_UpdateRemote(action))
+        return follow_ups
+
+    # ================================================================== helpers
     def _send_updates(self):
-        block = (
-            self.env["ir.config_parameter"].sudo().get_param(config.PARAM_BLOCK_MAIL)
-        )
+        params = self.env["ir.config_parameter"].sudo()
         # Odoo's calendar treats any non-empty calendar.block_mail as set
-        return "none" if block else "all"
+        return "none" if params.get_param(config.PARAM_BLOCK_MAIL) else "all"
 
     def _organizer_syncs(self, event):
         connected = self.env["calendar.sync.account"]._connected_users(
@@ -319,9 +687,8 @@ class _Run:
         return bool(event.user_id and event.user_id in connected)
 
     def _set_own_answer(self, event, neutral):
-        email = self.account.email
         for attendee in neutral.get("attendees") or []:
-            if attendee["email"] == email:
+            if attendee["email"] == self.account.email:
                 event.attendee_ids.filtered(
                     lambda att: att.partner_id == self.user.partner_id
                 ).state = attendee["state"]
@@ -329,14 +696,17 @@ class _Run:
     def _owner(self, neutral):
         email = neutral.get("organizer_email")
         if email and email != self.account.email:
-            Account = self.env["calendar.sync.account"].sudo()
-            account = Account.search(
-                [
-                    ("provider", "=", config.GOOGLE),
-                    ("email", "=", email),
-                    ("state", "=", "connected"),
-                ],
-                limit=1,
+            account = (
+                self.env["calendar.sync.account"]
+                .sudo()
+                .search(
+                    [
+                        ("provider", "=", config.GOOGLE),
+                        ("email", "=", email),
+                        ("state", "=", "connected"),
+                    ],
+                    limit=1,
+                )
             )
             if account:
                 return account.user_id
@@ -350,26 +720,35 @@ class _Run:
         return self.user
 
     def _values(self, neutral, event=None):
-        partners = self._partners([neutral])
-        alarms = self._alarms([neutral])
         return self.Event._calendar_sync_values(
-            neutral, self._owner(neutral), partners, alarms, event
+            neutral,
+            self._owner(neutral),
+            self._partners([neutral]),
+            self._alarms([neutral]),
+            event,
         )
 
     def _partners(self, neutrals):
-        emails = {a["email"] for n in neutrals for a in n.get("attendees") or []}
-        emails.discard("")
-        return self.env["res.partner"]._calendar_sync_find_or_create(
-            {a["email"]: a["name"] for n in neutrals for a in n["attendees"]}
-            if emails
-            else {}
-        )
+        names = {
+            a["email"]: a["name"]
+            for n in neutrals
+            for a in n.get("attendees") or []
+            if a["email"]
+        }
+        return self.env["res.partner"]._calendar_sync_find_or_create(names)
 
     def _alarms(self, neutrals):
         wanted = {(a["type"], a["minutes"]) for n in neutrals for a in n["alarms"]}
         return self.env["calendar.alarm"]._calendar_sync_find_or_create(wanted)
 
-    def _describe(self, neutral):
+    def _describe_local(self, key):
+        record = self.items[key]
+        if record._name == "calendar.recurrence":
+            record = self._series_base(record)
+        return self._describe(record._calendar_sync_neutral())
+
+    @staticmethod
+    def _describe(neutral):
         start = (
             neutral.get("start_date") if neutral.get("allday") else neutral.get("start")
         )
@@ -378,14 +757,19 @@ class _Run:
             f"{neutral.get('location') or ''}"
         )
 
-    def _fail(self, event, error):
+    def _fail(self, record, error):
         message = str(error)
+        if isinstance(error, UnsupportedRecurrence):
+            message = _(
+                "This recurrence cannot be synced with Google: %(reason)s",
+                reason=getattr(error, "reason", message),
+            )
         self.counters["failed"] += 1
         self.errors.append(message)
-        if event:
-            event.with_context(**{SYNC_CONTEXT: True}).write(
-                {"google_sync_error": message[:500]}
-            )
+        if record and record._name == "calendar.recurrence":
+            record = self._series_base(record)
+        if record and record.exists():
+            record.write({"google_sync_error": message[:500]})
 
     def summary_error(self):
         if not self.errors:

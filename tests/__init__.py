@@ -2,3 +2,4 @@ from . import test_settings
 from . import test_token_access
 from . import test_google_oauth
 from . import test_google_sync
+from . import test_google_recurrence

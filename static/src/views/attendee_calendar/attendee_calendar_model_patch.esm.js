@@ -1,0 +1,177 @@
+// Copyright 2026 calendar_sync authors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+/**
+ * Sync status and background syncs of the attendee calendar view.
+ *
+ * Every data load of the view fetches `/calendar_sync/status` into the reactive
+ * `model.calendarSync.providers` (read by `CalendarSyncButtons`) and fires
+ * `/calendar_sync/sync` for each connected provider, without making the load wait.
+ * When a sync reports `{changed: true}` the view reloads once, after the load in
+ * progress if any (a reload started during a load would supersede it in the
+ * model's KeepLast, and the superseded caller, e.g. the view's onWillStart, would
+ * wait forever). That reload does not start a new sync, and a provider is never
+ * synced twice within SYNC_MIN_INTERVAL_MS.
+ */
+import {AttendeeCalendarModel} from "@calendar/views/attendee_calendar/attendee_calendar_model";
+import {reactive} from "@odoo/owl";
+import {rpc} from "@web/core/network/rpc";
+import {KeepLast} from "@web/core/utils/concurrency";
+import {patch} from "@web/core/utils/patch";
+
+export const SYNC_PROVIDERS = ["google", "microsoft"];
+export const SYNC_MIN_INTERVAL_MS = 60 * 1000;
+
+patch(AttendeeCalendarModel.prototype, {
+    setup(params) {
+        super.setup(...arguments);
+        this.isAlive = params.isAlive || (() => true);
+        // Server answer of /calendar_sync/status, by provider ({} until it arrives).
+        this.calendarSync = reactive({providers: {}});
+        this.calendarSyncStatusKeepLast = new KeepLast();
+        // Provider -> Date.now() of its last sync request, and the ones in flight.
+        this.calendarSyncStartedAt = {};
+        this.calendarSyncRunning = new Set();
+        // Set for the reload that a sync causes, so that it starts no new sync.
+        this.calendarSyncSkipNext = false;
+        // Token of the latest load() while it runs, and a reload waiting for it.
+        this.calendarSyncCurrentLoad = null;
+        this.calendarSyncReloadWanted = false;
+    },
+
+    /**
+     * @override
+     */
+    async load() {
+        const token = {};
+        this.calendarSyncCurrentLoad = token;
+        try {
+            return await super.load(...arguments);
+        } finally {
+            // A superseded load never gets here; the latest one always does.
+            if (this.calendarSyncCurrentLoad === token) {
+                this.calendarSyncCurrentLoad = null;
+                if (this.calendarSyncReloadWanted) {
+                    this.calendarSyncReloadWanted = false;
+                    this.reloadAfterCalendarSync();
+                }
+            }
+        }
+    },
+
+    /**
+     * @override
+     */
+    async updateData() {
+        const startSyncs = !this.calendarSyncSkipNext;
+        this.calendarSyncSkipNext = false;
+        // Not awaited: the events load while the status and the syncs run.
+        this.refreshCalendarSync({startSyncs});
+        return super.updateData(...arguments);
+    },
+
+    /**
+     * Fetch the sync status, then start the syncs that are due.
+     *
+     * @param {Object} [options]
+     * @param {Boolean} [options.startSyncs=true] false: only refresh the status
+     */
+    async refreshCalendarSync({startSyncs = true} = {}) {
+        const providers = await this.fetchCalendarSyncStatus();
+        if (startSyncs && providers && this.isAlive()) {
+            await this.runCalendarSyncs(this.getCalendarSyncsDue(providers));
+        }
+    },
+
+    /**
+     * @returns {Promise<Object|null>} the status by provider, null on failure
+     */
+    async fetchCalendarSyncStatus() {
+        let providers = null;
+        try {
+            providers = await this.calendarSyncStatusKeepLast.add(
+                rpc("/calendar_sync/status", {}, {silent: true})
+            );
+        } catch (error) {
+            console.warn("Could not read the calendar sync status.", error);
+            return null;
+        }
+        this.calendarSync.providers = providers || {};
+        return this.calendarSync.providers;
+    },
+
+    /**
+     * @param {Object} providers status by provider
+     * @returns {String[]} the connected providers not synced in the last minute
+     */
+    getCalendarSyncsDue(providers) {
+        const now = Date.now();
+        return SYNC_PROVIDERS.filter((provider) => {
+            const info = providers[provider];
+            const startedAt = this.calendarSyncStartedAt[provider];
+            return (
+                info?.configured &&
+                info.status === "connected" &&
+                !this.calendarSyncRunning.has(provider) &&
+                (startedAt === undefined || now - startedAt >= SYNC_MIN_INTERVAL_MS)
+            );
+        });
+    },
+
+    /**
+     * Sync the given providers, then reload the view once if any of them changed
+     * Odoo events, else refresh the status (last sync time, errors).
+     *
+     * @param {String[]} providers
+     */
+    async runCalendarSyncs(providers) {
+        if (!providers.length) {
+            return;
+        }
+        const results = await Promise.all(
+            providers.map((provider) => this.syncCalendarProvider(provider))
+        );
+        if (!this.isAlive()) {
+            return;
+        }
+        if (results.some((result) => result?.changed)) {
+            this.reloadAfterCalendarSync();
+        } else {
+            await this.fetchCalendarSyncStatus();
+        }
+    },
+
+    /**
+     * Reload the view's data now, or when the load in progress ends.
+     */
+    reloadAfterCalendarSync() {
+        if (!this.isAlive()) {
+            return;
+        }
+        if (this.calendarSyncCurrentLoad) {
+            this.calendarSyncReloadWanted = true;
+            return;
+        }
+        // Consumed by updateData(), which load() calls before its first await.
+        this.calendarSyncSkipNext = true;
+        this.load().catch((error) => {
+            console.warn("Could not reload the calendar after a sync.", error);
+        });
+    },
+
+    /**
+     * @param {String} provider "google" or "microsoft"
+     * @returns {Promise<Object|null>} the server answer ({changed}), null on failure
+     */
+    async syncCalendarProvider(provider) {
+        this.calendarSyncStartedAt[provider] = Date.now();
+        this.calendarSyncRunning.add(provider);
+        try {
+            return await rpc("/calendar_sync/sync", {provider}, {silent: true});
+        } catch (error) {
+            console.warn(`Could not synchronize the ${provider} calendar now.`, error);
+            return null;
+        } finally {
+            this.calendarSyncRunning.delete(provider);
+        }
+    },
+});
