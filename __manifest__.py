@@ -35,6 +35,8 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/calendar_sync_templates.xml",
+        "views/calendar_event_views.xml",
+        "wizards/calendar_sync_account_reset_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

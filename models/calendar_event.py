@@ -45,6 +45,12 @@ class CalendarEvent(models.Model):
         copy=False,
         help="Changed in Odoo since its last successful sync with Google.",
     )
+    google_guest_copy = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="Someone else organizes this event in Google Calendar and does not let "
+        "guests modify it: changes made in Odoo are not sent to Google.",
+    )
     google_original_start = fields.Datetime(
         copy=False,
         readonly=True,

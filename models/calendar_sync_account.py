@@ -3,6 +3,7 @@
 import logging
 
 from odoo import _, api, fields, models
+from odoo.modules import module
 
 from ..services import config, google_oauth, oauth_state
 from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
@@ -332,6 +333,10 @@ class CalendarSyncAccount(models.Model):
         """What the calendar header shows, per provider."""
         result = {}
         for provider in config.PROVIDERS:
+            if provider not in config.SYNC_ENGINES:
+                # configured in Settings, but no engine in this version yet
+                result[provider] = {"configured": False, "status": "not_connected"}
+                continue
             account = self._get_for_user(user, provider, create=False)
             result[provider] = {
                 "configured": self._is_provider_configured(provider),
@@ -422,5 +427,21 @@ class CalendarSyncAccount(models.Model):
             if account.state == "error":
                 account.state = "connected"  # try again
             account._sync()
-            if not self.env.registry.in_test_mode():
-                self.env.cr.commit()
+            # one account per transaction, as a cron should (tests run inside
+            # one transaction that must not be committed)
+            if not module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------ reset
+    def action_open_reset_wizard(self):
+        """Open the Reset Account wizard on this account."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "calendar_sync.calendar_sync_account_reset_action"
+        )
+        action["context"] = {
+            "default_account_id": self.id,
+            "calendar_sync_provider": self.provider,
+        }
+        return action

@@ -209,6 +209,22 @@ class _Run:
         return events
 
     # ================================================================== states
+    def _refuse_guest_changes(self, events):
+        """Changes to another organizer's read-only event stay in Odoo."""
+        blocked = events.filtered(
+            lambda ev: ev.google_guest_copy and ev.google_need_sync
+        )
+        blocked.write(
+            {
+                "google_need_sync": False,
+                "google_sync_error": _(
+                    "Only the organizer can change this event in Google Calendar: "
+                    "your changes stay in Odoo and are replaced by the organizer's "
+                    "next update."
+                ),
+            }
+        )
+
     def _event_state(self, event):
         owned = event.user_id == self.user
         confirmed = bool(event.google_id and event.google_etag)
@@ -303,6 +319,7 @@ class _Run:
         # pass 1: series and single events
         series = self._owned_series()
         singles = self._local_singles()
+        self._refuse_guest_changes(singles)
         self.items.update({f"{SERIES_PREFIX}{r.id}": r for r in series})
         self.items.update({e.id: e for e in singles})
         local = [self._series_state(r) for r in series]
@@ -313,6 +330,7 @@ class _Run:
         self._push(ops)
         # pass 2: occurrences that differ from their series
         occurrences = self._local_occurrences()
+        self._refuse_guest_changes(occurrences)
         self.items.update({e.id: e for e in occurrences})
         local = [self._event_state(e) for e in occurrences]
         remote = [self._remote_state(rid, n) for rid, n in self.instances.items()]
@@ -353,6 +371,7 @@ class _Run:
         neutral = self.remote[action.remote_id]
         values = self._values(neutral)
         values.update(google_id=action.remote_id, google_etag=neutral["etag"])
+        values["google_guest_copy"] = self._guest_copy(neutral)
         event = self.Event.create(values)
         event._calendar_sync_set_answers(neutral, self._partners([neutral]))
         self.counters["pulled"] += 1
@@ -366,6 +385,7 @@ class _Run:
             self._set_own_answer(event, neutral)
         else:
             values = self._values(neutral, event)
+            values["google_guest_copy"] = self._guest_copy(neutral)
             if event.recurrence_id:
                 values.pop("user_id")
                 values["follow_recurrence"] = False
@@ -679,6 +699,15 @@ class _Run:
         params = self.env["ir.config_parameter"].sudo()
         # Odoo's calendar treats any non-empty calendar.block_mail as set
         return "none" if params.get_param(config.PARAM_BLOCK_MAIL) else "all"
+
+    def _guest_copy(self, neutral):
+        organizer = neutral.get("organizer_email")
+        return bool(
+            organizer
+            and organizer != self.account.email
+            and not neutral.get("guests_can_modify")
+            and self._owner(neutral) == self.user
+        )
 
     def _organizer_syncs(self, event):
         connected = self.env["calendar.sync.account"]._connected_users(

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 GOOGLE = "google"
 MICROSOFT = "microsoft"
 PROVIDERS = (GOOGLE, MICROSOFT)
+#: Providers whose sync engine ships in this version.
+SYNC_ENGINES = (GOOGLE,)
 
 #: OAuth callback paths (what the administrator registers with the provider).
 CALLBACK_PATHS = {

@@ -3,3 +3,4 @@ from . import test_token_access
 from . import test_google_oauth
 from . import test_google_sync
 from . import test_google_recurrence
+from . import test_reset_account

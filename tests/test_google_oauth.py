@@ -127,3 +127,32 @@ class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
         self.assertEqual(status["google"]["status"], "connected")
         self.assertTrue(status["google"]["configured"])
         self.assertEqual(status["microsoft"]["status"], "not_connected")
+
+    def test_sync_route_syncs_the_user_and_reports_changes(self):
+        self.connect_google(self.alice)
+        self.google.add_event(
+            "alice@example.com",
+            {
+                "summary": "From Google",
+                "start": {"dateTime": "2030-03-04T10:00:00+01:00"},
+                "end": {"dateTime": "2030-03-04T11:00:00+01:00"},
+            },
+        )
+        self.authenticate("cs_alice", "cs_alice")
+        result = self.make_jsonrpc_request(
+            "/calendar_sync/sync", {"provider": "google"}
+        )
+        self.assertTrue(result["changed"])
+        self.assertEqual(result["status"], "connected")
+        again = self.make_jsonrpc_request("/calendar_sync/sync", {"provider": "google"})
+        self.assertFalse(again["changed"])
+
+    def test_status_after_revoked_access_says_needs_reconnect(self):
+        account = self.connect_google(self.alice)
+        self.google.revoke_refresh_tokens("alice@example.com")
+        account.sudo().token_expiry = "2000-01-01 00:00:00"
+        account._sync()
+        self.authenticate("cs_alice", "cs_alice")
+        status = self.make_jsonrpc_request("/calendar_sync/status")
+        self.assertEqual(status["google"]["status"], "needs_reconnect")
+        self.assertIn("Reconnect", status["google"]["error"])

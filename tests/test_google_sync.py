@@ -376,3 +376,119 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         self.assertIsNone(self.account._sync())
         self.assertEqual(self.remote(), [])
         self.assertEqual(self.account.sync_status, "paused")
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestGoogleAccountLifecycle(GoogleEmulatorMixin, TransactionCase):
+    """Tokens, cron and shared events."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, _admin = make_users(cls.env)
+        cls.Event = cls.env["calendar.event"]
+
+    def test_expired_access_token_is_refreshed_and_stored(self):
+        account = self.connect_google(self.alice)
+        old_token = account.access_token
+        self.google.expire_access_tokens()
+        account.sudo().token_expiry = datetime(2000, 1, 1)
+        account._sync()
+        self.assertEqual(account.state, "connected")
+        self.assertNotEqual(account.access_token, old_token)
+        self.assertGreater(account.token_expiry, datetime.now())
+
+    def test_cron_syncs_every_connected_account(self):
+        alice = self.connect_google(self.alice)
+        bob = self.connect_google(self.bob)
+        self.google.add_event(
+            ALICE, {"summary": "For Alice", **timed(datetime(2030, 1, 7, 9))}
+        )
+        self.google.add_event(
+            "bob@example.com", {"summary": "For Bob", **timed(datetime(2030, 1, 8, 9))}
+        )
+        self.env["calendar.sync.account"]._cron_sync_all()
+        self.assertTrue(alice.last_sync_date and bob.last_sync_date)
+        self.assertEqual(
+            self.Event.search([("name", "=", "For Alice")]).user_id, self.alice
+        )
+        self.assertEqual(
+            self.Event.search([("name", "=", "For Bob")]).user_id, self.bob
+        )
+
+    def test_cron_skips_stopped_and_reconnect_accounts(self):
+        account = self.connect_google(self.alice)
+        account.sudo().state = "needs_reconnect"
+        before = len(self.google.api_requests())
+        self.env["calendar.sync.account"]._cron_sync_all()
+        self.assertEqual(len(self.google.api_requests()), before)
+
+    def test_shared_event_goes_out_through_the_organizer_only(self):
+        self.connect_google(self.alice)
+        bob_account = self.connect_google(self.bob)
+        alice_account = self.env["calendar.sync.account"]._get_for_user(
+            self.alice, "google"
+        )
+        event = self.Event.with_user(self.alice).create(
+            {
+                "name": "Review",
+                "start": datetime(2030, 3, 4, 9),
+                "stop": datetime(2030, 3, 4, 10),
+                "partner_ids": [
+                    Command.set((self.alice.partner_id | self.bob.partner_id).ids)
+                ],
+            }
+        )
+        alice_account._sync()
+        bob_account._sync()
+        # Bob's copy is the same Odoo event: no duplicate, nothing pushed by Bob
+        self.assertEqual(self.Event.search_count([("name", "=", "Review")]), 1)
+        bob_writes = [
+            r
+            for r in self.google.requests
+            if r.get("account") == "bob@example.com" and r["method"] != "GET"
+        ]
+        self.assertEqual(bob_writes, [])
+        # Bob answers in Google: only his answer changes in Odoo
+        self.google.update_event(
+            "bob@example.com",
+            event.google_id,
+            {
+                "attendees": [
+                    {"email": ALICE, "responseStatus": "accepted"},
+                    {"email": "bob@example.com", "responseStatus": "accepted"},
+                ]
+            },
+        )
+        bob_account._sync()
+        bob_attendee = event.attendee_ids.filtered(
+            lambda a: a.partner_id == self.bob.partner_id
+        )
+        self.assertEqual(bob_attendee.state, "accepted")
+        self.assertEqual(event.user_id, self.alice)
+
+    def test_read_only_event_of_an_external_organizer_is_not_pushed(self):
+        account = self.connect_google(self.alice)
+        self.google.add_account("carol@partner.example")
+        self.google.issue_tokens("carol@partner.example")
+        external = self.google.add_event(
+            "carol@partner.example",
+            {
+                "summary": "Partner call",
+                **timed(datetime(2030, 3, 6, 9)),
+                "attendees": [{"email": "carol@partner.example"}, {"email": ALICE}],
+            },
+        )
+        account._sync()
+        event = self.Event.search([("google_id", "=", external["id"])])
+        self.assertTrue(event.google_guest_copy)
+        event.with_user(self.alice).write({"name": "My own title"})
+        account._sync()
+        self.assertIn("Only the organizer", event.google_sync_error)
+        self.assertEqual(
+            self.google.get_event("carol@partner.example", external["id"])["summary"],
+            "Partner call",
+        )
+        account._sync()  # no 403 loop: nothing is sent again
+        writes = [r for r in self.google.requests if r.get("status", 200) >= 400]
+        self.assertEqual(writes, [])

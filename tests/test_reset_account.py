@@ -1,0 +1,375 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from datetime import datetime, timedelta
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, TransactionCase, tagged
+
+from .common import GoogleEmulatorMixin, connect_account, make_users
+
+ALICE = "alice@example.com"
+BOB = "bob@example.com"
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
+    """The Reset Account wizard on a Google account, end to end through the
+    emulator."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, cls.admin = make_users(cls.env)
+        cls.alice.tz = "Europe/Brussels"
+        cls.bob.tz = "Europe/Brussels"
+        cls.Event = cls.env["calendar.event"].with_context(active_test=False)
+
+    def setUp(self):
+        super().setUp()
+        self.account = self.connect_google(self.alice)
+        self.start = datetime(2030, 3, 4, 9, 0)
+
+    # ------------------------------------------------------------ helpers
+    def sync(self, account=None):
+        account = account or self.account
+        counters = account._sync()
+        self.assertEqual(account.state, "connected", account.last_error)
+        return counters
+
+    def local_event(self, user=None, days=0, **values):
+        user = user or self.alice
+        start = self.start + timedelta(days=days)
+        vals = {
+            "name": f"Planning {days}",
+            "start": start,
+            "stop": start + timedelta(hours=1),
+            "user_id": user.id,
+            "partner_ids": [Command.set(user.partner_id.ids)],
+        }
+        vals.update(values)
+        return self.env["calendar.event"].with_user(user).create(vals)
+
+    def local_series(self, count=4):
+        base = self.local_event(
+            name="Weekly sync",
+            recurrency=True,
+            rrule_type="weekly",
+            interval=1,
+            end_type="count",
+            count=count,
+            mon=True,
+            event_tz="Europe/Brussels",
+        )
+        base.invalidate_recordset()
+        return base.recurrence_id
+
+    def synced_setup(self):
+        """Alice's calendar, synced: two Odoo events, one imported from Google,
+        a weekly series of four, and an event deleted in Odoo whose remote
+        delete is still pending (archived, bound)."""
+        self.google.add_event(
+            ALICE,
+            {
+                "summary": "From Google",
+                "start": {"dateTime": "2030-03-06T10:00:00+01:00"},
+                "end": {"dateTime": "2030-03-06T11:00:00+01:00"},
+            },
+        )
+        self.local_event(days=0)
+        self.local_event(days=1)
+        self.local_series()
+        doomed = self.local_event(days=3, name="Doomed")
+        self.sync()
+        doomed.with_user(self.alice).unlink()  # archived until the next sync
+        events = self.alice_events()
+        self.assertEqual(len(events), 2 + 1 + 4 + 1)
+        self.assertTrue(all(events.mapped("google_id")))
+        self.assertFalse(doomed.active)
+        return events
+
+    def alice_events(self):
+        return self.Event.search([("user_id", "=", self.alice.id)])
+
+    def remote(self, account=ALICE):
+        return self.google.events(account)
+
+    def reset(self, delete_policy="dont_delete", sync_policy="new", user=None):
+        user = user or self.alice
+        action = self.account.with_user(user).action_open_reset_wizard()
+        Wizard = self.env["calendar.sync.account.reset"].with_user(user)
+        wizard = Wizard.with_context(**action["context"]).create(
+            {"delete_policy": delete_policy, "sync_policy": sync_policy}
+        )
+        self.assertEqual(wizard.account_id, self.account)
+        result = wizard.action_reset()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertEqual(
+            result["params"]["next"], {"type": "ir.actions.act_window_close"}
+        )
+        return result
+
+    def assertAccountReset(self, account=None):
+        account = (account or self.account).sudo()
+        self.assertEqual(account.state, "not_connected")
+        self.assertFalse(account.access_token)
+        self.assertFalse(account.refresh_token)
+        self.assertFalse(account.token_expiry)
+        self.assertFalse(account.sync_token)
+        self.assertFalse(account.email)
+        self.assertFalse(account.oauth_nonce)
+        self.assertFalse(account.oauth_code_verifier)
+
+    def assertUnbound(self, events):
+        self.assertFalse(any(events.mapped("google_id")))
+        self.assertFalse(any(events.mapped("google_etag")))
+        self.assertFalse(any(events.recurrence_id.mapped("google_id")))
+
+    def reconnect(self):
+        self.account = self.connect_google(self.alice)
+        return self.account
+
+    # ------------------------------------------------------------ the button
+    def test_reset_button_opens_the_wizard_on_the_account(self):
+        action = self.account.with_user(self.alice).action_open_reset_wizard()
+        self.assertEqual(action["res_model"], "calendar.sync.account.reset")
+        self.assertEqual(action["target"], "new")
+        Wizard = self.env["calendar.sync.account.reset"].with_user(self.alice)
+        form = Form(Wizard.with_context(**action["context"]))
+        self.assertEqual(form.account_id, self.account)
+        self.assertEqual(form.provider, "google")
+        self.assertEqual(form.delete_policy, "dont_delete")
+        self.assertEqual(form.sync_policy, "new")
+        labels = dict(
+            Wizard.with_context(**action["context"])
+            ._fields["delete_policy"]
+            ._description_selection(Wizard.with_context(**action["context"]).env)
+        )
+        self.assertEqual(
+            labels["delete_remote"], "Delete from the current Google Calendar account"
+        )
+        wizard = form.save()
+        self.assertEqual(wizard.user_id, self.alice)
+
+    # ------------------------------------------------------------ policies
+    def test_reset_leaving_events_keeps_both_sides_and_unbinds(self):
+        events = self.synced_setup()
+        action = self.account.with_user(self.alice).action_open_reset_wizard()
+        Wizard = self.env["calendar.sync.account.reset"].with_user(self.alice)
+        form = Form(Wizard.with_context(**action["context"]))
+        self.assertEqual(form.event_count, len(events))
+        remote_before = len(self.remote())
+        requests = len(self.google.api_requests())
+        result = self.reset("dont_delete")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(len(self.google.api_requests()), requests)
+        self.assertEqual(len(self.remote()), remote_before)
+        self.assertEqual(self.alice_events(), events)
+        self.assertUnbound(events)
+        self.assertFalse(any(events.mapped("google_need_sync")))
+        self.assertFalse(any(events.recurrence_id.mapped("google_need_sync")))
+        self.assertAccountReset()
+        self.assertFalse(self.account.last_error)
+
+    def test_reset_deleting_remote_removes_them_from_google_in_one_batch(self):
+        events = self.synced_setup()
+        series_id = events.recurrence_id.google_id
+        self.assertEqual(len(self.remote()), 5)  # 3 singles, 1 series, doomed
+        requests = len(self.google.api_requests())
+        calls = len(self.google.requests)
+        result = self.reset("delete_remote")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(len(self.google.api_requests()) - requests, 1)
+        deletes = [r for r in self.google.requests[calls:] if r["method"] == "DELETE"]
+        # one DELETE per single event and one for the whole series
+        self.assertEqual(len(deletes), 5)
+        self.assertTrue(all(r["batch"] for r in deletes))
+        self.assertEqual({r["sendUpdates"] for r in deletes}, {"none"})
+        self.assertIn(series_id, {r["path"].rpartition("/")[2] for r in deletes})
+        self.assertEqual(self.remote(), [])
+        self.assertEqual(self.alice_events(), events)  # all still in Odoo
+        self.assertUnbound(events)
+        self.assertAccountReset()
+
+    def test_reset_deleting_from_odoo_removes_local_events_only(self):
+        events = self.synced_setup()
+        recurrence = events.recurrence_id
+        remote_before = self.remote()
+        requests = len(self.google.api_requests())
+        self.reset("delete_odoo")
+        self.assertEqual(len(self.google.api_requests()), requests)
+        self.assertFalse(events.exists())  # really deleted, archived ones too
+        self.assertFalse(recurrence.exists())
+        self.assertEqual(self.remote(), remote_before)
+        self.assertAccountReset()
+
+    def test_reset_deleting_both(self):
+        events = self.synced_setup()
+        result = self.reset("delete_both")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertFalse(events.exists())
+        self.assertEqual(self.remote(), [])
+        self.assertAccountReset()
+
+    # ------------------------------------------------------------ next sync
+    def test_reset_then_sync_all_pushes_existing_events_again(self):
+        events = self.synced_setup()
+        old_ids = set(events.mapped("google_id"))
+        self.reset("delete_remote", "all")
+        active = events.filtered("active")
+        self.assertTrue(all(active.mapped("google_need_sync")))
+        self.assertFalse(events.filtered(lambda e: not e.active).google_need_sync)
+        self.reconnect()
+        self.sync()
+        remote = self.remote()
+        # 2 Odoo singles, the imported one, the series; the deleted one stays gone
+        self.assertEqual(len(remote), 4)
+        self.assertEqual(
+            sorted(e["summary"] for e in remote),
+            ["From Google", "Planning 0", "Planning 1", "Weekly sync"],
+        )
+        self.assertFalse(old_ids & {e["id"] for e in remote})
+        self.assertTrue(all(active.mapped("google_id")))
+        self.assertFalse(any(active.mapped("google_need_sync")))
+        self.assertEqual(self.alice_events(), events)  # nothing imported twice
+        self.assertEqual(self.sync(), {"pulled": 0, "pushed": 0, "failed": 0})
+
+    def test_reset_leaving_events_then_sync_all_rebinds_odoo_events(self):
+        # Same Google account connected again: events pushed from Odoo carry
+        # their Odoo id in Google and are bound again, not duplicated. (Events
+        # imported from Google and series carry none: they come back twice,
+        # which is why the form warns about "leave untouched" + "all".)
+        self.synced_setup()
+        self.reset("dont_delete", "all")
+        self.reconnect()
+        self.sync()
+        for name in ("Planning 0", "Planning 1"):
+            local = self.alice_events().filtered(lambda e, n=name: e.name == n)
+            self.assertEqual(len(local), 1, name)
+            self.assertTrue(local.google_id)
+            remote = [e for e in self.remote() if e["summary"] == name]
+            self.assertEqual([e["id"] for e in remote], [local.google_id])
+
+    def test_reset_then_sync_new_only_pushes_nothing_old(self):
+        events = self.synced_setup()
+        self.reset("delete_remote", "new")
+        self.reconnect()
+        new = self.local_event(days=10, name="After the reset")
+        counters = self.sync()
+        self.assertEqual(counters["pushed"], 1)
+        self.assertEqual([e["summary"] for e in self.remote()], ["After the reset"])
+        self.assertUnbound(events)
+        self.assertTrue(new.google_id)
+
+    # ------------------------------------------------------------ robustness
+    def test_reset_twice_is_harmless(self):
+        events = self.synced_setup()
+        self.reset("delete_both")
+        requests = len(self.google.api_requests())
+        result = self.reset("delete_both")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(len(self.google.api_requests()), requests)
+        self.assertFalse(events.exists())
+        self.assertAccountReset()
+        self.assertFalse(self.account.last_error)
+
+    def test_reset_with_revoked_tokens_still_resets_locally(self):
+        events = self.synced_setup()
+        remote_before = self.remote()
+        self.google.revoke_refresh_tokens(ALICE)
+        result = self.reset("delete_both")
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("invalid_grant", result["params"]["message"])
+        self.assertFalse(events.exists())
+        self.assertEqual(self.remote(), remote_before)
+        self.assertAccountReset()
+        self.assertIn("no event was deleted", self.account.last_error)
+
+    def test_reset_of_a_disconnected_account_skips_remote_deletes(self):
+        events = self.synced_setup()
+        self.account.sudo()._mark_needs_reconnect(Exception("refused"))
+        self.account.sudo().refresh_token = False
+        requests = len(self.google.api_requests())
+        result = self.reset("delete_remote")
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertEqual(len(self.google.api_requests()), requests)
+        self.assertUnbound(events)
+        self.assertAccountReset()
+
+    def test_remote_delete_failures_are_listed_without_a_traceback(self):
+        self.local_event(days=0, name="Keep me")
+        self.local_event(days=1, name="Other")
+        self.sync()
+        kept = self.alice_events().filtered(lambda e: e.name == "Keep me")
+        self.google.inject(
+            method="DELETE",
+            path_regex=kept.google_id,
+            status=403,
+            reason="forbidden",
+            in_batch=True,
+            times=10,
+        )
+        result = self.reset("delete_remote")
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("Keep me (2030-03-04 09:00 UTC)", result["params"]["message"])
+        self.assertNotIn("Other", result["params"]["message"])
+        self.assertIn("Keep me", self.account.last_error)
+        self.assertEqual([e["summary"] for e in self.remote()], ["Keep me"])
+        self.assertUnbound(self.alice_events())
+        self.assertAccountReset()
+
+    def test_rate_limits_during_the_remote_deletes_are_retried(self):
+        events = self.synced_setup()
+        self.google.inject(method="DELETE", status=429, in_batch=True, times=3)
+        result = self.reset("delete_remote")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(self.remote(), [])
+        self.assertUnbound(events)
+
+    # ------------------------------------------------------------ scope, access
+    def test_plain_user_cannot_reset_another_users_account(self):
+        Wizard = self.env["calendar.sync.account.reset"]
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.bob).create({"account_id": self.account.id})
+        with self.assertRaises(AccessError):
+            self.account.with_user(self.bob).action_open_reset_wizard()
+        wizard = Wizard.create({"account_id": self.account.id})
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.bob).action_reset()
+        self.assertEqual(self.account.state, "connected")
+        # an administrator may reset anybody's account
+        self.reset("dont_delete", user=self.admin)
+        self.assertAccountReset()
+
+    def test_events_of_other_organizers_are_untouched(self):
+        bob_account = self.connect_google(self.bob)
+        bobs = self.local_event(
+            user=self.bob,
+            name="Bob's meeting",
+            partner_ids=[
+                Command.set((self.bob.partner_id | self.alice.partner_id).ids)
+            ],
+        )
+        self.sync(bob_account)
+        self.assertTrue(bobs.google_id)
+        synced = self.local_event(days=1)
+        self.sync()
+        unsynced = self.local_event(days=5, name="Created after the sync")
+        self.reset("delete_both")
+        self.assertFalse(synced.exists())
+        self.assertTrue(bobs.exists())
+        self.assertTrue(bobs.google_id)
+        self.assertEqual([e["summary"] for e in self.remote(BOB)], ["Bob's meeting"])
+        # not bound to Google: not the reset's business
+        self.assertTrue(unsynced.exists())
+        self.assertTrue(unsynced.google_need_sync)
+        self.assertEqual(bob_account.state, "connected")
+
+    def test_outlook_account_reset_is_refused_for_now(self):
+        outlook = connect_account(self.env, self.alice, "microsoft")
+        action = outlook.with_user(self.alice).action_open_reset_wizard()
+        Wizard = self.env["calendar.sync.account.reset"].with_user(self.alice)
+        wizard = Wizard.with_context(**action["context"]).create({})
+        with self.assertRaisesRegex(UserError, "Outlook reset comes with"):
+            wizard.action_reset()
+        self.assertEqual(outlook.state, "connected")

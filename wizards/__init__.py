@@ -1,0 +1,1 @@
+from . import calendar_sync_account_reset

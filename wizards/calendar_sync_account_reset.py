@@ -1,0 +1,386 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Reset Account wizard: unbind a user's events from a provider, optionally
+delete them on one side or both, and forget the account's tokens.
+
+Provider-specific steps go through three small dispatchers that branch on
+``account.provider`` (``_reset_bound_domain``, ``_reset_remote_events``,
+``_reset_unbind``); Outlook plugs in there once its engine exists.
+"""
+
+import logging
+
+import psycopg2.errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.calendar_event import SYNC_CONTEXT
+from ..services import config
+from ..services.exceptions import AuthorizationError, CalendarSyncError
+
+_logger = logging.getLogger(__name__)
+
+#: How many failed events the message names before "and N more".
+MAX_LISTED = 20
+
+#: What the account forgets (the user then connects again from the calendar).
+ACCOUNT_RESET_VALUES = {
+    "access_token": False,
+    "refresh_token": False,
+    "token_expiry": False,
+    "sync_token": False,
+    "oauth_nonce": False,
+    "oauth_code_verifier": False,
+    "email": False,
+    "last_error": False,
+    "last_sync_date": False,
+    "state": "not_connected",
+}
+
+
+class CalendarSyncAccountReset(models.TransientModel):
+    _name = "calendar.sync.account.reset"
+    _description = "Reset a Calendar Sync Account"
+
+    account_id = fields.Many2one(
+        comodel_name="calendar.sync.account",
+        required=True,
+        ondelete="cascade",
+    )
+    user_id = fields.Many2one(related="account_id.user_id", readonly=True)
+    provider = fields.Selection(related="account_id.provider", readonly=True)
+    account_email = fields.Char(
+        string="Connected Account", related="account_id.email", readonly=True
+    )
+    event_count = fields.Integer(
+        string="Events Concerned",
+        compute="_compute_event_count",
+        help="Events organized by the user that are linked to this account "
+        "(archived ones included).",
+    )
+    delete_policy = fields.Selection(
+        selection="_selection_delete_policy",
+        string="User's Existing Events",
+        required=True,
+        default="dont_delete",
+        help="What happens to the events organized by the user that are linked to "
+        "this account:\n"
+        "- Leave them untouched: they stay in Odoo and in the remote calendar, "
+        "no longer linked to each other.\n"
+        "- Delete from the remote calendar: they are removed from the remote "
+        "calendar (attendees get no cancellation mail) and kept in Odoo.\n"
+        "- Delete from Odoo: they are removed from Odoo and kept in the remote "
+        "calendar.\n"
+        "- Delete from both: they are removed from both sides.\n"
+        "Events organized by other people are never touched.",
+    )
+    sync_policy = fields.Selection(
+        selection=[
+            ("new", "Synchronize only new events"),
+            ("all", "Synchronize all existing events"),
+        ],
+        string="Next Synchronization",
+        required=True,
+        default="new",
+        help="What Odoo sends to the calendar connected next:\n"
+        "- Synchronize only new events: only events created or changed in Odoo "
+        "from now on.\n"
+        "- Synchronize all existing events: also every event kept in Odoo "
+        "(apart from archived ones), sent again as new events.\n"
+        "Either way, the next synchronization imports what the connected "
+        "calendar holds: with the same account and events left untouched, "
+        "some of them may then appear twice.",
+    )
+
+    @api.model
+    def _selection_delete_policy(self):
+        remote = {
+            config.GOOGLE: _("Delete from the current Google Calendar account"),
+            config.MICROSOFT: _("Delete from the current Outlook account"),
+        }.get(
+            self.env.context.get("calendar_sync_provider"),
+            _("Delete from the remote calendar"),
+        )
+        return [
+            ("dont_delete", _("Leave them untouched")),
+            ("delete_remote", remote),
+            ("delete_odoo", _("Delete from Odoo")),
+            ("delete_both", _("Delete from both")),
+        ]
+
+    @api.depends("account_id")
+    def _compute_event_count(self):
+        for wizard in self:
+            domain = wizard.account_id and wizard._reset_bound_domain(strict=False)
+            wizard.event_count = (
+                wizard._events_model().search_count(domain) if domain else 0
+            )
+
+    # ------------------------------------------------------------------ access
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_account_access()
+        return wizards
+
+    def _check_account_access(self):
+        """Users reset their own accounts; only administrators reset others'."""
+        if self.env.su or self.env.is_system():
+            return
+        for wizard in self:
+            if wizard.account_id.sudo().user_id != self.env.user:
+                raise AccessError(
+                    _(
+                        "You can only reset your own calendar accounts. Ask an "
+                        "administrator to reset the account of %(user)s.",
+                        user=wizard.account_id.sudo().user_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ action
+    def action_reset(self):
+        """Apply the chosen policies, forget the account's tokens, and close
+        the wizard with a notification. Safe to run again."""
+        self.ensure_one()
+        self._check_account_access()
+        account = self.account_id.sudo()
+        self._lock_account(account)
+        events = self._events_model().search(self._reset_bound_domain())
+        problems = []
+        if self.delete_policy in ("delete_remote", "delete_both") and events:
+            failed, problem = self._reset_remote_events(events)
+            if problem:
+                problems.append(problem)
+            if failed:
+                problems.append(self._describe_failed(failed))
+        deleted = self._events_model()
+        if self.delete_policy in ("delete_odoo", "delete_both") and events:
+            deleted = events
+            self._unlink_events(events)
+        self._reset_unbind((events - deleted).exists())
+        account.write(
+            {**ACCOUNT_RESET_VALUES, "last_error": "\n".join(problems) or False}
+        )
+        return self._notification(account, len(events), problems)
+
+    def _lock_account(self, account):
+        """Make sure no sync of this account runs meanwhile (the cron skips a
+        locked account; a running sync makes us refuse rather than wait)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM calendar_sync_account WHERE id = %s "
+                    "FOR NO KEY UPDATE NOWAIT",
+                    [account.id],
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.LockNotAvailable as exc:
+            raise UserError(
+                _(
+                    "This account is being synchronized right now. Try again in "
+                    "a minute."
+                )
+            ) from exc
+
+    def _events_model(self):
+        return (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(
+                active_test=False,
+                mail_notrack=True,
+                tracking_disable=True,
+                no_mail_to_attendees=True,
+                **{SYNC_CONTEXT: True},
+            )
+        )
+
+    def _unlink_events(self, events):
+        recurrences = events.recurrence_id
+        events.unlink()  # SYNC_CONTEXT: really removed, not archived
+        # series left without any event go too
+        recurrences.exists().filtered(lambda r: not r.calendar_event_ids).unlink()
+
+    def _notification(self, account, count, problems):
+        provider = dict(
+            account._fields["provider"]._description_selection(self.env)
+        ).get(account.provider, account.provider)
+        message = _(
+            "%(count)s event(s) processed. Connect %(provider)s again from the "
+            "Calendar app to resume the synchronization.",
+            count=count,
+            provider=provider,
+        )
+        if problems:
+            message = "\n".join([*problems, message])
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Account reset"),
+                "message": message,
+                "type": "warning" if problems else "success",
+                "sticky": bool(problems),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _describe_failed(self, failed):
+        """One paragraph naming the events (and the reasons) a remote delete
+        refused; ``failed`` is a list of (name, reason)."""
+        lines = [f"- {name} ({reason})" for name, reason in failed[:MAX_LISTED]]
+        if len(failed) > MAX_LISTED:
+            lines.append(_("… and %(count)s more", count=len(failed) - MAX_LISTED))
+        return "\n".join(
+            [
+                _(
+                    "These events could not be deleted from the remote calendar; "
+                    "delete them there yourself:"
+                ),
+                *lines,
+            ]
+        )
+
+    # ------------------------------------------------------------------ providers
+    def _unsupported_provider(self):
+        if self.account_id.provider == config.MICROSOFT:
+            raise UserError(_("Outlook reset comes with the Outlook sync."))
+        raise UserError(
+            _("Unknown calendar provider %(provider)s.", provider=self.provider)
+        )
+
+    def _reset_bound_domain(self, strict=True):
+        """Domain of the events the reset applies to: organized by the
+        account's user and bound to the provider (archived ones included, the
+        search runs with ``active_test=False``), with the whole of every bound
+        series.
+
+        :param strict: raise for a provider the wizard cannot reset yet (else
+            return None)
+        """
+        user = self.account_id.sudo().user_id
+        if self.account_id.provider == config.GOOGLE:
+            return [
+                ("user_id", "=", user.id),
+                "|",
+                "|",
+                ("google_id", "!=", False),
+                ("google_series_id", "!=", False),
+                ("recurrence_id.google_id", "!=", False),
+            ]
+        if strict:
+            self._unsupported_provider()
+        return None
+
+    def _reset_remote_events(self, events):
+        """Delete ``events`` from the provider.
+
+        :return: ``(failed, problem)``: ``failed`` lists (name, reason) of the
+            events the provider refused to delete; ``problem`` is a sentence
+            when nothing could be deleted at all (None otherwise)
+        """
+        if self.account_id.provider == config.GOOGLE:
+            return self._reset_remote_google(events)
+        return self._unsupported_provider()
+
+    def _reset_unbind(self, events):
+        """Forget the provider's ids on ``events`` (and their series); mark
+        them for the next sync if the user asked for all existing events."""
+        if self.account_id.provider != config.GOOGLE:
+            return self._unsupported_provider()
+        push_all = self.sync_policy == "all"
+        recurrences = events.recurrence_id.filtered(
+            lambda r: r.google_id or r.google_etag or r.google_need_sync != push_all
+        )
+        recurrences.write(
+            {"google_id": False, "google_etag": False, "google_need_sync": push_all}
+        )
+        values = {
+            "google_id": False,
+            "google_etag": False,
+            "google_series_id": False,
+            "google_series_etag": False,
+            "google_sync_error": False,
+        }
+        # archived events are never pushed: they stay quiet either way
+        to_push = events.filtered("active") if push_all else events.browse()
+        (events - to_push).write({**values, "google_need_sync": False})
+        to_push.write({**values, "google_need_sync": True})
+        return True
+
+    # ------------------------------------------------------------------ google
+    def _reset_remote_google(self, events):
+        from ..services.google_client import WriteOp
+
+        account = self.account_id.sudo()
+        # remote id -> the events whose deletion it carries; a series master
+        # carries its occurrences (instance ids "<master>_<start>")
+        masters = set(events.recurrence_id.mapped("google_id")) | set(
+            events.mapped("google_series_id")
+        )
+        masters.discard(False)
+        targets = {master: self._events_model() for master in masters}
+        for event in events:
+            if event.google_series_id:
+                targets[event.google_series_id] |= event
+            if event.recurrence_id.google_id:
+                targets[event.recurrence_id.google_id] |= event
+            if not event.google_id:
+                continue
+            master = event.google_id.rpartition("_")[0]
+            if master in masters:
+                targets[master] |= event
+            else:
+                targets.setdefault(event.google_id, self._events_model())
+                targets[event.google_id] |= event
+        if not targets:
+            return [], None
+        if not (account.refresh_token or account.access_token):
+            return [], self._remote_skipped(account, None)
+        ops = [WriteOp(rid, "delete", rid, None, "none") for rid in targets]
+        try:
+            results = account._google_client().write(ops)
+        except AuthorizationError as exc:
+            _logger.info("Reset of %s: tokens refused, no remote delete", account.id)
+            return [], self._remote_skipped(account, exc)
+        except CalendarSyncError as exc:
+            _logger.warning("Reset of %s: remote deletes failed: %s", account.id, exc)
+            return [], _(
+                "Google Calendar could not be reached (%(error)s), so no event was "
+                "deleted there: delete them there yourself if needed.",
+                error=exc.message or exc.__class__.__name__,
+            )
+        failed = []
+        for rid, result in results.items():
+            if result.ok:
+                continue
+            reason = result.message or result.reason or str(result.status)
+            failed.append((self._label(targets[rid], series=rid in masters), reason))
+        return failed, None
+
+    @api.model
+    def _label(self, events, series=False):
+        """How the message names the event(s) behind one remote id."""
+        first = events.sorted("start")[:1]
+        if not first:
+            return "?"
+        if series:
+            return _("%(name)s (recurring)", name=first.name)
+        if first.allday:
+            when = fields.Date.to_string(first.start_date)
+        else:
+            when = first.start.strftime("%Y-%m-%d %H:%M UTC")
+        return f"{first.name} ({when})"
+
+    def _remote_skipped(self, account, error):
+        if error is None:
+            return _(
+                "The Google account is not connected, so no event was deleted from "
+                "Google Calendar: delete them there yourself if needed."
+            )
+        return _(
+            "Google refused the connection (%(reason)s), so no event was deleted "
+            "from Google Calendar: delete them there yourself if needed.",
+            reason=getattr(error, "error", "") or error.message or "?",
+        )
