@@ -21,7 +21,9 @@ class CalendarAlarm(models.Model):
         )
         found = {}
         for alarm in alarms:
-            found.setdefault((alarm.alarm_type, alarm.duration_minutes), alarm.id)
+            key = (alarm.alarm_type, alarm.duration_minutes)
+            if key in wanted:
+                found.setdefault(key, alarm.id)
         for alarm_type, minutes in sorted(wanted - set(found)):
             found[(alarm_type, minutes)] = (
                 self.sudo()

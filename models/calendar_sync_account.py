@@ -381,7 +381,7 @@ class CalendarSyncAccount(models.Model):
         """
         self.ensure_one()
         account = self.sudo()
-        if not account._can_sync():
+        if not account._can_sync() or not account._lock():
             return None
         engine = self.env[f"calendar.sync.{account.provider}"]
         try:
@@ -401,6 +401,63 @@ class CalendarSyncAccount(models.Model):
             )
         return None
 
+    def _lock(self):
+        """Lock this account for the transaction; False when another worker
+        (the cron, another browser tab) is syncing it right now."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT id FROM calendar_sync_account WHERE id = %s "
+            "FOR NO KEY UPDATE SKIP LOCKED",
+            [self.id],
+        )
+        return bool(self.env.cr.fetchone())
+
+    def action_sync_now(self):
+        """Sync this account now and say how it went."""
+        self.ensure_one()
+        self.check_access("read")
+        counters = self._sync()
+        account = self.sudo()
+        if counters is None or account.last_error:
+            return self._notify(
+                account.last_error
+                or _(
+                    "Nothing was synchronized: %(status)s.", status=account.sync_status
+                ),
+                "warning",
+            )
+        return self._notify(
+            _(
+                "Synchronized: %(pulled)s change(s) received, %(pushed)s sent.",
+                pulled=counters["pulled"],
+                pushed=counters["pushed"],
+            ),
+            "success",
+        )
+
+    @api.model
+    def _notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_stop_sync(self):
+        """Stop syncing this account (the user's choice); nothing is deleted."""
+        self.check_access("read")
+        self.sudo().write({"sync_stopped": True})
+
+    def action_restart_sync(self):
+        """Resume syncing: changes made meanwhile on either side are caught up."""
+        self.check_access("read")
+        self.sudo().write({"sync_stopped": False})
+
     @api.model
     def _cron_sync_all(self, time_budget=None):
         """Incremental sync of every connected account, one account per
@@ -416,14 +473,9 @@ class CalendarSyncAccount(models.Model):
         for account_id in accounts.ids:
             if _time.monotonic() - started > budget:
                 break
-            self.env.cr.execute(
-                "SELECT id FROM calendar_sync_account WHERE id = %s "
-                "FOR NO KEY UPDATE SKIP LOCKED",
-                [account_id],
-            )
-            if not self.env.cr.fetchone():
-                continue  # another worker is syncing this account right now
             account = self.browse(account_id).sudo()
+            if not account._lock():
+                continue  # another worker is syncing this account right now
             if account.state == "error":
                 account.state = "connected"  # try again
             account._sync()

@@ -3,8 +3,11 @@
 from datetime import date, datetime, timedelta
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
+from ..services.google_mapper import from_google
+from ..services.snapshot import canonical
 from .common import GoogleEmulatorMixin, make_users
 
 ALICE = "alice@example.com"
@@ -492,3 +495,86 @@ class TestGoogleAccountLifecycle(GoogleEmulatorMixin, TransactionCase):
         account._sync()  # no 403 loop: nothing is sent again
         writes = [r for r in self.google.requests if r.get("status", 200) >= 400]
         self.assertEqual(writes, [])
+
+    def test_rotated_refresh_token_is_stored(self):
+        account = self.connect_google(self.alice)
+        old_refresh = account.refresh_token
+        self.google.rotate_refresh_tokens = True
+        account.sudo().token_expiry = datetime(2000, 1, 1)
+        account._sync()
+        self.assertEqual(account.state, "connected")
+        self.assertNotEqual(account.refresh_token, old_refresh)
+        account.sudo().token_expiry = datetime(2000, 1, 1)
+        account._sync()  # the stored, rotated token works
+        self.assertEqual(account.state, "connected")
+
+    def test_stopped_account_syncs_nothing_until_restarted(self):
+        account = self.connect_google(self.alice)
+        account.with_user(self.alice).action_stop_sync()
+        self.assertEqual(account.sync_status, "paused")
+        event = self.Event.with_user(self.alice).create(
+            {
+                "name": "While stopped",
+                "start": datetime(2030, 5, 6, 9),
+                "stop": datetime(2030, 5, 6, 10),
+            }
+        )
+        self.assertIsNone(account._sync())
+        self.assertEqual(self.google.events(ALICE), [])
+        account.with_user(self.alice).action_restart_sync()
+        account._sync()
+        self.assertEqual(self.google.events(ALICE)[0]["id"], event.google_id)
+
+    def test_sync_now_reports_what_it_did(self):
+        account = self.connect_google(self.alice)
+        self.google.add_event(
+            ALICE, {"summary": "New", **timed(datetime(2030, 1, 7, 9))}
+        )
+        action = account.with_user(self.alice).action_sync_now()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("1 change(s) received", action["params"]["message"])
+
+    def test_other_user_cannot_sync_or_stop_my_account(self):
+        account = self.connect_google(self.alice)
+        with self.assertRaises(AccessError):
+            account.with_user(self.bob).action_sync_now()
+        with self.assertRaises(AccessError):
+            account.with_user(self.bob).action_stop_sync()
+
+    def test_every_mapped_field_round_trips_unchanged(self):
+        account = self.connect_google(self.alice)
+        alarm = self.env["calendar.alarm"]._calendar_sync_find_or_create(
+            {("email", 30), ("notification", 10)}
+        )
+        carol = self.env["res.partner"].create(
+            {"name": "Carol", "email": "carol@partner.example"}
+        )
+        event = self.Event.with_user(self.alice).create(
+            {
+                "name": "All fields",
+                "description": "<p>Bring <b>slides</b></p>",
+                "location": "Room 42",
+                "start": datetime(2030, 6, 3, 7, 30),
+                "stop": datetime(2030, 6, 3, 9, 0),
+                "partner_ids": [Command.set((self.alice.partner_id | carol).ids)],
+                "alarm_ids": [Command.set(list(alarm.values()))],
+                "privacy": "confidential",
+                "show_as": "free",
+                "videocall_location": "https://meet.example.com/abc",
+            }
+        )
+        event.attendee_ids.filtered(lambda a: a.partner_id == carol).state = "tentative"
+        before = canonical(event._calendar_sync_neutral())
+        account._sync()
+        remote = self.google.get_event(ALICE, event.google_id)
+        self.assertEqual(canonical(from_google(remote)), before)
+        # and back: a fresh import of the same Google event gives the same values
+        event.with_context(calendar_sync_applying=True).unlink()
+        account.sudo().sync_token = False
+        account._sync()
+        again = self.Event.search([("google_id", "=", remote["id"])])
+        self.assertEqual(canonical(again._calendar_sync_neutral()), before)
+        self.assertEqual(
+            again.attendee_ids.filtered(lambda a: a.partner_id == carol).state,
+            "tentative",
+        )
