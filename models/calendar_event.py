@@ -119,6 +119,9 @@ class CalendarEvent(models.Model):
         return super(CalendarEvent, self - synced).unlink()
 
     def _skip_send_mail_status_update(self):
+        if self.env.context.get(SYNC_CONTEXT):
+            # changes coming from the provider never mail anybody from Odoo
+            return True
         # Google mails the attendees of events it hosts (sendUpdates=all) unless
         # calendar.block_mail is set: Odoo must not mail them a second time.
         connected = (
@@ -208,6 +211,17 @@ class CalendarEvent(models.Model):
             partners[a["email"]] for a in neutral.get("attendees") or [] if a["email"]
         ]
         values["partner_ids"] = [Command.set(partner_ids)]
+        if not event:
+            # a new event gets its attendees with their answers in one go
+            states = {
+                partners[a["email"]]: a["state"]
+                for a in neutral.get("attendees") or []
+                if a["email"]
+            }
+            values["attendee_ids"] = [
+                Command.create({"partner_id": pid, "state": states[pid]})
+                for pid in dict.fromkeys(partner_ids)
+            ]
         alarm_ids = [alarms[(a["type"], a["minutes"])] for a in neutral["alarms"]]
         if event:
             alarm_ids += event.alarm_ids.filtered(

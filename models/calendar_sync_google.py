@@ -42,6 +42,7 @@ from .calendar_event import SYNC_CONTEXT
 _logger = logging.getLogger(__name__)
 
 SERIES_PREFIX = "r"
+_REMOTE_ACTIONS = (planner.CreateRemote, planner.UpdateRemote, planner.DeleteRemote)
 
 
 def instance_suffix(original, allday):
@@ -348,16 +349,30 @@ class _Run:
         for action in actions:
             if isinstance(action, planner.ReportConflict):
                 self.before[action.key] = self._describe_local(action.key)
+        new_events = [
+            action
+            for action in actions
+            if isinstance(action, planner.CreateLocal)
+            and action.remote_id in self.singles
+        ]
+        self._create_events(new_events)
         ops = []
         for action in actions:
+            if action in new_events:
+                continue
             series = isinstance(getattr(action, "key", None), str) or (
                 isinstance(action, planner.CreateLocal)
                 and action.remote_id in self.masters
             )
             name = ("_series_" if series else "_do_") + type(action).__name__
+            remote = isinstance(action, _REMOTE_ACTIONS)
             try:
-                with self.env.cr.savepoint():
+                if remote:
+                    # only builds the request: nothing to roll back
                     op = getattr(self, name)(action)
+                else:
+                    with self.env.cr.savepoint():
+                        op = getattr(self, name)(action)
             except Exception as exc:  # noqa: BLE001 - isolate per item
                 _logger.info("Google sync of %s failed: %s", action, exc)
                 self._fail(self.items.get(getattr(action, "key", None)), exc)
@@ -366,16 +381,48 @@ class _Run:
                 ops.append(op)
         return ops
 
-    # ------------------------------------------------------------ events
-    def _do_CreateLocal(self, action):
-        neutral = self.remote[action.remote_id]
-        values = self._values(neutral)
-        values.update(google_id=action.remote_id, google_etag=neutral["etag"])
-        values["google_guest_copy"] = self._guest_copy(neutral)
-        event = self.Event.create(values)
-        event._calendar_sync_set_answers(neutral, self._partners([neutral]))
-        self.counters["pulled"] += 1
+    def _create_events(self, actions):
+        """Create the events new in Google in one batch (one by one, each in
+        its savepoint, only when the batch fails)."""
+        if not actions:
+            return
+        neutrals = [self.remote[action.remote_id] for action in actions]
+        partners = self._partners(neutrals)
+        alarms = self._alarms(neutrals)
+        vals_list = []
+        for action, neutral in zip(actions, neutrals, strict=True):
+            values = self.Event._calendar_sync_values(
+                neutral, self._owner(neutral), partners, alarms
+            )
+            values.update(
+                google_id=action.remote_id,
+                google_etag=neutral["etag"],
+                google_guest_copy=self._guest_copy(neutral),
+            )
+            vals_list.append(values)
+        try:
+            with self.env.cr.savepoint():
+                self.Event.create(vals_list)
+            self.counters["pulled"] += len(vals_list)
+            return
+        except Exception:
+            _logger.info("Batch import failed, importing one by one", exc_info=True)
+        for action, values in zip(actions, vals_list, strict=True):
+            try:
+                with self.env.cr.savepoint():
+                    self.Event.create(values)
+                self.counters["pulled"] += 1
+            except Exception as exc:  # noqa: BLE001 - isolate per item
+                self._fail(
+                    None,
+                    _(
+                        "Event %(id)s from Google could not be imported: %(error)s",
+                        id=action.remote_id,
+                        error=exc,
+                    ),
+                )
 
+    # ------------------------------------------------------------ events
     def _do_UpdateLocal(self, action):
         event = self.items[action.key]
         neutral = self.remote[action.remote_id]
