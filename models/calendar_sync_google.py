@@ -1,48 +1,26 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-"""Google executor: load both sides, ask the planner, apply its actions.
+"""Google Calendar: the provider hooks of the sync engine.
 
-One run syncs one account: pull the changes since the stored sync token (a full
-listing without one, or after Google's 410), plan, apply the local actions with
-the ORM, send the remote ones in batches, store the next sync token. Errors on
-one event are recorded on that event and never stop the others.
-
-Three kinds of items go through the same planner:
-
-* single events (key: the event id, remote id: the Google event id);
-* series (key: ``"r<recurrence id>"``, remote id: the master event id): the
-  rule, times and shared fields of a ``calendar.recurrence``;
-* occurrences moved, edited or deleted alone (key: the event id, remote id: the
-  instance id ``<master>_<original start>``), which Google keeps as exceptions.
-
-Series are planned first, so that a series created in this run has its
-occurrences (and their instance ids) before the exceptions are planned.
+Google speaks RFC 5545: a series master carries RRULE/EXDATE lines, its
+occurrences have computable ids (``<master>_<original start in UTC>``), and
+every write can be batched and carries a client-chosen id, so a retried insert
+is answered 409 and reconciled instead of duplicated.
 """
 
 import logging
-from datetime import datetime, time
+from datetime import datetime
 
-from markupsafe import escape
+from odoo import api, fields, models
 
-from odoo import _, api, fields, models
-
-from ..services import config, planner
-from ..services.exceptions import InvalidSyncToken, UnsupportedRecurrence
+from ..services import config
+from ..services.exceptions import InvalidSyncToken
 from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
-from ..services.recurrence import (
-    expand,
-    from_google_recurrence,
-    normalize_recurrence,
-    to_google_recurrence,
-)
-from ..services.snapshot import canonical
-from .calendar_event import SYNC_CONTEXT
+from ..services.recurrence import from_google_recurrence, to_google_recurrence
+from .calendar_sync_run import SyncRun
 
 _logger = logging.getLogger(__name__)
-
-SERIES_PREFIX = "r"
-_REMOTE_ACTIONS = (planner.CreateRemote, planner.UpdateRemote, planner.DeleteRemote)
 
 
 def instance_suffix(original, allday):
@@ -70,7 +48,9 @@ class CalendarSyncGoogle(models.AbstractModel):
             _logger.info("Google sync token of %s expired: full sync", account.email)
             full_sync = True
             listing = client.list_events()
-        run = _Run(self.env, account, client, listing, full_sync)
+        run = GoogleRun(
+            self.env, account, client, listing.items, full_sync, listing.time_zone
+        )
         run.execute()
         account.sudo().write(
             {
@@ -83,776 +63,63 @@ class CalendarSyncGoogle(models.AbstractModel):
         return run.counters
 
 
-class _Run:
-    """One sync run of one account (plain Python, not a model)."""
+class GoogleRun(SyncRun):
+    provider = config.GOOGLE
+    label = "Google Calendar"
 
-    def __init__(self, env, account, client, listing, full_sync):
-        self.env = env
-        self.account = account.sudo()
-        self.user = self.account.user_id
-        self.client = client
-        self.full_sync = full_sync
-        self.time_zone = listing.time_zone or "UTC"
-        ctx = {
-            SYNC_CONTEXT: True,
-            "active_test": False,
-            "no_mail_to_attendees": True,
-            "mail_create_nolog": True,
-            "mail_notrack": True,
-            "tracking_disable": True,
-        }
-        self.Event = env["calendar.event"].sudo().with_context(**ctx)
-        self.Recurrence = env["calendar.recurrence"].sudo().with_context(**ctx)
-        self.counters = {"pulled": 0, "pushed": 0, "failed": 0}
-        self.errors = []
-        self.items = {}  # key -> record (event or recurrence)
-        self.before = {}
-        self.singles, self.masters, self.instances = self._read_remote(listing.items)
-
-    # ================================================================== load
-    def _read_remote(self, items):
-        singles, masters, instances = {}, {}, {}
-        for item in items:
-            try:
-                neutral = from_google(item, self.time_zone)
-                if item.get("recurringEventId"):
-                    instances[item["id"]] = neutral
-                elif item.get("recurrence"):
-                    neutral["rule"], neutral["exdates"] = self._remote_rule(neutral)
-                    masters[item["id"]] = neutral
-                elif item.get("status") == "cancelled" and "_" in item["id"]:
-                    instances[item["id"]] = neutral  # cancelled exception
-                else:
-                    singles[item["id"]] = neutral
-            except Exception as exc:  # noqa: BLE001 - one bad item must not stop the run
-                self._fail(
-                    None,
-                    _(
-                        "Unreadable event %(id)s from Google: %(error)s",
-                        id=item.get("id"),
-                        error=exc,
-                    ),
-                )
-        # a deleted series comes back as a bare tombstone: known by its id only
-        cancelled = [rid for rid, n in singles.items() if n["cancelled"]]
-        if cancelled:
-            bound = self.Recurrence.search([("google_id", "in", cancelled)])
-            for remote_id in bound.mapped("google_id"):
-                masters[remote_id] = singles.pop(remote_id)
-        return singles, masters, instances
+    def _classify(self, item):
+        neutral = from_google(item, self.time_zone)
+        if item.get("recurringEventId"):
+            return "instance", item["id"], neutral
+        if item.get("recurrence"):
+            return "master", item["id"], neutral
+        if item.get("status") == "cancelled" and "_" in item["id"]:
+            return "instance", item["id"], neutral  # a cancelled exception
+        return "single", item["id"], neutral
 
     def _remote_rule(self, neutral):
         start = neutral["start_date"] if neutral["allday"] else neutral["start"]
         local = start if neutral["allday"] else self._local(start, neutral["tz"])
         return from_google_recurrence(neutral["recurrence"], local, neutral["tz"])
 
-    @staticmethod
-    def _local(utc_naive, tz):
-        import pytz
+    def _new_remote_id(self):
+        return new_event_id()
 
-        zone = pytz.timezone(tz or "UTC")
-        return pytz.utc.localize(utc_naive).astimezone(zone).replace(tzinfo=None)
-
-    def _owned_series(self):
-        Recurrence = self.Recurrence
-        domain = [("base_event_id.user_id", "=", self.user.id)]
-        dirty_events = self.Event.search(
-            [
-                ("user_id", "=", self.user.id),
-                ("recurrence_id", "!=", False),
-                ("google_need_sync", "=", True),
-                ("follow_recurrence", "=", True),
-                ("active", "=", True),
-            ]
-        )
-        series = Recurrence.search(domain + [("google_need_sync", "=", True)])
-        series |= dirty_events.recurrence_id
-        if self.masters:
-            series |= Recurrence.search([("google_id", "in", list(self.masters))])
-        if self.full_sync:
-            series |= Recurrence.search(domain + [("google_id", "!=", False)])
-        return series
-
-    def _local_singles(self):
-        Event = self.Event
-        base = [("recurrence_id", "=", False), ("google_original_start", "=", False)]
-        events = Event.search(
-            base + [("user_id", "=", self.user.id), ("google_need_sync", "=", True)]
-        )
-        if self.singles:
-            events |= Event.search([("google_id", "in", list(self.singles))])
-        if self.full_sync:
-            events |= Event.search(
-                base
-                + [
-                    ("user_id", "=", self.user.id),
-                    ("google_id", "!=", False),
-                    ("google_etag", "!=", False),
-                ]
-            )
-        return events
-
-    def _local_occurrences(self):
-        Event = self.Event
-        events = Event.search(
-            [
-                ("user_id", "=", self.user.id),
-                ("google_original_start", "!=", False),
-                ("google_id", "!=", False),
-                ("google_need_sync", "=", True),
-                "|",
-                ("follow_recurrence", "=", False),
-                ("active", "=", False),
-            ]
-        )
-        if self.instances:
-            events |= Event.search([("google_id", "in", list(self.instances))])
-        return events
-
-    # ================================================================== states
-    def _refuse_guest_changes(self, events):
-        """Changes to another organizer's read-only event stay in Odoo."""
-        blocked = events.filtered(
-            lambda ev: ev.google_guest_copy and ev.google_need_sync
-        )
-        blocked.write(
-            {
-                "google_need_sync": False,
-                "google_sync_error": _(
-                    "Only the organizer can change this event in Google Calendar: "
-                    "your changes stay in Odoo and are replaced by the organizer's "
-                    "next update."
-                ),
-            }
-        )
-
-    def _event_state(self, event):
-        owned = event.user_id == self.user
-        confirmed = bool(event.google_id and event.google_etag)
-        return planner.LocalState(
-            key=event.id,
-            remote_id=event.google_id if confirmed else None,
-            # only the organizer's account pushes an event
-            dirty=owned and event.google_need_sync,
-            archived=not event.active,
-            write_date=event.write_date,
-            snapshot=canonical(event._calendar_sync_neutral()),
-            remote_etag=event.google_etag or None,
-        )
-
-    def _series_state(self, recurrence):
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        base = self._series_base(recurrence)
-        dirty = recurrence.google_need_sync or any(
-            ev.google_need_sync and ev.follow_recurrence and ev.active for ev in events
-        )
-        _logger.debug(
-            "series %s: need_sync=%s dirty events=%s",
-            recurrence.id,
-            recurrence.google_need_sync,
-            events.filtered("google_need_sync").ids,
-        )
-        return planner.LocalState(
-            key=f"{SERIES_PREFIX}{recurrence.id}",
-            remote_id=recurrence.google_id or None,
-            dirty=dirty and base.user_id == self.user,
-            archived=not any(events.mapped("active")),
-            write_date=max([recurrence.write_date, *events.mapped("write_date")]),
-            snapshot=self._series_snapshot(recurrence, base),
-            remote_etag=recurrence.google_etag or None,
-        )
-
-    def _series_base(self, recurrence):
-        """The occurrence whose fields stand for the whole series."""
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        following = events.filtered("follow_recurrence").sorted("start")
-        return recurrence.base_event_id or following[:1] or events.sorted("start")[:1]
-
-    def _series_neutral(self, recurrence, base):
-        neutral = base._calendar_sync_neutral()
-        neutral["tz"] = recurrence.event_tz or neutral["tz"]
-        first = self._series_slots(recurrence, base)[:1]
-        if first:
-            if base.allday:
-                length = base.stop_date - base.start_date
-                neutral["start_date"], neutral["stop_date"] = (
-                    first[0],
-                    first[0] + length,
-                )
-            else:
-                length = base.stop - base.start
-                neutral["start"], neutral["stop"] = first[0], first[0] + length
-        return neutral
-
-    def _series_snapshot(self, recurrence, base):
-        snapshot = canonical(self._series_neutral(recurrence, base), with_tz=True)
-        snapshot["rule"] = recurrence._calendar_sync_rule()
-        return snapshot
-
-    def _series_slots(self, recurrence, base):
-        """The rule's occurrence starts (naive UTC, or dates when all-day)."""
-        tz = recurrence.event_tz or base._calendar_sync_tz()
-        dtstart = recurrence.dtstart or base.start
-        if base.allday:
-            local = base.start_date if not recurrence.dtstart else dtstart.date()
-            return expand(recurrence._calendar_sync_rule(), local, tz)
-        return expand(recurrence._calendar_sync_rule(), self._local(dtstart, tz), tz)
-
-    def _remote_state(self, remote_id, neutral, series=False):
-        snapshot = None
-        if not neutral["cancelled"]:
-            snapshot = canonical(neutral, with_tz=series)
-            if series:
-                snapshot["rule"] = normalize_recurrence(neutral["rule"])
-        return planner.RemoteState(
-            remote_id=remote_id,
-            cancelled=neutral["cancelled"],
-            updated=neutral["updated"],
-            snapshot=snapshot,
-            local_key=None if series else neutral.get("odoo_id"),
-            etag=neutral.get("etag"),
-        )
-
-    # ================================================================== run
-    def execute(self):
-        self.remote = {**self.singles, **self.masters, **self.instances}
-        ops = []
-        # pass 1: series and single events
-        series = self._owned_series()
-        singles = self._local_singles()
-        self._refuse_guest_changes(singles)
-        self.items.update({f"{SERIES_PREFIX}{r.id}": r for r in series})
-        self.items.update({e.id: e for e in singles})
-        local = [self._series_state(r) for r in series]
-        local += [self._event_state(e) for e in singles]
-        remote = [self._remote_state(rid, n, True) for rid, n in self.masters.items()]
-        remote += [self._remote_state(rid, n) for rid, n in self.singles.items()]
-        ops += self._apply(planner.plan(local, remote, full_sync=self.full_sync))
-        self._push(ops)
-        # pass 2: occurrences that differ from their series
-        occurrences = self._local_occurrences()
-        self._refuse_guest_changes(occurrences)
-        self.items.update({e.id: e for e in occurrences})
-        local = [self._event_state(e) for e in occurrences]
-        remote = [self._remote_state(rid, n) for rid, n in self.instances.items()]
-        actions = [
-            action
-            for action in planner.plan(local, remote)
-            # an exception of a series we do not have: nothing to attach it to
-            if not isinstance(action, planner.CreateLocal | planner.CreateRemote)
-        ]
-        self._push(self._apply(actions))
-
-    def _apply(self, actions):
-        _logger.debug("Google plan for %s: %s", self.account.email, actions)
-        # the losing local version of a conflict, described before it is lost
-        for action in actions:
-            if isinstance(action, planner.ReportConflict):
-                self.before[action.key] = self._describe_local(action.key)
-        new_events = [
-            action
-            for action in actions
-            if isinstance(action, planner.CreateLocal)
-            and action.remote_id in self.singles
-        ]
-        self._create_events(new_events)
-        ops = []
-        for action in actions:
-            if action in new_events:
-                continue
-            series = isinstance(getattr(action, "key", None), str) or (
-                isinstance(action, planner.CreateLocal)
-                and action.remote_id in self.masters
-            )
-            name = ("_series_" if series else "_do_") + type(action).__name__
-            remote = isinstance(action, _REMOTE_ACTIONS)
-            try:
-                if remote:
-                    # only builds the request: nothing to roll back
-                    op = getattr(self, name)(action)
-                else:
-                    with self.env.cr.savepoint():
-                        op = getattr(self, name)(action)
-            except Exception as exc:  # noqa: BLE001 - isolate per item
-                _logger.info("Google sync of %s failed: %s", action, exc)
-                self._fail(self.items.get(getattr(action, "key", None)), exc)
-                continue
-            if op:
-                ops.append(op)
-        return ops
-
-    def _create_events(self, actions):
-        """Create the events new in Google in one batch (one by one, each in
-        its savepoint, only when the batch fails)."""
-        if not actions:
-            return
-        neutrals = [self.remote[action.remote_id] for action in actions]
-        partners = self._partners(neutrals)
-        alarms = self._alarms(neutrals)
-        vals_list = []
-        for action, neutral in zip(actions, neutrals, strict=True):
-            values = self.Event._calendar_sync_values(
-                neutral, self._owner(neutral), partners, alarms
-            )
-            values.update(
-                google_id=action.remote_id,
-                google_etag=neutral["etag"],
-                google_guest_copy=self._guest_copy(neutral),
-            )
-            vals_list.append(values)
-        try:
-            with self.env.cr.savepoint():
-                self.Event.create(vals_list)
-            self.counters["pulled"] += len(vals_list)
-            return
-        except Exception:
-            _logger.info("Batch import failed, importing one by one", exc_info=True)
-        for action, values in zip(actions, vals_list, strict=True):
-            try:
-                with self.env.cr.savepoint():
-                    self.Event.create(values)
-                self.counters["pulled"] += 1
-            except Exception as exc:  # noqa: BLE001 - isolate per item
-                self._fail(
-                    None,
-                    _(
-                        "Event %(id)s from Google could not be imported: %(error)s",
-                        id=action.remote_id,
-                        error=exc,
-                    ),
-                )
-
-    # ------------------------------------------------------------ events
-    def _do_UpdateLocal(self, action):
-        event = self.items[action.key]
-        neutral = self.remote[action.remote_id]
-        if event.user_id != self.user and self._organizer_syncs(event):
-            # an attendee's copy: the organizer's account is the source; only
-            # this user's own answer comes from here
-            self._set_own_answer(event, neutral)
-        else:
-            values = self._values(neutral, event)
-            values["google_guest_copy"] = self._guest_copy(neutral)
-            if event.recurrence_id:
-                values.pop("user_id")
-                values["follow_recurrence"] = False
-            event.write(values)
-            event._calendar_sync_set_answers(neutral, self._partners([neutral]))
-        event.write(
-            {
-                "google_id": action.remote_id,
-                "google_etag": neutral["etag"],
-                "google_need_sync": False,
-                "google_sync_error": False,
-            }
-        )
-        self.counters["pulled"] += 1
-
-    def _do_DeleteLocal(self, action):
-        event = self.items[action.key]
-        if event.user_id != self.user and self._organizer_syncs(event):
-            # the attendee removed their copy: they declined
-            event.attendee_ids.filtered(
-                lambda att: att.partner_id == self.user.partner_id
-            ).state = "declined"
-            return
-        event.unlink()
-        self.counters["pulled"] += 1
-
-    def _do_BindLocal(self, action):
-        self.items[action.key].write({"google_id": action.remote_id})
-
-    def _do_MarkSynced(self, action):
-        record = self.items[action.key]
-        neutral = self.remote.get(action.remote_id) or {}
-        record.write(
-            {
-                "google_need_sync": False,
-                "google_etag": neutral.get("etag") or record.google_etag,
-            }
-        )
-        if record._name == "calendar.recurrence":
-            self._following(record).write({"google_need_sync": False})
-        else:
-            record.google_sync_error = False
-
-    def _do_ReportConflict(self, action):
-        record = self.items[action.key]
-        if record._name == "calendar.recurrence":
-            record = self._series_base(record)
-        neutral = self.remote.get(action.remote_id)
-        if action.winner == "remote":
-            body = _(
-                "This event was changed both in Odoo and in Google Calendar since the "
-                "last sync. Google's later version was kept; your version in Odoo "
-                "was: %(version)s",
-                version=self.before[action.key],
-            )
-        else:
-            body = _(
-                "This event was changed both in Odoo and in Google Calendar since the "
-                "last sync. Odoo's later version was kept; Google's version was: "
-                "%(version)s",
-                version=self._describe(neutral) if neutral else _("deleted"),
-            )
-        if record.exists():
-            record.message_post(body=body)
-
-    _series_ReportConflict = _do_ReportConflict
-    _series_BindLocal = _do_BindLocal
-    _series_MarkSynced = _do_MarkSynced
-
-    def _do_CreateRemote(self, action):
-        event = self.items[action.key]
-        if not event.google_id or event.google_etag:
-            # a fresh id for a never-pushed event (or a re-creation after a
-            # remote delete); reused as is when a previous push was interrupted
-            event.google_id = new_event_id()
-        body = to_google(event._calendar_sync_neutral())
-        body["id"] = event.google_id
-        return WriteOp(
-            action.key, "insert", event.google_id, body, self._send_updates()
-        )
-
-    def _do_UpdateRemote(self, action):
-        event = self.items[action.key]
-        body = to_google(event._calendar_sync_neutral())
-        if event.recurrence_id or event.google_original_start:
-            body.pop("recurrence", None)
-        return WriteOp(
-            action.key, "patch", action.remote_id, body, self._send_updates()
-        )
-
-    def _do_DeleteRemote(self, action):
-        return WriteOp(
-            action.key, "delete", action.remote_id, None, self._send_updates()
-        )
-
-    _series_DeleteRemote = _do_DeleteRemote
-
-    # ------------------------------------------------------------ series
-    def _series_CreateLocal(self, action):
-        neutral = self.remote[action.remote_id]
-        recurrence = self._create_local_series(action.remote_id, neutral)
-        self.items[f"{SERIES_PREFIX}{recurrence.id}"] = recurrence
-        self.counters["pulled"] += 1
-
-    def _series_UpdateLocal(self, action):
-        recurrence = self.items[action.key]
-        neutral = self.remote[action.remote_id]
-        base = self._series_base(recurrence)
-        old = self._series_snapshot(recurrence, base)
-        new = canonical(neutral, with_tz=True)
-        new["rule"] = normalize_recurrence(neutral["rule"])
-        timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
-        if any(old.get(key) != new.get(key) for key in timing):
-            # new rule or times: rebuild the series from Google's version
-            self._drop_local_series(recurrence)
-            self._create_local_series(action.remote_id, neutral)
-        else:
-            values = self._values(neutral, base)
-            for key in ("start", "stop", "start_date", "stop_date", "allday"):
-                values.pop(key, None)
-            values.pop("user_id")
-            following = self._following(recurrence)
-            following.write(values)
-            for event in following:
-                event._calendar_sync_set_answers(neutral, self._partners([neutral]))
-            following.write({"google_need_sync": False})
-            recurrence.write(
-                {"google_etag": neutral["etag"], "google_need_sync": False}
-            )
-        self.counters["pulled"] += 1
-
-    def _series_DeleteLocal(self, action):
-        self._drop_local_series(self.items[action.key])
-        self.counters["pulled"] += 1
-
-    def _series_CreateRemote(self, action):
-        recurrence = self.items[action.key]
-        if not recurrence.google_id or recurrence.google_etag:
-            recurrence.google_id = new_event_id()
-        body = self._series_body(recurrence, with_exdates=True)
-        body["id"] = recurrence.google_id
-        return WriteOp(
-            action.key, "insert", recurrence.google_id, body, self._send_updates()
-        )
-
-    def _series_UpdateRemote(self, action):
-        recurrence = self.items[action.key]
-        body = self._series_body(recurrence, with_exdates=True)
-        return WriteOp(
-            action.key, "patch", action.remote_id, body, self._send_updates()
-        )
-
-    def _series_body(self, recurrence, with_exdates):
-        base = self._series_base(recurrence)
-        neutral = self._series_neutral(recurrence, base)
-        slots = self._series_slots(recurrence, base)
-        exdates = []
-        if with_exdates:
-            taken = {self._original(ev) for ev in self._occurrences(recurrence)}
-            exdates = [slot for slot in slots if slot not in taken]
-        first = slots[0] if slots else (base.start_date if base.allday else base.start)
-        lines = to_google_recurrence(
-            recurrence._calendar_sync_rule(), first, neutral["tz"], base.allday, exdates
-        )
-        return to_google(neutral, recurrence_lines=lines)
-
-    def _occurrences(self, recurrence):
-        return recurrence.calendar_event_ids.filtered("active")
-
-    def _following(self, recurrence):
-        return self._occurrences(recurrence).filtered("follow_recurrence")
-
-    def _original(self, event):
-        """An occurrence's original slot (naive UTC, or a date when all-day)."""
-        if event.google_original_start:
-            value = event.google_original_start
-        else:
-            value = event.start
-        return value.date() if event.allday else value
-
-    def _bind_occurrences(self, recurrence, master_id, etag):
-        """Give every occurrence its instance id, and remember its slot."""
-        base = self._series_base(recurrence)
-        slots = set(self._series_slots(recurrence, base))
-        # occurrences of the previous rule of a rewritten series may hold ids
-        stale = self.Event.search(
-            [("google_id", "=like", f"{master_id}\\_%"), ("active", "=", False)]
-        )
-        stale.write({"google_id": False, "google_etag": False})
-        moved = self.Event
-        for event in self._occurrences(recurrence):
-            if event.follow_recurrence or not event.google_original_start:
-                start = event.start_date if event.allday else event.start
-                original = start if start in slots else None
-            else:
-                original = self._original(event)
-            if original is None:
-                moved |= event
-                continue
-            stamp = datetime.combine(original, time()) if event.allday else original
-            event.write(
-                {
-                    "google_original_start": stamp,
-                    "google_id": f"{master_id}_"
-                    + instance_suffix(original, event.allday),
-                    "google_etag": etag,
-                    "google_need_sync": not event.follow_recurrence,
-                    "google_sync_error": False,
-                }
-            )
-        if moved:
-            # moved in Odoo before Google knew the series: they leave it and
-            # travel as events of their own
-            moved.write({"recurrence_id": False, "google_need_sync": True})
-
-    def _create_local_series(self, master_id, neutral):
-        values = self._values(neutral)
-        rule = neutral["rule"]
-        values.update(
-            {
-                **{key: value for key, value in rule.items() if value is not False},
-                "recurrency": True,
-                "event_tz": neutral["tz"],
-            }
-        )
-        if rule["end_type"] != "count":
-            values.pop("count", None)
-        base = self.Event.create(values)
-        recurrence = base.recurrence_id
-        recurrence.write(
-            {
-                "google_id": master_id,
-                "google_etag": neutral["etag"],
-                "google_need_sync": False,
-            }
-        )
-        partners = self._partners([neutral])
-        for event in recurrence.calendar_event_ids:
-            event._calendar_sync_set_answers(neutral, partners)
-        self._bind_occurrences(recurrence, master_id, neutral["etag"])
-        excluded = set(neutral.get("exdates") or [])
-        if excluded:
-            gone = self._occurrences(recurrence).filtered(
-                lambda ev: self._original(ev) in excluded
-            )
-            gone.unlink()
-        self._occurrences(recurrence).write({"google_need_sync": False})
-        return recurrence
-
-    def _drop_local_series(self, recurrence):
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        recurrence.unlink()
-        events.unlink()
-
-    # ================================================================== push
-    def _push(self, ops):
-        if not ops:
-            return
-        results = self.client.write(ops)
-        follow_ups = []
-        for op in ops:
-            result = results[op.key]
-            record = self.items[op.key]
-            if not result.ok:
-                self._fail(
-                    record,
-                    _(
-                        "Google refused the change (%(status)s %(reason)s): "
-                        "%(message)s",
-                        status=result.status,
-                        reason=result.reason,
-                        message=result.message,
-                    ),
-                )
-                continue
-            self.counters["pushed"] += 1
-            follow_ups += self._pushed(op, record, result.event or {})
-        if follow_ups:
-            self._push(follow_ups)
-
-    def _pushed(self, op, record, remote):
-        """Record a successful write; return follow-up writes, if any."""
-        if op.action == "delete":
-            if record._name == "calendar.recurrence":
-                self._drop_local_series(record)
-            else:
-                # gone remotely: the archived tombstone goes too
-                record.unlink()
-            return []
-        values = {
-            "google_id": remote.get("id") or op.event_id,
-            "google_etag": remote.get("etag"),
-            "google_need_sync": False,
-        }
-        if record._name == "calendar.event":
-            record.write({**values, "google_sync_error": False})
-            return []
-        record.write(values)
-        self._bind_occurrences(record, values["google_id"], values["google_etag"])
-        # occurrences changed alone in Odoo become exceptions of the new series
-        follow_ups = []
-        for event in self._occurrences(record):
-            if not event.follow_recurrence and event.google_id:
-                self.items[event.id] = event
-                action = planner.UpdateRemote(event.id, event.google_id)
-                follow_ups.append(self._do_UpdateRemote(action))
-        return follow_ups
-
-    # ================================================================== helpers
     def _send_updates(self):
         params = self.env["ir.config_parameter"].sudo()
         # Odoo's calendar treats any non-empty calendar.block_mail as set
         return "none" if params.get_param(config.PARAM_BLOCK_MAIL) else "all"
 
-    def _guest_copy(self, neutral):
-        organizer = neutral.get("organizer_email")
-        return bool(
-            organizer
-            and organizer != self.account.email
-            and not neutral.get("guests_can_modify")
-            and self._owner(neutral) == self.user
+    def _event_op(self, key, action, remote_id, event_neutral):
+        body = to_google(event_neutral)
+        if action == "insert":
+            body["id"] = remote_id
+        return WriteOp(key, action, remote_id, body, self._send_updates())
+
+    def _series_op(self, key, action, remote_id, neutral, rule, first, exdates):
+        lines = to_google_recurrence(
+            rule, first, neutral["tz"], neutral["allday"], exdates
         )
+        body = to_google(neutral, recurrence_lines=lines)
+        if action == "insert":
+            body["id"] = remote_id
+        return WriteOp(key, action, remote_id, body, self._send_updates())
 
-    def _organizer_syncs(self, event):
-        connected = self.env["calendar.sync.account"]._connected_users(
-            config.GOOGLE, event.user_id
-        )
-        return bool(event.user_id and event.user_id in connected)
+    def _delete_op(self, key, remote_id):
+        return WriteOp(key, "delete", remote_id, None, self._send_updates())
 
-    def _set_own_answer(self, event, neutral):
-        for attendee in neutral.get("attendees") or []:
-            if attendee["email"] == self.account.email:
-                event.attendee_ids.filtered(
-                    lambda att: att.partner_id == self.user.partner_id
-                ).state = attendee["state"]
-
-    def _owner(self, neutral):
-        email = neutral.get("organizer_email")
-        if email and email != self.account.email:
-            account = (
-                self.env["calendar.sync.account"]
-                .sudo()
-                .search(
-                    [
-                        ("provider", "=", config.GOOGLE),
-                        ("email", "=", email),
-                        ("state", "=", "connected"),
-                    ],
-                    limit=1,
-                )
-            )
-            if account:
-                return account.user_id
-            user = (
-                self.env["res.users"]
-                .sudo()
-                .search([("email_normalized", "=", email)], limit=1)
-            )
-            if user:
-                return user
-        return self.user
-
-    def _values(self, neutral, event=None):
-        return self.Event._calendar_sync_values(
-            neutral,
-            self._owner(neutral),
-            self._partners([neutral]),
-            self._alarms([neutral]),
-            event,
-        )
-
-    def _partners(self, neutrals):
-        names = {
-            a["email"]: a["name"]
-            for n in neutrals
-            for a in n.get("attendees") or []
-            if a["email"]
+    def _instance_ids(self, recurrence, master_id, originals):
+        # Google computes them: <master>_<original start> (a date when all-day)
+        return {
+            original: f"{master_id}_"
+            + instance_suffix(original, not isinstance(original, datetime))
+            for original in originals
         }
-        return self.env["res.partner"]._calendar_sync_find_or_create(names)
 
-    def _alarms(self, neutrals):
-        wanted = {(a["type"], a["minutes"]) for n in neutrals for a in n["alarms"]}
-        return self.env["calendar.alarm"]._calendar_sync_find_or_create(wanted)
-
-    def _describe_local(self, key):
-        record = self.items[key]
-        if record._name == "calendar.recurrence":
-            record = self._series_base(record)
-        return self._describe(record._calendar_sync_neutral())
-
-    @staticmethod
-    def _describe(neutral):
-        start = (
-            neutral.get("start_date") if neutral.get("allday") else neutral.get("start")
-        )
-        return escape(
-            f"{neutral.get('name') or ''} — {start or ''} — "
-            f"{neutral.get('location') or ''}"
+    def _stale_instances(self, master_id):
+        return self.Event.search(
+            [(self.F["id"], "=like", f"{master_id}\\_%"), ("active", "=", False)]
         )
 
-    def _fail(self, record, error):
-        message = str(error)
-        if isinstance(error, UnsupportedRecurrence):
-            message = _(
-                "This recurrence cannot be synced with Google: %(reason)s",
-                reason=getattr(error, "reason", message),
-            )
-        self.counters["failed"] += 1
-        self.errors.append(message)
-        if record and record._name == "calendar.recurrence":
-            record = self._series_base(record)
-        if record and record.exists():
-            record.write({"google_sync_error": message[:500]})
-
-    def summary_error(self):
-        if not self.errors:
-            return False
-        return _(
-            "%(count)s event(s) could not be synced; the sync retries them on its "
-            "next run. First error: %(error)s",
-            count=len(self.errors),
-            error=self.errors[0],
-        )
+    def _write(self, ops):
+        return self.client.write(ops)
