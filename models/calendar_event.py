@@ -5,6 +5,7 @@ from datetime import datetime, time
 from odoo import Command, _, api, fields, models
 from odoo.tools import html_sanitize
 
+from ..services import config
 from ..services.neutral_event import normalize_email
 
 #: calendar.event fields whose change must be pushed to the providers.
@@ -28,8 +29,21 @@ SYNCED_FIELDS = {
 }
 
 #: Context key set by the sync while it applies remote changes: such writes
-#: are not local changes and must not be pushed back.
+#: are not local changes and must not be pushed back to the same provider. Its
+#: value is the provider applying them (the change still goes to the others),
+#: or True for bookkeeping writes that go nowhere.
 SYNC_CONTEXT = "calendar_sync_applying"
+
+_NEED_SYNC = {provider: f"{provider}_need_sync" for provider in config.PROVIDERS}
+
+
+def _need_sync(applying):
+    """The need-sync flags a change of synced fields sets."""
+    if applying is True:
+        return {}
+    return {
+        field: True for provider, field in _NEED_SYNC.items() if provider != applying
+    }
 
 
 class CalendarEvent(models.Model):
@@ -68,44 +82,74 @@ class CalendarEvent(models.Model):
         help="Why the last attempt to sync this event with Google failed. The sync "
         "tries again on its next run.",
     )
+    # The same binding for Outlook (Microsoft Graph).
+    microsoft_id = fields.Char(
+        string="Outlook Event ID", copy=False, index="btree_not_null", readonly=True
+    )
+    microsoft_etag = fields.Char(copy=False, readonly=True)
+    microsoft_need_sync = fields.Boolean(
+        string="Needs Outlook Sync",
+        default=True,
+        copy=False,
+        help="Changed in Odoo since its last successful sync with Outlook.",
+    )
+    microsoft_guest_copy = fields.Boolean(copy=False, readonly=True)
+    microsoft_original_start = fields.Datetime(copy=False, readonly=True)
+    microsoft_series_id = fields.Char(copy=False, readonly=True)
+    microsoft_series_etag = fields.Char(copy=False, readonly=True)
+    microsoft_sync_error = fields.Char(
+        string="Outlook Sync Error",
+        copy=False,
+        readonly=True,
+        help="Why the last attempt to sync this event with Outlook failed. The sync "
+        "tries again on its next run.",
+    )
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        if self.env.context.get(SYNC_CONTEXT):
+        applying = self.env.context.get(SYNC_CONTEXT)
+        if applying:
             for vals in vals_list:
-                vals.setdefault("google_need_sync", False)
+                for provider in config.PROVIDERS:
+                    if applying is True or applying == provider:
+                        vals.setdefault(f"{provider}_need_sync", False)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get(SYNC_CONTEXT) and SYNCED_FIELDS & set(vals):
-            vals = {"google_need_sync": True, **vals}
+        if SYNCED_FIELDS & set(vals):
+            vals = {**_need_sync(self.env.context.get(SYNC_CONTEXT)), **vals}
         return super().write(vals)
 
     @api.model
     def _get_archive_values(self):
         # occurrences archived with their whole series (or its future part)
         # go away with the remote series rule, not one by one
-        return {**super()._get_archive_values(), "google_need_sync": False}
-
-    @api.model
-    def _get_remove_sync_id_values(self):
         return {
-            **super()._get_remove_sync_id_values(),
-            "google_id": False,
-            "google_etag": False,
-            "google_original_start": False,
+            **super()._get_archive_values(),
+            **dict.fromkeys(_NEED_SYNC.values(), False),
         }
 
     @api.model
+    def _get_remove_sync_id_values(self):
+        values = super()._get_remove_sync_id_values()
+        for provider in config.PROVIDERS:
+            for name in ("id", "etag", "original_start"):
+                values[f"{provider}_{name}"] = False
+        return values
+
+    @api.model
     def _get_update_future_events_values(self):
-        return {**super()._get_update_future_events_values(), "google_need_sync": False}
+        return {
+            **super()._get_update_future_events_values(),
+            **dict.fromkeys(_NEED_SYNC.values(), False),
+        }
 
     def action_mass_archive(self, recurrence_update_setting):
         recurrence = self.recurrence_id
         result = super().action_mass_archive(recurrence_update_setting)
         if recurrence_update_setting == "all_events" and recurrence.exists():
-            recurrence.google_need_sync = True
+            recurrence.write(dict.fromkeys(_NEED_SYNC.values(), True))
         return result
 
     def unlink(self):
@@ -113,7 +157,11 @@ class CalendarEvent(models.Model):
         # remotely; the sync removes it for good once the remote is gone.
         if self.env.context.get(SYNC_CONTEXT):
             return super().unlink()
-        synced = self.filtered(lambda event: event.google_id and event.google_etag)
+        synced = self.filtered(
+            lambda event: any(
+                event[f"{p}_id"] and event[f"{p}_etag"] for p in config.PROVIDERS
+            )
+        )
         if synced:
             synced.write({"active": False})
         return super(CalendarEvent, self - synced).unlink()

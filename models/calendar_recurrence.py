@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 from odoo import api, fields, models
 
+from ..services import config
 from ..services.recurrence import normalize_recurrence
 from .calendar_event import SYNC_CONTEXT
 
@@ -36,6 +37,11 @@ class CalendarRecurrence(models.Model):
     )
     google_etag = fields.Char(copy=False, readonly=True)
     google_need_sync = fields.Boolean(default=True, copy=False)
+    microsoft_id = fields.Char(
+        string="Outlook Series ID", copy=False, index="btree_not_null", readonly=True
+    )
+    microsoft_etag = fields.Char(copy=False, readonly=True)
+    microsoft_need_sync = fields.Boolean(default=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -45,25 +51,32 @@ class CalendarRecurrence(models.Model):
             # recurrence and creating a new one on the same base event: the new
             # one takes over the remote series left behind by the old one.
             for recurrence in recurrences:
-                base = recurrence.base_event_id
-                if base.google_series_id and not recurrence.google_id:
-                    recurrence.write(
-                        {
-                            "google_id": base.google_series_id,
-                            "google_etag": base.google_series_etag,
-                            "google_need_sync": True,
-                        }
-                    )
-                    stashed = self.env["calendar.event"].with_context(
-                        active_test=False, **{SYNC_CONTEXT: True}
-                    )
-                    stashed.search(
-                        [("google_series_id", "=", base.google_series_id)]
-                    ).write({"google_series_id": False, "google_series_etag": False})
+                for provider in config.PROVIDERS:
+                    recurrence._calendar_sync_adopt_series(provider)
         return recurrences
 
+    def _calendar_sync_adopt_series(self, provider):
+        base = self.base_event_id
+        series_id = base[f"{provider}_series_id"]
+        if not series_id or self[f"{provider}_id"]:
+            return
+        self.write(
+            {
+                f"{provider}_id": series_id,
+                f"{provider}_etag": base[f"{provider}_series_etag"],
+                f"{provider}_need_sync": True,
+            }
+        )
+        stashed = self.env["calendar.event"].with_context(
+            active_test=False, **{SYNC_CONTEXT: True}
+        )
+        stashed.search([(f"{provider}_series_id", "=", series_id)]).write(
+            {f"{provider}_series_id": False, f"{provider}_series_etag": False}
+        )
+
     def write(self, vals):
-        if self.env.context.get(SYNC_CONTEXT) or not RULE_FIELDS & set(vals):
+        applying = self.env.context.get(SYNC_CONTEXT)
+        if applying is True or not RULE_FIELDS & set(vals):
             return super().write(vals)
         # Odoo re-serializes the rule on its own (the rrule compute writes it,
         # its inverse writes the fields back): only a real change counts.
@@ -72,22 +85,30 @@ class CalendarRecurrence(models.Model):
         changed = self.filtered(
             lambda rec: before[rec.id] != rec._calendar_sync_rule_key()
         )
-        if changed:
-            super(CalendarRecurrence, changed).write({"google_need_sync": True})
+        flags = {
+            f"{provider}_need_sync": True
+            for provider in config.PROVIDERS
+            if provider != applying
+        }
+        if changed and flags:
+            super(CalendarRecurrence, changed).write(flags)
         return result
 
     def unlink(self):
         if not self.env.context.get(SYNC_CONTEXT):
-            for recurrence in self.filtered("google_id"):
+            for recurrence in self:
                 # the base event may already be archived and unset: mark every
                 # event of the series, the one that gets the new recurrence wins
                 events = recurrence.with_context(active_test=False).calendar_event_ids
-                events.with_context(**{SYNC_CONTEXT: True}).write(
-                    {
-                        "google_series_id": recurrence.google_id,
-                        "google_series_etag": recurrence.google_etag,
-                    }
-                )
+                values = {}
+                for provider in config.PROVIDERS:
+                    if recurrence[f"{provider}_id"]:
+                        values[f"{provider}_series_id"] = recurrence[f"{provider}_id"]
+                        values[f"{provider}_series_etag"] = recurrence[
+                            f"{provider}_etag"
+                        ]
+                if values:
+                    events.with_context(**{SYNC_CONTEXT: True}).write(values)
         return super().unlink()
 
     def _calendar_sync_rule_key(self):

@@ -1,11 +1,14 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+import json
 import logging
+import re
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.modules import module
 
-from ..services import config, google_oauth, oauth_state
+from ..services import config, google_oauth, graph_client, oauth_state
 from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
 
 _logger = logging.getLogger(__name__)
@@ -103,6 +106,11 @@ class CalendarSyncAccount(models.Model):
     oauth_nonce = fields.Char(groups="base.group_system", copy=False, readonly=True)
     oauth_code_verifier = fields.Char(
         groups="base.group_system", copy=False, readonly=True
+    )
+    # Outlook: msal's auth code flow dict (PKCE verifier, nonce, state,
+    # redirect_uri), as JSON, kept server-side between redirect and callback.
+    oauth_flow = fields.Text(
+        groups="base.group_system", copy=False, readonly=True, prefetch=False
     )
 
     _sql_constraints = [
@@ -299,6 +307,249 @@ class CalendarSyncAccount(models.Model):
             on_tokens=account._google_store_tokens,
         )
 
+    # ------------------------------------------------------- oauth (Outlook)
+    @api.model
+    def _microsoft_host_map(self):
+        """The ``calendar_sync.microsoft_host_map`` origin rewrites ({} unless set)."""
+        raw = (self._param(config.PARAM_MICROSOFT_HOST_MAP) or "").strip()
+        if not raw:
+            return {}
+        try:
+            mapping = json.loads(raw)
+        except ValueError:
+            mapping = None
+        if not isinstance(mapping, dict):
+            _logger.warning(
+                "Ignoring %s: not a JSON object of origins",
+                config.PARAM_MICROSOFT_HOST_MAP,
+            )
+            return {}
+        return {str(source): str(target) for source, target in mapping.items()}
+
+    @api.model
+    def _microsoft_session(self):
+        """The HTTP session of msal and Graph (origins rewritten per the host
+        map, default timeout)."""
+        return graph_client.RewritingSession(self._microsoft_host_map())
+
+    @api.model
+    def _microsoft_msal_app(self, session=None):
+        """A fresh msal ``ConfidentialClientApplication`` (msal caches failed token
+        requests per instance: never keep one across requests).
+
+        :raises RemoteError: the authority's OpenID metadata could not be read
+        """
+        client_id, secret = self._provider_credentials(config.MICROSOFT)
+        authority = config.microsoft_authority(
+            self._param("calendar_sync.microsoft_authority_host"),
+            self._param(config.PARAM_MICROSOFT_TENANT)
+            or config.DEFAULT_MICROSOFT_TENANT,
+        )
+        return graph_client.make_msal_app(
+            client_id,
+            secret,
+            authority,
+            http_client=session if session is not None else self._microsoft_session(),
+        )
+
+    def _microsoft_authorization_url(self, redirect_uri, return_url):
+        """Start the sign-in: keep msal's flow (PKCE verifier, nonce) and the
+        state's nonce on the account, return the URL of Microsoft's sign-in page
+        (always the real authority's, whatever the host map says).
+
+        :raises RemoteError: the authority could not be reached
+        """
+        self.ensure_one()
+        secret = self._oauth_secret()
+        dbname = self.env.cr.dbname
+        state = oauth_state.make_state(
+            secret, self.user_id.id, dbname, config.MICROSOFT, return_url
+        )
+        payload = oauth_state.read_state(
+            secret, state, self.user_id.id, dbname, config.MICROSOFT
+        )
+        flow = graph_client.start_auth_flow(
+            self._microsoft_msal_app(),
+            graph_client.SCOPES,
+            redirect_uri,
+            state,
+            login_hint=self.sudo().email or None,
+            rewrite_auth_uri=False,
+        )
+        self.sudo().write(
+            {"oauth_nonce": payload["nonce"], "oauth_flow": json.dumps(flow)}
+        )
+        return flow["auth_uri"]
+
+    def _microsoft_finish_authorization(self, query_params):
+        """Exchange the callback's code (msal checks state, PKCE and nonce) and
+        store the tokens and the Microsoft account. Call it after
+        :meth:`_oauth_consume_state`.
+
+        :param query_params: the callback's whole query string, as a dict
+        :raises InvalidOAuthState: no pending flow, or its state does not match
+        :raises AuthorizationError: declined, or the code was refused (AADSTS)
+        :raises RemoteError: Microsoft could not be reached
+        """
+        self.ensure_one()
+        account = self.sudo()
+        try:
+            flow = json.loads(account.oauth_flow or "{}")
+        except ValueError:
+            flow = {}
+        account.oauth_flow = False
+        tokens = graph_client.finish_auth_flow(
+            self._microsoft_msal_app(), flow, dict(query_params)
+        )
+        if not tokens.get("refresh_token"):
+            raise AuthorizationError(
+                "Microsoft sent no refresh token.",
+                provider=config.MICROSOFT,
+                error="no_refresh_token",
+                description="Microsoft sent no refresh token (offline_access).",
+            )
+        email = tokens["email"]
+        values = {
+            "access_token": tokens["access_token"],
+            "refresh_token": tokens["refresh_token"],
+            "token_expiry": tokens["expiry"],
+        }
+        account.write(values)
+        if not email:
+            me = account._microsoft_client().get_me()
+            email = (me.get("mail") or me.get("userPrincipalName") or "").lower()
+        values = {"state": "connected", "last_error": False, "sync_stopped": False}
+        if account.email and email.strip().lower() != account.email:
+            # another Microsoft account: start over from a full sync
+            values["sync_token"] = False
+        values["email"] = email.strip().lower()
+        account.write(values)
+
+    def _microsoft_refresh(self):
+        """Refresh the access token and store the **rotated** refresh token.
+
+        :return: the new access token
+        :raises AuthorizationError: Microsoft refused the refresh token
+            (``invalid_grant`` AADSTS70008/700082/50173…); the account is marked
+            "needs reconnect" first (its events are not touched)
+        :raises RemoteError: Microsoft could not be reached
+        """
+        self.ensure_one()
+        account = self.sudo()
+        try:
+            if not account.refresh_token:
+                raise AuthorizationError(
+                    "No refresh token.",
+                    provider=config.MICROSOFT,
+                    error="no_refresh_token",
+                    description="No refresh token is stored.",
+                )
+            tokens = graph_client.refresh(
+                account._microsoft_msal_app(), account.refresh_token
+            )
+        except AuthorizationError as exc:
+            _logger.info("Outlook refresh of %s refused: %s", account.email, exc)
+            account._mark_needs_reconnect(exc)
+            raise
+        account.write(
+            {
+                "access_token": tokens["access_token"],
+                "refresh_token": tokens["refresh_token"],
+                "token_expiry": tokens["expiry"],
+            }
+        )
+        return tokens["access_token"]
+
+    def _microsoft_client(self, **options):
+        """A :class:`GraphCalendarClient` for this account: the access token is
+        refreshed first when it expires within 5 minutes, and again (once per
+        call) when Graph refuses it; refreshed tokens are stored on the account.
+
+        :param options: passed to ``GraphCalendarClient`` (``tz``, ``page_size``,
+            ``sleep``…)
+        """
+        self.ensure_one()
+        account = self.sudo()
+        soon = fields.Datetime.now() + timedelta(minutes=5)
+        if not account.access_token or (
+            account.token_expiry and account.token_expiry <= soon
+        ):
+            account._microsoft_refresh()
+        return graph_client.GraphCalendarClient(
+            account.access_token,
+            graph_root=self._param("calendar_sync.microsoft_graph_root"),
+            session=self._microsoft_session(),
+            on_unauthorized=account._microsoft_refresh,
+            **options,
+        )
+
+    @api.model
+    def _microsoft_sign_in_error(self, error):
+        """One plain sentence for the user whose Outlook sign-in failed."""
+        if not isinstance(error, AuthorizationError):
+            if isinstance(error, RemoteError):
+                return _(
+                    "Microsoft could not be reached (%(error)s). Check the Outlook "
+                    "tenant in Settings, or try again in a moment.",
+                    error=error.message,
+                )
+            return self._describe_error(error)
+        kind = getattr(error, "error", "") or ""
+        description = getattr(error, "description", "") or error.message or ""
+        codes = list(getattr(error, "codes", None) or [])
+        found = re.search(r"AADSTS(\d+)", description)
+        code = codes[0] if codes else (int(found.group(1)) if found else None)
+        ref = f"{kind}, AADSTS{code}" if code else kind
+        if code == 65001 or kind == "consent_required":
+            return _(
+                "Your organization requires an administrator to approve this app "
+                "before you can connect (%(ref)s: consent required). Ask your "
+                "administrator to grant admin consent to the app in Microsoft "
+                "Entra ID, then click Outlook again.",
+                ref=ref,
+            )
+        if kind == "access_denied":
+            return _(
+                "You did not allow Odoo to access your Outlook calendar (%(ref)s). "
+                "Nothing was connected; click Outlook in the Calendar app to try "
+                "again.",
+                ref=ref,
+            )
+        if kind == "invalid_client" or code in (7000215, 7000218, 7000222):
+            return _(
+                "Microsoft refused the app's credentials (%(ref)s): the Outlook "
+                "client secret in Settings is wrong or has expired. Ask your "
+                "administrator to enter the secret's Value (not its ID) in "
+                "Settings.",
+                ref=ref,
+            )
+        if kind == "unauthorized_client" or code in (700016, 90002):
+            return _(
+                "Microsoft does not know this app in the chosen tenant (%(ref)s). "
+                "Ask your administrator to check the Outlook Client ID and Tenant "
+                "in Settings.",
+                ref=ref,
+            )
+        if code in (50011, 500112):
+            return _(
+                "The redirect URI does not match the one registered in Azure "
+                "(%(ref)s). Ask your administrator to register exactly the "
+                "Redirect URI shown in Settings.",
+                ref=ref,
+            )
+        if kind in ("invalid_grant", "nonce_mismatch"):
+            return _(
+                "The sign-in expired or was already used (%(ref)s). Click Outlook "
+                "in the Calendar app to try again.",
+                ref=ref,
+            )
+        summary = description.split(" Trace ID:")[0].strip() or kind
+        return _(
+            "Microsoft did not grant access (%(ref)s): %(description)s",
+            ref=ref,
+            description=summary,
+        )
+
     def _mark_needs_reconnect(self, error):
         """The provider refused our refresh token: keep every event, ask the
         user to reconnect."""
@@ -315,13 +566,19 @@ class CalendarSyncAccount(models.Model):
     def _describe_error(self, error):
         """One plain sentence for the user about ``error``."""
         if isinstance(error, AuthorizationError):
+            labels = {config.GOOGLE: "Google", config.MICROSOFT: "Outlook"}
+            provider = getattr(error, "provider", None)
+            detail = getattr(error, "error", "") or error.message
+            codes = getattr(error, "codes", None)
+            if codes:
+                detail = f"{detail}, AADSTS{codes[0]}"
             return _(
                 "%(provider)s refused the connection (%(error)s). Reconnect your "
                 "account from the Calendar app.",
-                provider=error.provider.capitalize()
-                if getattr(error, "provider", None)
+                provider=(labels.get(provider) or provider.capitalize())
+                if provider
                 else _("The provider"),
-                error=getattr(error, "error", "") or error.message,
+                error=detail,
             )
         if isinstance(error, CalendarSyncError):
             return error.message or error.__class__.__name__

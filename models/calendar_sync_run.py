@@ -75,7 +75,7 @@ class SyncRun:
         self.full_sync = full_sync
         self.time_zone = time_zone or "UTC"
         ctx = {
-            SYNC_CONTEXT: True,
+            SYNC_CONTEXT: self.provider,
             "active_test": False,
             "no_mail_to_attendees": True,
             "mail_create_nolog": True,
