@@ -10,6 +10,8 @@ from odoo.http import request
 from ..services import config, oauth_state
 from ..services.exceptions import CalendarSyncError, InvalidOAuthState
 
+PROVIDER_NAMES = {config.GOOGLE: "Google", config.MICROSOFT: "Outlook"}
+
 _logger = logging.getLogger(__name__)
 
 
@@ -21,7 +23,7 @@ class CalendarSyncController(http.Controller):
         return request.render(
             "calendar_sync.oauth_error_page",
             {
-                "provider_name": "Google" if provider == config.GOOGLE else "Outlook",
+                "provider_name": PROVIDER_NAMES.get(provider, provider),
                 "message": message,
             },
             status=status,
@@ -29,23 +31,30 @@ class CalendarSyncController(http.Controller):
 
     @http.route("/calendar_sync/<string:provider>/connect", type="http", auth="user")
     def connect(self, provider, return_url=None, **kwargs):
-        if provider != config.GOOGLE:
+        if provider not in config.PROVIDERS:
             raise NotFound()
         Account = request.env["calendar.sync.account"]
         if not Account._is_provider_configured(provider):
             return self._error_page(
                 provider,
                 _(
-                    "Google Calendar is not configured yet: ask your administrator "
-                    "to enter the client id and secret in Settings."
+                    "%(provider)s Calendar is not configured yet: ask your "
+                    "administrator to enter the client id and secret in Settings.",
+                    provider=PROVIDER_NAMES[provider],
                 ),
             )
         account = Account._get_for_user(request.env.user, provider)
         base_url = self._base_url()
-        url = account._google_authorization_url(
-            config.redirect_uri(base_url, provider),
-            oauth_state.safe_return_url(return_url or "", base_url),
-        )
+        redirect_uri = config.redirect_uri(base_url, provider)
+        return_url = oauth_state.safe_return_url(return_url or "", base_url)
+        if provider == config.GOOGLE:
+            url = account._google_authorization_url(redirect_uri, return_url)
+        else:
+            try:
+                url = account._microsoft_authorization_url(redirect_uri, return_url)
+            except CalendarSyncError as exc:
+                _logger.warning("Outlook sign-in could not start: %s", exc)
+                return self._error_page(provider, account._microsoft_sign_in_error(exc))
         return request.redirect(url, local=False)
 
     @http.route(config.CALLBACK_PATHS[config.GOOGLE], type="http", auth="user")
@@ -77,6 +86,33 @@ class CalendarSyncController(http.Controller):
         except CalendarSyncError as exc:
             _logger.info("Google OAuth code exchange failed: %s", exc)
             return self._error_page(config.GOOGLE, account._describe_error(exc))
+        return request.redirect(payload["return_url"], local=False)
+
+    @http.route(config.CALLBACK_PATHS[config.MICROSOFT], type="http", auth="user")
+    def microsoft_callback(self, state=None, **kwargs):
+        """Microsoft sends the browser back here with ``code`` (or ``error`` and
+        ``error_description``), ``state`` and ``session_state``."""
+        account = request.env["calendar.sync.account"]._get_for_user(
+            request.env.user, config.MICROSOFT
+        )
+        try:
+            payload = account._oauth_consume_state(config.MICROSOFT, state or "")
+            account._microsoft_finish_authorization(request.httprequest.args.to_dict())
+        except InvalidOAuthState as exc:
+            _logger.info("Refused Outlook OAuth callback: %s", exc.reason)
+            return self._error_page(
+                config.MICROSOFT,
+                _(
+                    "This sign-in link is invalid or has expired (%(reason)s). "
+                    "Start again from the Outlook button in the Calendar app.",
+                    reason=exc.reason,
+                ),
+            )
+        except CalendarSyncError as exc:
+            _logger.info("Outlook sign-in failed: %s", exc)
+            return self._error_page(
+                config.MICROSOFT, account._microsoft_sign_in_error(exc)
+            )
         return request.redirect(payload["return_url"], local=False)
 
     @http.route("/calendar_sync/status", type="json", auth="user")

@@ -35,7 +35,7 @@ from odoo import _
 from ..services import planner
 from ..services.exceptions import UnsupportedRecurrence
 from ..services.recurrence import expand, normalize_recurrence
-from ..services.snapshot import canonical
+from ..services.snapshot import canonical, equivalent_zones
 from .calendar_event import SYNC_CONTEXT
 
 _logger = logging.getLogger(__name__)
@@ -96,6 +96,8 @@ class SyncRun:
         for item in items:
             try:
                 kind, remote_id, neutral = self._classify(item)
+                if kind not in buckets:
+                    continue  # e.g. Outlook's sparse occurrences
                 if kind == "master" and not neutral["cancelled"]:
                     neutral["rule"], neutral["exdates"] = self._remote_rule(neutral)
                 buckets[kind][remote_id] = neutral
@@ -152,6 +154,20 @@ class SyncRun:
         ``reason``, ``message`` and ``event`` (the remote item, if any)."""
         raise NotImplementedError
 
+    def _window_domain(self, kind):
+        """Limit of a full listing: local items outside it are not "gone"
+        when the listing lacks them. ``kind`` is "event" or "series"."""
+        return []
+
+    def _unmatched_occurrences(self, events):
+        """Occurrences of a bound series the provider has no instance for:
+        moved in Odoo before the provider knew the series, they leave it and
+        travel as events of their own."""
+        events.write({"recurrence_id": False, self.F["need_sync"]: True})
+
+    def _after_series(self):
+        """Hook run between the series pass and the occurrence pass."""
+
     @staticmethod
     def _local(utc_naive, tz):
         zone = pytz.timezone(tz or "UTC")
@@ -174,7 +190,9 @@ class SyncRun:
         if self.masters:
             series |= Recurrence.search([(self.F["id"], "in", list(self.masters))])
         if self.full_sync:
-            series |= Recurrence.search(domain + [(self.F["id"], "!=", False)])
+            series |= Recurrence.search(
+                domain + [(self.F["id"], "!=", False)] + self._window_domain("series")
+            )
         return series
 
     def _local_singles(self):
@@ -193,6 +211,7 @@ class SyncRun:
                     (self.F["id"], "!=", False),
                     (self.F["etag"], "!=", False),
                 ]
+                + self._window_domain("event")
             )
         return events
 
@@ -325,6 +344,15 @@ class SyncRun:
         ops = []
         # pass 1: series and single events
         series = self._owned_series()
+        for recurrence in series:
+            # a zone named differently but ticking the same is the same zone
+            remote = self.masters.get(recurrence[self.F["id"]])
+            if (
+                remote
+                and not remote["cancelled"]
+                and equivalent_zones(remote["tz"], recurrence.event_tz)
+            ):
+                remote["tz"] = recurrence.event_tz
         singles = self._local_singles()
         self._refuse_guest_changes(singles)
         self.items.update({f"{SERIES_PREFIX}{r.id}": r for r in series})
@@ -335,6 +363,7 @@ class SyncRun:
         remote += [self._remote_state(rid, n) for rid, n in self.singles.items()]
         ops += self._apply(planner.plan(local, remote, full_sync=self.full_sync))
         self._push(ops)
+        self._after_series()
         # pass 2: occurrences that differ from their series
         occurrences = self._local_occurrences()
         self._refuse_guest_changes(occurrences)
@@ -549,7 +578,13 @@ class SyncRun:
         new = canonical(neutral, with_tz=True)
         new["rule"] = normalize_recurrence(neutral["rule"])
         timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
-        if any(old.get(key) != new.get(key) for key in timing):
+        changed = [key for key in timing if old.get(key) != new.get(key)]
+        _logger.debug(
+            "series %s changed remotely: %s",
+            recurrence.id,
+            {key: (old.get(key), new.get(key)) for key in changed},
+        )
+        if changed:
             # new rule or times: rebuild the series from the remote version
             self._drop_local_series(recurrence)
             self._create_local_series(action.remote_id, neutral)
@@ -641,9 +676,7 @@ class SyncRun:
                 }
             )
         if moved:
-            # moved in Odoo before the provider knew the series: they leave it
-            # and travel as events of their own
-            moved.write({"recurrence_id": False, self.F["need_sync"]: True})
+            self._unmatched_occurrences(moved)
 
     def _stale_instances(self, master_id):
         """Archived events still holding an instance id of ``master_id``."""
@@ -844,6 +877,12 @@ class SyncRun:
             record = self._series_base(record)
         if record and record.exists():
             record.write({self.F["sync_error"]: message[:500]})
+
+    def merge(self, other):
+        """Add the outcome of a follow-up run of the same account."""
+        for name, value in other.counters.items():
+            self.counters[name] += value
+        self.errors += other.errors
 
     def summary_error(self):
         if not self.errors:

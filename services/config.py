@@ -18,7 +18,7 @@ GOOGLE = "google"
 MICROSOFT = "microsoft"
 PROVIDERS = (GOOGLE, MICROSOFT)
 #: Providers whose sync engine ships in this version.
-SYNC_ENGINES = (GOOGLE,)
+SYNC_ENGINES = (GOOGLE, MICROSOFT)
 
 #: OAuth callback paths (what the administrator registers with the provider).
 CALLBACK_PATHS = {
@@ -46,7 +46,12 @@ ENDPOINT_DEFAULTS = {
     "calendar_sync.google_api_root": "https://www.googleapis.com/",
     "calendar_sync.microsoft_authority_host": "https://login.microsoftonline.com",
     "calendar_sync.microsoft_graph_root": "https://graph.microsoft.com/v1.0",
+    # JSON object {"https://login.microsoftonline.com": "http://127.0.0.1:PORT", ...}:
+    # origins the Outlook client actually sends to another base (the Graph
+    # emulator in tests; empty in production). msal keeps the real https authority.
+    "calendar_sync.microsoft_host_map": "",
 }
+PARAM_MICROSOFT_HOST_MAP = "calendar_sync.microsoft_host_map"
 
 DEFAULT_MICROSOFT_TENANT = "common"
 MICROSOFT_TENANT_CHOICES = ("common", "organizations", "consumers")

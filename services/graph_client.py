@@ -207,19 +207,21 @@ def start_auth_flow(
     redirect_uri: str,
     state: str,
     login_hint: str | None = None,
+    rewrite_auth_uri: bool = True,
 ) -> dict:
     """Begin the authorization code flow (PKCE, nonce); returns msal's flow dict.
 
     Store the whole dict server-side (it holds the PKCE verifier and the nonce) and
     send the browser to ``flow["auth_uri"]``. When the app's session maps the
     authority to another base (tests), ``auth_uri`` is rewritten the same way so a
-    browser reaches it too.
+    browser reaches it too, unless ``rewrite_auth_uri`` is False (the Odoo layer
+    always sends the browser to the real authority URL).
     """
     flow = app.initiate_auth_code_flow(
         list(scopes), redirect_uri=redirect_uri, state=state, login_hint=login_hint
     )
     session = getattr(app, "calendar_sync_session", None)
-    if isinstance(session, RewritingSession):
+    if rewrite_auth_uri and isinstance(session, RewritingSession):
         flow["auth_uri"] = session.rewrite(flow["auth_uri"])
     return flow
 

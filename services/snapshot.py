@@ -6,12 +6,15 @@ sides must be reduced to the same canonical form first: only the mapped keys,
 normalized emails, attendees and alarms, empty strings for empty text, and
 only the time keys that apply to the event's kind.
 
-Public API: :func:`canonical`.
+Public API: :func:`canonical`, :func:`equivalent_zones`.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
+
+import pytz
 
 from .neutral_event import (
     MAPPED_KEYS,
@@ -54,3 +57,23 @@ def canonical(event: dict[str, Any] | None, with_tz: bool = False) -> dict | Non
             value = allday
         out[key] = value
     return out
+
+
+def equivalent_zones(first: str | None, second: str | None) -> bool:
+    """Whether two IANA zones give the same UTC offsets (over the coming
+    years), e.g. Europe/Brussels and Europe/Paris: Outlook names zones by their
+    Windows name, which maps back to one IANA zone of the group.
+    """
+    if not first or not second or first == second:
+        return first == second
+    try:
+        zones = [pytz.timezone(first), pytz.timezone(second)]
+    except pytz.UnknownTimeZoneError:
+        return False
+    year = datetime.now(timezone.utc).year
+    for month_offset in range(36):
+        when = datetime(year + month_offset // 12, month_offset % 12 + 1, 15)
+        offsets = {zone.utcoffset(when, is_dst=False) for zone in zones}
+        if len(offsets) > 1:
+            return False
+    return True

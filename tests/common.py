@@ -1,5 +1,8 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+import json
+from datetime import datetime, timedelta, timezone
+
 from odoo.tests import new_test_user
 
 
@@ -87,5 +90,53 @@ class GoogleEmulatorMixin:
             email=email,
             access_token=tokens["access_token"],
             refresh_token=tokens["refresh_token"],
+            sync_token=False,
+        )
+
+
+class GraphEmulatorMixin:
+    """Starts the Microsoft identity platform + Graph emulator once per class and
+    points Odoo at it through the documented system parameters: msal keeps the
+    real https authority, ``calendar_sync.microsoft_host_map`` sends its requests
+    (and Graph's) to the emulator (nothing of ours is mocked)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from ..emulators.graph_emulator import GraphEmulator
+
+        cls.graph = GraphEmulator()
+        cls.graph.start()
+        cls.addClassCleanup(cls.graph.stop)
+        params = cls.env["ir.config_parameter"].sudo()
+        for key, value in {
+            "calendar_sync.microsoft_enabled": "True",
+            "microsoft_calendar_client_id": cls.graph.client_id,
+            "microsoft_calendar_client_secret": cls.graph.client_secret,
+            "calendar_sync.microsoft_tenant": "common",
+            "calendar_sync.microsoft_host_map": json.dumps(cls.graph.url_mapping),
+        }.items():
+            params.set_param(key, value)
+
+    def setUp(self):
+        super().setUp()
+        self.graph.reset()
+        self.graph.auto_consent = False
+        self.graph.keep_old_refresh_tokens = True
+        self.graph.redirect_uris = set()
+
+    def connect_microsoft(self, user, account_email=None):
+        """Connect ``user`` to the emulator as if the sign-in had run."""
+        email = (account_email or user.email).lower()
+        tokens = self.graph.issue_tokens(email)
+        return connect_account(
+            self.env,
+            user,
+            "microsoft",
+            email=email,
+            access_token=tokens["access_token"],
+            refresh_token=tokens["refresh_token"],
+            token_expiry=datetime.now(timezone.utc).replace(tzinfo=None)
+            + timedelta(seconds=self.graph.access_token_lifetime),
             sync_token=False,
         )

@@ -39,3 +39,13 @@ def test_authority_joins_host_and_tenant():
     assert config.microsoft_authority("https://login.microsoftonline.us", "") == (
         "https://login.microsoftonline.us/common"
     )
+
+
+def test_zones_ticking_alike_are_equivalent_and_others_not():
+    from services.snapshot import equivalent_zones
+
+    assert equivalent_zones("Europe/Brussels", "Europe/Paris")
+    assert equivalent_zones("UTC", "UTC")
+    assert not equivalent_zones("Europe/Brussels", "Europe/London")
+    assert not equivalent_zones("Europe/Brussels", "America/New_York")
+    assert not equivalent_zones("Europe/Brussels", None)

@@ -32,6 +32,7 @@ ACCOUNT_RESET_VALUES = {
     "sync_token": False,
     "oauth_nonce": False,
     "oauth_code_verifier": False,
+    "oauth_flow": False,
     "email": False,
     "last_error": False,
     "last_sync_date": False,

@@ -1,0 +1,296 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Outlook (Microsoft Graph): the provider hooks of the sync engine.
+
+Graph differs from Google where the engine can tell:
+
+* changes come from ``/me/calendarView/delta`` over a window (1 year back and 2
+  ahead by default); a series' master comes with sparse occurrences, and a
+  deleted occurrence is not signalled: the series' instances (fetched for all
+  changed series in ``$batch`` requests) are compared with Odoo's occurrences;
+* occurrence ids are opaque: they are read from the instances, not computed;
+* creates carry a ``transactionId`` derived from the database and the event,
+  so a retried create returns the event already created: no duplicate;
+* writes go out in ``$batch`` requests of at most 20, chained so that a mailbox
+  never runs more than 4 at once (the client takes care of it);
+* Outlook has no EXDATE: occurrences missing in Odoo are deleted one by one
+  after the series is created.
+"""
+
+import logging
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from odoo import _, api, fields, models
+
+from ..services import config
+from ..services.exceptions import InvalidSyncToken, UnsupportedRecurrence
+from ..services.graph_mapper import from_graph, to_graph, transaction_id, zone_name
+from ..services.recurrence import (
+    from_graph_recurrence,
+    graph_meaning_differs,
+    to_graph_recurrence,
+)
+from .calendar_sync_run import SyncRun
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_PAST_DAYS = 365
+DEFAULT_FUTURE_DAYS = 730
+
+
+@dataclass
+class GraphOp:
+    """One write of a run: its key, kind, target id and the $batch request."""
+
+    key: object
+    action: str
+    event_id: str | None
+    request: dict
+
+
+@dataclass
+class GraphWriteResult:
+    ok: bool
+    status: int
+    reason: str
+    message: str
+    event: dict | None
+
+
+def _with_etag(body):
+    """Graph names the etag ``@odata.etag``; the engine reads ``etag``."""
+    return {**body, "etag": body.get("@odata.etag") or body.get("changeKey")}
+
+
+class CalendarSyncMicrosoft(models.AbstractModel):
+    _name = "calendar.sync.microsoft"
+    _description = "Outlook Calendar synchronization"
+
+    @api.model
+    def _window(self):
+        params = self.env["ir.config_parameter"].sudo()
+        past = int(params.get_param("calendar_sync.microsoft_past_days", 0) or 0)
+        future = int(params.get_param("calendar_sync.microsoft_future_days", 0) or 0)
+        today = datetime.combine(fields.Date.today(), datetime.min.time())
+        return (
+            today - timedelta(days=past or DEFAULT_PAST_DAYS),
+            today + timedelta(days=future or DEFAULT_FUTURE_DAYS),
+        )
+
+    @api.model
+    def _sync_account(self, account):
+        """Sync ``account`` (a connected Outlook account) both ways.
+
+        :return: dict of counters (pulled, pushed, failed)
+        """
+        client = account._microsoft_client()
+        start, end = self._window()
+        full_sync = not account.sync_token
+        try:
+            if full_sync:
+                result = client.delta(None, start, end)
+            else:
+                result = client.delta(account.sync_token)
+        except InvalidSyncToken:
+            _logger.info("Outlook delta link of %s expired: full sync", account.email)
+            full_sync = True
+            result = client.delta(None, start, end)
+        run = MicrosoftRun(self.env, account, client, result.items, full_sync)
+        run.window = (start, end)
+        run.execute()
+        if run.counters["pushed"]:
+            # Catch up with our own writes now: a delta link taken before them
+            # would later hide an item we created and the user deleted since
+            # (Graph may net "created then deleted" to nothing).
+            result = client.delta(result.delta_link)
+            echo = MicrosoftRun(self.env, account, client, result.items, False)
+            echo.window = run.window
+            echo.execute()
+            run.merge(echo)
+        account.sudo().write(
+            {
+                "sync_token": result.delta_link,
+                "last_sync_date": fields.Datetime.now(),
+                "state": "connected",
+                "last_error": run.summary_error(),
+            }
+        )
+        return run.counters
+
+
+class MicrosoftRun(SyncRun):
+    provider = config.MICROSOFT
+    label = "Outlook"
+    window = (None, None)
+
+    def __init__(self, *args, **kwargs):
+        self._instances = {}
+        self._exdates = {}
+        super().__init__(*args, **kwargs)
+
+    # ------------------------------------------------------------ reading
+    def _classify(self, item):
+        neutral = from_graph(item, "UTC")
+        kind = item.get("type")
+        if item.get("@removed"):
+            return "single", item["id"], neutral
+        if kind == "seriesMaster":
+            # the series' own zone (the delta speaks UTC): DST-safe rules
+            zone = zone_name(
+                ((item.get("recurrence") or {}).get("range") or {}).get(
+                    "recurrenceTimeZone"
+                )
+                or item.get("originalStartTimeZone")
+            )
+            if zone:
+                neutral["tz"] = zone
+            return "master", item["id"], neutral
+        if kind == "exception":
+            return "instance", item["id"], neutral
+        if kind == "occurrence":
+            return "skip", item["id"], neutral  # sparse: the master holds the data
+        return "single", item["id"], neutral
+
+    def _remote_rule(self, neutral):
+        return from_graph_recurrence(neutral["recurrence"]), []
+
+    def _window_domain(self, kind):
+        start, end = self.window
+        if not start:
+            return []
+        if kind == "series":
+            return [("base_event_id.start", "<=", end)]
+        return [("stop", ">=", start), ("start", "<=", end)]
+
+    def _series_instances(self, master_ids):
+        """Instances of the series, fetched in $batch requests and cached."""
+        missing = [mid for mid in master_ids if mid not in self._instances]
+        if missing:
+            start, end = self.window
+            found = self.client.instances_batch(missing, start, end)
+            for master_id, instances in found.items():
+                self._instances[master_id] = [
+                    from_graph(instance, "UTC") for instance in instances or ()
+                ]
+        return {mid: self._instances.get(mid) or [] for mid in master_ids}
+
+    def _instance_ids(self, recurrence, master_id, originals):
+        allday = any(not isinstance(o, datetime) for o in originals)
+        tz = recurrence.event_tz or "UTC"
+        ids = {}
+        for instance in self._series_instances([master_id])[master_id]:
+            original = instance.get("original_start")
+            if original is None:
+                continue
+            if allday:
+                original = self._local(original, tz).date()
+            ids[original] = instance["remote_id"]
+        return {o: ids[o] for o in originals if o in ids}
+
+    def _unmatched_occurrences(self, events):
+        # Outlook lists every occurrence of the window: an Odoo occurrence it
+        # lacks was deleted in Outlook (deletions are not in the delta)
+        start, end = self.window
+        inside = events.filtered(lambda ev: start <= ev.start <= end)
+        inside.unlink()
+        self.counters["pulled"] += len(inside)
+
+    def _after_series(self):
+        """Occurrences deleted in Outlook: compare the changed series' instances
+        with their Odoo occurrences."""
+        masters = [rid for rid, n in self.masters.items() if not n["cancelled"]]
+        if not masters:
+            return
+        instances = self._series_instances(masters)
+        for recurrence in self.Recurrence.search([(self.F["id"], "in", masters)]):
+            alive = {i["remote_id"] for i in instances[recurrence[self.F["id"]]]}
+            gone = self._occurrences(recurrence).filtered(
+                lambda ev, alive=alive: (
+                    ev[self.F["id"]] and ev[self.F["id"]] not in alive
+                )
+            )
+            self._unmatched_occurrences(gone)
+
+    # ------------------------------------------------------------ writing
+    def _transaction(self, odoo_id, key):
+        record = self.items.get(key)
+        previous = record[self.F["id"]] if record else None
+        generation = zlib.crc32(previous.encode()) if previous else 0
+        dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        return transaction_id(dbuuid, odoo_id or 0, generation)
+
+    def _event_op(self, key, action, remote_id, event_neutral):
+        body = to_graph(event_neutral)
+        if action == "insert":
+            tid = self._transaction(event_neutral.get("odoo_id"), key)
+            return GraphOp(key, action, None, self.client.create_request(body, tid))
+        return GraphOp(
+            key, action, remote_id, self.client.patch_request(remote_id, body)
+        )
+
+    def _series_op(self, key, action, remote_id, neutral, rule, first, exdates):
+        start = first if neutral["allday"] else self._local(first, neutral["tz"]).date()
+        if graph_meaning_differs(rule, start):
+            raise UnsupportedRecurrence(
+                "Outlook gives this rule other dates",
+                rule=str(rule),
+                reason=_(
+                    "Outlook moves occurrences of this rule to the last day of "
+                    "shorter months (day 29 to 31, or February 29), where Odoo "
+                    "skips those months: the two calendars would disagree. Choose "
+                    "another day, or 'the last <weekday>' of the month."
+                ),
+            )
+        recurrence = to_graph_recurrence(rule, start, neutral["tz"])
+        body = to_graph(neutral, recurrence=recurrence)
+        self._exdates[key] = exdates
+        if action == "insert":
+            tid = self._transaction(neutral.get("odoo_id"), key)
+            return GraphOp(key, action, None, self.client.create_request(body, tid))
+        return GraphOp(
+            key, action, remote_id, self.client.patch_request(remote_id, body)
+        )
+
+    def _delete_op(self, key, remote_id):
+        return GraphOp(key, "delete", remote_id, self.client.delete_request(remote_id))
+
+    def _write(self, ops):
+        results = self.client.batch([op.request for op in ops])
+        out = {}
+        for op, result in zip(ops, results, strict=True):
+            ok = result.ok or (op.action == "delete" and result.status in (404, 410))
+            out[op.key] = GraphWriteResult(
+                ok=ok,
+                status=result.status,
+                reason=result.error_code or "",
+                message=result.error_message,
+                event=_with_etag(result.body)
+                if isinstance(result.body, dict)
+                else None,
+            )
+        return out
+
+    def execute(self):
+        # per-series detail for every changed series, in $batch requests
+        self._series_instances(
+            [rid for rid, n in self.masters.items() if not n["cancelled"]]
+        )
+        super().execute()
+
+    def _pushed(self, op, record, remote):
+        if isinstance(op.key, str) and op.key.startswith("x"):
+            return []  # an occurrence deleted to match Odoo's series
+        follow_ups = super()._pushed(op, record, remote)
+        exdates = self._exdates.pop(op.key, None)
+        if exdates and record._name == "calendar.recurrence" and op.action != "delete":
+            # Outlook has no EXDATE: delete the occurrences Odoo does not have
+            master_id = record[self.F["id"]]
+            self._instances.pop(master_id, None)
+            ids = self._instance_ids(record, master_id, set(exdates))
+            for original, instance_id in ids.items():
+                key = f"x{record.id}-{original}"
+                self.items[key] = record
+                follow_ups.append(self._delete_op(key, instance_id))
+        return follow_ups

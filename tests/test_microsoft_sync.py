@@ -1,0 +1,295 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from datetime import datetime, timedelta
+
+from odoo import Command, fields
+from odoo.tests import TransactionCase, tagged
+
+from ..services.graph_mapper import from_graph
+from ..services.snapshot import canonical
+from .common import GraphEmulatorMixin, make_users
+
+
+def graph_times(start, hours=1, tz="Europe/Brussels"):
+    end = start + timedelta(hours=hours)
+    return {
+        "start": {"dateTime": start.isoformat(), "timeZone": tz},
+        "end": {"dateTime": end.isoformat(), "timeZone": tz},
+    }
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
+    """Two-way sync with Outlook through the Graph emulator, same engine as Google."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, _admin = make_users(cls.env)
+        cls.alice.tz = "Europe/Brussels"
+        cls.Event = cls.env["calendar.event"]
+        cls.ALICE = "alice@example.com"
+
+    def setUp(self):
+        super().setUp()
+        self.account = self.connect_microsoft(self.alice)
+        # events in the delta window (1 year back, 2 ahead)
+        self.start = datetime.combine(
+            fields.Date.today() + timedelta(days=14), datetime.min.time()
+        ) + timedelta(hours=9)
+        while self.start.weekday() != 0:
+            self.start += timedelta(days=1)
+
+    def sync(self):
+        counters = self.account._sync()
+        self.assertEqual(self.account.state, "connected", self.account.last_error)
+        self.assertFalse(self.account.last_error)
+        return counters
+
+    def remote(self):
+        return self.graph.events(self.ALICE)
+
+    def local_event(self, **values):
+        vals = {
+            "name": "Planning",
+            "start": self.start,
+            "stop": self.start + timedelta(hours=1),
+            "user_id": self.alice.id,
+            "partner_ids": [Command.set(self.alice.partner_id.ids)],
+        }
+        vals.update(values)
+        return self.Event.with_user(self.alice).create(vals)
+
+    # ------------------------------------------------------------ singles
+    def test_first_sync_imports_outlook_events(self):
+        self.graph.add_event(
+            self.ALICE,
+            {
+                "subject": "Board meeting",
+                "body": {"contentType": "html", "content": "<p>Agenda</p>"},
+                "location": {"displayName": "Room 1"},
+                "sensitivity": "private",
+                "showAs": "free",
+                **graph_times(self.start + timedelta(days=1, hours=1)),
+            },
+        )
+        counters = self.sync()
+        self.assertEqual(counters["pulled"], 1)
+        event = self.Event.search([("name", "=", "Board meeting")])
+        self.assertEqual(event.location, "Room 1")
+        self.assertEqual(event.privacy, "private")
+        self.assertEqual(event.show_as, "free")
+        self.assertIn("Agenda", str(event.description))
+        self.assertTrue(event.microsoft_id)
+        self.assertTrue(self.account.sync_token)
+
+    def test_new_odoo_event_is_created_in_outlook_once(self):
+        self.sync()
+        event = self.local_event(location="Brussels")
+        counters = self.sync()
+        self.assertEqual(counters["pushed"], 1)
+        [remote] = self.remote()
+        self.assertEqual(remote["subject"], "Planning")
+        self.assertEqual(remote["id"], event.microsoft_id)
+        self.assertTrue(remote.get("transactionId"))
+        self.assertFalse(event.microsoft_need_sync)
+        counters = self.sync()  # our own write comes back: nothing to do
+        self.assertEqual(counters, {"pulled": 0, "pushed": 0, "failed": 0})
+
+    def test_incremental_changes_flow_both_ways(self):
+        self.sync()
+        event = self.local_event()
+        self.sync()
+        event.with_user(self.alice).write({"name": "Renamed in Odoo"})
+        self.sync()
+        self.assertEqual(self.remote()[0]["subject"], "Renamed in Odoo")
+        self.graph.update_event(
+            self.ALICE, event.microsoft_id, {"subject": "From Outlook"}
+        )
+        self.sync()
+        self.assertEqual(event.name, "From Outlook")
+
+    def test_deletes_flow_both_ways(self):
+        self.sync()
+        first = self.local_event(name="First")
+        second = self.local_event(name="Second")
+        self.sync()
+        first.with_user(self.alice).unlink()
+        self.graph.delete_event(self.ALICE, second.microsoft_id)
+        self.sync()
+        self.assertFalse(first.exists())
+        self.assertFalse(second.exists())
+        self.assertEqual(self.remote(), [])
+
+    def test_every_mapped_field_round_trips(self):
+        self.sync()
+        event = self.local_event(
+            description="<p>Bring <b>slides</b></p>",
+            location="Room 42",
+            privacy="private",
+            show_as="free",
+            alarm_ids=[
+                Command.set(
+                    list(
+                        self.env["calendar.alarm"]
+                        ._calendar_sync_find_or_create({("notification", 15)})
+                        .values()
+                    )
+                )
+            ],
+        )
+        before = canonical(event._calendar_sync_neutral())
+        self.sync()
+        [remote] = self.remote()
+        after = canonical(from_graph(remote))
+        for key in (
+            "name",
+            "location",
+            "privacy",
+            "show_as",
+            "start",
+            "stop",
+            "alarms",
+        ):
+            self.assertEqual(after[key], before[key], key)
+        self.assertIn("slides", after["description"])
+
+    def test_conflict_keeps_the_later_change_and_posts_the_other(self):
+        self.sync()
+        event = self.local_event()
+        self.sync()
+        self.graph.update_event(
+            self.ALICE, event.microsoft_id, {"subject": "Outlook title"}
+        )
+        event.with_user(self.alice).write({"name": "Odoo title"})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE calendar_event SET write_date = %s WHERE id = %s",
+            [datetime.now() + timedelta(hours=1), event.id],
+        )
+        event.invalidate_recordset(["write_date"])
+        self.sync()
+        self.assertEqual(event.name, "Odoo title")
+        self.assertEqual(self.remote()[0]["subject"], "Odoo title")
+        self.assertIn("Outlook title", event.message_ids[0].body)
+
+    def test_retried_create_makes_no_duplicate(self):
+        self.sync()
+        event = self.local_event()
+        self.graph.inject(
+            method="POST", path_regex="/me/events", status=503, times=1, in_batch=True
+        )
+        self.sync()
+        self.assertEqual(len(self.remote()), 1)
+        self.assertEqual(self.remote()[0]["id"], event.microsoft_id)
+
+    def test_throttling_storm_is_retried_until_everything_is_pushed(self):
+        self.sync()
+        self.graph.mailbox_concurrency_limit = 4
+        events = self.Event
+        for index in range(12):
+            events |= self.local_event(name=f"Event {index}")
+        self.graph.inject(status=429, retry_after=1, times=10, in_batch=True)
+        self.sync()
+        self.assertEqual(len(self.remote()), 12)
+        self.assertFalse(any(events.mapped("microsoft_need_sync")))
+
+    # ------------------------------------------------------------ series
+    def odoo_series(self, count=4, **values):
+        vals = {
+            "recurrency": True,
+            "rrule_type": "weekly",
+            "interval": 1,
+            "end_type": "count",
+            "count": count,
+            "mon": True,
+            "event_tz": "Europe/Brussels",
+            "name": "Weekly sync",
+        }
+        vals.update(values)
+        return self.local_event(**vals).recurrence_id
+
+    def occurrences(self, recurrence):
+        return recurrence.calendar_event_ids.sorted("start")
+
+    def outlook_instances(self, master_id):
+        start, end = self.start - timedelta(days=30), self.start + timedelta(days=400)
+        return self.graph.instances(self.ALICE, master_id, start, end)
+
+    def test_series_created_in_odoo_is_one_outlook_series_editable_in_odoo(self):
+        self.sync()
+        recurrence = self.odoo_series()
+        self.sync()
+        masters = [e for e in self.remote() if e.get("type") == "seriesMaster"]
+        self.assertEqual(len(masters), 1)
+        self.assertEqual(masters[0]["recurrence"]["pattern"]["type"], "weekly")
+        self.assertEqual(len(self.outlook_instances(masters[0]["id"])), 4)
+        self.assertTrue(all(self.occurrences(recurrence).mapped("microsoft_id")))
+        # edit the whole series in Odoo (Odoo core forbids it while Outlook syncs)
+        self.occurrences(recurrence)[0].with_user(self.alice).write(
+            {"name": "Weekly sync (renamed)", "recurrence_update": "all_events"}
+        )
+        self.sync()
+        [master] = [e for e in self.remote() if e.get("type") == "seriesMaster"]
+        self.assertEqual(master["subject"], "Weekly sync (renamed)")
+
+    def test_moved_and_cancelled_occurrences_in_odoo_reach_outlook(self):
+        self.sync()
+        recurrence = self.odoo_series()
+        self.sync()
+        occurrences = self.occurrences(recurrence)
+        moved, cancelled = occurrences[1], occurrences[2]
+        moved.with_user(self.alice).write(
+            {
+                "start": moved.start + timedelta(hours=5),
+                "stop": moved.stop + timedelta(hours=5),
+                "recurrence_update": "self_only",
+            }
+        )
+        cancelled.with_user(self.alice).action_mass_archive("self_only")
+        self.sync()
+        instances = {
+            i["id"]: i for i in self.outlook_instances(recurrence.microsoft_id)
+        }
+        self.assertEqual(len(instances), 3)
+        self.assertEqual(instances[moved.microsoft_id]["type"], "exception")
+
+    def test_series_created_in_outlook_with_moved_and_cancelled_occurrences(self):
+        first = self.start
+        master = self.graph.add_event(
+            self.ALICE,
+            {
+                "subject": "Standup",
+                **graph_times(first, hours=0.25),
+                "recurrence": {
+                    "pattern": {
+                        "type": "weekly",
+                        "interval": 1,
+                        "daysOfWeek": ["monday"],
+                        "firstDayOfWeek": "sunday",
+                    },
+                    "range": {
+                        "type": "numbered",
+                        "startDate": first.date().isoformat(),
+                        "numberOfOccurrences": 4,
+                        "recurrenceTimeZone": "Europe/Brussels",
+                    },
+                },
+            },
+        )
+        self.sync()
+        recurrence = self.env["calendar.recurrence"].search(
+            [("microsoft_id", "=", master["id"])]
+        )
+        self.assertEqual(len(self.occurrences(recurrence)), 4)
+        instances = self.outlook_instances(master["id"])
+        self.graph.update_event(
+            self.ALICE, instances[1]["id"], graph_times(first + timedelta(days=8))
+        )
+        self.graph.delete_event(self.ALICE, instances[2]["id"])
+        self.sync()
+        events = self.occurrences(recurrence)
+        self.assertEqual(len(events), 3)
+        moved = events.filtered(lambda ev: ev.microsoft_id == instances[1]["id"])
+        self.assertFalse(moved.follow_recurrence)
+        self.assertEqual(moved.start.date(), (first + timedelta(days=8)).date())
