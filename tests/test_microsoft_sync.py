@@ -7,7 +7,7 @@ from odoo.tests import TransactionCase, tagged
 
 from ..services.graph_mapper import from_graph
 from ..services.snapshot import canonical
-from .common import GraphEmulatorMixin, make_users
+from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
 
 
 def graph_times(start, hours=1, tz="Europe/Brussels"):
@@ -293,3 +293,47 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         moved = events.filtered(lambda ev: ev.microsoft_id == instances[1]["id"])
         self.assertFalse(moved.follow_recurrence)
         self.assertEqual(moved.start.date(), (first + timedelta(days=8)).date())
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestGoogleAndOutlookTogether(
+    GoogleEmulatorMixin, GraphEmulatorMixin, TransactionCase
+):
+    """Odoo is the hub: what arrives from one calendar goes to the other."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, _bob, _admin = make_users(cls.env)
+
+    def test_event_from_google_reaches_outlook_and_back(self):
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        start = datetime.combine(
+            fields.Date.today() + timedelta(days=10), datetime.min.time()
+        ) + timedelta(hours=9)
+        self.google.add_event(
+            "alice@example.com",
+            {
+                "summary": "From Google",
+                "start": {"dateTime": start.isoformat() + "Z"},
+                "end": {"dateTime": (start + timedelta(hours=1)).isoformat() + "Z"},
+            },
+        )
+        google._sync()
+        outlook._sync()
+        [remote] = self.graph.events("alice@example.com")
+        self.assertEqual(remote["subject"], "From Google")
+        event = self.env["calendar.event"].search([("name", "=", "From Google")])
+        self.graph.update_event(
+            "alice@example.com", remote["id"], {"subject": "Renamed"}
+        )
+        outlook._sync()
+        google._sync()
+        self.assertEqual(event.name, "Renamed")
+        self.assertEqual(
+            self.google.get_event("alice@example.com", event.google_id)["summary"],
+            "Renamed",
+        )
+        self.assertEqual(len(self.google.events("alice@example.com")), 1)
+        self.assertEqual(len(self.graph.events("alice@example.com")), 1)
