@@ -12,7 +12,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["calendar", "base_setup"],
+    "depends": ["calendar", "base_setup", "base_automation"],
     "excludes": [
         "google_calendar",
         "microsoft_calendar",
@@ -31,12 +31,14 @@
         "security/calendar_sync_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "views/calendar_sync_log_views.xml",
         "views/calendar_sync_account_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/calendar_sync_templates.xml",
         "views/calendar_event_views.xml",
         "wizards/calendar_sync_account_reset_views.xml",
+        "data/calendar_sync_server_actions.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -3,6 +3,7 @@ from . import calendar_event
 from . import calendar_recurrence
 from . import calendar_sync_account
 from . import calendar_sync_google
+from . import calendar_sync_log
 from . import calendar_sync_microsoft
 from . import res_config_settings
 from . import res_partner

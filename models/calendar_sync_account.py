@@ -3,10 +3,12 @@
 import json
 import logging
 import re
+import time
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.modules import module
+from odoo.tools import email_normalize
 
 from ..services import config, google_oauth, graph_client, oauth_state
 from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
@@ -61,14 +63,12 @@ class CalendarSyncAccount(models.Model):
         groups="base.group_system",
         copy=False,
         readonly=True,
-        prefetch=False,
     )
     refresh_token = fields.Char(
         string="Refresh Token (raw)",
         groups="base.group_system",
         copy=False,
         readonly=True,
-        prefetch=False,
     )
     access_token_display = fields.Char(
         string="Access Token", compute="_compute_token_display"
@@ -102,6 +102,40 @@ class CalendarSyncAccount(models.Model):
         compute="_compute_sync_status",
     )
     last_error = fields.Text(readonly=True)
+    # What the last run did (from the sync log), for the Calendar tab.
+    log_ids = fields.One2many(
+        comodel_name="calendar.sync.log",
+        inverse_name="account_id",
+        string="Sync Log",
+        readonly=True,
+    )
+    last_run_started = fields.Datetime(string="Last Run", compute="_compute_last_run")
+    last_run_pulled = fields.Integer(
+        string="Received in Last Run", compute="_compute_last_run"
+    )
+    last_run_pushed = fields.Integer(
+        string="Sent in Last Run", compute="_compute_last_run"
+    )
+    last_run_failed = fields.Integer(
+        string="Failed in Last Run", compute="_compute_last_run"
+    )
+    # Odoo matches attendees by e-mail: the connected account should be the user's.
+    email_mismatch = fields.Boolean(
+        string="E-mail Mismatch", compute="_compute_email_mismatch"
+    )
+    email_mismatch_label = fields.Char(
+        string="E-mail Check", compute="_compute_email_mismatch"
+    )
+    email_mismatch_warning = fields.Char(
+        string="E-mail Warning", compute="_compute_email_mismatch"
+    )
+    sync_paused = fields.Boolean(
+        string="Paused or Stopped",
+        compute="_compute_sync_paused",
+        search="_search_sync_paused",
+        help="The user stopped the synchronization, or the administrator paused "
+        "the provider for everybody.",
+    )
     # Pending OAuth flow (between the redirect to the provider and its callback).
     oauth_nonce = fields.Char(groups="base.group_system", copy=False, readonly=True)
     oauth_code_verifier = fields.Char(
@@ -109,9 +143,7 @@ class CalendarSyncAccount(models.Model):
     )
     # Outlook: msal's auth code flow dict (PKCE verifier, nonce, state,
     # redirect_uri), as JSON, kept server-side between redirect and callback.
-    oauth_flow = fields.Text(
-        groups="base.group_system", copy=False, readonly=True, prefetch=False
-    )
+    oauth_flow = fields.Text(groups="base.group_system", copy=False, readonly=True)
 
     _sql_constraints = [
         (
@@ -151,6 +183,73 @@ class CalendarSyncAccount(models.Model):
                 account.sync_status = "paused"
             else:
                 account.sync_status = account.state
+
+    @api.depends("log_ids")
+    def _compute_last_run(self):
+        # the latest run of each account, in one query whatever the list size
+        latest = {}
+        ids = [account_id for account_id in self.ids if account_id]
+        if ids:
+            Log = self.env["calendar.sync.log"].sudo()
+            Log.flush_model(["account_id", "started"])
+            self.env.cr.execute(
+                "SELECT DISTINCT ON (account_id) account_id, id "
+                "FROM calendar_sync_log WHERE account_id IN %s "
+                "ORDER BY account_id, started DESC, id DESC",
+                [tuple(ids)],
+            )
+            latest = {
+                account_id: Log.browse(log_id)
+                for account_id, log_id in self.env.cr.fetchall()
+            }
+        for account in self:
+            log = latest.get(account.id)
+            account.last_run_started = log.started if log else False
+            account.last_run_pulled = log.pulled if log else 0
+            account.last_run_pushed = log.pushed if log else 0
+            account.last_run_failed = log.failed if log else 0
+
+    @api.depends("email", "user_id.email")
+    def _compute_email_mismatch(self):
+        for account in self:
+            email = email_normalize(account.email or "") or account.email
+            user_email = email_normalize(account.user_id.email or "")
+            account.email_mismatch = bool(email) and email != user_email
+            account.email_mismatch_label = False
+            account.email_mismatch_warning = False
+            if not account.email_mismatch:
+                continue
+            account.email_mismatch_label = _("Not your Odoo e-mail")
+            if user_email:
+                account.email_mismatch_warning = _(
+                    "Odoo matches your events by e-mail: connect the account of "
+                    "%(user_email)s, or change your e-mail in Odoo.",
+                    user_email=account.user_id.email,
+                )
+            else:
+                account.email_mismatch_warning = _(
+                    "Odoo matches your events by e-mail, and yours is not set in "
+                    "Odoo: set it to %(email)s, the connected account.",
+                    email=account.email,
+                )
+
+    @api.depends("sync_stopped", "provider")
+    def _compute_sync_paused(self):
+        paused = self._paused_providers()
+        for account in self:
+            account.sync_paused = account.sync_stopped or account.provider in paused
+
+    def _search_sync_paused(self, operator, value):
+        if operator not in ("=", "!="):
+            raise NotImplementedError(f"Unsupported operator {operator}")
+        paused = self._paused_providers()
+        if (operator == "=") == bool(value):
+            return ["|", ("sync_stopped", "=", True), ("provider", "in", paused)]
+        return [("sync_stopped", "=", False), ("provider", "not in", paused)]
+
+    @api.model
+    def _paused_providers(self):
+        return [p for p in config.PROVIDERS if self._is_provider_paused(p)]
 
     @api.model
     def _is_provider_paused(self, provider):
@@ -641,9 +740,11 @@ class CalendarSyncAccount(models.Model):
         if not account._can_sync() or not account._lock():
             return None
         engine = self.env[f"calendar.sync.{account.provider}"]
+        started, clock = fields.Datetime.now(), time.monotonic()
+        counters = None
         try:
             with self.env.cr.savepoint():
-                return engine._sync_account(account)
+                counters = engine._sync_account(account)
         except AuthorizationError as exc:
             _logger.info(
                 "%s sync of %s: needs reconnect", account.provider, account.email
@@ -656,7 +757,11 @@ class CalendarSyncAccount(models.Model):
             account.write(
                 {"state": "error", "last_error": account._describe_error(exc)}
             )
-        return None
+        # after the savepoint: a failed run is logged too
+        self.env["calendar.sync.log"]._log_run(
+            account, started, time.monotonic() - clock, counters
+        )
+        return counters
 
     def _lock(self):
         """Lock this account for the transaction; False when another worker
@@ -670,9 +775,10 @@ class CalendarSyncAccount(models.Model):
         return bool(self.env.cr.fetchone())
 
     def action_sync_now(self):
-        """Sync this account now and say how it went."""
-        self.ensure_one()
+        """Sync these accounts now and say how it went (one notification)."""
         self.check_access("read")
+        if len(self) != 1:
+            return self._sync_now_several()
         counters = self._sync()
         account = self.sudo()
         if counters is None or account.last_error:
@@ -690,6 +796,40 @@ class CalendarSyncAccount(models.Model):
                 pushed=counters["pushed"],
             ),
             "success",
+        )
+
+    def _sync_now_several(self):
+        """Sync now for several accounts (the administrator's bulk action): one
+        line per account that did not sync cleanly, then the totals."""
+        labels = dict(self._fields["sync_status"]._description_selection(self.env))
+        totals = {"pulled": 0, "pushed": 0}
+        synced, problems = 0, []
+        for account in self.sudo():
+            counters = account._sync()
+            if counters is not None:
+                synced += 1
+                totals["pulled"] += counters["pulled"]
+                totals["pushed"] += counters["pushed"]
+            if counters is None or account.last_error:
+                problems.append(
+                    f"{account.display_name}: "
+                    + (
+                        account.last_error
+                        or _(
+                            "nothing was synchronized (%(status)s)",
+                            status=labels.get(account.sync_status),
+                        )
+                    )
+                )
+        summary = _(
+            "%(synced)s of %(total)s account(s) synchronized: %(pulled)s change(s) "
+            "received, %(pushed)s sent.",
+            synced=synced,
+            total=len(self),
+            **totals,
+        )
+        return self._notify(
+            "\n".join([*problems, summary]), "warning" if problems else "success"
         )
 
     @api.model

@@ -176,17 +176,23 @@ class SyncRun:
     def _owned_series(self):
         Recurrence = self.Recurrence
         domain = [("base_event_id.user_id", "=", self.user.id)]
-        dirty_events = self.Event.search(
-            [
-                ("user_id", "=", self.user.id),
-                ("recurrence_id", "!=", False),
+        # changed as a whole, or through an occurrence that follows it
+        series = Recurrence.search(
+            domain
+            + [
+                "|",
                 (self.F["need_sync"], "=", True),
-                ("follow_recurrence", "=", True),
-                ("active", "=", True),
+                (
+                    "calendar_event_ids",
+                    "any",
+                    [
+                        (self.F["need_sync"], "=", True),
+                        ("follow_recurrence", "=", True),
+                        ("active", "=", True),
+                    ],
+                ),
             ]
         )
-        series = Recurrence.search(domain + [(self.F["need_sync"], "=", True)])
-        series |= dirty_events.recurrence_id
         if self.masters:
             series |= Recurrence.search([(self.F["id"], "in", list(self.masters))])
         if self.full_sync:

@@ -1,0 +1,209 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from datetime import datetime, timedelta
+
+from lxml import etree
+
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import GoogleEmulatorMixin, connect_account, make_users
+
+ALICE = "alice@example.com"
+BOB = "bob@example.com"
+
+
+def timed(start, hours=1):
+    return {
+        "start": {"dateTime": start.isoformat() + "Z"},
+        "end": {"dateTime": (start + timedelta(hours=hours)).isoformat() + "Z"},
+    }
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestAdminOverview(GoogleEmulatorMixin, TransactionCase):
+    """Settings › Users & Companies › Calendar Sync Accounts: every user's
+    accounts, the filters an administrator needs, and the bulk actions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, cls.admin = make_users(cls.env)
+        cls.Account = cls.env["calendar.sync.account"]
+
+    def setUp(self):
+        super().setUp()
+        self.alice_account = self.connect_google(self.alice)
+        self.bob_account = self.connect_google(self.bob)
+        self.start = datetime(2030, 3, 4, 9, 0)
+
+    # ------------------------------------------------------------ helpers
+    def search_filter(self, name):
+        """The accounts the overview's filter ``name`` shows to the admin."""
+        view = self.env.ref("calendar_sync.calendar_sync_account_view_search")
+        arch = self.Account.get_view(view.id, "search")["arch"]
+        node = etree.fromstring(arch).xpath(f"//filter[@name='{name}']")[0]
+        domain = safe_eval(node.get("domain"))
+        ours = [("user_id", "in", (self.alice | self.bob | self.admin).ids)]
+        return self.Account.with_user(self.admin).search(domain + ours)
+
+    def run_server_action(self, xmlid, accounts, user=None):
+        action = self.env.ref(xmlid).with_user(user or self.admin)
+        return action.with_context(
+            active_model="calendar.sync.account",
+            active_ids=accounts.ids,
+            active_id=accounts[:1].id,
+        ).run()
+
+    def needs_reconnect(self, account, email):
+        self.google.revoke_refresh_tokens(email)
+        account.sudo().token_expiry = datetime(2000, 1, 1)
+        account._sync()
+        self.assertEqual(account.state, "needs_reconnect")
+
+    # ------------------------------------------------------------ overview
+    def test_overview_menu_is_for_administrators_only(self):
+        menu = self.env.ref("calendar_sync.calendar_sync_account_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("base.menu_users"))
+        self.assertEqual(
+            menu.action, self.env.ref("calendar_sync.calendar_sync_account_action")
+        )
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.admin)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.alice)._visible_menu_ids())
+
+    def test_overview_lists_every_users_account(self):
+        accounts = self.Account.with_user(self.admin).search(
+            [("user_id", "in", (self.alice | self.bob).ids)]
+        )
+        self.assertEqual(accounts, self.alice_account | self.bob_account)
+
+    def test_needs_reconnect_filter_lists_accounts_the_provider_refused(self):
+        self.alice_account._sync()
+        self.needs_reconnect(self.bob_account, BOB)
+        self.assertEqual(self.search_filter("needs_reconnect"), self.bob_account)
+
+    def test_errors_filter_lists_failed_accounts_and_accounts_with_an_error(self):
+        failing = connect_account(
+            self.env, self.admin, state="error", last_error="Google is down"
+        )
+        self.bob_account._sync()
+        self.assertEqual(self.bob_account.state, "connected")
+        self.bob_account.sudo().last_error = "1 event(s) could not be synced"
+        self.alice_account._sync()
+        self.assertEqual(self.search_filter("errors"), failing | self.bob_account)
+
+    def test_errors_filter_leaves_needs_reconnect_to_its_own_filter(self):
+        self.needs_reconnect(self.bob_account, BOB)
+        self.assertNotIn(self.bob_account, self.search_filter("errors"))
+
+    def test_paused_filter_lists_stopped_accounts_and_paused_providers(self):
+        self.bob_account.with_user(self.bob).action_stop_sync()
+        self.assertEqual(self.search_filter("paused"), self.bob_account)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "google_calendar_sync_paused", "True"
+        )
+        self.assertTrue(self.alice_account._is_provider_paused("google"))
+        self.assertEqual(
+            self.search_filter("paused"), self.alice_account | self.bob_account
+        )
+
+    def test_overview_groups_by_provider_and_status(self):
+        self.needs_reconnect(self.bob_account, BOB)
+        groups = self.Account.with_user(self.admin).read_group(
+            [("user_id", "in", (self.alice | self.bob).ids)],
+            ["user_id:count"],
+            ["provider", "state"],
+            lazy=False,
+        )
+        counts = {(g["provider"], g["state"]): g["__count"] for g in groups}
+        self.assertEqual(
+            counts, {("google", "connected"): 1, ("google", "needs_reconnect"): 1}
+        )
+
+    # ------------------------------------------------------------ bulk actions
+    def test_bulk_actions_are_offered_on_the_accounts_list(self):
+        bindings = self.env["ir.actions.actions"].get_bindings("calendar.sync.account")
+        offered = {action["id"] for action in bindings.get("action", [])}
+        for xmlid in (
+            "calendar_sync.calendar_sync_account_action_sync_now",
+            "calendar_sync.calendar_sync_account_action_reset",
+        ):
+            self.assertIn(self.env.ref(xmlid).id, offered)
+
+    def test_sync_now_on_several_accounts_syncs_each_and_sums_up(self):
+        self.google.add_event(ALICE, {"summary": "A", **timed(self.start)})
+        self.google.add_event(BOB, {"summary": "B1", **timed(self.start)})
+        self.google.add_event(BOB, {"summary": "B2", **timed(self.start)})
+        action = self.run_server_action(
+            "calendar_sync.calendar_sync_account_action_sync_now",
+            self.alice_account | self.bob_account,
+        )
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("2 of 2 account(s)", action["params"]["message"])
+        self.assertIn("3 change(s) received", action["params"]["message"])
+        logs = self.env["calendar.sync.log"].search(
+            [("account_id", "in", (self.alice_account | self.bob_account).ids)]
+        )
+        self.assertEqual(len(logs), 2)
+
+    def test_sync_now_on_several_names_the_accounts_that_did_not_sync(self):
+        self.needs_reconnect(self.bob_account, BOB)
+        self.bob_account.sudo().state = "connected"  # the admin tries again
+        action = self.run_server_action(
+            "calendar_sync.calendar_sync_account_action_sync_now",
+            self.alice_account | self.bob_account,
+        )
+        message = action["params"]["message"]
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn(self.bob_account.display_name, message)
+        self.assertIn("Reconnect", message)
+        self.assertNotIn(self.alice_account.display_name, message)
+        self.assertIn("1 of 2 account(s)", message)
+
+    def test_sync_now_on_one_account_keeps_its_own_message(self):
+        self.google.add_event(ALICE, {"summary": "A", **timed(self.start)})
+        action = self.run_server_action(
+            "calendar_sync.calendar_sync_account_action_sync_now", self.alice_account
+        )
+        self.assertIn("1 change(s) received", action["params"]["message"])
+
+    def test_user_cannot_sync_another_users_account_with_their_own(self):
+        accounts = (self.alice_account | self.bob_account).with_user(self.alice)
+        with self.assertRaises(AccessError):
+            accounts.action_sync_now()
+
+    def test_reset_of_one_account_opens_the_wizard(self):
+        action = self.run_server_action(
+            "calendar_sync.calendar_sync_account_action_reset", self.alice_account
+        )
+        self.assertEqual(action["res_model"], "calendar.sync.account.reset")
+        self.assertEqual(action["context"]["default_account_id"], self.alice_account.id)
+        self.assertEqual(self.alice_account.state, "connected")
+
+    def test_reset_of_several_accounts_leaves_every_event_untouched(self):
+        self.google.add_event(ALICE, {"summary": "Alice's", **timed(self.start)})
+        self.google.add_event(BOB, {"summary": "Bob's", **timed(self.start)})
+        self.alice_account._sync()
+        self.bob_account._sync()
+        events = self.env["calendar.event"].search(
+            [("name", "in", ["Alice's", "Bob's"])]
+        )
+        self.assertEqual(len(events), 2)
+        action = self.run_server_action(
+            "calendar_sync.calendar_sync_account_action_reset",
+            self.alice_account | self.bob_account,
+        )
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn(self.alice_account.display_name, action["params"]["message"])
+        self.assertIn(self.bob_account.display_name, action["params"]["message"])
+        for account in self.alice_account | self.bob_account:
+            self.assertEqual(account.state, "not_connected")
+            self.assertFalse(account.sudo().refresh_token)
+        self.assertTrue(all(events.exists().mapped("active")))
+        self.assertEqual(len(events.exists()), 2)
+        self.assertFalse(any(events.mapped("google_id")))
+        self.assertFalse(any(events.mapped("google_need_sync")))
+        self.assertEqual(len(self.google.events(ALICE)), 1)
+        self.assertEqual(len(self.google.events(BOB)), 1)
