@@ -1,0 +1,579 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Google sync benchmark: runs inside Odoo, started by ``./run-bench``.
+
+    python bench/google_bench.py --odoo-src SRC --addons-path PATHS -d DB \
+        [--db_host H --db_port P --db_user U] [--scenario google_push ...] \
+        [--push-events 1000] [--import-events 10000] [--breakdown 15]
+
+Builds the registry of DB (``calendar_sync`` already installed), starts the Google
+emulator in a thread of this process (Odoo reaches it over real loopback HTTP), points
+Odoo at it through the documented system parameters, and runs each scenario on a
+fresh emulator and a fresh user/account. The measured part is one cron-like run:
+a new cursor and environment (empty cache, SUPERUSER), ``account._sync()``, commit.
+Setup (users, seeding, earlier syncs) is never measured.
+
+stdout gets ONE JSON line per scenario; stderr gets Odoo's log, the targets and a
+breakdown of the SQL queries (by statement and table, and by the innermost
+calendar_sync line that issued them; "[flush]" marks queries of an ORM flush).
+
+* ``requests``: the emulator's ``api_requests()`` (Calendar API HTTP requests; a
+  batch counts once; OAuth token requests are not API requests).
+* ``sql_queries``: the sync cursor's ``sql_log_count`` (Odoo's per-cursor
+  counter); ``sql_queries_all_cursors`` counts every query of the thread (a
+  cursor opened by the sync itself would show up there only).
+* ``seconds``: ``time.perf_counter`` around sync + commit.
+
+Scenarios (sizes from the command line; the targets are issue 3's, scaled linearly
+when the size is not the nominal one, see ``"nominal"``):
+
+* ``google_push_N``: a connected user (settled by a first, empty sync) creates N
+  events in Odoo (organizer + one outside guest from a pool of 50 contacts, every
+  third with a 10-minute notification); the measured sync pushes them. Targets at
+  1,000: <= 25 requests, <= 6 SQL queries per event. ``next_sync_*``: the sync after.
+* ``google_import_N``: Google holds N events, 5 % of them weekly series
+  (``COUNT=10``), the rest single events (owner + one guest, every 20th all-day,
+  every third with a reminder); the measured sync is the first (full) one. Remote
+  events = the items the listing returns (``singleEvents=false``: a series is one
+  item). Targets at 10,000: <= 6 list requests, <= 3 SQL queries per remote event.
+* ``google_noop``: a user with 40 synced single events and 4 series (both
+  directions), synced until a sync changes nothing (``settle_syncs``); the measured
+  sync is the next one. Targets: 1 request, <= 11 SQL queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from datetime import datetime, timedelta
+
+TZ = "Europe/Brussels"
+GUESTS = 50
+SERIES_RATIO = 0.05
+NOMINAL = {"google_push": 1000, "google_import": 10000, "google_noop": None}
+TARGETS = {
+    # scenario: [(metric, limit at the nominal size, scales with the size)]
+    "google_push": [("requests", 25, True), ("sql_per_event", 6, False)],
+    "google_import": [("list_requests", 6, True), ("sql_per_event", 3, False)],
+    "google_noop": [("requests", 1, False), ("sql_queries", 11, False)],
+}
+FLUSH_FUNCS = {"_flush", "flush_all", "flush_model", "flush_recordset", "flush"}
+
+
+def log(msg=""):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------- queries
+_VERB = re.compile(
+    r"^\s*(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|SAVEPOINT|RELEASE\s+SAVEPOINT|"
+    r"ROLLBACK\s+TO\s+SAVEPOINT|WITH|\w+)",
+    re.IGNORECASE,
+)
+_TABLE = r'\s+(?:ONLY\s+)?"?([\w.]+)"?'
+
+
+def classify(query):
+    """'SELECT calendar_event', 'INSERT calendar_attendee', 'SAVEPOINT', ..."""
+    if isinstance(query, bytes):
+        query = query.decode("utf-8", "replace")
+    text = " ".join(str(query).split())
+    match = _VERB.match(text)
+    if not match:
+        return "?"
+    verb = match.group(1).upper().split()[0]
+    if verb in ("SAVEPOINT", "RELEASE", "ROLLBACK"):
+        return "SAVEPOINT/RELEASE/ROLLBACK TO"
+    if verb in ("SELECT", "WITH"):
+        table = re.search(r"\bFROM" + _TABLE, text, re.IGNORECASE)
+        return f"SELECT {table.group(1) if table else '(no table)'}"
+    pattern = {"INSERT": r"INTO", "UPDATE": r"^UPDATE", "DELETE": r"FROM"}.get(verb)
+    if pattern:
+        table = re.search(pattern + _TABLE, text, re.IGNORECASE)
+        return f"{verb} {table.group(1) if table else '?'}"
+    return verb
+
+
+class QueryRecorder:
+    """A thread query hook (``odoo.sql_db`` calls ``query_hooks``): groups the
+    queries by statement/table and by the calendar_sync line that issued them."""
+
+    def __init__(self, addon_dir):
+        self.addon_dir = addon_dir.rstrip("/") + "/"
+        self.total = 0
+        self.by_statement = Counter()
+        self.by_site = Counter()
+        self.by_phase = Counter()
+
+    def __call__(self, cr, query, params, start, delay):
+        self.total += 1
+        self.by_statement[classify(query)] += 1
+        site, phase = self._site(sys._getframe(1))
+        self.by_site[site] += 1
+        self.by_phase[phase] += 1
+
+    def _site(self, frame):
+        flush = False
+        odoo_func = None
+        chain = []
+        while frame is not None:
+            code = frame.f_code
+            name = code.co_filename
+            if name.startswith(self.addon_dir) and "/bench/" not in name:
+                chain.append(code.co_name)
+                if len(chain) == 1:
+                    rel = name[len(self.addon_dir) :]
+                    site = f"{rel}:{frame.f_lineno} {code.co_name}"
+            elif not chain:
+                if code.co_name in FLUSH_FUNCS:
+                    flush = True
+                if odoo_func is None and not name.endswith("sql_db.py"):
+                    odoo_func = f"{name.rsplit('/', 1)[-1]}:{code.co_name}"
+            frame = frame.f_back
+        if not chain:
+            return f"(no calendar_sync frame: {odoo_func})", "(outside)"
+        # the engine's top-level step under _sync/_sync_account/execute
+        phase = chain[-1]
+        for func in reversed(chain):
+            if func not in ("_sync", "_sync_account", "execute", "_apply"):
+                phase = func
+                break
+        return ("[flush] " if flush else "") + site, phase
+
+
+# ----------------------------------------------------------------------- bench
+class Bench:
+    def __init__(self, args):
+        import odoo
+        from odoo import SUPERUSER_ID, api
+        from odoo.modules.registry import Registry
+
+        self.args = args
+        self.api = api
+        self.uid = SUPERUSER_ID
+        threading.current_thread().dbname = args.database
+        self.registry = Registry(args.database)
+        import odoo.addons.calendar_sync as addon
+        from odoo.addons.calendar_sync.emulators import google_emulator as emu_mod
+
+        self.addon_dir = addon.__path__[0]
+        self.emu_mod = emu_mod
+        self.google = emu_mod.GoogleEmulator()
+        self.google.start()
+        self.seq = 0
+        self.odoo = odoo
+        with self.env() as env:
+            params = env["ir.config_parameter"].sudo()
+            for key, value in {
+                "calendar_sync.google_enabled": "True",
+                "google_calendar_client_id": emu_mod.DEFAULT_CLIENT_ID,
+                "google_calendar_client_secret": emu_mod.DEFAULT_CLIENT_SECRET,
+                "calendar_sync.google_auth_uri": self.google.auth_uri,
+                "calendar_sync.google_token_uri": self.google.token_uri,
+                "calendar_sync.google_revoke_uri": self.google.revoke_uri,
+                "calendar_sync.google_api_root": self.google.api_root,
+            }.items():
+                params.set_param(key, value)
+            self.guests = self._guest_partners(env)
+
+    def close(self):
+        self.google.stop()
+
+    # ------------------------------------------------------------ plumbing
+    class _EnvContext:
+        def __init__(self, bench):
+            self.bench = bench
+
+        def __enter__(self):
+            self.cr = self.bench.registry.cursor()
+            return self.bench.api.Environment(self.cr, self.bench.uid, {})
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc_type is None:
+                self.cr.commit()
+            else:
+                self.cr.rollback()
+            self.cr.close()
+
+    def env(self):
+        """A new cursor + SUPERUSER environment, committed on exit (like a cron
+        job's transaction)."""
+        return self._EnvContext(self)
+
+    def _guest_partners(self, env):
+        Partner = env["res.partner"]
+        emails = [f"contact{i}@bench.example" for i in range(GUESTS)]
+        found = Partner.search([("email", "in", emails)])
+        known = set(found.mapped("email"))
+        Partner.create(
+            [
+                {"name": f"Contact {i}", "email": email}
+                for i, email in enumerate(emails)
+                if email not in known
+            ]
+        )
+        return Partner.search([("email", "in", emails)], order="id").ids
+
+    def new_account(self, label):
+        """A fresh internal user with a connected Google account (the OAuth dance
+        skipped: tokens issued by the emulator)."""
+        self.seq += 1
+        stamp = f"{label}{self.seq}_{int(time.time() * 1000) % 10**9}"
+        email = f"bench_{stamp}@example.com"
+        self.google.add_account(email, TZ)
+        tokens = self.google.issue_tokens(email)
+        with self.env() as env:
+            user = (
+                env["res.users"]
+                .with_context(no_reset_password=True, mail_create_nolog=True)
+                .create(
+                    {
+                        "name": f"Bench {stamp}",
+                        "login": f"bench_{stamp}",
+                        "email": email,
+                        "tz": TZ,
+                        "groups_id": [(6, 0, [env.ref("base.group_user").id])],
+                    }
+                )
+            )
+            account = env["calendar.sync.account"]._get_for_user(user, "google")
+            account.write(
+                {
+                    "email": email,
+                    "access_token": tokens["access_token"],
+                    "refresh_token": tokens["refresh_token"],
+                    "sync_token": False,
+                    "state": "connected",
+                }
+            )
+            return user.id, account.id, email
+
+    def sync(self, account_id, record=False):
+        """One cron-like sync run of the account in its own transaction.
+
+        :return: dict of the measures
+        """
+        google = self.google
+        before = len(google.api_requests())
+        items_before = len(google.requests)
+        recorder = QueryRecorder(self.addon_dir) if record else None
+        thread = threading.current_thread()
+        with self.env() as env:
+            cr = env.cr
+            account = env["calendar.sync.account"].browse(account_id)
+            queries_before = cr.sql_log_count
+            if recorder:
+                thread.query_hooks = [recorder]
+            started = time.perf_counter()
+            try:
+                counters = account._sync()
+                cr.commit()  # flush + COMMIT, as the cron does after each account
+            finally:
+                seconds = time.perf_counter() - started
+                if recorder:
+                    del thread.query_hooks
+            queries = cr.sql_log_count - queries_before
+            state, last_error = account.state, account.last_error
+        requests = google.api_requests()[before:]
+        items = google.requests[items_before:]
+        return {
+            "requests": len(requests),
+            "list_requests": sum(
+                1
+                for r in requests
+                if r["method"] == "GET" and r["path"].endswith("/events")
+            ),
+            "batch_requests": sum(
+                1 for r in requests if r["path"].startswith("/batch")
+            ),
+            "batch_items": sum(1 for r in items if r["batch"]),
+            "send_updates": dict(
+                Counter(str(r["sendUpdates"]) for r in items if r["batch"])
+            ),
+            "sql_queries": queries,
+            "sql_queries_all_cursors": recorder.total if recorder else None,
+            "seconds": round(seconds, 3),
+            "counters": counters,
+            "state": state,
+            "last_error": (last_error or "")[:300] or None,
+            "_recorder": recorder,
+        }
+
+    # ------------------------------------------------------------ scenarios
+    def push(self, count):
+        _user_id, account_id, email = self.new_account("push")
+        self.sync(account_id)  # connected and settled: empty calendar both sides
+        start = datetime(2030, 1, 7, 8, 0)
+        with self.env() as env:
+            user = env["res.users"].browse(_user_id)
+            Event = (
+                env["calendar.event"]
+                .with_user(user)
+                .with_context(no_mail_to_attendees=True, mail_create_nolog=True)
+            )
+            alarm = env["calendar.alarm"].search(
+                [("alarm_type", "=", "notification"), ("duration_minutes", "=", 10)],
+                limit=1,
+            )
+            vals_list = []
+            for i in range(count):
+                day = start + timedelta(days=i // 6, hours=i % 6)
+                vals_list.append(
+                    {
+                        "name": f"Bench push {i}",
+                        "start": day,
+                        "stop": day + timedelta(minutes=45),
+                        "location": f"Room {i % 7}" if i % 2 else False,
+                        "description": f"<p>Agenda {i}</p>" if i % 4 == 0 else False,
+                        "user_id": user.id,
+                        "partner_ids": [
+                            (6, 0, [user.partner_id.id, self.guests[i % GUESTS]])
+                        ],
+                        "alarm_ids": [(6, 0, alarm.ids if i % 3 == 0 else [])],
+                    }
+                )
+            for chunk in range(0, count, 500):
+                Event.create(vals_list[chunk : chunk + 500])
+        result = self.sync(account_id, record=True)
+        result["events"] = count
+        result["remote_events_after"] = len(self.google.events(email))
+        after = self.sync(account_id)
+        result["next_sync_requests"] = after["requests"]
+        result["next_sync_sql_queries"] = after["sql_queries"]
+        result["next_sync_counters"] = after["counters"]
+        return result
+
+    def seed_remote(self, email, count, series_ratio=SERIES_RATIO, prefix="import"):
+        """Put ``count`` events in the emulator (in-process API), ``series_ratio`` of
+        them weekly series of 10 occurrences. Returns the number of series."""
+        series = round(count * series_ratio)
+        every = count / series if series else None
+        base = datetime(2030, 1, 7, 8, 0)
+        made = 0
+        for i in range(count):
+            day = base + timedelta(days=i // 8, hours=i % 8)
+            body = {
+                "summary": f"Bench {prefix} {i}",
+                "attendees": [
+                    {"email": email, "responseStatus": "accepted"},
+                    {
+                        "email": f"guest{i % GUESTS}@bench.example",
+                        "displayName": f"Guest {i % GUESTS}",
+                        "responseStatus": "needsAction",
+                    },
+                ],
+            }
+            if i % 3 == 0:
+                body["reminders"] = {
+                    "useDefault": False,
+                    "overrides": [{"method": "popup", "minutes": 10}],
+                }
+            if i % 5 == 0:
+                body["location"] = f"Room {i % 7}"
+            is_series = every and made < series and i >= made * every
+            if not is_series and i % 20 == 0:
+                body["start"] = {"date": day.date().isoformat()}
+                body["end"] = {"date": (day.date() + timedelta(days=1)).isoformat()}
+            else:
+                stop = day + timedelta(minutes=30)
+                body["start"] = {"dateTime": day.isoformat(), "timeZone": TZ}
+                body["end"] = {"dateTime": stop.isoformat(), "timeZone": TZ}
+            if is_series:
+                weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][day.weekday()]
+                body["recurrence"] = [f"RRULE:FREQ=WEEKLY;BYDAY={weekday};COUNT=10"]
+                made += 1
+            self.google.add_event(email, body)
+        return made
+
+    def import_(self, count):
+        user_id, account_id, email = self.new_account("import")
+        started = time.perf_counter()
+        series = self.seed_remote(email, count)
+        seeded = time.perf_counter() - started
+        remote = len(self.google.events(email))
+        result = self.sync(account_id, record=True)
+        with self.env() as env:
+            Event = env["calendar.event"].with_context(active_test=False)
+            mine = [("user_id", "=", user_id)]
+            result["local_events"] = Event.search_count(mine)
+            result["local_series"] = len(
+                Event.search(mine + [("recurrence_id", "!=", False)]).recurrence_id
+            )
+            result["local_series_bound"] = env["calendar.recurrence"].search_count(
+                [("base_event_id.user_id", "=", user_id), ("google_id", "!=", False)]
+            )
+        result.update(
+            events=remote, remote_series=series, seed_seconds=round(seeded, 1)
+        )
+        return result
+
+    def noop(self):
+        user_id, account_id, email = self.new_account("noop")
+        self.seed_remote(email, 40, series_ratio=0.1, prefix="noop")
+        self.sync(account_id)
+        start = datetime(2031, 6, 2, 9, 0)
+        with self.env() as env:
+            user = env["res.users"].browse(user_id)
+            env["calendar.event"].with_user(user).with_context(
+                no_mail_to_attendees=True
+            ).create(
+                [
+                    {
+                        "name": f"Bench noop local {i}",
+                        "start": start + timedelta(days=i),
+                        "stop": start + timedelta(days=i, hours=1),
+                        "user_id": user.id,
+                        "partner_ids": [(6, 0, [user.partner_id.id, self.guests[i]])],
+                    }
+                    for i in range(10)
+                ]
+            )
+        settle = 1
+        for _attempt in range(4):
+            settle += 1
+            done = self.sync(account_id)
+            if not any((done["counters"] or {}).values()):
+                break
+        result = self.sync(account_id, record=True)
+        result.update(settle_syncs=settle, events=len(self.google.events(email)))
+        return result
+
+
+# ----------------------------------------------------------------------- report
+def judge(kind, size, result):
+    """Targets (scaled to ``size``) and whether each is met."""
+    nominal = NOMINAL[kind]
+    ratio = size / nominal if nominal and size else 1
+    targets, met = {}, {}
+    for metric, limit, scales in TARGETS[kind]:
+        bound = math.ceil(limit * ratio) if scales else limit
+        targets[metric] = bound
+        value = result.get(metric)
+        met[metric] = value is not None and value <= bound
+    return targets, met
+
+
+def print_breakdown(name, recorder, units, top):
+    if not recorder or not top:
+        return
+    per = f" ({units} items)" if units else ""
+    log(f"--- {name}: {recorder.total} SQL queries{per}")
+    for title, counter in (
+        ("by statement/table", recorder.by_statement),
+        ("by engine step (outermost calendar_sync function)", recorder.by_phase),
+        ("by innermost calendar_sync line", recorder.by_site),
+    ):
+        log(f"  {title}:")
+        for key, value in counter.most_common(top):
+            each = f"{value / units:7.2f}/item" if units else ""
+            log(f"    {value:7d} {each}  {key}")
+        rest = sum(counter.values()) - sum(v for _k, v in counter.most_common(top))
+        if rest:
+            log(f"    {rest:7d}  (others: {len(counter) - top} groups)")
+
+
+def emit(name, kind, size, result, top):
+    recorder = result.pop("_recorder", None)
+    units = result.get("events") if kind != "google_noop" else None
+    line = {"scenario": name}
+    line["requests"] = result["requests"]
+    line["sql_queries"] = result["sql_queries"]
+    if units:
+        line["sql_per_event"] = round(result["sql_queries"] / units, 2)
+    line["seconds"] = result["seconds"]
+    line.update(result)
+    targets, met = judge(kind, size, line)
+    line["nominal"] = size == NOMINAL[kind] if NOMINAL[kind] else True
+    line["targets"] = targets
+    line["met"] = met
+    print(json.dumps(line, default=str), flush=True)
+    verdict = ", ".join(
+        f"{metric} {line.get(metric)} <= {bound}: {'MET' if met[metric] else 'MISSED'}"
+        for metric, bound in targets.items()
+    )
+    log(f"=== {name}: {verdict}")
+    print_breakdown(name, recorder, units, top)
+    return all(met.values())
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--odoo-src", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--db_host", default="127.0.0.1")
+    parser.add_argument("--db_port", default="5432")
+    parser.add_argument("--db_user", default="root")
+    parser.add_argument("--log-level", default="warn")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=sorted(NOMINAL),
+        help="repeatable; default: all",
+    )
+    parser.add_argument("--push-events", type=int, default=NOMINAL["google_push"])
+    parser.add_argument("--import-events", type=int, default=NOMINAL["google_import"])
+    parser.add_argument("--breakdown", type=int, default=15, help="rows per table")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    sys.path.insert(0, args.odoo_src)
+    import odoo
+
+    odoo.tools.config.parse_config(
+        [
+            f"--addons-path={args.addons_path}",
+            "-d",
+            args.database,
+            f"--db_host={args.db_host}",
+            f"--db_port={args.db_port}",
+            f"--db_user={args.db_user}",
+            f"--log-level={args.log_level}",
+            "--max-cron-threads=0",
+            "--without-demo=all",
+        ],
+        setup_logging=True,
+    )
+    bench = Bench(args)
+    scenarios = args.scenario or ["google_push", "google_import", "google_noop"]
+    ok, crashed = True, False
+    try:
+        for kind in ["google_push", "google_import", "google_noop"]:
+            if kind not in scenarios:
+                continue
+            size = {
+                "google_push": args.push_events,
+                "google_import": args.import_events,
+            }.get(kind)
+            name = f"{kind}_{size}" if size else kind
+            log(f"=== {name}: running")
+            try:
+                if kind == "google_push":
+                    result = bench.push(size)
+                elif kind == "google_import":
+                    result = bench.import_(size)
+                else:
+                    result = bench.noop()
+            except Exception:  # noqa: BLE001 - report and go on with the others
+                log(f"=== {name}: CRASHED\n{traceback.format_exc()}")
+                print(json.dumps({"scenario": name, "error": "crashed"}), flush=True)
+                crashed = True
+                continue
+            ok &= emit(name, kind, size, result, args.breakdown)
+    finally:
+        bench.close()
+    log(f"targets: {'all met' if ok else 'NOT all met'}")
+    return 2 if crashed else (0 if ok else 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
