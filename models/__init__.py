@@ -2,6 +2,7 @@ from . import calendar_alarm
 from . import calendar_event
 from . import calendar_recurrence
 from . import calendar_sync_account
+from . import calendar_attendee  # extends calendar.sync.account too
 from . import calendar_sync_google
 from . import calendar_sync_log
 from . import calendar_sync_microsoft

@@ -17,6 +17,7 @@ from ..services import config
 from ..services.exceptions import InvalidSyncToken
 from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
+from ..services.neutral_event import normalize_email
 from ..services.recurrence import from_google_recurrence, to_google_recurrence
 from .calendar_sync_run import SyncRun
 
@@ -107,6 +108,22 @@ class GoogleRun(SyncRun):
 
     def _delete_op(self, key, remote_id):
         return WriteOp(key, "delete", remote_id, None, self._send_updates())
+
+    def _answer_op(self, key, remote_id, event, state):
+        # A guest may change its own responseStatus only: the attendees go
+        # back as Google has them, with this one answer changed.
+        current = self.client.get_event(remote_id)
+        if not current or current.get("status") == "cancelled":
+            return None
+        attendees = [dict(att) for att in current.get("attendees") or []]
+        email = normalize_email(self.account.email)
+        mine = [att for att in attendees if normalize_email(att.get("email")) == email]
+        if not mine:
+            return None  # not invited in this calendar
+        for att in mine:
+            att["responseStatus"] = state
+        body = {"attendees": attendees}
+        return WriteOp(key, "patch", remote_id, body, self._send_updates())
 
     def _instance_ids(self, recurrence, master_id, originals):
         # Google computes them: <master>_<original start> (a date when all-day)

@@ -256,6 +256,17 @@ class MicrosoftRun(SyncRun):
     def _delete_op(self, key, remote_id):
         return GraphOp(key, "delete", remote_id, self.client.delete_request(remote_id))
 
+    def _answer_op(self, key, remote_id, event, state):
+        if event.user_id != self.user and self._organizer_syncs(event):
+            # ids are per mailbox: this one is the organizer's, not ours
+            return None
+        params = self.env["ir.config_parameter"].sudo()
+        silent = bool(params.get_param(config.PARAM_BLOCK_MAIL))
+        request = self.client.respond_request(
+            remote_id, state, send_response=not silent
+        )
+        return GraphOp(key, "answer", remote_id, request)
+
     def _write(self, ops):
         results = self.client.batch([op.request for op in ops])
         out = {}

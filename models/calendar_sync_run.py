@@ -32,10 +32,11 @@ from markupsafe import escape
 
 from odoo import _
 
-from ..services import planner
-from ..services.exceptions import UnsupportedRecurrence
+from ..services import config, planner
+from ..services.exceptions import AuthorizationError, UnsupportedRecurrence
 from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical, equivalent_zones
+from .calendar_attendee import ANSWER_STATES
 from .calendar_event import SYNC_CONTEXT
 
 _logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class SyncRun:
         self.errors = []
         self.items = {}  # key -> record (event or recurrence)
         self.before = {}
+        self.answers = {}  # op key of an answer -> the attendees it carries
         self.singles, self.masters, self.instances = self._read_remote(items)
 
     # ================================================================== load
@@ -153,6 +155,12 @@ class SyncRun:
         """Send ``ops``; dict op key → result with ``ok``, ``status``,
         ``reason``, ``message`` and ``event`` (the remote item, if any)."""
         raise NotImplementedError
+
+    def _answer_op(self, key, remote_id, event, state):
+        """The write sending the account user's own answer ``state``
+        (accepted/tentative/declined) to the event or series ``remote_id``
+        of their calendar, or None when that calendar has nothing to answer."""
+        return
 
     def _window_domain(self, kind):
         """Limit of a full listing: local items outside it are not "gone"
@@ -259,11 +267,18 @@ class SyncRun:
     def _event_state(self, event):
         owned = event.user_id == self.user
         confirmed = bool(event[self.F["id"]] and event[self.F["etag"]])
+        # someone else's invitation seen in another calendar is not ours to
+        # create here: it would invite its organizer to their own meeting
+        foreign = not confirmed and any(
+            event[f"{provider}_guest_copy"]
+            for provider in config.PROVIDERS
+            if provider != self.provider
+        )
         return planner.LocalState(
             key=event.id,
             remote_id=event[self.F["id"]] if confirmed else None,
             # only the organizer's account pushes an event
-            dirty=owned and event[self.F["need_sync"]],
+            dirty=owned and event[self.F["need_sync"]] and not foreign,
             archived=not event.active,
             write_date=event.write_date,
             snapshot=canonical(event._calendar_sync_neutral()),
@@ -347,6 +362,8 @@ class SyncRun:
     # ================================================================== run
     def execute(self):
         self.remote = {**self.singles, **self.masters, **self.instances}
+        # taken before the pull, which must not undo them
+        answers = self._pending_answers()
         ops = []
         # pass 1: series and single events
         series = self._owned_series()
@@ -382,7 +399,7 @@ class SyncRun:
             # an exception of a series we do not have: nothing to attach it to
             if not isinstance(action, planner.CreateLocal | planner.CreateRemote)
         ]
-        self._push(self._apply(actions))
+        self._push(self._apply(actions) + self._answer_ops(answers))
 
     def _apply(self, actions):
         _logger.debug("%s plan for %s: %s", self.label, self.account.email, actions)
@@ -735,6 +752,9 @@ class SyncRun:
         follow_ups = []
         for op in ops:
             result = results[op.key]
+            if op.key in self.answers:
+                self._answered(op, result)
+                continue
             record = self.items[op.key]
             if not result.ok:
                 self._fail(
@@ -781,6 +801,99 @@ class SyncRun:
                 action = planner.UpdateRemote(event.id, event[self.F["id"]])
                 follow_ups.append(self._do_UpdateRemote(action))
         return follow_ups
+
+    # ================================================================== answers
+    def _pending_answers(self):
+        """The account user's answers given in Odoo and not sent yet:
+        ``{attendee: state}``."""
+        if not self.account.answers_pending:
+            return {}
+        self.account.answers_pending = False  # set again for what stays pending
+        attendees = (
+            self.env["calendar.attendee"]
+            .sudo()
+            .search(
+                [
+                    (f"{self.provider}_answer_pending", "=", True),
+                    ("partner_id", "=", self.user.partner_id.id),
+                ]
+            )
+        )
+        return {attendee: attendee.state for attendee in attendees}
+
+    def _answer_ops(self, answers):
+        """The writes sending ``answers``: one per remote event, a series once
+        through its master (the answer covers every occurrence)."""
+        field = f"{self.provider}_answer_pending"
+        targets, done = {}, self.env["calendar.attendee"]
+        for attendee, state in answers.items():
+            attendee = attendee.with_context(**{SYNC_CONTEXT: True}).exists()
+            event = attendee.event_id.with_context(active_test=False)
+            if not attendee or not event.active or state not in ANSWER_STATES:
+                done |= attendee
+                continue
+            if attendee.state != state:
+                # the pull brought the provider's older answer: Odoo's is newer
+                attendee.state = state
+            recurrence = event.recurrence_id
+            if recurrence[self.F["id"]] and event.follow_recurrence:
+                remote_id = recurrence[self.F["id"]]
+            else:
+                remote_id = event[self.F["id"]]
+            if remote_id:
+                targets.setdefault(remote_id, {})[attendee] = (event, state)
+            else:  # no longer in this calendar
+                done |= attendee
+        ops = []
+        for remote_id, found in targets.items():
+            attendees = self.env["calendar.attendee"].concat(*found)
+            # occurrences answered one by one: the latest answer goes
+            event, state = found[max(attendees, key=lambda att: att.write_date)]
+            key = ("answer", remote_id)
+            try:
+                op = self._answer_op(key, remote_id, event, state)
+            except AuthorizationError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - isolate per item
+                self._answer_failed(event, exc)
+                self.account.answers_pending = True  # tried again next time
+                continue
+            if op is None:
+                done |= attendees
+            else:
+                self.answers[key] = attendees
+                ops.append(op)
+        done.sudo().write({field: False})
+        return ops
+
+    def _answered(self, op, result):
+        attendees = self.answers.pop(op.key)
+        field = f"{self.provider}_answer_pending"
+        if result.ok or result.status in (404, 410):
+            # sent, or the event is no longer in this calendar
+            self.counters["pushed"] += bool(result.ok)
+            attendees.sudo().write({field: False})
+            return
+        if 400 <= result.status < 500 and result.status not in (401, 408, 429):
+            # refused for good: reported once, not retried on every run
+            attendees.sudo().write({field: False})
+        else:
+            self.account.answers_pending = True  # tried again next time
+        self._answer_failed(
+            attendees.event_id[:1],
+            f"{result.status} {result.reason}: {result.message}",
+        )
+
+    def _answer_failed(self, event, error):
+        self._fail(
+            None,
+            _(
+                "Your answer to %(event)s could not be sent to %(provider)s: %(error)s",
+                event=event.name,
+                provider=self.label,
+                error=error,
+            ),
+        )
 
     # ================================================================== helpers
     def _guest_copy(self, neutral):

@@ -337,3 +337,29 @@ class TestGoogleAndOutlookTogether(
         )
         self.assertEqual(len(self.google.events("alice@example.com")), 1)
         self.assertEqual(len(self.graph.events("alice@example.com")), 1)
+
+    def test_outside_invitation_seen_in_google_is_not_created_in_outlook(self):
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        self.google.add_account("carol@partner.example")
+        start = datetime.combine(
+            fields.Date.today() + timedelta(days=10), datetime.min.time()
+        ) + timedelta(hours=9)
+        self.google.add_event(
+            "carol@partner.example",
+            {
+                "summary": "Carol's meeting",
+                "start": {"dateTime": start.isoformat() + "Z"},
+                "end": {"dateTime": (start + timedelta(hours=1)).isoformat() + "Z"},
+                "attendees": [
+                    {"email": "carol@partner.example"},
+                    {"email": "alice@example.com"},
+                ],
+            },
+        )
+        google._sync()
+        event = self.env["calendar.event"].search([("name", "=", "Carol's meeting")])
+        self.assertTrue(event.google_guest_copy)
+        outlook._sync()
+        self.assertEqual(self.graph.events("alice@example.com"), [])
+        self.assertEqual(self.graph.invitations, [])

@@ -5,7 +5,9 @@ delete them on one side or both, and forget the account's tokens.
 
 Provider-specific steps go through three small dispatchers that branch on
 ``account.provider`` (``_reset_bound_domain``, ``_reset_remote_events``,
-``_reset_unbind``); Outlook plugs in there once its engine exists.
+``_reset_unbind``): the fields they touch are named after the provider
+(``<provider>_id``, ``<provider>_etag``...), only the remote deletes speak each
+provider's API (Google's batch endpoint, Graph's ``$batch``).
 """
 
 import logging
@@ -70,7 +72,8 @@ class CalendarSyncAccountReset(models.TransientModel):
         "- Leave them untouched: they stay in Odoo and in the remote calendar, "
         "no longer linked to each other.\n"
         "- Delete from the remote calendar: they are removed from the remote "
-        "calendar (attendees get no cancellation mail) and kept in Odoo.\n"
+        "calendar and kept in Odoo (Google mails the attendees nothing; Outlook "
+        "mails them a cancellation of each meeting).\n"
         "- Delete from Odoo: they are removed from Odoo and kept in the remote "
         "calendar.\n"
         "- Delete from both: they are removed from both sides.\n"
@@ -148,17 +151,21 @@ class CalendarSyncAccountReset(models.TransientModel):
         account = self.account_id.sudo()
         self._lock_account(account)
         events = self._events_model().search(self._reset_bound_domain())
+        # the user's copies of invitations from outside organizers are only
+        # unbound: deleting them would decline or drop someone else's event
+        guest_copy = f"{account.provider}_guest_copy"
+        own = events.filtered(lambda e: not e[guest_copy])
         problems = []
-        if self.delete_policy in ("delete_remote", "delete_both") and events:
-            failed, problem = self._reset_remote_events(events)
+        if self.delete_policy in ("delete_remote", "delete_both") and own:
+            failed, problem = self._reset_remote_events(own)
             if problem:
                 problems.append(problem)
             if failed:
                 problems.append(self._describe_failed(failed))
         deleted = self._events_model()
-        if self.delete_policy in ("delete_odoo", "delete_both") and events:
-            deleted = events
-            self._unlink_events(events)
+        if self.delete_policy in ("delete_odoo", "delete_both") and own:
+            deleted = own
+            self._unlink_events(own)
         self._reset_unbind((events - deleted).exists())
         account.write(
             {**ACCOUNT_RESET_VALUES, "last_error": "\n".join(problems) or False}
@@ -245,11 +252,16 @@ class CalendarSyncAccountReset(models.TransientModel):
 
     # ------------------------------------------------------------------ providers
     def _unsupported_provider(self):
-        if self.account_id.provider == config.MICROSOFT:
-            raise UserError(_("Outlook reset comes with the Outlook sync."))
         raise UserError(
             _("Unknown calendar provider %(provider)s.", provider=self.provider)
         )
+
+    def _reset_provider(self):
+        """The account's provider, which names its fields (``google_id``...)."""
+        provider = self.account_id.provider
+        if provider not in (config.GOOGLE, config.MICROSOFT):
+            self._unsupported_provider()
+        return provider
 
     def _reset_bound_domain(self, strict=True):
         """Domain of the events the reset applies to: organized by the
@@ -257,22 +269,23 @@ class CalendarSyncAccountReset(models.TransientModel):
         search runs with ``active_test=False``), with the whole of every bound
         series.
 
-        :param strict: raise for a provider the wizard cannot reset yet (else
+        :param strict: raise for a provider the wizard cannot reset (else
             return None)
         """
         user = self.account_id.sudo().user_id
-        if self.account_id.provider == config.GOOGLE:
-            return [
-                ("user_id", "=", user.id),
-                "|",
-                "|",
-                ("google_id", "!=", False),
-                ("google_series_id", "!=", False),
-                ("recurrence_id.google_id", "!=", False),
-            ]
-        if strict:
-            self._unsupported_provider()
-        return None
+        if self.account_id.provider not in (config.GOOGLE, config.MICROSOFT):
+            if strict:
+                self._unsupported_provider()
+            return None
+        provider = self.account_id.provider
+        return [
+            ("user_id", "=", user.id),
+            "|",
+            "|",
+            (f"{provider}_id", "!=", False),
+            (f"{provider}_series_id", "!=", False),
+            (f"recurrence_id.{provider}_id", "!=", False),
+        ]
 
     def _reset_remote_events(self, events):
         """Delete ``events`` from the provider.
@@ -281,33 +294,41 @@ class CalendarSyncAccountReset(models.TransientModel):
             events the provider refused to delete; ``problem`` is a sentence
             when nothing could be deleted at all (None otherwise)
         """
-        if self.account_id.provider == config.GOOGLE:
+        if self._reset_provider() == config.GOOGLE:
             return self._reset_remote_google(events)
-        return self._unsupported_provider()
+        return self._reset_remote_microsoft(events)
 
     def _reset_unbind(self, events):
         """Forget the provider's ids on ``events`` (and their series); mark
         them for the next sync if the user asked for all existing events."""
-        if self.account_id.provider != config.GOOGLE:
-            return self._unsupported_provider()
+        provider = self._reset_provider()
+        f_id, f_etag, f_need = (
+            f"{provider}_id",
+            f"{provider}_etag",
+            f"{provider}_need_sync",
+        )
         push_all = self.sync_policy == "all"
         recurrences = events.recurrence_id.filtered(
-            lambda r: r.google_id or r.google_etag or r.google_need_sync != push_all
+            lambda r: r[f_id] or r[f_etag] or r[f_need] != push_all
         )
-        recurrences.write(
-            {"google_id": False, "google_etag": False, "google_need_sync": push_all}
-        )
+        recurrences.write({f_id: False, f_etag: False, f_need: push_all})
         values = {
-            "google_id": False,
-            "google_etag": False,
-            "google_series_id": False,
-            "google_series_etag": False,
-            "google_sync_error": False,
+            f_id: False,
+            f_etag: False,
+            f"{provider}_series_id": False,
+            f"{provider}_series_etag": False,
+            f"{provider}_sync_error": False,
         }
-        # archived events are never pushed: they stay quiet either way
-        to_push = events.filtered("active") if push_all else events.browse()
-        (events - to_push).write({**values, "google_need_sync": False})
-        to_push.write({**values, "google_need_sync": True})
+        # archived events are never pushed: they stay quiet either way; nor
+        # are copies of events someone else organizes (the organizer sends them)
+        guest_copy = f"{provider}_guest_copy"
+        to_push = (
+            events.filtered(lambda e: e.active and not e[guest_copy])
+            if push_all
+            else events.browse()
+        )
+        (events - to_push).write({**values, f_need: False})
+        to_push.write({**values, f_need: True})
         return True
 
     # ------------------------------------------------------------------ google
@@ -375,13 +396,69 @@ class CalendarSyncAccountReset(models.TransientModel):
         return f"{first.name} ({when})"
 
     def _remote_skipped(self, account, error):
+        if account.provider == config.MICROSOFT:
+            company, calendar = "Microsoft", "Outlook"
+        else:
+            company, calendar = "Google", "Google Calendar"
         if error is None:
             return _(
-                "The Google account is not connected, so no event was deleted from "
-                "Google Calendar: delete them there yourself if needed."
+                "The %(company)s account is not connected, so no event was deleted "
+                "from %(calendar)s: delete them there yourself if needed.",
+                company=company,
+                calendar=calendar,
             )
         return _(
-            "Google refused the connection (%(reason)s), so no event was deleted "
-            "from Google Calendar: delete them there yourself if needed.",
+            "%(company)s refused the connection (%(reason)s), so no event was "
+            "deleted from %(calendar)s: delete them there yourself if needed.",
+            company=company,
+            calendar=calendar,
             reason=getattr(error, "error", "") or error.message or "?",
         )
+
+    # ------------------------------------------------------------------ outlook
+    def _reset_remote_microsoft(self, events):
+        """Delete ``events`` from Outlook in ``$batch`` requests: a series once,
+        through its master (Graph deletes its occurrences and exceptions with
+        it); 404 and 410 mean already gone. Graph has no switch to keep
+        Outlook from mailing cancellations to the attendees (README)."""
+        account = self.account_id.sudo()
+        masters = set(events.recurrence_id.mapped("microsoft_id")) | set(
+            events.mapped("microsoft_series_id")
+        )
+        masters.discard(False)
+        targets = {master: self._events_model() for master in masters}
+        for event in events:
+            covered = False
+            for master in (event.microsoft_series_id, event.recurrence_id.microsoft_id):
+                if master:
+                    targets[master] |= event
+                    covered = True
+            if event.microsoft_id and not covered:
+                # a single event, or an occurrence left alone: its own id
+                targets.setdefault(event.microsoft_id, self._events_model())
+                targets[event.microsoft_id] |= event
+        if not targets:
+            return [], None
+        if not (account.refresh_token or account.access_token):
+            return [], self._remote_skipped(account, None)
+        ids = list(targets)
+        try:
+            client = account._microsoft_client()
+            results = client.batch([client.delete_request(rid) for rid in ids])
+        except AuthorizationError as exc:
+            _logger.info("Reset of %s: tokens refused, no remote delete", account.id)
+            return [], self._remote_skipped(account, exc)
+        except CalendarSyncError as exc:
+            _logger.warning("Reset of %s: remote deletes failed: %s", account.id, exc)
+            return [], _(
+                "Outlook could not be reached (%(error)s), so no event was deleted "
+                "there: delete them there yourself if needed.",
+                error=exc.message or exc.__class__.__name__,
+            )
+        failed = []
+        for rid, result in zip(ids, results, strict=True):
+            if result.ok or result.status in (404, 410):
+                continue
+            reason = result.error_message or result.error_code or str(result.status)
+            failed.append((self._label(targets[rid], series=rid in masters), reason))
+        return failed, None
