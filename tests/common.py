@@ -140,3 +140,13 @@ class GraphEmulatorMixin:
             + timedelta(seconds=self.graph.access_token_lifetime),
             sync_token=False,
         )
+
+
+def event_times(start, hours=1, tz="Europe/Brussels"):
+    """``start``/``end`` of a timed event as both Google and Graph write them
+    (naive local ``start`` in ``tz``)."""
+    end = start + timedelta(hours=hours)
+    return {
+        "start": {"dateTime": start.isoformat(), "timeZone": tz},
+        "end": {"dateTime": end.isoformat(), "timeZone": tz},
+    }

@@ -5,19 +5,18 @@ from datetime import datetime, timedelta
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
-from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    GraphEmulatorMixin,
+    make_users,
+)
+from .common import (
+    event_times as graph_times,
+)
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"
 CAROL = "carol@partner.example"
-
-
-def graph_times(start, hours=1, tz="Europe/Brussels"):
-    end = start + timedelta(hours=hours)
-    return {
-        "start": {"dateTime": start.isoformat(), "timeZone": tz},
-        "end": {"dateTime": end.isoformat(), "timeZone": tz},
-    }
 
 
 def graph_attendee(email, name=""):

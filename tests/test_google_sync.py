@@ -9,16 +9,9 @@ from odoo.tests import TransactionCase, tagged
 from ..services.google_mapper import from_google
 from ..services.snapshot import canonical
 from .common import GoogleEmulatorMixin, make_users
+from .common import event_times as timed
 
 ALICE = "alice@example.com"
-
-
-def timed(start, hours=1, tz="Europe/Brussels"):
-    end = start + timedelta(hours=hours)
-    return {
-        "start": {"dateTime": start.isoformat(), "timeZone": tz},
-        "end": {"dateTime": end.isoformat(), "timeZone": tz},
-    }
 
 
 @tagged("post_install", "-at_install", "calendar_sync")

@@ -7,15 +7,14 @@ from odoo.tests import TransactionCase, tagged
 
 from ..services.graph_mapper import from_graph
 from ..services.snapshot import canonical
-from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
-
-
-def graph_times(start, hours=1, tz="Europe/Brussels"):
-    end = start + timedelta(hours=hours)
-    return {
-        "start": {"dateTime": start.isoformat(), "timeZone": tz},
-        "end": {"dateTime": end.isoformat(), "timeZone": tz},
-    }
+from .common import (
+    GoogleEmulatorMixin,
+    GraphEmulatorMixin,
+    make_users,
+)
+from .common import (
+    event_times as graph_times,
+)
 
 
 @tagged("post_install", "-at_install", "calendar_sync")

@@ -7,7 +7,14 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, tagged
 
-from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    GraphEmulatorMixin,
+    make_users,
+)
+from .common import (
+    event_times as graph_times,
+)
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"
@@ -365,14 +372,6 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.assertTrue(unsynced.exists())
         self.assertTrue(unsynced.google_need_sync)
         self.assertEqual(bob_account.state, "connected")
-
-
-def graph_times(start, hours=1, tz="Europe/Brussels"):
-    end = start + timedelta(hours=hours)
-    return {
-        "start": {"dateTime": start.isoformat(), "timeZone": tz},
-        "end": {"dateTime": end.isoformat(), "timeZone": tz},
-    }
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
