@@ -1,8 +1,9 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 import logging
+from urllib.parse import urlencode
 
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from odoo import _, http
 from odoo.http import request
@@ -86,7 +87,7 @@ class CalendarSyncController(http.Controller):
         except CalendarSyncError as exc:
             _logger.info("Google OAuth code exchange failed: %s", exc)
             return self._error_page(config.GOOGLE, account._describe_error(exc))
-        return request.redirect(payload["return_url"], local=False)
+        return self._after_connect(account, payload["return_url"])
 
     @http.route(config.CALLBACK_PATHS[config.MICROSOFT], type="http", auth="user")
     def microsoft_callback(self, state=None, **kwargs):
@@ -113,7 +114,49 @@ class CalendarSyncController(http.Controller):
             return self._error_page(
                 config.MICROSOFT, account._microsoft_sign_in_error(exc)
             )
-        return request.redirect(payload["return_url"], local=False)
+        return self._after_connect(account, payload["return_url"])
+
+    def _after_connect(self, account, return_url):
+        """Before anything is sent, a newly connected account chooses what its
+        first sync sends; then back where the user came from."""
+        if account.first_sync_done:
+            return request.redirect(return_url, local=False)
+        query = urlencode({"return_url": return_url})
+        return request.redirect(
+            f"/calendar_sync/{account.provider}/first_sync?{query}", local=False
+        )
+
+    @http.route(
+        "/calendar_sync/<string:provider>/first_sync",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+    )
+    def first_sync(self, provider, return_url=None, policy=None, **kwargs):
+        if provider not in config.PROVIDERS:
+            raise NotFound()
+        account = request.env["calendar.sync.account"]._get_for_user(
+            request.env.user, provider, create=False
+        )
+        target = oauth_state.safe_return_url(return_url or "", self._base_url())
+        if not account or account.first_sync_done:
+            return request.redirect(target, local=False)
+        if request.httprequest.method == "POST":
+            if policy not in ("none", "future", "all"):
+                raise BadRequest()
+            account.sudo().first_sync_policy = policy
+            return request.redirect(target, local=False)
+        return request.render(
+            "calendar_sync.first_sync_page",
+            {
+                "provider_name": "Google" if provider == config.GOOGLE else "Outlook",
+                "counts": account._first_sync_counts(),
+                "policy": account.first_sync_policy,
+                "return_url": target,
+                "action": f"/calendar_sync/{provider}/first_sync",
+                "provider": provider,
+            },
+        )
 
     @http.route("/calendar_sync/status", type="json", auth="user")
     def status(self):

@@ -102,6 +102,20 @@ class CalendarSyncAccount(models.Model):
         compute="_compute_sync_status",
     )
     last_error = fields.Text(readonly=True)
+    first_sync_policy = fields.Selection(
+        selection=[
+            ("none", "None of my existing events"),
+            ("future", "My future events only"),
+            ("all", "All my events"),
+        ],
+        string="First Sync Sends",
+        default="future",
+        required=True,
+        help="Which of the events you already organize in Odoo the first "
+        "synchronization sends to the connected calendar. Their attendees may be "
+        "mailed by the provider; events left out stay in Odoo.",
+    )
+    first_sync_done = fields.Boolean(readonly=True, copy=False)
     # What the last run did (from the sync log), for the Calendar tab.
     log_ids = fields.One2many(
         comodel_name="calendar.sync.log",
@@ -684,6 +698,48 @@ class CalendarSyncAccount(models.Model):
         return str(error)
 
     # ------------------------------------------------------------------ status
+    def _first_sync_counts(self):
+        """What the first sync would send: events the user organizes in Odoo
+        that were never sent to this provider, and how many have attendees."""
+        self.ensure_one()
+        Event = self.env["calendar.event"].sudo()
+        domain = [
+            ("user_id", "=", self.user_id.id),
+            (f"{self.provider}_id", "=", False),
+            ("recurrence_id", "=", False),
+        ]
+        now = fields.Datetime.now()
+        events = Event.search(domain)
+        future = events.filtered(lambda ev: ev.stop and ev.stop >= now)
+        owner = self.user_id.partner_id
+
+        def with_guests(records):
+            return len(records.filtered(lambda ev: ev.partner_ids - owner))
+
+        return {
+            "all": len(events),
+            "all_with_attendees": with_guests(events),
+            "future": len(future),
+            "future_with_attendees": with_guests(future),
+        }
+
+    def _apply_first_sync_policy(self):
+        """Before the first push: leave out what the user chose not to send."""
+        self.ensure_one()
+        if self.first_sync_done or self.first_sync_policy == "all":
+            return
+        flag = f"{self.provider}_need_sync"
+        domain = [
+            ("user_id", "=", self.user_id.id),
+            (f"{self.provider}_id", "=", False),
+            (flag, "=", True),
+        ]
+        if self.first_sync_policy == "future":
+            domain.append(("stop", "<", fields.Datetime.now()))
+        self.env["calendar.event"].sudo().with_context(active_test=False).search(
+            domain
+        ).write({flag: False})
+
     @api.model
     def _status_for_user(self, user):
         """What the calendar header shows, per provider."""
@@ -744,7 +800,9 @@ class CalendarSyncAccount(models.Model):
         counters = None
         try:
             with self.env.cr.savepoint():
+                account._apply_first_sync_policy()
                 counters = engine._sync_account(account)
+                account.first_sync_done = True
         except AuthorizationError as exc:
             _logger.info(
                 "%s sync of %s: needs reconnect", account.provider, account.email

@@ -87,6 +87,9 @@ class GoogleRun(SyncRun):
         return new_event_id()
 
     def _send_updates(self):
+        if not self.account.first_sync_done:
+            # the first push sends existing events: never mail their attendees
+            return "none"
         params = self.env["ir.config_parameter"].sudo()
         # Odoo's calendar treats any non-empty calendar.block_mail as set
         return "none" if params.get_param(config.PARAM_BLOCK_MAIL) else "all"

@@ -53,7 +53,12 @@ class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
         self.assertTrue(callback.startswith(self.base_url()))
         response = self.url_open(callback, allow_redirects=False)
         self.assertEqual(response.status_code, 303, response.text[:500])
-        self.assertTrue(response.headers["Location"].endswith("/odoo/calendar"))
+        # a new account first chooses what its first sync sends, then goes back
+        self.assertTrue(
+            response.headers["Location"].endswith(
+                "/calendar_sync/google/first_sync?return_url=%2Fodoo%2Fcalendar"
+            )
+        )
         account = self._account(self.alice)
         self.assertEqual(account.state, "connected")
         self.assertEqual(account.email, "user@example.com")

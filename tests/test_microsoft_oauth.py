@@ -125,7 +125,12 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         self.assertTrue(callback.startswith(redirect_uri + "?"), callback)
         response = self._callback(callback)
         self.assertEqual(response.status_code, 303, response.text[:500])
-        self.assertTrue(response.headers["Location"].endswith("/odoo/calendar"))
+        # a new account first chooses what its first sync sends, then goes back
+        self.assertTrue(
+            response.headers["Location"].endswith(
+                "/calendar_sync/microsoft/first_sync?return_url=%2Fodoo%2Fcalendar"
+            )
+        )
 
         account = self._account(self.alice)
         self.assertEqual(account.state, "connected")
