@@ -800,9 +800,11 @@ class CalendarSyncAccount(models.Model):
         counters = None
         try:
             with self.env.cr.savepoint():
-                account._apply_first_sync_policy()
+                if not account.first_sync_done:
+                    account._apply_first_sync_policy()
                 counters = engine._sync_account(account)
-                account.first_sync_done = True
+                if not account.first_sync_done:
+                    account.first_sync_done = True
         except AuthorizationError as exc:
             _logger.info(
                 "%s sync of %s: needs reconnect", account.provider, account.email
