@@ -64,6 +64,7 @@ TARGETS = {
     "google_import": [("list_requests", 6, True), ("sql_per_event", 3, False)],
     "google_noop": [("requests", 1, False), ("sql_queries", 11, False)],
 }
+WRAPPERS = ("_sync", "_sync_account", "execute", "_apply")
 FLUSH_FUNCS = {"_flush", "flush_all", "flush_model", "flush_recordset", "flush"}
 
 
@@ -111,13 +112,18 @@ class QueryRecorder:
         self.by_statement = Counter()
         self.by_site = Counter()
         self.by_phase = Counter()
+        self.by_phase_statement = Counter()
+        self.sql_seconds = 0.0
 
     def __call__(self, cr, query, params, start, delay):
         self.total += 1
-        self.by_statement[classify(query)] += 1
+        self.sql_seconds += delay
+        statement = classify(query)
+        self.by_statement[statement] += 1
         site, phase = self._site(sys._getframe(1))
         self.by_site[site] += 1
         self.by_phase[phase] += 1
+        self.by_phase_statement[f"{phase:<30} {statement}"] += 1
 
     def _site(self, frame):
         flush = False
@@ -127,7 +133,10 @@ class QueryRecorder:
             code = frame.f_code
             name = code.co_filename
             if name.startswith(self.addon_dir) and "/bench/" not in name:
-                chain.append(code.co_name)
+                func = code.co_name
+                if func.startswith("<"):  # <listcomp>, <lambda>: say where
+                    func += f"@{name.rsplit('/', 1)[-1]}:{frame.f_lineno}"
+                chain.append(func)
                 if len(chain) == 1:
                     rel = name[len(self.addon_dir) :]
                     site = f"{rel}:{frame.f_lineno} {code.co_name}"
@@ -139,12 +148,13 @@ class QueryRecorder:
             frame = frame.f_back
         if not chain:
             return f"(no calendar_sync frame: {odoo_func})", "(outside)"
-        # the engine's top-level step under _sync/_sync_account/execute
-        phase = chain[-1]
-        for func in reversed(chain):
-            if func not in ("_sync", "_sync_account", "execute", "_apply"):
-                phase = func
-                break
+        # the engine's top-level step under _sync/_sync_account/execute/_apply;
+        # a query issued by a wrapper itself (typically the flush of a savepoint
+        # leaving its ``with``) is named after that wrapper
+        steps = [f for f in chain if f not in WRAPPERS]
+        phase = steps[-1] if steps else chain[0]
+        if flush and not steps:
+            phase += " (flush)"
         return ("[flush] " if flush else "") + site, phase
 
 
@@ -165,26 +175,64 @@ class Bench:
 
         self.addon_dir = addon.__path__[0]
         self.emu_mod = emu_mod
-        self.google = emu_mod.GoogleEmulator()
-        self.google.start()
         self.seq = 0
         self.odoo = odoo
+        self._start_emulator()
         with self.env() as env:
             params = env["ir.config_parameter"].sudo()
-            for key, value in {
-                "calendar_sync.google_enabled": "True",
-                "google_calendar_client_id": emu_mod.DEFAULT_CLIENT_ID,
-                "google_calendar_client_secret": emu_mod.DEFAULT_CLIENT_SECRET,
-                "calendar_sync.google_auth_uri": self.google.auth_uri,
-                "calendar_sync.google_token_uri": self.google.token_uri,
-                "calendar_sync.google_revoke_uri": self.google.revoke_uri,
-                "calendar_sync.google_api_root": self.google.api_root,
-            }.items():
+            for key, value in self._params().items():
                 params.set_param(key, value)
             self.guests = self._guest_partners(env)
 
+    # provider hooks (bench/microsoft_bench.py overrides them)
+    ID_FIELD = "google_id"  # calendar.recurrence field of the remote series id
+
+    def _start_emulator(self):
+        self.google = self.emu_mod.GoogleEmulator()
+        self.google.start()
+
+    def _params(self):
+        """System parameters pointing Odoo at the emulator."""
+        return {
+            "calendar_sync.google_enabled": "True",
+            "google_calendar_client_id": self.emu_mod.DEFAULT_CLIENT_ID,
+            "google_calendar_client_secret": self.emu_mod.DEFAULT_CLIENT_SECRET,
+            "calendar_sync.google_auth_uri": self.google.auth_uri,
+            "calendar_sync.google_token_uri": self.google.token_uri,
+            "calendar_sync.google_revoke_uri": self.google.revoke_uri,
+            "calendar_sync.google_api_root": self.google.api_root,
+        }
+
     def close(self):
         self.google.stop()
+
+    def remote_count(self, email):
+        return len(self.google.events(email))
+
+    def _requests_mark(self):
+        return len(self.google.api_requests()), len(self.google.requests)
+
+    def _request_metrics(self, mark):
+        """The request measures of a sync, from the emulator's log after ``mark``."""
+        google = self.google
+        before, items_before = mark
+        requests = google.api_requests()[before:]
+        items = google.requests[items_before:]
+        return {
+            "requests": len(requests),
+            "list_requests": sum(
+                1
+                for r in requests
+                if r["method"] == "GET" and r["path"].endswith("/events")
+            ),
+            "batch_requests": sum(
+                1 for r in requests if r["path"].startswith("/batch")
+            ),
+            "batch_items": sum(1 for r in items if r["batch"]),
+            "send_updates": dict(
+                Counter(str(r["sendUpdates"]) for r in items if r["batch"])
+            ),
+        }
 
     # ------------------------------------------------------------ plumbing
     class _EnvContext:
@@ -224,25 +272,11 @@ class Bench:
     def new_account(self, label):
         """A fresh internal user with a connected Google account (the OAuth dance
         skipped: tokens issued by the emulator)."""
-        self.seq += 1
-        stamp = f"{label}{self.seq}_{int(time.time() * 1000) % 10**9}"
-        email = f"bench_{stamp}@example.com"
+        stamp, email = self._stamp(label)
         self.google.add_account(email, TZ)
         tokens = self.google.issue_tokens(email)
         with self.env() as env:
-            user = (
-                env["res.users"]
-                .with_context(no_reset_password=True, mail_create_nolog=True)
-                .create(
-                    {
-                        "name": f"Bench {stamp}",
-                        "login": f"bench_{stamp}",
-                        "email": email,
-                        "tz": TZ,
-                        "groups_id": [(6, 0, [env.ref("base.group_user").id])],
-                    }
-                )
-            )
+            user = self._new_user(env, stamp, email)
             account = env["calendar.sync.account"]._get_for_user(user, "google")
             account.write(
                 {
@@ -255,14 +289,32 @@ class Bench:
             )
             return user.id, account.id, email
 
+    def _stamp(self, label):
+        self.seq += 1
+        stamp = f"{label}{self.seq}_{int(time.time() * 1000) % 10**9}"
+        return stamp, f"bench_{stamp}@example.com"
+
+    def _new_user(self, env, stamp, email):
+        return (
+            env["res.users"]
+            .with_context(no_reset_password=True, mail_create_nolog=True)
+            .create(
+                {
+                    "name": f"Bench {stamp}",
+                    "login": f"bench_{stamp}",
+                    "email": email,
+                    "tz": TZ,
+                    "groups_id": [(6, 0, [env.ref("base.group_user").id])],
+                }
+            )
+        )
+
     def sync(self, account_id, record=False):
         """One cron-like sync run of the account in its own transaction.
 
         :return: dict of the measures
         """
-        google = self.google
-        before = len(google.api_requests())
-        items_before = len(google.requests)
+        mark = self._requests_mark()
         recorder = QueryRecorder(self.addon_dir) if record else None
         thread = threading.current_thread()
         with self.env() as env:
@@ -281,24 +333,13 @@ class Bench:
                     del thread.query_hooks
             queries = cr.sql_log_count - queries_before
             state, last_error = account.state, account.last_error
-        requests = google.api_requests()[before:]
-        items = google.requests[items_before:]
         return {
-            "requests": len(requests),
-            "list_requests": sum(
-                1
-                for r in requests
-                if r["method"] == "GET" and r["path"].endswith("/events")
-            ),
-            "batch_requests": sum(
-                1 for r in requests if r["path"].startswith("/batch")
-            ),
-            "batch_items": sum(1 for r in items if r["batch"]),
-            "send_updates": dict(
-                Counter(str(r["sendUpdates"]) for r in items if r["batch"])
-            ),
+            **self._request_metrics(mark),
             "sql_queries": queries,
             "sql_queries_all_cursors": recorder.total if recorder else None,
+            # time spent in PostgreSQL round trips (the rest of ``seconds`` is
+            # Python: ORM, mapping, HTTP to the emulator)
+            "sql_seconds": round(recorder.sql_seconds, 3) if recorder else None,
             "seconds": round(seconds, 3),
             "counters": counters,
             "state": state,
@@ -307,10 +348,9 @@ class Bench:
         }
 
     # ------------------------------------------------------------ scenarios
-    def push(self, count):
+    def push(self, count, start=datetime(2030, 1, 7, 8, 0)):
         _user_id, account_id, email = self.new_account("push")
         self.sync(account_id)  # connected and settled: empty calendar both sides
-        start = datetime(2030, 1, 7, 8, 0)
         with self.env() as env:
             user = env["res.users"].browse(_user_id)
             Event = (
@@ -343,7 +383,7 @@ class Bench:
                 Event.create(vals_list[chunk : chunk + 500])
         result = self.sync(account_id, record=True)
         result["events"] = count
-        result["remote_events_after"] = len(self.google.events(email))
+        result["remote_events_after"] = self.remote_count(email)
         after = self.sync(account_id)
         result["next_sync_requests"] = after["requests"]
         result["next_sync_sql_queries"] = after["sql_queries"]
@@ -397,7 +437,7 @@ class Bench:
         started = time.perf_counter()
         series = self.seed_remote(email, count)
         seeded = time.perf_counter() - started
-        remote = len(self.google.events(email))
+        remote = self.remote_count(email)
         result = self.sync(account_id, record=True)
         with self.env() as env:
             Event = env["calendar.event"].with_context(active_test=False)
@@ -407,18 +447,17 @@ class Bench:
                 Event.search(mine + [("recurrence_id", "!=", False)]).recurrence_id
             )
             result["local_series_bound"] = env["calendar.recurrence"].search_count(
-                [("base_event_id.user_id", "=", user_id), ("google_id", "!=", False)]
+                [("base_event_id.user_id", "=", user_id), (self.ID_FIELD, "!=", False)]
             )
         result.update(
             events=remote, remote_series=series, seed_seconds=round(seeded, 1)
         )
         return result
 
-    def noop(self):
+    def noop(self, start=datetime(2031, 6, 2, 9, 0)):
         user_id, account_id, email = self.new_account("noop")
         self.seed_remote(email, 40, series_ratio=0.1, prefix="noop")
         self.sync(account_id)
-        start = datetime(2031, 6, 2, 9, 0)
         with self.env() as env:
             user = env["res.users"].browse(user_id)
             env["calendar.event"].with_user(user).with_context(
@@ -442,17 +481,18 @@ class Bench:
             if not any((done["counters"] or {}).values()):
                 break
         result = self.sync(account_id, record=True)
-        result.update(settle_syncs=settle, events=len(self.google.events(email)))
+        result.update(settle_syncs=settle, events=self.remote_count(email))
         return result
 
 
 # ----------------------------------------------------------------------- report
-def judge(kind, size, result):
-    """Targets (scaled to ``size``) and whether each is met."""
-    nominal = NOMINAL[kind]
+def judge(kind, size, result, nominals=None, targets_by_kind=None):
+    """Targets (scaled to ``size``) and whether each is met. ``nominals`` and
+    ``targets_by_kind`` default to this module's NOMINAL and TARGETS."""
+    nominal = (nominals or NOMINAL)[kind]
     ratio = size / nominal if nominal and size else 1
     targets, met = {}, {}
-    for metric, limit, scales in TARGETS[kind]:
+    for metric, limit, scales in (targets_by_kind or TARGETS)[kind]:
         bound = math.ceil(limit * ratio) if scales else limit
         targets[metric] = bound
         value = result.get(metric)
@@ -468,6 +508,7 @@ def print_breakdown(name, recorder, units, top):
     for title, counter in (
         ("by statement/table", recorder.by_statement),
         ("by engine step (outermost calendar_sync function)", recorder.by_phase),
+        ("by engine step and statement/table", recorder.by_phase_statement),
         ("by innermost calendar_sync line", recorder.by_site),
     ):
         log(f"  {title}:")
@@ -479,9 +520,10 @@ def print_breakdown(name, recorder, units, top):
             log(f"    {rest:7d}  (others: {len(counter) - top} groups)")
 
 
-def emit(name, kind, size, result, top):
+def emit(name, kind, size, result, top, nominals=None, targets_by_kind=None):
+    nominals = nominals or NOMINAL
     recorder = result.pop("_recorder", None)
-    units = result.get("events") if kind != "google_noop" else None
+    units = result.get("events") if not kind.endswith("_noop") else None
     line = {"scenario": name}
     line["requests"] = result["requests"]
     line["sql_queries"] = result["sql_queries"]
@@ -489,8 +531,8 @@ def emit(name, kind, size, result, top):
         line["sql_per_event"] = round(result["sql_queries"] / units, 2)
     line["seconds"] = result["seconds"]
     line.update(result)
-    targets, met = judge(kind, size, line)
-    line["nominal"] = size == NOMINAL[kind] if NOMINAL[kind] else True
+    targets, met = judge(kind, size, line, nominals, targets_by_kind)
+    line["nominal"] = size == nominals[kind] if nominals[kind] else True
     line["targets"] = targets
     line["met"] = met
     print(json.dumps(line, default=str), flush=True)
@@ -503,8 +545,9 @@ def emit(name, kind, size, result, top):
     return all(met.values())
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv, doc=None, nominals=None, provider="google"):
+    nominals = nominals or NOMINAL
+    parser = argparse.ArgumentParser(description=(doc or __doc__).splitlines()[0])
     parser.add_argument("--odoo-src", required=True)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("-d", "--database", required=True)
@@ -515,17 +558,19 @@ def parse_args(argv):
     parser.add_argument(
         "--scenario",
         action="append",
-        choices=sorted(NOMINAL),
+        choices=sorted(nominals),
         help="repeatable; default: all",
     )
-    parser.add_argument("--push-events", type=int, default=NOMINAL["google_push"])
-    parser.add_argument("--import-events", type=int, default=NOMINAL["google_import"])
+    parser.add_argument("--push-events", type=int, default=nominals[f"{provider}_push"])
+    parser.add_argument(
+        "--import-events", type=int, default=nominals[f"{provider}_import"]
+    )
     parser.add_argument("--breakdown", type=int, default=15, help="rows per table")
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def start_odoo(args):
+    """Put Odoo on the path and load its configuration (no HTTP, no cron)."""
     sys.path.insert(0, args.odoo_src)
     import odoo
 
@@ -543,36 +588,54 @@ def main(argv=None):
         ],
         setup_logging=True,
     )
-    bench = Bench(args)
-    scenarios = args.scenario or ["google_push", "google_import", "google_noop"]
+
+
+def run_scenarios(args, bench, provider="google", nominals=None, targets_by_kind=None):
+    """Run the chosen scenarios of ``provider`` (push, import, noop, in this
+    order) on ``bench``, print their JSON lines; returns the exit code."""
+    kinds = [f"{provider}_push", f"{provider}_import", f"{provider}_noop"]
+    scenarios = args.scenario or kinds
     ok, crashed = True, False
     try:
-        for kind in ["google_push", "google_import", "google_noop"]:
+        for kind in kinds:
             if kind not in scenarios:
                 continue
             size = {
-                "google_push": args.push_events,
-                "google_import": args.import_events,
+                f"{provider}_push": args.push_events,
+                f"{provider}_import": args.import_events,
             }.get(kind)
             name = f"{kind}_{size}" if size else kind
             log(f"=== {name}: running")
             try:
-                if kind == "google_push":
+                if kind.endswith("_push"):
                     result = bench.push(size)
-                elif kind == "google_import":
+                elif kind.endswith("_import"):
                     result = bench.import_(size)
                 else:
                     result = bench.noop()
             except Exception:  # noqa: BLE001 - report and go on with the others
                 log(f"=== {name}: CRASHED\n{traceback.format_exc()}")
-                print(json.dumps({"scenario": name, "error": "crashed"}), flush=True)
+                error = traceback.format_exc().strip().splitlines()[-1]
+                line = {"scenario": name, "error": "crashed", "exception": error}
+                print(json.dumps(line), flush=True)
                 crashed = True
                 continue
-            ok &= emit(name, kind, size, result, args.breakdown)
+            ok &= emit(
+                name, kind, size, result, args.breakdown, nominals, targets_by_kind
+            )
     finally:
         bench.close()
-    log(f"targets: {'all met' if ok else 'NOT all met'}")
+    if crashed:
+        log("targets: NOT judged, a scenario CRASHED (see above)")
+    else:
+        log(f"targets: {'all met' if ok else 'NOT all met'}")
     return 2 if crashed else (0 if ok else 1)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    start_odoo(args)
+    return run_scenarios(args, Bench(args))
 
 
 if __name__ == "__main__":
