@@ -75,7 +75,13 @@ TARGETS = {
     "microsoft_noop": [("requests", 1, False), ("sql_queries", 11, False)],
 }
 WEEKDAYS = [
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ]
 
 
