@@ -919,16 +919,14 @@ class CalendarSyncAccount(models.Model):
     def _cron_sync_all(self, time_budget=None):
         """Incremental sync of every connected account, one account per
         transaction; an account already being synced is skipped."""
-        import time as _time
-
         budget = time_budget or int(self._param("calendar_sync.cron_time_budget", 600))
-        started = _time.monotonic()
+        started = time.monotonic()
         accounts = self.sudo().search(
             [("state", "in", ("connected", "error")), ("sync_stopped", "=", False)],
             order="last_sync_date asc nulls first, id",
         )
         for account_id in accounts.ids:
-            if _time.monotonic() - started > budget:
+            if time.monotonic() - started > budget:
                 break
             account = self.browse(account_id).sudo()
             if not account._lock():

@@ -11,7 +11,7 @@ is answered 409 and reconciled instead of duplicated.
 import logging
 from datetime import datetime
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from ..services import config
 from ..services.exceptions import InvalidSyncToken
@@ -53,15 +53,7 @@ class CalendarSyncGoogle(models.AbstractModel):
             self.env, account, client, listing.items, full_sync, listing.time_zone
         )
         run.execute()
-        account.sudo().write(
-            {
-                "sync_token": listing.next_sync_token or account.sync_token,
-                "last_sync_date": fields.Datetime.now(),
-                "state": "connected",
-                "last_error": run.summary_error(),
-            }
-        )
-        return run.counters
+        return run.finish(listing.next_sync_token or account.sync_token)
 
 
 class GoogleRun(SyncRun):

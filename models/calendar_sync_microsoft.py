@@ -109,15 +109,7 @@ class CalendarSyncMicrosoft(models.AbstractModel):
             echo.window = run.window
             echo.execute()
             run.merge(echo)
-        account.sudo().write(
-            {
-                "sync_token": result.delta_link,
-                "last_sync_date": fields.Datetime.now(),
-                "state": "connected",
-                "last_error": run.summary_error(),
-            }
-        )
-        return run.counters
+        return run.finish(result.delta_link)
 
 
 class MicrosoftRun(SyncRun):

@@ -30,7 +30,7 @@ from datetime import datetime, time
 import pytz
 from markupsafe import escape
 
-from odoo import _
+from odoo import _, fields
 
 from ..services import config, planner
 from ..services.exceptions import AuthorizationError, UnsupportedRecurrence
@@ -996,6 +996,18 @@ class SyncRun:
             record = self._series_base(record)
         if record and record.exists():
             record.write({self.F["sync_error"]: message[:500]})
+
+    def finish(self, sync_token):
+        """Record the successful run on the account: where the next one starts."""
+        self.account.write(
+            {
+                "sync_token": sync_token,
+                "last_sync_date": fields.Datetime.now(),
+                "state": "connected",
+                "last_error": self.summary_error(),
+            }
+        )
+        return self.counters
 
     def merge(self, other):
         """Add the outcome of a follow-up run of the same account."""
