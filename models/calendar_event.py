@@ -170,15 +170,12 @@ class CalendarEvent(models.Model):
         if self.env.context.get(SYNC_CONTEXT):
             # changes coming from the provider never mail anybody from Odoo
             return True
-        # Google mails the attendees of events it hosts (sendUpdates=all) unless
-        # calendar.block_mail is set: Odoo must not mail them a second time.
-        connected = (
-            self.env["calendar.sync.account"]
-            .sudo()
-            ._connected_users("google", self.user_id)
-        )
+        # Google (sendUpdates=all) and Outlook (always) mail the attendees of
+        # the events they host, unless calendar.block_mail makes Google silent:
+        # Odoo must not mail them a second time.
         return super()._skip_send_mail_status_update() or bool(
-            self.user_id and self.user_id in connected
+            self.user_id
+            and self.env["calendar.sync.account"].sudo()._pushing_users(self.user_id)
         )
 
     # ------------------------------------------------------------------ neutral

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from ..services.graph_mapper import from_graph
 from ..services.snapshot import canonical
 from .common import (
@@ -362,3 +364,52 @@ class TestGoogleAndOutlookTogether(
         outlook._sync()
         self.assertEqual(self.graph.events("alice@example.com"), [])
         self.assertEqual(self.graph.invitations, [])
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestOutlookInvitations(GraphEmulatorMixin, MockEmail, TransactionCase):
+    """Outlook mails the attendees of every event it hosts: Odoo does not mail
+    them a second time, unless Outlook does not host the event."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, _admin = make_users(cls.env)
+
+    def invite_bob(self):
+        start = datetime.combine(
+            fields.Date.today() + timedelta(days=7), datetime.min.time()
+        )
+        with self.mock_mail_gateway(mail_unlink_sent=False):
+            self.env["calendar.event"].with_user(self.alice).create(
+                {
+                    "name": "Planning",
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "user_id": self.alice.id,
+                    "partner_ids": [
+                        Command.set((self.alice.partner_id | self.bob.partner_id).ids)
+                    ],
+                }
+            )
+        return self._new_mails.filtered(
+            lambda mail: self.bob.partner_id in mail.recipient_ids
+        )
+
+    def test_odoo_invites_attendees_of_an_organizer_without_sync(self):
+        self.assertTrue(self.invite_bob())
+
+    def test_odoo_sends_no_invitation_for_an_outlook_organizer(self):
+        self.connect_microsoft(self.alice)
+        self.assertFalse(self.invite_bob())
+
+    def test_odoo_invites_as_usual_when_outlook_sync_is_paused(self):
+        self.connect_microsoft(self.alice)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "microsoft_calendar_sync_paused", "True"
+        )
+        self.assertTrue(self.invite_bob())
+
+    def test_odoo_invites_as_usual_when_the_user_stopped_the_sync(self):
+        self.connect_microsoft(self.alice).action_stop_sync()
+        self.assertTrue(self.invite_bob())
