@@ -168,16 +168,6 @@ class CalendarSyncController(http.Controller):
         without waiting for it)."""
         if provider not in config.PROVIDERS:
             raise NotFound()
-        Account = request.env["calendar.sync.account"]
-        account = Account._get_for_user(request.env.user, provider, create=False)
-        if not account or not account._can_sync():
-            return {
-                "changed": False,
-                "status": account.sync_status if account else "not_connected",
-            }
-        counters = account._sync() or {}
-        return {
-            "changed": bool(counters.get("pulled")),
-            "status": account.sync_status,
-            "counters": counters,
-        }
+        return request.env["calendar.sync.account"]._sync_for_user(
+            request.env.user, provider
+        )

@@ -15,6 +15,9 @@ from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteE
 
 _logger = logging.getLogger(__name__)
 
+#: First key of the advisory lock a running sync holds on (key, account id).
+SYNC_LOCK_KEY = 0x43534E43  # "CSNC"
+
 STATE_SELECTION = [
     ("not_connected", "Not Connected"),
     ("connected", "Connected"),
@@ -293,6 +296,15 @@ class CalendarSyncAccount(models.Model):
         return config.ENDPOINT_DEFAULTS.get(key, default)
 
     @api.model
+    def _max_retries(self):
+        """Retries of a throttled or unavailable request before the run gives
+        up on it (``calendar_sync.max_retries``, 5 by default)."""
+        try:
+            return max(0, min(int(self._param("calendar_sync.max_retries", 5)), 10))
+        except ValueError:
+            return 5
+
+    @api.model
     def _provider_credentials(self, provider):
         """(client_id, client_secret) of ``provider``, empty strings if unset."""
         params = config.PROVIDER_PARAMS[provider]
@@ -417,6 +429,7 @@ class CalendarSyncAccount(models.Model):
             token_uri=self._param("calendar_sync.google_token_uri"),
             api_root=self._param("calendar_sync.google_api_root"),
             batch_size=int(self._param("calendar_sync.google_batch_size", 50)),
+            max_retries=self._max_retries(),
             on_tokens=account._google_store_tokens,
         )
 
@@ -468,7 +481,7 @@ class CalendarSyncAccount(models.Model):
     def _microsoft_authorization_url(self, redirect_uri, return_url):
         """Start the sign-in: keep msal's flow (PKCE verifier, nonce) and the
         state's nonce on the account, return the URL of Microsoft's sign-in page
-        (always the real authority's, whatever the host map says).
+        (``calendar_sync.microsoft_host_map`` applies to it too).
 
         :raises RemoteError: the authority could not be reached
         """
@@ -487,7 +500,6 @@ class CalendarSyncAccount(models.Model):
             redirect_uri,
             state,
             login_hint=self.sudo().email or None,
-            rewrite_auth_uri=False,
         )
         self.sudo().write(
             {"oauth_nonce": payload["nonce"], "oauth_flow": json.dumps(flow)}
@@ -593,7 +605,7 @@ class CalendarSyncAccount(models.Model):
             graph_root=self._param("calendar_sync.microsoft_graph_root"),
             session=self._microsoft_session(),
             on_unauthorized=account._microsoft_refresh,
-            **options,
+            **{"max_retries": self._max_retries(), **options},
         )
 
     @api.model
@@ -750,9 +762,12 @@ class CalendarSyncAccount(models.Model):
                 result[provider] = {"configured": False, "status": "not_connected"}
                 continue
             account = self._get_for_user(user, provider, create=False)
+            status = account.sync_status if account else "not_connected"
+            if status == "connected" and account._busy_ids():
+                status = "syncing"  # the cron or another tab, right now
             result[provider] = {
                 "configured": self._is_provider_configured(provider),
-                "status": account.sync_status if account else "not_connected",
+                "status": status,
                 "last_sync": fields.Datetime.to_string(account.last_sync_date)
                 if account and account.last_sync_date
                 else False,
@@ -760,6 +775,26 @@ class CalendarSyncAccount(models.Model):
                 "connect_url": f"/calendar_sync/{provider}/connect",
             }
         return result
+
+    @api.model
+    def _sync_for_user(self, user, provider):
+        """Sync ``user``'s ``provider`` account now, for the calendar view:
+        ``{changed, status[, counters]}``; ``status`` is "syncing" when another
+        worker (the cron, another tab) is syncing it at this very moment."""
+        account = self._get_for_user(user, provider, create=False)
+        if not account or not account._can_sync():
+            return {
+                "changed": False,
+                "status": account.sync_status if account else "not_connected",
+            }
+        counters = account._sync()
+        if counters is None and account._busy_ids():
+            return {"changed": False, "status": "syncing"}
+        return {
+            "changed": bool(counters and counters.get("pulled")),
+            "status": account.sync_status,
+            "counters": counters or {},
+        }
 
     @api.model
     def _connected_users(self, provider, users):
@@ -771,6 +806,31 @@ class CalendarSyncAccount(models.Model):
                 ("provider", "=", provider),
                 ("user_id", "in", users.ids),
                 ("state", "=", "connected"),
+            ]
+        )
+        return accounts.user_id
+
+    @api.model
+    def _pushing_users(self, users):
+        """Those of ``users`` whose events some provider hosts now (a connected,
+        running account of a provider that is not paused): the provider sends
+        the invitations of their events."""
+        if not users:
+            return self.env["res.users"]
+        providers = [
+            provider
+            for provider in config.SYNC_ENGINES
+            if self._is_provider_configured(provider)
+            and not self._is_provider_paused(provider)
+        ]
+        if not providers:
+            return self.env["res.users"]
+        accounts = self.sudo().search(
+            [
+                ("provider", "in", providers),
+                ("user_id", "in", users.ids),
+                ("state", "=", "connected"),
+                ("sync_stopped", "=", False),
             ]
         )
         return accounts.user_id
@@ -825,14 +885,34 @@ class CalendarSyncAccount(models.Model):
 
     def _lock(self):
         """Lock this account for the transaction; False when another worker
-        (the cron, another browser tab) is syncing it right now."""
+        (the cron, another browser tab) is syncing it right now.
+
+        Besides the row lock, an advisory lock on (SYNC_LOCK_KEY, id) tells
+        other transactions that a sync holds it (:meth:`_busy_ids`); one
+        statement for both, taken in that order.
+        """
         self.ensure_one()
         self.env.cr.execute(
-            "SELECT id FROM calendar_sync_account WHERE id = %s "
-            "FOR NO KEY UPDATE SKIP LOCKED",
-            [self.id],
+            "WITH row AS (SELECT id FROM calendar_sync_account WHERE id = %s "
+            "FOR NO KEY UPDATE SKIP LOCKED) "
+            "SELECT pg_try_advisory_xact_lock(%s, id) FROM row",
+            [self.id, SYNC_LOCK_KEY],
         )
-        return bool(self.env.cr.fetchone())
+        row = self.env.cr.fetchone()
+        return bool(row and row[0])
+
+    def _busy_ids(self):
+        """Ids of these accounts that another transaction is syncing now."""
+        if not self.ids:
+            return set()
+        self.env.cr.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid::bigint = %s AND objid::bigint = ANY(%s) AND objsubid = 2 "
+            "AND granted "
+            "AND pid <> pg_backend_pid()",
+            [SYNC_LOCK_KEY, list(self.ids)],
+        )
+        return {int(row[0]) for row in self.env.cr.fetchall()}
 
     def action_sync_now(self):
         """Sync these accounts now and say how it went (one notification)."""

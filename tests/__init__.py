@@ -12,3 +12,4 @@ from . import test_admin_overview
 from . import test_automation
 from . import test_answers
 from . import test_translations
+from . import test_sync_status

@@ -59,7 +59,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         action = re.search(r'action="([^"]+)"', page.text).group(1)
         consent_id = re.search(r'name="consent_id" value="([^"]+)"', page.text)
         answer = browser.post(
-            LOGIN + action,
+            self.graph.url_mapping[LOGIN] + action,
             data={"consent_id": consent_id.group(1), "decision": "deny"},
             allow_redirects=False,
         )
@@ -99,7 +99,10 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         self.graph.redirect_uris = {redirect_uri}  # exact match, as Azure does
         authorize_url = self._start()
         self.assertTrue(
-            authorize_url.startswith(f"{LOGIN}/common/oauth2/v2.0/authorize?"),
+            # the host map sends the browser to the emulator's sign-in page too
+            authorize_url.startswith(
+                f"{self.graph.url_mapping[LOGIN]}/common/oauth2/v2.0/authorize?"
+            ),
             authorize_url,
         )
         query = parse_qs(urlsplit(authorize_url).query)
@@ -252,7 +255,8 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         authorize_url = self._start()
         self.assertTrue(
             authorize_url.startswith(
-                f"{LOGIN}/contoso.onmicrosoft.com/oauth2/v2.0/authorize?"
+                f"{self.graph.url_mapping[LOGIN]}/contoso.onmicrosoft.com"
+                "/oauth2/v2.0/authorize?"
             ),
             authorize_url,
         )

@@ -1,0 +1,209 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Each state the calendar header and the Calendar tab show, reached the way it
+happens for real: through the emulators (refused tokens, a 5xx storm), the
+administrator's pause switch, or another worker syncing the account."""
+
+from datetime import datetime, timedelta
+
+from odoo.tests import TransactionCase, tagged
+
+from ..models.calendar_sync_account import SYNC_LOCK_KEY
+from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
+
+
+class SyncStatusRules:
+    """The rules, for one provider (``provider``, ``connect``, ``refuse_tokens``,
+    ``storm``, ``add_remote_event``)."""
+
+    provider = None
+    allow_inherited_tests_method = True  # Odoo's loader skips inherited tests
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, _admin = make_users(cls.env)
+        cls.Account = cls.env["calendar.sync.account"]
+        # a storm is over after one retry: the test need not wait 30 s of backoff
+        cls.env["ir.config_parameter"].sudo().set_param("calendar_sync.max_retries", 1)
+
+    def header(self, user=None):
+        self.env.invalidate_all()  # as a new request would
+        return self.Account._status_for_user(user or self.alice)[self.provider]
+
+    def tab(self, account):
+        """The account as its owner reads it on the Calendar tab."""
+        account.invalidate_recordset()
+        return account.with_user(self.alice)
+
+    # ------------------------------------------------------------ states
+    def test_user_without_account_sees_the_connect_button(self):
+        header = self.header()
+        self.assertTrue(header["configured"])
+        self.assertEqual(header["status"], "not_connected")
+        self.assertEqual(
+            header["connect_url"], f"/calendar_sync/{self.provider}/connect"
+        )
+
+    def test_successful_sync_shows_connected_with_the_time_of_the_sync(self):
+        account = self.connect(self.alice)
+        self.add_remote_event("Kick-off")
+        account._sync()
+        header = self.header()
+        self.assertEqual(header["status"], "connected")
+        self.assertFalse(header["error"])
+        self.assertEqual(header["last_sync"], str(account.last_sync_date))
+        tab = self.tab(account)
+        self.assertEqual(tab.sync_status, "connected")
+        self.assertTrue(tab.last_sync_date)
+        self.assertFalse(tab.last_error)
+        self.assertEqual(tab.last_run_pulled, 1)
+
+    def test_paused_provider_shows_paused_and_nothing_syncs(self):
+        account = self.connect(self.alice)
+        self.set_paused(True)
+        self.assertEqual(self.header()["status"], "paused")
+        self.assertEqual(self.tab(account).sync_status, "paused")
+        self.assertEqual(
+            self.Account._sync_for_user(self.alice, self.provider),
+            {"changed": False, "status": "paused"},
+        )
+        self.set_paused(False)
+        self.assertEqual(self.header()["status"], "connected")
+
+    def test_refused_refresh_token_shows_needs_reconnect_with_the_reason(self):
+        account = self.connect(self.alice)
+        self.refuse_tokens(account)
+        self.assertIsNone(account._sync())
+        header = self.header()
+        self.assertEqual(header["status"], "needs_reconnect")
+        self.assertIn("Reconnect", header["error"])
+        tab = self.tab(account)
+        self.assertEqual(tab.sync_status, "needs_reconnect")
+        self.assertEqual(tab.last_error, header["error"])
+        self.assertNotIn("Traceback", tab.last_error)
+
+    def test_5xx_storm_shows_error_and_the_next_run_recovers(self):
+        account = self.connect(self.alice)
+        self.add_remote_event("Kick-off")
+        self.storm()
+        with self.assertLogs(
+            "odoo.addons.calendar_sync.models.calendar_sync_account", "WARNING"
+        ):
+            self.assertIsNone(account._sync())
+        header = self.header()
+        self.assertEqual(header["status"], "error")
+        self.assertTrue(header["error"])
+        self.assertNotIn("Traceback", header["error"])
+        self.assertEqual(self.tab(account).last_error, header["error"])
+        self.assertFalse(
+            self.env["calendar.event"].search([("name", "=", "Kick-off")]),
+            "nothing of the failed run is kept",
+        )
+        # the storm is over: the scheduled sync tries again and recovers
+        self.clear_faults()
+        self.Account._cron_sync_all()
+        self.assertEqual(self.header()["status"], "connected")
+        self.assertFalse(self.header()["error"])
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+
+    def test_account_synced_by_another_worker_shows_syncing(self):
+        account = self.connect(self.alice)
+        with self.registry.cursor() as other:
+            # the cron (another connection) is syncing Alice's account
+            other.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [SYNC_LOCK_KEY, account.id]
+            )
+            self.assertEqual(self.header()["status"], "syncing")
+            self.assertEqual(self.header(self.bob)["status"], "not_connected")
+            # the calendar view's own sync does not run twice, and says why
+            self.assertEqual(
+                self.Account._sync_for_user(self.alice, self.provider),
+                {"changed": False, "status": "syncing"},
+            )
+            other.rollback()
+        self.assertEqual(self.header()["status"], "connected")
+
+    def test_own_sync_is_not_reported_as_syncing_elsewhere(self):
+        account = self.connect(self.alice)
+        self.assertTrue(account._lock())
+        self.assertEqual(self.header()["status"], "connected")
+
+    def test_account_of_another_email_shows_the_mismatch_warning(self):
+        account = self.connect(self.alice, account_email="alice.private@example.org")
+        tab = self.tab(account)
+        self.assertTrue(tab.email_mismatch)
+        self.assertIn("alice@example.com", tab.email_mismatch_warning)
+        account._sync()
+        self.assertEqual(self.header()["status"], "connected")
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestGoogleSyncStatus(SyncStatusRules, GoogleEmulatorMixin, TransactionCase):
+    provider = "google"
+
+    def connect(self, user, account_email=None):
+        return self.connect_google(user, account_email)
+
+    def set_paused(self, paused):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "google_calendar_sync_paused", "True" if paused else ""
+        )
+
+    def refuse_tokens(self, account):
+        self.google.revoke_refresh_tokens(account.email)
+        account.sudo().token_expiry = datetime(2000, 1, 1)
+
+    def storm(self):
+        self.google.inject(status=503, times=50)
+
+    def clear_faults(self):
+        self.google.clear_faults()
+
+    def add_remote_event(self, name):
+        start = datetime.now().replace(microsecond=0) + timedelta(days=3)
+        self.google.add_event(
+            self.alice.email,
+            {
+                "summary": name,
+                "start": {"dateTime": start.isoformat() + "Z"},
+                "end": {"dateTime": (start + timedelta(hours=1)).isoformat() + "Z"},
+            },
+        )
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestOutlookSyncStatus(SyncStatusRules, GraphEmulatorMixin, TransactionCase):
+    provider = "microsoft"
+
+    def connect(self, user, account_email=None):
+        return self.connect_microsoft(user, account_email)
+
+    def set_paused(self, paused):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "microsoft_calendar_sync_paused", "True" if paused else ""
+        )
+
+    def refuse_tokens(self, account):
+        self.graph.revoke_refresh_tokens(account.email)
+        account.sudo().token_expiry = datetime(2000, 1, 1)
+
+    def storm(self):
+        self.graph.inject(status=503, times=50, retry_after=None)
+
+    def clear_faults(self):
+        self.graph.clear_faults()
+
+    def add_remote_event(self, name):
+        start = datetime.now().replace(microsecond=0) + timedelta(days=3)
+        self.graph.add_event(
+            self.alice.email,
+            {
+                "subject": name,
+                "start": {"dateTime": start.isoformat(), "timeZone": "UTC"},
+                "end": {
+                    "dateTime": (start + timedelta(hours=1)).isoformat(),
+                    "timeZone": "UTC",
+                },
+            },
+        )
