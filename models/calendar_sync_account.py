@@ -352,7 +352,9 @@ class CalendarSyncAccount(models.Model):
             redirect_uri,
             state,
             challenge,
-            login_hint=self.email or None,
+            # the account already connected, else the user's own e-mail (the
+            # accounts should match: Odoo matches events by e-mail)
+            login_hint=self.sudo().email or self.user_id.email or None,
         )
 
     def _oauth_consume_state(self, provider, state):
@@ -499,7 +501,7 @@ class CalendarSyncAccount(models.Model):
             graph_client.SCOPES,
             redirect_uri,
             state,
-            login_hint=self.sudo().email or None,
+            login_hint=self.sudo().email or self.user_id.email or None,
         )
         self.sudo().write(
             {"oauth_nonce": payload["nonce"], "oauth_flow": json.dumps(flow)}

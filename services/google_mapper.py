@@ -28,7 +28,8 @@ Design choices the Odoo layer relies on:
   calendar's defaults comes back with ``alarms == []`` and
   ``use_default_reminders == True``; the model applies the calendar defaults.
 * Attendees: the organizer is sent like any attendee (with the state of their
-  Odoo attendee); resource attendees (rooms) are not imported.
+  Odoo attendee); resource attendees (rooms) are not imported. An event without
+  guests (no attendee list at Google) is imported with its organizer attending.
 """
 
 from __future__ import annotations
@@ -228,6 +229,11 @@ def _attendees_from_google(item: dict[str, Any]) -> dict[str, Any]:
         if not attendee.get("resource")
     ]
     organizer = (item.get("organizer") or {}).get("email")
+    if not attendees and organizer:
+        # An event without guests has no attendee list at Google: it is the
+        # organizer's own, and Odoo lists them (its calendar shows the events
+        # the user attends).
+        attendees = [{"email": organizer, "name": "", "state": "accepted"}]
     return {
         "attendees": normalize_attendees(attendees),
         "organizer_email": normalize_email(organizer),

@@ -45,6 +45,8 @@ class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
         self.assertEqual(query["access_type"], ["offline"])
         self.assertEqual(query["prompt"], ["consent"])
         self.assertEqual(query["code_challenge_method"], ["S256"])
+        # Google offers the account of the user's e-mail first (they should match)
+        self.assertEqual(query["login_hint"], ["alice@example.com"])
         self.assertEqual(
             query["redirect_uri"],
             [f"{self.base_url()}/google_account/authentication"],
@@ -61,7 +63,7 @@ class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
         )
         account = self._account(self.alice)
         self.assertEqual(account.state, "connected")
-        self.assertEqual(account.email, "user@example.com")
+        self.assertEqual(account.email, "alice@example.com")
         self.assertTrue(account.refresh_token)
         self.assertTrue(account.access_token)
         self.assertFalse(account.oauth_nonce)

@@ -111,6 +111,8 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         self.assertEqual(query["redirect_uri"], [redirect_uri])
         self.assertEqual(query["code_challenge_method"], ["S256"])
         self.assertTrue(query["nonce"][0])
+        # Microsoft offers the account of the user's e-mail first
+        self.assertEqual(query["login_hint"], ["alice@example.com"])
         scopes = query["scope"][0].split()
         self.assertIn("offline_access", scopes)
         self.assertTrue(any(s.endswith("Calendars.ReadWrite") for s in scopes))
@@ -137,7 +139,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
 
         account = self._account(self.alice)
         self.assertEqual(account.state, "connected")
-        self.assertEqual(account.email, "alice@contoso.com")
+        self.assertEqual(account.email, "alice@example.com")
         self.assertTrue(account.access_token)
         self.assertTrue(account.refresh_token)
         self.assertGreater(account.token_expiry, fields.Datetime.now())
@@ -147,7 +149,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         # the code exchange used the same redirect URI (else AADSTS500112) and
         # the tokens work against Graph
         me = account._microsoft_client().get_me()
-        self.assertEqual(me["userPrincipalName"], "alice@contoso.com")
+        self.assertEqual(me["userPrincipalName"], "alice@example.com")
 
     def test_forged_state_gets_a_clear_page_and_changes_nothing(self):
         self._start()
