@@ -44,5 +44,8 @@
         "web.assets_backend": [
             "calendar_sync/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "calendar_sync/static/tests/tours/**/*",
+        ],
     },
 }

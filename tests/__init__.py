@@ -13,3 +13,4 @@ from . import test_automation
 from . import test_answers
 from . import test_translations
 from . import test_sync_status
+from . import test_tours

@@ -14,12 +14,15 @@
  */
 import {AttendeeCalendarModel} from "@calendar/views/attendee_calendar/attendee_calendar_model";
 import {reactive} from "@odoo/owl";
+import {browser} from "@web/core/browser/browser";
 import {rpc} from "@web/core/network/rpc";
 import {KeepLast} from "@web/core/utils/concurrency";
 import {patch} from "@web/core/utils/patch";
 
 export const SYNC_PROVIDERS = ["google", "microsoft"];
 export const SYNC_MIN_INTERVAL_MS = 60 * 1000;
+// While another worker (the cron, another tab) syncs, the status is polled.
+export const SYNC_POLL_INTERVAL_MS = 10 * 1000;
 
 patch(AttendeeCalendarModel.prototype, {
     setup(params) {
@@ -36,6 +39,8 @@ patch(AttendeeCalendarModel.prototype, {
         // Token of the latest load() while it runs, and a reload waiting for it.
         this.calendarSyncCurrentLoad = null;
         this.calendarSyncReloadWanted = false;
+        // Timer of the status poll while a provider is "syncing" elsewhere.
+        this.calendarSyncPollTimer = null;
     },
 
     /**
@@ -95,8 +100,41 @@ patch(AttendeeCalendarModel.prototype, {
             console.warn("Could not read the calendar sync status.", error);
             return null;
         }
+        const wasSyncingElsewhere = this.isCalendarSyncingElsewhere();
         this.calendarSync.providers = providers || {};
+        if (wasSyncingElsewhere && !this.isCalendarSyncingElsewhere()) {
+            // The other worker is done: show what it brought.
+            this.reloadAfterCalendarSync();
+        }
+        this.scheduleCalendarSyncPoll();
         return this.calendarSync.providers;
+    },
+
+    /**
+     * @returns {Boolean} whether the server says a provider is syncing that this
+     *      view is not syncing itself (the cron, another tab)
+     */
+    isCalendarSyncingElsewhere() {
+        return SYNC_PROVIDERS.some(
+            (provider) =>
+                this.calendarSync.providers[provider]?.status === "syncing" &&
+                !this.calendarSyncRunning.has(provider)
+        );
+    },
+
+    /**
+     * Poll the status while another worker syncs, until it is done.
+     */
+    scheduleCalendarSyncPoll() {
+        if (this.calendarSyncPollTimer || !this.isCalendarSyncingElsewhere()) {
+            return;
+        }
+        this.calendarSyncPollTimer = browser.setTimeout(() => {
+            this.calendarSyncPollTimer = null;
+            if (this.isAlive()) {
+                this.fetchCalendarSyncStatus();
+            }
+        }, SYNC_POLL_INTERVAL_MS);
     },
 
     /**
@@ -165,13 +203,26 @@ patch(AttendeeCalendarModel.prototype, {
     async syncCalendarProvider(provider) {
         this.calendarSyncStartedAt[provider] = Date.now();
         this.calendarSyncRunning.add(provider);
+        const info = this.calendarSync.providers[provider];
+        if (info) {
+            // The header says so while the request runs.
+            this.calendarSync.providers[provider] = {...info, status: "syncing"};
+        }
+        let result = null;
         try {
-            return await rpc("/calendar_sync/sync", {provider}, {silent: true});
+            result = await rpc("/calendar_sync/sync", {provider}, {silent: true});
+            return result;
         } catch (error) {
             console.warn(`Could not synchronize the ${provider} calendar now.`, error);
             return null;
         } finally {
             this.calendarSyncRunning.delete(provider);
+            const current = this.calendarSync.providers[provider];
+            if (current?.status === "syncing") {
+                // What the server answered ("syncing" when another worker has it)
+                const status = result?.status || info?.status || current.status;
+                this.calendarSync.providers[provider] = {...current, status};
+            }
         }
     },
 });

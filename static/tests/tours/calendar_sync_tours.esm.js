@@ -1,0 +1,166 @@
+// Copyright 2026 calendar_sync authors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+/**
+ * Browser tours, run by tests/test_tours.py in headless Chromium against the
+ * Google and Microsoft emulators. The provider's consent page is another
+ * origin, where no tour runs: the test's browser presses its "Allow" button
+ * (tests/test_tours.py), the tour resumes when Odoo's pages load again.
+ */
+import {registry} from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+
+/**
+ * Administrator: Settings › Integrations › enable a provider, fill in the client
+ * id and secret, read the redirect URI to register, save.
+ */
+function settingsSteps(provider, clientId, secret, callbackPath) {
+    const block = `#calendar_sync_${provider}_settings`;
+    return [
+        {
+            content: `enable ${provider} in Settings › Integrations`,
+            trigger: `#calendar_sync_${provider}_setting input[type=checkbox]`,
+            run: "click",
+        },
+        {
+            content: "type the client id",
+            trigger: `${block} div[name=calendar_sync_${provider}_client_id] input`,
+            run: `edit ${clientId}`,
+        },
+        {
+            content: "type the client secret",
+            trigger: `${block} div[name=calendar_sync_${provider}_client_secret] input`,
+            run: `edit ${secret}`,
+        },
+        {
+            content: "the redirect URI to register is shown",
+            trigger: `${block} div[name=calendar_sync_${provider}_redirect_uri]:contains(${callbackPath})`,
+        },
+    ];
+}
+
+tours.add("calendar_sync_settings_tour", {
+    url: "/odoo/settings",
+    steps: () => [
+        ...settingsSteps(
+            "google",
+            "tour-client.apps.googleusercontent.com",
+            "tour-google-secret",
+            "/google_account/authentication"
+        ),
+        ...settingsSteps(
+            "microsoft",
+            "00000000-0000-0000-0000-00000000feed",
+            "tour-outlook-secret",
+            "/microsoft_account/authentication"
+        ),
+        {
+            content: "save the settings (the page reloads)",
+            trigger: ".o_form_button_save",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "saved: both providers are enabled",
+            trigger: "#calendar_sync_google_setting input[type=checkbox]:checked",
+        },
+        {
+            trigger: "#calendar_sync_microsoft_setting input[type=checkbox]:checked",
+        },
+        {
+            content: "nothing left unsaved",
+            trigger: "body:not(:has(.o_dirty_warning))",
+        },
+    ],
+});
+
+/**
+ * A user connects a provider from the calendar header, passes the consent page,
+ * chooses what the first sync sends, sees the remote event and the ✓, opens the
+ * Calendar tab from the ✓ and resets the account there.
+ */
+function connectSteps(provider, eventName) {
+    const button = `.o_calendar_sync_buttons .o_calendar_sync_${provider}`;
+    const form = "form.o_calendar_sync_first_sync";
+    return [
+        {
+            content: "the calendar header offers to connect",
+            trigger: `${button}.o_calendar_sync_state_not_connected`,
+            run: "click",
+            expectUnloadPage: true,
+        },
+        // (the consent page: the browser presses "Allow")
+        {
+            content: "the first-sync dialog offers to send none of the events",
+            trigger: `${form} #policy_none`,
+        },
+        {
+            content: "… all of them",
+            trigger: `${form} #policy_all`,
+        },
+        {
+            content: "… or the future ones, the default",
+            trigger: `${form} #policy_future:checked`,
+        },
+        {
+            content: "start synchronizing",
+            trigger: `${form} button[type=submit]`,
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "back in the calendar, the header shows the ✓",
+            trigger: `${button}.o_calendar_sync_state_connected .fa-check`,
+            timeout: 30000,
+        },
+        {
+            content: "the event of the remote calendar is shown",
+            trigger: `.o_calendar_renderer .fc-event:contains(${eventName})`,
+            timeout: 30000,
+        },
+        {
+            content: "the ✓ opens the Calendar tab of the user's preferences",
+            trigger: `${button}.o_calendar_sync_state_connected`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_notebook a.nav-link[name=calendar_sync]",
+            run: "click",
+        },
+        {
+            content: "the tab shows the account and its state",
+            trigger: `.modal div[name=calendar_sync_account_ids] .o_data_row:contains(Connected)`,
+        },
+        {
+            content: "… and what the last run did",
+            trigger: `.modal div[name=calendar_sync_account_ids] .o_data_row td[name=last_run_pulled]:contains(1)`,
+        },
+        {
+            content: "Reset Account",
+            trigger: `.modal div[name=calendar_sync_account_ids] .o_data_row button[name=action_open_reset_wizard]`,
+            run: "click",
+        },
+        {
+            content: "the wizard says what it will do",
+            trigger: ".modal div[name=delete_policy] input[type=radio]",
+        },
+        {
+            trigger: ".modal button[name=action_reset]",
+            run: "click",
+        },
+        {
+            content: "done, and the user is told how to resume",
+            trigger: ".o_notification:contains(event(s) processed)",
+        },
+    ];
+}
+
+tours.add("calendar_sync_google_tour", {
+    url: "/odoo/calendar",
+    steps: () => connectSteps("google", "Google kick-off"),
+});
+
+tours.add("calendar_sync_outlook_tour", {
+    url: "/odoo/calendar",
+    steps: () => connectSteps("microsoft", "Outlook kick-off"),
+});

@@ -1,0 +1,176 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""What users do, in a real browser (headless Chromium, Odoo's tour runner),
+against the Google and Microsoft emulators. The tours are in
+static/tests/tours/calendar_sync_tours.esm.js.
+
+``./run-tests`` installs Chromium and websocket-client when they are missing and
+fails when a tour is skipped (Odoo only logs a line when it cannot start one).
+"""
+
+import json
+from datetime import datetime, time, timedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
+
+ALICE = "alice@example.com"
+
+#: Runs in every page the test's browser opens: on the provider's consent page
+#: (another origin, where no tour runs) it presses "Allow", as the user would.
+CONSENT_CLICKER = """
+(() => {
+    if (location.origin === %(odoo)s) {
+        return;
+    }
+    const allow = () => document.getElementById("emulator-consent-allow")?.click();
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", allow);
+    } else {
+        allow();
+    }
+})();
+"""
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, cls.admin = make_users(cls.env)
+        cls.alice.tz = "UTC"
+
+    def authenticate(self, user, password, browser=None):
+        session = super().authenticate(user, password, browser=browser)
+        if browser is not None:
+            browser._websocket_request(
+                "Page.addScriptToEvaluateOnNewDocument",
+                params={
+                    "source": CONSENT_CLICKER % {"odoo": json.dumps(self.base_url())}
+                },
+            )
+        return session
+
+    def _odoo_events(self):
+        """Alice's events: one next week with Bob, one last month with Bob."""
+        Event = self.env["calendar.event"].with_user(self.alice)
+        guests = [Command.set((self.alice.partner_id | self.bob.partner_id).ids)]
+        today = datetime.combine(fields.Date.today(), time(9))
+        for name, start in (
+            ("Past review", today - timedelta(days=30)),
+            ("Next planning", today + timedelta(days=7)),
+        ):
+            Event.create(
+                {
+                    "name": name,
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "partner_ids": guests,
+                }
+            )
+
+    def _today_at(self, hour):
+        return datetime.combine(fields.Date.today(), time(hour))
+
+    def _account(self, provider):
+        account = self.env["calendar.sync.account"]._get_for_user(
+            self.alice, provider, create=False
+        )
+        account.invalidate_recordset()
+        return account
+
+    # ------------------------------------------------------------ settings
+    def test_administrator_enables_google_and_outlook_in_settings(self):
+        params = self.env["ir.config_parameter"].sudo()
+        for key in (
+            "calendar_sync.google_enabled",
+            "google_calendar_client_id",
+            "google_calendar_client_secret",
+            "calendar_sync.microsoft_enabled",
+            "microsoft_calendar_client_id",
+            "microsoft_calendar_client_secret",
+        ):
+            params.set_param(key, False)
+        self.start_tour(
+            "/odoo/settings", "calendar_sync_settings_tour", login="cs_admin"
+        )
+        self.assertEqual(params.get_param("calendar_sync.google_enabled"), "True")
+        self.assertEqual(
+            params.get_param("google_calendar_client_id"),
+            "tour-client.apps.googleusercontent.com",
+        )
+        self.assertEqual(
+            params.get_param("google_calendar_client_secret"), "tour-google-secret"
+        )
+        self.assertEqual(params.get_param("calendar_sync.microsoft_enabled"), "True")
+        self.assertEqual(
+            params.get_param("microsoft_calendar_client_id"),
+            "00000000-0000-0000-0000-00000000feed",
+        )
+        self.assertEqual(
+            params.get_param("microsoft_calendar_client_secret"), "tour-outlook-secret"
+        )
+
+    # ------------------------------------------------------------ connect
+    def test_user_connects_google_chooses_the_first_sync_and_resets(self):
+        self._odoo_events()
+        start = self._today_at(10)
+        self.google.add_event(
+            ALICE,
+            {
+                "summary": "Google kick-off",
+                "start": {"dateTime": start.isoformat() + "Z"},
+                "end": {"dateTime": (start + timedelta(hours=1)).isoformat() + "Z"},
+            },
+        )
+        self.start_tour(
+            "/odoo/calendar", "calendar_sync_google_tour", login="cs_alice", timeout=180
+        )
+        # future events only (the default) reached Google, silently
+        self.assertEqual(
+            sorted(e["summary"] for e in self.google.events(ALICE)),
+            ["Google kick-off", "Next planning"],
+        )
+        inserts = [r for r in self.google.requests if r.get("sendUpdates")]
+        self.assertEqual({r["sendUpdates"] for r in inserts}, {"none"})
+        self.assertTrue(
+            self.env["calendar.event"].search([("name", "=", "Google kick-off")])
+        )
+        # Reset Account ran: tokens forgotten, events kept
+        account = self._account("google")
+        self.assertEqual(account.state, "not_connected")
+        self.assertFalse(account.sudo().refresh_token)
+
+    def test_user_connects_outlook_chooses_the_first_sync_and_resets(self):
+        self._odoo_events()
+        start = self._today_at(10)
+        self.graph.add_event(
+            ALICE,
+            {
+                "subject": "Outlook kick-off",
+                "start": {"dateTime": start.isoformat(), "timeZone": "UTC"},
+                "end": {
+                    "dateTime": (start + timedelta(hours=1)).isoformat(),
+                    "timeZone": "UTC",
+                },
+            },
+        )
+        self.start_tour(
+            "/odoo/calendar",
+            "calendar_sync_outlook_tour",
+            login="cs_alice",
+            timeout=180,
+        )
+        self.assertEqual(
+            sorted(e["subject"] for e in self.graph.events(ALICE)),
+            ["Next planning", "Outlook kick-off"],
+        )
+        self.assertTrue(
+            self.env["calendar.event"].search([("name", "=", "Outlook kick-off")])
+        )
+        account = self._account("microsoft")
+        self.assertEqual(account.state, "not_connected")
+        self.assertFalse(account.sudo().refresh_token)
