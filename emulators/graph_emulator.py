@@ -1331,7 +1331,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     emulator.auto_consent = args.auto_consent
     emulator.start()
-    print(f"Graph emulator on {emulator.base_url}", flush=True)
+    # a command-line tool: its output is for the person who started it
+    print(f"Graph emulator on {emulator.base_url}", flush=True)  # pylint: disable=print-used
     try:
         while True:
             time.sleep(3600)

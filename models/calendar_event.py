@@ -76,7 +76,6 @@ class CalendarEvent(models.Model):
     google_series_id = fields.Char(copy=False, readonly=True)
     google_series_etag = fields.Char(copy=False, readonly=True)
     google_sync_error = fields.Char(
-        string="Google Sync Error",
         copy=False,
         readonly=True,
         help="Why the last attempt to sync this event with Google failed. The sync "

@@ -280,7 +280,7 @@ class MicrosoftRun(SyncRun):
         self._series_instances(
             [rid for rid, n in self.masters.items() if not n["cancelled"]]
         )
-        super().execute()
+        return super().execute()
 
     def _pushed(self, op, record, remote):
         if isinstance(op.key, str) and op.key.startswith("x"):

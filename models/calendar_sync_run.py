@@ -160,7 +160,7 @@ class SyncRun:
         """The write sending the account user's own answer ``state``
         (accepted/tentative/declined) to the event or series ``remote_id``
         of their calendar, or None when that calendar has nothing to answer."""
-        return
+        raise NotImplementedError
 
     def _window_domain(self, kind):
         """Limit of a full listing: local items outside it are not "gone"

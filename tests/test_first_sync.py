@@ -109,3 +109,34 @@ class TestFirstSyncProtection(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase)
         self.assertEqual(answer.status_code, 303)
         self.assertTrue(answer.headers["Location"].endswith("/odoo/calendar"))
         self.assertEqual(account.first_sync_policy, "none")
+
+    def test_outlook_none_sends_no_existing_event_but_new_ones(self):
+        account = self.connect_microsoft(self.alice)
+        account.first_sync_policy = "none"
+        account._sync()
+        self.assertEqual(self._pushed_names("microsoft"), [])
+        self.assertFalse(self.graph.invitations, "Outlook mailed nobody")
+        self.env["calendar.event"].with_user(self.alice).create(
+            {
+                "name": "New one",
+                "start": self.future.start + timedelta(days=1),
+                "stop": self.future.stop + timedelta(days=1),
+            }
+        )
+        account._sync()
+        self.assertEqual(self._pushed_names("microsoft"), ["New one"])
+
+    def test_outlook_all_sends_every_event_the_window_holds(self):
+        account = self.connect_microsoft(self.alice)
+        account.first_sync_policy = "all"
+        account._sync()
+        self.assertEqual(
+            self._pushed_names("microsoft"), ["Future meeting", "Past meeting"]
+        )
+        # what the user was warned of: Outlook invites the attendees of each
+        mailed = {
+            m["subject"]
+            for m in self.graph.invitations
+            if "bob@example.com" in m["recipients"]
+        }
+        self.assertEqual(mailed, {"Future meeting", "Past meeting"})
