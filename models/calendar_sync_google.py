@@ -50,7 +50,13 @@ class CalendarSyncGoogle(models.AbstractModel):
             full_sync = True
             listing = client.list_events()
         run = GoogleRun(
-            self.env, account, client, listing.items, full_sync, listing.time_zone
+            self.env,
+            account,
+            client,
+            listing.items,
+            full_sync,
+            listing.time_zone,
+            default_reminders=listing.default_reminders,
         )
         run.execute()
         return run.finish(listing.next_sync_token or account.sync_token)
@@ -60,8 +66,13 @@ class GoogleRun(SyncRun):
     provider = config.GOOGLE
     label = "Google Calendar"
 
+    def __init__(self, *args, default_reminders=None, **kwargs):
+        # before the base class classifies the items
+        self.default_reminders = default_reminders or []
+        super().__init__(*args, **kwargs)
+
     def _classify(self, item):
-        neutral = from_google(item, self.time_zone)
+        neutral = from_google(item, self.time_zone, self.default_reminders)
         if item.get("recurringEventId"):
             return "instance", item["id"], neutral
         if item.get("recurrence"):

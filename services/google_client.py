@@ -104,6 +104,8 @@ class EventList:
     items: list[dict] = field(default_factory=list)
     next_sync_token: str | None = None
     time_zone: str | None = None
+    #: the calendar's reminders for events that use its defaults
+    default_reminders: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -371,6 +373,9 @@ class GoogleCalendarClient:
             page = outcome.body
             result.items.extend(page.get("items", []))
             result.time_zone = page.get("timeZone", result.time_zone)
+            result.default_reminders = page.get(
+                "defaultReminders", result.default_reminders
+            )
             page_token = page.get("nextPageToken")
             if not page_token:
                 result.next_sync_token = page.get("nextSyncToken")

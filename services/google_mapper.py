@@ -25,8 +25,9 @@ Design choices the Odoo layer relies on:
   entry point, else ``hangoutLink``) wins over the stored URL.
 * Reminders are always explicit (``useDefault: False``), at most 5, the
   nearest first; minutes are capped at Google's 40320. An item that uses the
-  calendar's defaults comes back with ``alarms == []`` and
-  ``use_default_reminders == True``; the model applies the calendar defaults.
+  calendar's defaults (``useDefault``) comes back with those defaults as its
+  alarms when they are given (``events.list`` has them), and
+  ``use_default_reminders == True``.
 * Attendees: the organizer is sent like any attendee (with the state of their
   Odoo attendee); resource attendees (rooms) are not imported. An event without
   guests (no attendee list at Google) is imported with its organizer attending.
@@ -240,18 +241,22 @@ def _attendees_from_google(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _reminders_from_google(item: dict[str, Any]) -> dict[str, Any]:
+def _reminders_from_google(
+    item: dict[str, Any], default_reminders: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     reminders = item.get("reminders") or {}
+    overrides = reminders.get("overrides") or ()
+    use_default = bool(reminders.get("useDefault")) and not overrides
     alarms = [
         {
             "type": "email" if reminder.get("method") == "email" else "notification",
             "minutes": int(reminder.get("minutes") or 0),
         }
-        for reminder in reminders.get("overrides") or ()
+        for reminder in ((default_reminders or ()) if use_default else overrides)
     ]
     return {
         "alarms": normalize_alarms(alarms),
-        "use_default_reminders": bool(reminders.get("useDefault")) and not alarms,
+        "use_default_reminders": use_default,
     }
 
 
@@ -299,7 +304,11 @@ def _meta_from_google(item: dict[str, Any], tz: str) -> dict[str, Any]:
     }
 
 
-def from_google(item: dict[str, Any], default_tz: str = "UTC") -> dict[str, Any]:
+def from_google(
+    item: dict[str, Any],
+    default_tz: str = "UTC",
+    default_reminders: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The neutral event of a Google event resource.
 
     :param item: an event of ``events.list``/``get``/``insert``; cancelled
@@ -307,6 +316,8 @@ def from_google(item: dict[str, Any], default_tz: str = "UTC") -> dict[str, Any]
         ``originalStartTime``) are accepted.
     :param default_tz: the calendar's zone, for items without
         ``start.timeZone``.
+    :param default_reminders: the calendar's ``defaultReminders`` (given by
+        ``events.list``): the alarms of an item that uses them.
     :return: the neutral event plus ``remote_id``, ``etag``, ``updated``,
         ``cancelled``, ``recurrence``, ``recurring_event_id``,
         ``original_start``, ``guests_can_modify`` and
@@ -317,10 +328,10 @@ def from_google(item: dict[str, Any], default_tz: str = "UTC") -> dict[str, Any]
     event.update(_times_from_google(item, default_tz))
     for part in (
         _attendees_from_google,
-        _reminders_from_google,
         _flags_from_google,
         _location_from_google,
     ):
         event.update(part(item))
+    event.update(_reminders_from_google(item, default_reminders))
     event.update(_meta_from_google(item, event["tz"]))
     return event

@@ -107,6 +107,29 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         self.assertTrue(self.account.sync_token)
         self.assertTrue(self.account.last_sync_date)
 
+    def test_event_using_the_calendar_defaults_gets_the_default_reminders(self):
+        # the emulator's calendar, as Google's, reminds 10 minutes before
+        self.google.add_event(
+            ALICE,
+            {
+                "summary": "Dentist",
+                "reminders": {"useDefault": True},
+                **timed(self.start),
+            },
+        )
+        self.sync()
+        dentist = self.Event.search([("name", "=", "Dentist")])
+        self.assertEqual(
+            [(a.alarm_type, a.duration_minutes) for a in dentist.alarm_ids],
+            [("notification", 10)],
+        )
+        self.assertFalse(dentist.google_need_sync)
+        self.sync()
+        self.assertFalse(
+            [r for r in self.google.requests if r.get("method") in ("PATCH", "PUT")],
+            "nothing to send back",
+        )
+
     def test_known_attendee_email_reuses_the_partner(self):
         partner = self.env["res.partner"].create(
             {"name": "Dave", "email": "dave@partner.example"}

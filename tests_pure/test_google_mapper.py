@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from neutral_strategies import mapped, neutral_events, normalized
 
 from services.google_mapper import changed_fields, from_google, to_google
+from services.neutral_event import normalize_alarms
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
@@ -404,3 +405,43 @@ def test_changed_fields_ignores_the_other_kind_of_times():
     new = allday_event(start=datetime(2024, 1, 15, 9))
     assert changed_fields(old, new) == set()
     assert changed_fields(event(), allday_event()) >= {"allday", "start", "start_date"}
+
+
+def test_event_using_the_calendar_defaults_gets_the_default_reminders():
+    item = {
+        "id": "abc",
+        "start": {"dateTime": "2024-01-15T10:00:00Z"},
+        "end": {"dateTime": "2024-01-15T11:00:00Z"},
+        "reminders": {"useDefault": True},
+    }
+    defaults = [{"method": "popup", "minutes": 10}, {"method": "email", "minutes": 60}]
+    imported = from_google(item, "UTC", defaults)
+    assert imported["alarms"] == normalize_alarms(
+        [{"type": "notification", "minutes": 10}, {"type": "email", "minutes": 60}]
+    )
+    assert imported["use_default_reminders"] is True
+
+
+def test_explicit_reminders_win_over_the_calendar_defaults():
+    item = {
+        "id": "abc",
+        "start": {"dateTime": "2024-01-15T10:00:00Z"},
+        "end": {"dateTime": "2024-01-15T11:00:00Z"},
+        "reminders": {
+            "useDefault": False,
+            "overrides": [{"method": "email", "minutes": 30}],
+        },
+    }
+    imported = from_google(item, "UTC", [{"method": "popup", "minutes": 10}])
+    assert imported["alarms"] == [{"type": "email", "minutes": 30}]
+    assert imported["use_default_reminders"] is False
+
+
+def test_defaults_unknown_leave_an_event_without_reminders():
+    item = {
+        "id": "abc",
+        "start": {"dateTime": "2024-01-15T10:00:00Z"},
+        "end": {"dateTime": "2024-01-15T11:00:00Z"},
+        "reminders": {"useDefault": True},
+    }
+    assert from_google(item)["alarms"] == []
