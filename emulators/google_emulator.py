@@ -1701,8 +1701,16 @@ class GoogleEmulator:
         return form.get("client_id", ""), form.get("client_secret", "")
 
     def _check_client(self, client_id: str, secret: str) -> None:
+        # Google's order: the client id, then whether a secret is sent at all
+        # (400 invalid_request, not 401), then the secret itself.
+        if not client_id:
+            raise OAuthError(
+                400, "invalid_request", "Could not determine client ID from request."
+            )
         if client_id not in self.clients:
             raise OAuthError(401, "invalid_client", "The OAuth client was not found.")
+        if not secret:
+            raise OAuthError(400, "invalid_request", "client_secret is missing.")
         if self.clients[client_id] != secret:
             raise OAuthError(401, "invalid_client", "Unauthorized")
 
@@ -1985,8 +1993,8 @@ def _parse_http_request(raw: bytes) -> tuple[str, str, dict, bytes]:
     if "content-length" in headers:
         try:
             body = body[: int(headers["content-length"])]
-        except ValueError:
-            pass
+        except ValueError:  # as Google: a bad length is ignored
+            body = body.rstrip(b"\r\n")
     else:
         body = body.rstrip(b"\r\n")
     return pieces[0].upper(), pieces[1], headers, body
@@ -2061,7 +2069,10 @@ def main(argv: list[str] | None = None) -> None:
     emu = GoogleEmulator(default_account=args.account, host=args.host, port=args.port)
     emu.register_client(args.client_id, args.client_secret)
     emu.auto_consent = args.auto_consent
-    print(f"Google emulator on {emu.start()} (client_id={args.client_id})", flush=True)
+    # a command-line tool: its output is for the person who started it
+    print(  # pylint: disable=print-used
+        f"Google emulator on {emu.start()} (client_id={args.client_id})", flush=True
+    )
     try:
         while True:
             time.sleep(3600)

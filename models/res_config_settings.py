@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
-from ..services import config
+from ..services import config, credentials_check, graph_client
 
 
 class ResConfigSettings(models.TransientModel):
@@ -66,6 +66,16 @@ class ResConfigSettings(models.TransientModel):
         readonly=True,
     )
 
+    # What Odoo thinks its address is; the https warning of the settings compares
+    # it with the protocol the browser uses. A default (the form's first onchange
+    # leaves computes without dependencies empty), and no config_parameter:
+    # saving the settings never writes web.base.url.
+    calendar_sync_web_base_url = fields.Char(
+        string="Web Base URL",
+        default=lambda self: self._calendar_sync_web_base_url(),
+        readonly=True,
+    )
+
     def _compute_calendar_sync_secret_set(self):
         params = self.env["ir.config_parameter"].sudo()
         google = bool(params.get_param(config.PARAM_GOOGLE_CLIENT_SECRET))
@@ -73,6 +83,12 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.calendar_sync_google_client_secret_set = google
             settings.calendar_sync_microsoft_client_secret_set = microsoft
+
+    @api.model
+    def _calendar_sync_web_base_url(self):
+        """The ``web.base.url`` system parameter (False if unset)."""
+        params = self.env["ir.config_parameter"].sudo()
+        return params.get_param("web.base.url") or False
 
     @api.model
     def _calendar_sync_redirect_uri(self, provider):
@@ -104,7 +120,7 @@ class ResConfigSettings(models.TransientModel):
                 )
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for field_name, param in (
             ("calendar_sync_google_client_secret", config.PARAM_GOOGLE_CLIENT_SECRET),
@@ -123,3 +139,206 @@ class ResConfigSettings(models.TransientModel):
                 config.PARAM_MICROSOFT_TENANT,
                 self.calendar_sync_microsoft_tenant.strip(),
             )
+        return res
+
+    # ------------------------------------------------------- credentials check
+    def action_calendar_sync_check_google(self):
+        """Ask Google whether it accepts the Client ID and Secret (no sign-in)."""
+        self.ensure_one()
+        client_id, secret = self._calendar_sync_form_credentials(config.GOOGLE)
+        redirect_uri = self._calendar_sync_form_redirect_uri(config.GOOGLE)
+        result = credentials_check.check_google_credentials(
+            self.env["calendar.sync.account"]._param("calendar_sync.google_token_uri"),
+            client_id,
+            secret,
+            redirect_uri,
+        )
+        message = self._calendar_sync_google_check_message(
+            result, client_id, redirect_uri
+        )
+        return self._calendar_sync_check_notification(
+            _("Google Calendar"), message, result
+        )
+
+    def action_calendar_sync_check_microsoft(self):
+        """Ask Microsoft whether it accepts the Client ID and Secret (no sign-in)."""
+        self.ensure_one()
+        accounts = self.env["calendar.sync.account"]
+        client_id, secret = self._calendar_sync_form_credentials(config.MICROSOFT)
+        redirect_uri = self._calendar_sync_form_redirect_uri(config.MICROSOFT)
+        tenant = (
+            (self.calendar_sync_microsoft_tenant or "").strip()
+            or accounts._param(config.PARAM_MICROSOFT_TENANT)
+            or config.DEFAULT_MICROSOFT_TENANT
+        )
+        authority = config.microsoft_authority(
+            accounts._param("calendar_sync.microsoft_authority_host"), tenant
+        )
+        session = graph_client.RewritingSession(
+            accounts._microsoft_host_map(), timeout=credentials_check.CHECK_TIMEOUT
+        )
+        with session:
+            result = credentials_check.check_microsoft_credentials(
+                client_id, secret, authority, redirect_uri, session=session
+            )
+        message = self._calendar_sync_microsoft_check_message(
+            result, client_id, tenant, redirect_uri
+        )
+        return self._calendar_sync_check_notification(
+            _("Outlook Calendar"), message, result
+        )
+
+    def _calendar_sync_form_credentials(self, provider):
+        """(client_id, secret) as typed in the form. The Client ID field shows
+        the stored value; the secret field is write-only (empty unless typed),
+        so an empty one means the stored secret."""
+        client_id = (self[f"calendar_sync_{provider}_client_id"] or "").strip()
+        secret = (self[f"calendar_sync_{provider}_client_secret"] or "").strip()
+        if not secret:
+            key = config.PROVIDER_PARAMS[provider]["client_secret"]
+            params = self.env["ir.config_parameter"].sudo()
+            secret = (params.get_param(key) or "").strip()
+        return client_id, secret
+
+    def _calendar_sync_form_redirect_uri(self, provider):
+        field_name = f"calendar_sync_{provider}_redirect_uri"
+        return self[field_name] or self._calendar_sync_redirect_uri(provider)
+
+    @api.model
+    def _calendar_sync_check_notification(self, title, message, result):
+        if result.ok and result.status == credentials_check.OK:
+            kind = "success"
+        elif result.field and result.status not in (
+            credentials_check.MISSING_CLIENT_ID,
+            credentials_check.MISSING_CLIENT_SECRET,
+        ):
+            kind = "danger"
+        else:
+            kind = "warning"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+            },
+        }
+
+    @api.model
+    def _calendar_sync_google_check_message(self, result, client_id, redirect_uri):
+        status = result.status
+        if status == credentials_check.OK:
+            return _(
+                "Google accepted the Client ID and Client Secret. Register this "
+                "redirect URI in Google Cloud console › APIs & Services › "
+                "Credentials › your OAuth client › Authorized redirect URIs, if it "
+                "is not there yet: %(redirect_uri)s",
+                redirect_uri=redirect_uri,
+            )
+        if status == credentials_check.REDIRECT_URI_NOT_REGISTERED:
+            return _(
+                "Google accepted the Client ID and Client Secret, but this redirect "
+                "URI is not registered for the client: %(redirect_uri)s. Add it in "
+                "Google Cloud console › APIs & Services › Credentials › your OAuth "
+                "client › Authorized redirect URIs.",
+                redirect_uri=redirect_uri,
+            )
+        if status == credentials_check.MISSING_CLIENT_ID:
+            return _(
+                "Enter the Google Client ID first. Copy it from Google Cloud console "
+                "› APIs & Services › Credentials › OAuth 2.0 Client IDs."
+            )
+        if status == credentials_check.MISSING_CLIENT_SECRET:
+            return _(
+                "Enter the Google Client Secret first. Copy it from Google Cloud "
+                "console › APIs & Services › Credentials › your OAuth client."
+            )
+        if status == credentials_check.UNKNOWN_CLIENT_ID:
+            return _(
+                "Google does not know the Client ID %(client_id)s. Copy it again "
+                "from Google Cloud console › APIs & Services › Credentials (an "
+                "OAuth client of type Web application).",
+                client_id=client_id,
+            )
+        if status == credentials_check.WRONG_CLIENT_SECRET:
+            return _(
+                "The Client Secret does not match the Client ID %(client_id)s. Copy "
+                "the secret again from Google Cloud console › APIs & Services › "
+                "Credentials › your OAuth client (or add a new secret there), paste "
+                "it here and save.",
+                client_id=client_id,
+            )
+        return self._calendar_sync_check_failure_message("Google", result)
+
+    @api.model
+    def _calendar_sync_microsoft_check_message(
+        self, result, client_id, tenant, redirect_uri
+    ):
+        status = result.status
+        if status == credentials_check.OK:
+            return _(
+                "Microsoft accepted the Client ID and Client Secret. Register this "
+                'redirect URI (platform "Web") in your app registration › '
+                "Authentication, if it is not there yet: %(redirect_uri)s",
+                redirect_uri=redirect_uri,
+            )
+        if status == credentials_check.MISSING_CLIENT_ID:
+            return _(
+                "Enter the Outlook Client ID first: the Application (client) ID on "
+                "the Overview page of your app registration (Microsoft Entra admin "
+                "center › App registrations)."
+            )
+        if status == credentials_check.MISSING_CLIENT_SECRET:
+            return _(
+                "Enter the Outlook Client Secret first. Create one in your app "
+                "registration › Certificates & secrets and copy its Value (not its "
+                "Secret ID)."
+            )
+        if status == credentials_check.UNKNOWN_CLIENT_ID:
+            return _(
+                "Microsoft does not know the Client ID %(client_id)s in the tenant "
+                "%(tenant)s. Copy the Application (client) ID again from the "
+                "Overview page of your app registration, and check that the Tenant "
+                "field matches the account types the app supports.",
+                client_id=client_id,
+                tenant=tenant,
+            )
+        if status == credentials_check.WRONG_CLIENT_SECRET:
+            return _(
+                "The Client Secret does not match the Client ID %(client_id)s. Copy "
+                "the secret's Value (not its Secret ID) from your app registration › "
+                "Certificates & secrets (or create a new secret there), paste it "
+                "here and save.",
+                client_id=client_id,
+            )
+        if status == credentials_check.EXPIRED_CLIENT_SECRET:
+            return _(
+                "The Client Secret has expired. Create a new secret in your app "
+                "registration › Certificates & secrets, paste its Value here and "
+                "save."
+            )
+        if status == credentials_check.INVALID_TENANT:
+            return _(
+                "Microsoft does not know the tenant %(tenant)s. Enter 'common', "
+                "'organizations', 'consumers', your directory's tenant id or its "
+                "domain name.",
+                tenant=tenant,
+            )
+        return self._calendar_sync_check_failure_message("Microsoft", result)
+
+    @api.model
+    def _calendar_sync_check_failure_message(self, provider, result):
+        if result.status == credentials_check.UNREACHABLE:
+            return _(
+                "%(provider)s could not be reached: %(detail)s. Check this server's "
+                "internet access (proxy, firewall) and try again.",
+                provider=provider,
+                detail=result.detail,
+            )
+        return _(
+            "%(provider)s gave an unexpected answer: %(detail)s. Try again later.",
+            provider=provider,
+            detail=result.detail or result.error,
+        )

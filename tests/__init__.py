@@ -14,3 +14,4 @@ from . import test_answers
 from . import test_translations
 from . import test_sync_status
 from . import test_tours
+from . import test_settings_preflight

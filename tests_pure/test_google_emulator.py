@@ -233,6 +233,49 @@ def test_unknown_client_or_wrong_secret_is_invalid_client_401(google_emulator):
     assert authorize(google_emulator, client_id="other").status_code == 401
 
 
+def test_missing_client_secret_is_400_invalid_request_after_the_client_id(
+    google_emulator,
+):
+    # Google: {"error": "invalid_request", "error_description":
+    # "client_secret is missing."}, but an unknown client id is reported first
+    missing = token_post(google_emulator, code="4/x", client_secret="")
+    assert missing.status_code == 400
+    assert missing.json() == {
+        "error": "invalid_request",
+        "error_description": "client_secret is missing.",
+    }
+    unknown = token_post(
+        google_emulator, code="4/x", client_id="other", client_secret=""
+    )
+    assert unknown.status_code == 401
+    assert unknown.json()["error_description"] == "The OAuth client was not found."
+
+
+def test_missing_client_id_is_400_invalid_request(google_emulator):
+    response = token_post(google_emulator, code="4/x", client_id="")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "Could not determine client ID from request.",
+    }
+
+
+def test_client_and_secret_are_checked_before_the_code(google_emulator):
+    unknown = token_post(google_emulator, code="not-a-code", client_id="other")
+    wrong = token_post(google_emulator, code="not-a-code", client_secret="nope")
+    right = token_post(google_emulator, code="not-a-code")
+    assert (unknown.status_code, unknown.json()["error"]) == (401, "invalid_client")
+    assert wrong.json() == {
+        "error": "invalid_client",
+        "error_description": "Unauthorized",
+    }
+    assert right.status_code == 400
+    assert right.json() == {
+        "error": "invalid_grant",
+        "error_description": "Malformed auth code.",
+    }
+
+
 def test_registered_client_can_authorize(google_emulator):
     google_emulator.register_client("odoo-client", "odoo-secret")
     google_emulator.auto_consent = True

@@ -247,6 +247,31 @@ def test_wrong_client_secret_is_401_invalid_client(graph_emulator, graph_session
     assert {"timestamp", "trace_id", "correlation_id"} <= set(body)
 
 
+def test_token_endpoint_checks_client_then_secret_then_code(
+    graph_emulator, graph_session
+):
+    def codes(**extra):
+        answer = _redeem(graph_emulator, graph_session, "not-a-code", **extra)
+        body = answer.json()
+        return answer.status_code, body["error"], body["error_codes"]
+
+    # an unknown application wins over a missing or wrong secret
+    assert codes(client_id="other", client_secret="") == (
+        400,
+        "unauthorized_client",
+        [700016],
+    )
+    assert codes(client_id="other", client_secret="nope") == (
+        400,
+        "unauthorized_client",
+        [700016],
+    )
+    # a missing or wrong secret wins over the invalid code
+    assert codes(client_secret="") == (401, "invalid_client", [7000218])
+    assert codes(client_secret="nope") == (401, "invalid_client", [7000215])
+    assert codes() == (400, "invalid_grant", [70000])
+
+
 def test_refresh_rotates_the_refresh_token_and_keeps_the_old_one_valid(
     graph_emulator, graph_session
 ):
