@@ -114,6 +114,12 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
             params.get_param("microsoft_calendar_client_secret"), "tour-outlook-secret"
         )
 
+    def test_https_browser_is_warned_of_odoos_http_addresses(self):
+        # web.base.url and the redirect URI are http://127.0.0.1 here
+        self.start_tour(
+            "/odoo/settings", "calendar_sync_https_warning_tour", login="cs_admin"
+        )
+
     # ------------------------------------------------------------ connect
     def test_user_connects_google_chooses_the_first_sync_and_resets(self):
         self._odoo_events()

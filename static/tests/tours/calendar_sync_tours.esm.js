@@ -164,3 +164,78 @@ tours.add("calendar_sync_outlook_tour", {
     url: "/odoo/calendar",
     steps: () => connectSteps("microsoft", "Outlook kick-off"),
 });
+
+/**
+ * Settings preflight: a browser on https while Odoo's own addresses are http is
+ * warned (the usual cause of redirect_uri_mismatch). The tour makes the page
+ * believe it is served over https, as behind a TLS proxy.
+ */
+tours.add("calendar_sync_https_warning_tour", {
+    url: "/odoo/settings",
+    steps: () => {
+        const block = "#calendar_sync_google_settings";
+        return [
+            {
+                content: "over http, nothing to warn about",
+                trigger: `${block}:not(:has(.o_calendar_sync_https_warning))`,
+            },
+            {
+                content: "the browser now reaches Odoo over https",
+                trigger: block,
+                run() {
+                    const {browser} = odoo.loader.modules.get(
+                        "@web/core/browser/browser"
+                    );
+                    // window.location, but for its protocol
+                    const real = window.location;
+                    const fake = {
+                        protocol: "https:",
+                        assign: (url) => real.assign(url),
+                        replace: (url) => real.replace(url),
+                        reload: () => real.reload(),
+                        toString: () => real.href,
+                    };
+                    for (const key of [
+                        "href",
+                        "origin",
+                        "host",
+                        "hostname",
+                        "port",
+                        "pathname",
+                        "search",
+                        "hash",
+                    ]) {
+                        Object.defineProperty(fake, key, {get: () => real[key]});
+                    }
+                    // (assigning browser.location would navigate)
+                    Object.defineProperty(browser, "location", {
+                        get: () => fake,
+                        configurable: true,
+                    });
+                },
+            },
+            {
+                content: "the settings open again (no page load: https stays)",
+                trigger: block,
+                run() {
+                    const {action} = odoo.__WOWL_DEBUG__.root.env.services;
+                    action.doAction("base_setup.action_general_configuration", {
+                        clearBreadcrumbs: true,
+                    });
+                },
+            },
+            {
+                content: "the http redirect URI is named",
+                trigger: `${block} .o_calendar_sync_https_warning .o_calendar_sync_https_warning_redirect_uri:contains(http://)`,
+            },
+            {
+                content: "… and the http web.base.url",
+                trigger: `${block} .o_calendar_sync_https_warning .o_calendar_sync_https_warning_base_url:contains(web.base.url)`,
+            },
+            {
+                content: "… with the fix",
+                trigger: `${block} .o_calendar_sync_https_warning_fix:contains(--proxy-mode)`,
+            },
+        ];
+    },
+});
