@@ -71,6 +71,16 @@ tours.add("calendar_sync_settings_tour", {
             content: "nothing left unsaved",
             trigger: "body:not(:has(.o_dirty_warning))",
         },
+        {
+            content: "check the Google credentials",
+            trigger: "button.o_calendar_sync_check_google",
+            run: "click",
+        },
+        {
+            content: "Google does not know this client: said in plain words",
+            trigger:
+                ".o_notification:contains(Google does not know the Client ID tour-client.apps.googleusercontent.com)",
+        },
     ],
 });
 
