@@ -1,4 +1,5 @@
 from . import calendar_alarm
+from . import calendar_alarm_manager
 from . import calendar_event
 from . import calendar_recurrence
 from . import calendar_sync_account

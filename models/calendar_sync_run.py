@@ -36,6 +36,7 @@ from ..services import config, planner
 from ..services.exceptions import AuthorizationError, UnsupportedRecurrence
 from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical, equivalent_zones
+from .calendar_alarm_manager import ALARM_COLLECTOR, PartnerCollector
 from .calendar_attendee import ANSWER_STATES
 from .calendar_event import SYNC_CONTEXT
 
@@ -75,8 +76,10 @@ class SyncRun:
         self.client = client
         self.full_sync = full_sync
         self.time_zone = time_zone or "UTC"
+        self.alarm_partners = PartnerCollector()
         ctx = {
             SYNC_CONTEXT: self.provider,
+            ALARM_COLLECTOR: self.alarm_partners,
             "active_test": False,
             "no_mail_to_attendees": True,
             "mail_create_nolog": True,
@@ -1007,12 +1010,18 @@ class SyncRun:
                 "last_error": self.summary_error(),
             }
         )
+        if self.alarm_partners.ids:
+            # once, not after every event created (see calendar_alarm_manager)
+            self.env["calendar.alarm_manager"].sudo()._notify_next_alarm(
+                sorted(self.alarm_partners.ids)
+            )
         return self.counters
 
     def merge(self, other):
         """Add the outcome of a follow-up run of the same account."""
         for name, value in other.counters.items():
             self.counters[name] += value
+        self.alarm_partners.ids |= other.alarm_partners.ids
         self.errors += other.errors
 
     def summary_error(self):

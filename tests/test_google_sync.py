@@ -130,6 +130,32 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
             "nothing to send back",
         )
 
+    def test_imported_reminders_tell_the_user_their_next_alarm_once(self):
+        for name, day in (("Standup", 0), ("Review", 1)):
+            self.google.add_event(
+                ALICE,
+                {
+                    "summary": name,
+                    "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=3"],
+                    "reminders": {
+                        "useDefault": False,
+                        "overrides": [{"method": "popup", "minutes": 15}],
+                    },
+                    **timed(self.start + timedelta(days=day)),
+                },
+            )
+        Bus = self.env["bus.bus"].sudo()
+        self.env.cr.flush()
+        last = Bus.search([], order="id desc", limit=1).id
+        self.sync()
+        self.assertEqual(self.Event.search_count([("name", "=", "Standup")]), 3)
+        self.env.cr.flush()  # what the commit does: run the precommit hooks
+        alarms = Bus.search([("id", ">", last)]).filtered(
+            lambda note: '"calendar.alarm"' in note.message
+        )
+        # one message for Alice, not one per event or series Odoo created
+        self.assertEqual(len(alarms), 1)
+
     def test_known_attendee_email_reuses_the_partner(self):
         partner = self.env["res.partner"].create(
             {"name": "Dave", "email": "dave@partner.example"}
