@@ -214,8 +214,8 @@ def start_auth_flow(
     Store the whole dict server-side (it holds the PKCE verifier and the nonce) and
     send the browser to ``flow["auth_uri"]``. When the app's session maps the
     authority to another base (tests), ``auth_uri`` is rewritten the same way so a
-    browser reaches it too, unless ``rewrite_auth_uri`` is False (the Odoo layer
-    always sends the browser to the real authority URL).
+    browser reaches it too, unless ``rewrite_auth_uri`` is False (a caller that
+    never sends a browser there).
     """
     flow = app.initiate_auth_code_flow(
         list(scopes), redirect_uri=redirect_uri, state=state, login_hint=login_hint
