@@ -9,13 +9,14 @@ Public API::
 
     new_event_id() -> str                              # uuid4().hex, valid base32hex
     WriteOp(key, action, event_id, body=None, send_updates="none", if_match=None)
-    WriteResult(ok, event, status, reason, message, reconciled)
+    WriteResult(ok, event, status, reason, message, reconciled,
+                retryable, retry_after)
     EventList(items, next_sync_token, time_zone)
     client = GoogleCalendarClient(client_id, client_secret, access_token,
                                   refresh_token, token_expiry, token_uri,
                                   api_root="https://www.googleapis.com/", timeout=20,
                                   batch_size=50, max_retries=5, sleep=time.sleep,
-                                  on_tokens=None)
+                                  on_tokens=None, max_backoff=3.0, max_sleep=5.0)
     client.get_primary_calendar() -> dict
     client.list_events(sync_token=None, time_min=None, time_max=None,
                        page_size=2500) -> EventList       # InvalidSyncToken on 410
@@ -26,10 +27,20 @@ Public API::
     client.request_count                                 # API HTTP requests sent
 
 Retries: 429, 5xx, 403 ``rateLimitExceeded``/``userRateLimitExceeded`` and
-transport errors are retried with capped exponential backoff plus jitter (only
-the failed items of a batch are re-sent). An insert answered 409 ``duplicate`` is
-reconciled by reading the existing event (our ids are client-generated, so it is
-the one a lost response already created). A delete answered 404/410 is a success.
+transport errors are retried with capped exponential backoff plus jitter, or
+after the ``Retry-After`` Google names (only the failed items of a batch are
+re-sent). The caller holds database locks meanwhile, so one public call sleeps
+``max_sleep`` seconds at most in total and ``max_backoff`` seconds at most at a
+time (:class:`~.exceptions.RetryBudget`); a ``Retry-After`` longer than what is
+left ends the retries at once, without sleeping. What still fails then leaves as
+:class:`~.exceptions.RateLimited` / :class:`~.exceptions.RemoteError` with
+``retryable=True`` and ``retry_after`` (reads), or as a failed
+:class:`WriteResult` with ``retryable=True`` and ``retry_after`` (writes): try it
+again on the next run.
+
+An insert answered 409 ``duplicate`` is reconciled by reading the existing event
+(our ids are client-generated, so it is the one a lost response already
+created). A delete answered 404/410 is a success.
 """
 
 from __future__ import annotations
@@ -57,8 +68,18 @@ with warnings.catch_warnings():
     from googleapiclient.errors import BatchError, HttpError
     from googleapiclient.http import BatchHttpRequest
 
-from .exceptions import AuthorizationError, InvalidSyncToken, RateLimited, RemoteError
+from .exceptions import (
+    DEFAULT_MAX_SINGLE_SLEEP,
+    DEFAULT_MAX_SLEEP,
+    AuthorizationError,
+    InvalidSyncToken,
+    RateLimited,
+    RemoteError,
+    RetryBudget,
+    within_budget,
+)
 
+PROVIDER = "google"
 GOOGLE_API_ROOT = "https://www.googleapis.com/"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar"
@@ -87,7 +108,12 @@ class WriteOp:
 
 @dataclass
 class WriteResult:
-    """Outcome of one :class:`WriteOp`."""
+    """Outcome of one :class:`WriteOp`.
+
+    A failure with ``retryable`` True (throttled, 5xx, network) is worth sending
+    again on the next run; ``retry_after`` is the wait Google asked for (seconds,
+    or None).
+    """
 
     ok: bool
     event: dict | None = None
@@ -95,6 +121,8 @@ class WriteResult:
     reason: str = ""
     message: str = ""
     reconciled: bool = False
+    retryable: bool = False
+    retry_after: float | None = None
 
 
 @dataclass
@@ -231,9 +259,18 @@ class GoogleCalendarClient:
         sleep: Callable[[float], None] = time.sleep,
         on_tokens: Callable[[str, datetime | None, str | None], None] | None = None,
         calendar_id: str = "primary",
-        max_backoff: float = 32.0,
+        max_backoff: float = DEFAULT_MAX_SINGLE_SLEEP,
         scopes: Iterable[str] = (CALENDAR_SCOPE,),
+        max_sleep: float = DEFAULT_MAX_SLEEP,
     ):
+        """See the module docstring.
+
+        :param max_retries: retries of a throttled / unavailable request or batch
+            item, within the sleep budget.
+        :param sleep: how to wait (injectable for tests).
+        :param max_backoff: seconds of one sleep at most.
+        :param max_sleep: seconds of sleep in total per public call.
+        """
         if not api_root.endswith("/"):
             api_root += "/"
         self.api_root = api_root
@@ -243,6 +280,7 @@ class GoogleCalendarClient:
         self.max_retries = max_retries
         self.max_backoff = max_backoff
         self.sleep = sleep
+        self.retry_budget = RetryBudget(max_sleep, max_backoff)
         self.credentials = _Credentials(
             token=access_token,
             refresh_token=refresh_token,
@@ -282,11 +320,21 @@ class GoogleCalendarClient:
 
     # --------------------------------------------------------------- plumbing
 
-    def _backoff(self, attempt: int, retry_after: float | None = None) -> float:
-        delay = min(self.max_backoff, 2**attempt + random.random())
-        if retry_after:
-            delay = max(delay, min(retry_after, self.max_backoff))
-        return delay
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter, capped (when Google names no wait)."""
+        return min(self.max_backoff, 2**attempt + random.random())
+
+    def _wait(self, attempt: int, retry_after: float | None) -> bool:
+        """Sleep before retry ``attempt``; False (without sleeping) when the
+        retries or the call's sleep budget are spent: give up."""
+        if attempt >= self.max_retries:
+            return False
+        delay = self.retry_budget.delay(retry_after, self._backoff(attempt))
+        if delay is None:
+            return False
+        if delay:
+            self.sleep(delay)
+        return True
 
     def _once(self, request) -> _Outcome:
         try:
@@ -303,9 +351,10 @@ class GoogleCalendarClient:
         attempt = 0
         while True:
             outcome = self._once(make_request())
-            if outcome.ok or not outcome.retryable or attempt >= self.max_retries:
+            if outcome.ok or not outcome.retryable:
                 return outcome
-            self.sleep(self._backoff(attempt, outcome.retry_after))
+            if not self._wait(attempt, outcome.retry_after):
+                return outcome
             attempt += 1
 
     @staticmethod
@@ -313,6 +362,7 @@ class GoogleCalendarClient:
         cls = RateLimited if outcome.rate_limited else RemoteError
         raise cls(
             f"Google API error {outcome.status} {outcome.reason}: {outcome.message}",
+            provider=PROVIDER,
             status=outcome.status,
             reason=outcome.reason,
             retryable=outcome.retryable,
@@ -327,10 +377,12 @@ class GoogleCalendarClient:
 
     # ------------------------------------------------------------------ reads
 
+    @within_budget
     def get_primary_calendar(self) -> dict:
         """The primary calendar: ``id`` is the account's email, plus ``timeZone``."""
         return self._checked(lambda: self._calendars.get(calendarId="primary"))
 
+    @within_budget
     def list_events(
         self,
         sync_token: str | None = None,
@@ -381,6 +433,7 @@ class GoogleCalendarClient:
                 result.next_sync_token = page.get("nextSyncToken")
                 return result
 
+    @within_budget
     def get_event(self, event_id: str) -> dict | None:
         """The event (cancelled ones included), or None when Google does not know it."""
         events = self._events
@@ -393,6 +446,7 @@ class GoogleCalendarClient:
             self._raise(outcome)
         return outcome.body
 
+    @within_budget
     def list_instances(
         self,
         event_id: str,
@@ -496,22 +550,24 @@ class GoogleCalendarClient:
                     final[op.key] = outcome
                     if outcome.retryable:
                         retry.append((op, outcome))
-            if not retry or attempt >= self.max_retries:
+            hints = [o.retry_after for _, o in retry if o.retry_after is not None]
+            if not retry or not self._wait(attempt, max(hints, default=None)):
                 break
-            hint = max((o.retry_after or 0) for _, o in retry) or None
-            self.sleep(self._backoff(attempt, hint))
             attempt += 1
             pending = [op for op, _ in retry]
         return final
 
     # not an Odoo model: pylint-odoo's rule for write() does not apply
+    @within_budget
     def write(  # pylint: disable=method-required-super
         self, ops: Iterable[WriteOp]
     ) -> dict[Any, WriteResult]:
         """Execute inserts/patches/updates/deletes through the batch endpoint.
 
         Returns ``{op.key: WriteResult}``. Never raises for a single item's failure
-        (only :class:`AuthorizationError` when the account is no longer authorized).
+        (only :class:`AuthorizationError` when the account is no longer authorized):
+        an item still throttled or unavailable when the retries or the sleep
+        budget run out fails with ``retryable=True`` (and ``retry_after``).
         """
         ops = list(ops)
         for op in ops:
@@ -537,7 +593,15 @@ class GoogleCalendarClient:
             return WriteResult(
                 True, None, outcome.status, outcome.reason, outcome.message
             )
-        return WriteResult(False, None, outcome.status, outcome.reason, outcome.message)
+        return WriteResult(
+            False,
+            None,
+            outcome.status,
+            outcome.reason,
+            outcome.message,
+            retryable=outcome.retryable,
+            retry_after=outcome.retry_after,
+        )
 
     def _reconcile(self, inserts: list[WriteOp]) -> dict[Any, WriteResult]:
         """An insert answered 409: the event exists already (a lost response)."""
@@ -553,5 +617,14 @@ class GoogleCalendarClient:
                 message = (
                     "The id exists already but the event is deleted or unreadable."
                 )
-                results[op.key] = WriteResult(False, event, 409, "duplicate", message)
+                results[op.key] = WriteResult(
+                    False,
+                    event,
+                    409,
+                    "duplicate",
+                    message,
+                    # unreadable for now (throttled): the next run reads it again
+                    retryable=outcome.retryable,
+                    retry_after=outcome.retry_after,
+                )
         return results

@@ -28,12 +28,30 @@ changed (the Odoo layer builds one per request anyway).
 
 Calendar (:class:`GraphCalendarClient`)::
 
-    client = GraphCalendarClient(access_token, session=session, on_unauthorized=cb)
+    client = GraphCalendarClient(access_token, session=session, on_unauthorized=cb,
+                                 max_sleep=5.0, max_retry_after=3.0)
     client.get_me()
     result = client.delta(delta_link=None, start=dt, end=dt)  # .items, .delta_link
     results = client.batch([client.create_request(body, "odoo-42"), ...])
+    # BatchResult: .ok .status .body .error_code .error_message .retryable .retry_after
+    series = client.instances_results(master_ids, start, end)  # {id: SeriesInstances}
     series = client.instances_batch(master_ids, start, end)   # {id: [...] | None}
     client.request_count
+
+Per series: :meth:`GraphCalendarClient.instances_results` never raises for one
+series' failure; it returns a :class:`SeriesInstances` per series (``ok``,
+``gone``, ``instances``, ``error``). :meth:`~GraphCalendarClient.instances_batch`
+keeps its ``{id: [...] | None}`` answer and raises
+:class:`~services.exceptions.InstancesFailed` when some series failed, after
+reading all the others (``found``) and naming the failed ones (``failures``).
+
+Links: the client follows an ``@odata.nextLink``, and returns an
+``@odata.deltaLink`` (or requests a stored one), only when it lies under the
+configured Graph root, both compared as the session sends them (after the
+``RewritingSession`` host map): same scheme, host and port, a path under the
+root's, no user info, no dot segments. Any other link raises
+:class:`~services.exceptions.UntrustedLink` before a request, so the access
+token never goes elsewhere.
 
 Token expiry: when Graph answers 401 ``InvalidAuthenticationToken`` the client calls
 ``on_unauthorized()`` (if given) once to get a fresh access token and retries;
@@ -52,6 +70,16 @@ items count individually (api-notes §0.10, §3.6). :meth:`GraphCalendarClient.b
 therefore sends chunks of at most 20 items arranged in at most 4 ``dependsOn``
 chains, honours per-item ``Retry-After`` on 429, and retries 424 (failed dependency),
 503 and 504 items.
+
+The caller holds database locks meanwhile, so one public call sleeps ``max_sleep``
+seconds at most in total and ``max_retry_after`` seconds at most at a time
+(:class:`~services.exceptions.RetryBudget`); a ``Retry-After`` longer than what is
+left ends the retries at once, without sleeping. What still fails then leaves as
+:class:`~services.exceptions.RateLimited` / :class:`~services.exceptions.RemoteError`
+with ``retryable=True`` and ``retry_after`` (single calls, delta pages), or as a
+failed :class:`BatchResult` with ``retryable`` True and ``retry_after`` (batch
+items; a ``$batch`` request that failed as a whole fails each of its items, and the
+items after it are not sent): send them again on the next run.
 """
 
 from __future__ import annotations
@@ -61,16 +89,23 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import requests
 
 from .exceptions import (
+    DEFAULT_MAX_SINGLE_SLEEP,
+    DEFAULT_MAX_SLEEP,
     AuthorizationError,
+    CalendarSyncError,
+    InstancesFailed,
     InvalidOAuthState,
     InvalidSyncToken,
     RateLimited,
     RemoteError,
+    RetryBudget,
+    UntrustedLink,
+    within_budget,
 )
 
 PROVIDER = "microsoft"
@@ -88,6 +123,16 @@ BATCH_LIMIT = 20
 #: Outlook runs at most 4 concurrent requests per mailbox (api-notes §3.6).
 MAILBOX_CONCURRENCY = 4
 RETRYABLE_STATUSES = (429, 503, 504)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+#: What :class:`~services.exceptions.UntrustedLink` says, per kind of link.
+UNTRUSTED_LINK_MESSAGES = {
+    "nextLink": "Outlook sent a next-page link to {host}, outside the Graph root "
+    "{root}: it was not followed, and no access token was sent to it.",
+    "deltaLink": "Outlook sent a delta link to {host}, outside the Graph root "
+    "{root}: it was not kept.",
+    "stored deltaLink": "The stored Outlook delta link points to {host}, outside "
+    "the Graph root {root}: it was not requested. A full sync starts afresh.",
+}
 SYNC_STATE_CODES = ("SyncStateNotFound", "SyncStateInvalid", "resyncRequired")
 #: Token endpoint errors that mean "the user must sign in again".
 AUTH_ERRORS = (
@@ -348,9 +393,49 @@ class BatchResult:
             return ""
         return (self.body.get("error") or {}).get("message") or ""
 
-    def to_error(self) -> RemoteError:
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds this item's ``Retry-After`` asked to wait, or None."""
+        return _retry_after(self.headers)
+
+    @property
+    def retryable(self) -> bool:
+        """A failure worth sending again later, e.g. on the next run (throttled,
+        unavailable, failed dependency, expired token, no answer)."""
+        if self.ok:
+            return False
+        return _retryable(self.status) or (
+            self.status == 401 and self.error_code == "InvalidAuthenticationToken"
+        )
+
+    def to_error(self) -> CalendarSyncError:
         """This failure as the exception a caller may raise or log."""
-        return _graph_error(self.status, self.error_code, self.error_message, None)
+        return _graph_error(
+            self.status, self.error_code, self.error_message, self.retry_after
+        )
+
+
+@dataclass
+class SeriesInstances:
+    """The instances of one series (:meth:`GraphCalendarClient.instances_results`).
+
+    ``instances`` is the list of occurrences and exceptions; None when the series
+    no longer exists (``gone``: 404) or when they could not be read (``error``,
+    e.g. :class:`~services.exceptions.RateLimited` with ``retry_after``, or
+    :class:`~services.exceptions.UntrustedLink`).
+    """
+
+    master_id: str
+    instances: list[dict] | None = None
+    error: CalendarSyncError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def gone(self) -> bool:
+        return self.error is None and self.instances is None
 
 
 def iso_utc(value: datetime) -> str:
@@ -374,7 +459,12 @@ def _graph_error(status, code, message, retry_after) -> RemoteError:
         return AccessTokenExpired(text, retryable=True, **data)
     if status == 429:
         return RateLimited(text, retryable=True, **data)
-    return RemoteError(text, retryable=status >= 500 or status == 0, **data)
+    return RemoteError(text, retryable=_retryable(status), **data)
+
+
+def _retryable(status: int) -> bool:
+    """Whether a call answered ``status`` may succeed when sent again later."""
+    return status in (0, 424, 429) or status >= 500
 
 
 def _retry_after(headers: dict) -> float | None:
@@ -410,7 +500,9 @@ class GraphCalendarClient:
     :param tz: zone of ``Prefer: outlook.timezone`` (``start``/``end`` of answers).
     :param on_unauthorized: returns a fresh access token when Graph refuses the
         current one (401); without it :class:`AccessTokenExpired` is raised.
-    :param max_retry_after: cap on one wait, in seconds.
+    :param max_retry_after: seconds of one sleep at most: a longer ``Retry-After``
+        ends the retries of the call at once.
+    :param max_sleep: seconds of sleep in total per public call.
     """
 
     def __init__(
@@ -427,7 +519,8 @@ class GraphCalendarClient:
         body_content_type: str = "html",
         on_unauthorized: Callable[[], str] | None = None,
         concurrency: int = MAILBOX_CONCURRENCY,
-        max_retry_after: float = 300,
+        max_retry_after: float = DEFAULT_MAX_SINGLE_SLEEP,
+        max_sleep: float = DEFAULT_MAX_SLEEP,
     ):
         self.access_token = access_token
         self.graph_root = graph_root.rstrip("/")
@@ -441,6 +534,7 @@ class GraphCalendarClient:
         self.on_unauthorized = on_unauthorized
         self.concurrency = max(1, concurrency)
         self.max_retry_after = max_retry_after
+        self.retry_budget = RetryBudget(max_sleep, max_retry_after)
         self.request_count = 0
 
     # ------------------------------------------------------------ transport
@@ -463,9 +557,17 @@ class GraphCalendarClient:
         except requests.RequestException as exc:
             raise _network_error(exc) from exc
 
-    def _wait(self, attempt: int, retry_after: float | None) -> None:
-        delay = retry_after if retry_after is not None else min(2**attempt, 30)
-        self.sleep(min(delay, self.max_retry_after))
+    def _wait(self, attempt: int, retry_after: float | None) -> bool:
+        """Sleep before retry ``attempt``; False (without sleeping) when the
+        retries or the call's sleep budget are spent: give up."""
+        if attempt >= self.max_retries:
+            return False
+        delay = self.retry_budget.delay(retry_after, 2**attempt)
+        if delay is None:
+            return False
+        if delay:
+            self.sleep(delay)
+        return True
 
     def _call(self, method: str, url: str, **kwargs) -> requests.Response:
         """One Graph call with retries; raises the mapped error on failure."""
@@ -481,10 +583,9 @@ class GraphCalendarClient:
                 self.access_token = self.on_unauthorized()
                 refreshed = True
                 continue
-            if response.status_code in RETRYABLE_STATUSES and (
-                attempt < self.max_retries
+            if response.status_code in RETRYABLE_STATUSES and self._wait(
+                attempt, retry_after
             ):
-                self._wait(attempt, retry_after)
                 attempt += 1
                 continue
             raise _graph_error(response.status_code, code, message, retry_after)
@@ -500,11 +601,42 @@ class GraphCalendarClient:
     def _url(self, path: str) -> str:
         return self.graph_root + path
 
+    def _sent_url(self, url: str) -> str:
+        """``url`` as the session actually sends it (after its host map)."""
+        rewrite = getattr(self.session, "rewrite", None)
+        return rewrite(url) if callable(rewrite) else url
+
+    def _trusted_link(self, link: str, kind: str) -> str:
+        """``link`` when it lies under the Graph root, both taken as the session
+        sends them; else :class:`UntrustedLink` (nothing is sent to it).
+
+        :param kind: ``nextLink``, ``deltaLink`` or ``stored deltaLink``.
+        """
+        if _under_root(self._sent_url(link), self._sent_url(self.graph_root)):
+            return link
+        host = _host_of(link)
+        message = UNTRUSTED_LINK_MESSAGES[kind].format(
+            host=host or "an unknown host", root=self.graph_root
+        )
+        raise UntrustedLink(
+            message,
+            provider=PROVIDER,
+            status=0,
+            reason="untrustedLink",
+            retryable=False,
+            retry_after=None,
+            host=host,
+            graph_root=self.graph_root,
+            link_kind=kind,
+        )
+
     # ---------------------------------------------------------------- reads
+    @within_budget
     def get_me(self) -> dict:
         """``GET /me``: ``id``, ``userPrincipalName``, ``mail``, ``displayName``."""
         return self._call("GET", self._url("/me")).json()
 
+    @within_budget
     def delta(
         self,
         delta_link: str | None = None,
@@ -519,9 +651,14 @@ class GraphCalendarClient:
 
         :raises InvalidSyncToken: the link expired (410 ``SyncStateNotFound``):
             drop it and start a full round.
+        :raises UntrustedLink: the stored ``delta_link`` (``link_kind`` ``stored
+            deltaLink``, nothing requested), or a link Graph answered, lies outside
+            the Graph root.
+        :raises RateLimited: throttled beyond the call's sleep budget
+            (``retryable``, ``retry_after``).
         """
         if delta_link:
-            url, params = delta_link, None
+            url, params = self._trusted_link(delta_link, "stored deltaLink"), None
         elif start is None or end is None:
             raise ValueError("A first delta round needs start and end.")
         else:
@@ -540,12 +677,12 @@ class GraphCalendarClient:
                 else:
                     unkeyed.append(item)
             if page.get("@odata.nextLink"):
-                url, params = page["@odata.nextLink"], None
+                url = self._trusted_link(page["@odata.nextLink"], "nextLink")
+                params = None
                 continue
             if page.get("@odata.deltaLink"):
-                return DeltaResult(
-                    list(items.values()) + unkeyed, page["@odata.deltaLink"], pages
-                )
+                link = self._trusted_link(page["@odata.deltaLink"], "deltaLink")
+                return DeltaResult(list(items.values()) + unkeyed, link, pages)
             raise RemoteError(
                 "A delta page had neither nextLink nor deltaLink.",
                 provider=PROVIDER,
@@ -555,6 +692,7 @@ class GraphCalendarClient:
                 retry_after=None,
             )
 
+    @within_budget
     def get_event(self, event_id: str) -> dict:
         """``GET /me/events/{id}`` (an occurrence id gives the occurrence)."""
         headers = {"Prefer": self._prefer()}
@@ -562,18 +700,29 @@ class GraphCalendarClient:
             "GET", self._url(_event_path(event_id)), headers=headers
         ).json()
 
+    @within_budget
     def instances(self, master_id: str, start: datetime, end: datetime) -> list[dict]:
-        """Every occurrence and exception of one series in ``[start, end)``."""
-        return self.instances_batch([master_id], start, end)[master_id] or []
+        """Every occurrence and exception of one series in ``[start, end)``
+        ([] when the series no longer exists).
+
+        :raises RemoteError: the series' own failure (e.g. :class:`RateLimited`).
+        """
+        series = self.instances_results([master_id], start, end)[master_id]
+        if series.error is not None:
+            raise series.error
+        return series.instances or []
 
     # -------------------------------------------------------------- writes
+    @within_budget
     def create_event(self, body: dict, transaction_id: str) -> dict:
         """``POST /me/events`` with ``transactionId`` (a retry never duplicates)."""
         return self._single(self.create_request(body, transaction_id))
 
+    @within_budget
     def patch_event(self, event_id: str, changes: dict, etag: str | None = None):
         return self._single(self.patch_request(event_id, changes, etag))
 
+    @within_budget
     def delete_event(self, event_id: str) -> bool:
         """Delete; returns False when the event was already gone (404/410)."""
         result = self.batch([self.delete_request(event_id)])[0]
@@ -661,39 +810,75 @@ class GraphCalendarClient:
         }
 
     # ---------------------------------------------------------------- batch
+    @within_budget
     def batch(self, requests_: list[dict]) -> list[BatchResult]:
         """Run ``requests_`` through ``$batch``; one result per request, in order.
 
         Chunks of at most :data:`BATCH_LIMIT` items, chained with ``dependsOn`` so
         that a mailbox never runs more than ``concurrency`` of them at once. Items
         answered 429 (after their ``Retry-After``), 424, 503 or 504 are sent again,
-        up to ``max_retries`` rounds; what still fails is returned as it failed.
+        up to ``max_retries`` rounds within the sleep budget; what still fails is
+        returned as it failed (``retryable``, ``retry_after``). A ``$batch``
+        request throttled or unavailable as a whole, or unreachable, fails each
+        of its items the same way, and the items after it are not sent.
+
+        :raises AccessTokenExpired: the token was refused and could not be renewed.
         """
         results: dict[int, BatchResult] = {}
         pending = list(range(len(requests_)))
         refreshed = False
-        for attempt in range(self.max_retries + 1):
-            retry, wait = [], None
-            for chunk in _chunks(pending, BATCH_LIMIT):
-                for index, result in self._post_batch(requests_, chunk):
-                    results[index] = result
-                    if self._item_retryable(result, refreshed):
-                        retry.append(index)
-                        wait = _max_wait(wait, result)
-            if not retry or attempt == self.max_retries:
+        attempt = 0
+        while pending:
+            answered, stopped = self._post_chunks(requests_, pending)
+            retry = []
+            for index, result in answered:
+                results[index] = result
+                if self._item_retryable(result, refreshed):
+                    retry.append(index)
+            if stopped or not retry:
+                break
+            if not self._wait_items(attempt, [results[i] for i in retry]):
                 break
             if any(results[i].status == 401 for i in retry):
                 self.access_token = self.on_unauthorized()
                 refreshed = True
-            if wait is not None:
-                self._wait(attempt, wait)
-            pending = sorted(retry)
+            attempt += 1
+            pending = retry
         return [results[i] for i in range(len(requests_))]
 
     def _item_retryable(self, result: BatchResult, refreshed: bool) -> bool:
         if result.status in (424, *RETRYABLE_STATUSES):
             return True
         return self._can_refresh(result.status, result.error_code, refreshed)
+
+    def _wait_items(self, attempt: int, failed: list[BatchResult]) -> bool:
+        """Wait before sending ``failed`` again (the longest ``Retry-After``);
+        False when they must not be retried now."""
+        if not any(r.status in RETRYABLE_STATUSES for r in failed):
+            # failed dependencies, expired token: nothing to wait for
+            return attempt < self.max_retries
+        waits = [r.retry_after for r in failed if r.retry_after is not None]
+        return self._wait(attempt, max(waits, default=None))
+
+    def _post_chunks(self, requests_: list[dict], indexes: list[int]):
+        """Post ``indexes`` in chunks; ``([(index, result)…], stopped)``.
+
+        ``stopped``: a whole ``$batch`` request failed after its retries (throttled,
+        unavailable, unreachable); its items and the unsent ones fail with it.
+        """
+        answered: list[tuple[int, BatchResult]] = []
+        for chunk in _chunks(indexes, BATCH_LIMIT):
+            try:
+                answered.extend(self._post_batch(requests_, chunk))
+            except AccessTokenExpired:
+                raise
+            except RemoteError as exc:
+                if not exc.retryable:
+                    raise
+                unsent = indexes[len(answered) :]
+                answered.extend((i, _failed_item(requests_[i], exc)) for i in unsent)
+                return answered, True
+        return answered, False
 
     def _post_batch(self, requests_: list[dict], chunk: list[int]):
         items = []
@@ -710,18 +895,56 @@ class GraphCalendarClient:
             headers={"Content-Type": "application/json"},
         )
         answers = {str(a.get("id")): a for a in response.json().get("responses") or []}
+        results = []
         for index in chunk:
             answer = answers.get(str(index)) or {"status": 0, "body": None}
-            yield (
-                index,
-                BatchResult(
-                    request=requests_[index],
-                    status=int(answer.get("status") or 0),
-                    headers=answer.get("headers") or {},
-                    body=answer.get("body"),
-                ),
+            result = BatchResult(
+                request=requests_[index],
+                status=int(answer.get("status") or 0),
+                headers=answer.get("headers") or {},
+                body=answer.get("body"),
             )
+            results.append((index, result))
+        return results
 
+    @within_budget
+    def instances_results(
+        self, master_ids: Iterable[str], start: datetime, end: datetime
+    ) -> dict[str, SeriesInstances]:
+        """Occurrences and exceptions of many series, fetched through ``$batch``;
+        one series' failure never stops the others.
+
+        :return: ``{master_id: SeriesInstances}`` (``ok`` with ``instances``,
+            ``gone`` for a series that no longer exists, or ``error``: the
+            series' own :class:`RemoteError`, ``retryable`` and ``retry_after``
+            when throttled, :class:`UntrustedLink` for a foreign next link).
+        """
+        ids = list(dict.fromkeys(master_ids))
+        found = {mid: SeriesInstances(mid, []) for mid in ids}
+        pending = [(mid, self.instances_request(mid, start, end)) for mid in ids]
+        while pending:
+            results = self.batch([request for _mid, request in pending])
+            follow = []
+            for (mid, _request), result in zip(pending, results, strict=True):
+                series = found[mid]
+                if result.status == 404:
+                    series.instances = None
+                    continue
+                if not result.ok:
+                    series.instances, series.error = None, result.to_error()
+                    continue
+                series.instances.extend(result.body.get("value") or [])
+                link = result.body.get("@odata.nextLink")
+                if not link:
+                    continue
+                try:
+                    follow.append((mid, self._relative_request(link)))
+                except UntrustedLink as exc:
+                    series.instances, series.error = None, exc
+            pending = follow
+        return found
+
+    @within_budget
     def instances_batch(
         self, master_ids: Iterable[str], start: datetime, end: datetime
     ) -> dict[str, list[dict] | None]:
@@ -729,34 +952,84 @@ class GraphCalendarClient:
 
         :return: ``{master_id: [instances…]}``; ``None`` for a series that no longer
             exists (404).
-        :raises RemoteError: another failure that retries did not cure.
+        :raises InstancesFailed: some series could not be read; raised once every
+            series was tried: ``failures`` (``{master_id: error}``) names them and
+            ``found`` holds this method's answer for all the others.
         """
-        ids = list(dict.fromkeys(master_ids))
-        found: dict[str, list[dict] | None] = {mid: [] for mid in ids}
-        pending = [(mid, self.instances_request(mid, start, end)) for mid in ids]
-        while pending:
-            results = self.batch([request for _mid, request in pending])
-            follow = []
-            for (mid, _request), result in zip(pending, results, strict=True):
-                if result.status == 404:
-                    found[mid] = None
-                    continue
-                if not result.ok:
-                    raise result.to_error()
-                found[mid].extend(result.body.get("value") or [])
-                link = result.body.get("@odata.nextLink")
-                if link:
-                    follow.append((mid, self._relative_request(link)))
-            pending = follow
+        series = self.instances_results(master_ids, start, end)
+        found = {mid: s.instances for mid, s in series.items() if s.ok}
+        failures = {mid: s.error for mid, s in series.items() if not s.ok}
+        if failures:
+            raise _instances_failed(failures, found)
         return found
 
     def _relative_request(self, link: str) -> dict:
-        parts = urlsplit(link)
-        path = parts.path
-        marker = path.find("/v1.0/")
-        path = path[marker + len("/v1.0") :] if marker >= 0 else path
-        url = path + ("?" + parts.query if parts.query else "")
+        """A ``$batch`` item for ``link`` (a next link under the Graph root)."""
+        sent = urlsplit(self._sent_url(self._trusted_link(link, "nextLink")))
+        root_path = urlsplit(self._sent_url(self.graph_root)).path.rstrip("/")
+        url = sent.path[len(root_path) :] + ("?" + sent.query if sent.query else "")
         return {"method": "GET", "url": url, "headers": {"Prefer": self._prefer()}}
+
+
+def _under_root(url: str, root: str) -> bool:
+    """Whether ``url`` has ``root``'s scheme, host and port, a path under its
+    path, no user info and no dot segment."""
+    try:
+        target, base = urlsplit(url), urlsplit(root)
+        origins = [
+            (
+                p.scheme.lower(),
+                p.hostname,
+                p.port or DEFAULT_PORTS.get(p.scheme.lower()),
+            )
+            for p in (target, base)
+        ]
+    except ValueError:  # a port that is not a number
+        return False
+    if origins[0] != origins[1] or not origins[0][1]:
+        return False
+    if target.username is not None or target.password is not None:
+        return False
+    segments = [unquote(segment) for segment in target.path.split("/")]
+    if any(segment in (".", "..") for segment in segments):
+        return False
+    prefix = base.path.rstrip("/")
+    return target.path == prefix or target.path.startswith(prefix + "/")
+
+
+def _host_of(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def _failed_item(request: dict, error: RemoteError) -> BatchResult:
+    """The result of an item whose whole ``$batch`` request failed with ``error``."""
+    retry_after = getattr(error, "retry_after", None)
+    return BatchResult(
+        request=request,
+        status=getattr(error, "status", 0) or 0,
+        headers={} if retry_after is None else {"Retry-After": str(retry_after)},
+        body={"error": {"code": error.reason, "message": error.message}},
+    )
+
+
+def _instances_failed(failures: dict, found: dict) -> InstancesFailed:
+    first = next(iter(failures.values()))
+    return InstancesFailed(
+        f"The instances of {len(failures)} Outlook series could not be read: "
+        f"{first.message}",
+        provider=PROVIDER,
+        status=getattr(first, "status", 0),
+        reason=getattr(first, "reason", ""),
+        retryable=all(
+            getattr(error, "retryable", False) for error in failures.values()
+        ),
+        retry_after=getattr(first, "retry_after", None),
+        failures=failures,
+        found=found,
+    )
 
 
 def _event_path(event_id: str) -> str:
@@ -770,11 +1043,3 @@ def _without_id(request: dict) -> dict:
 def _chunks(values: list, size: int):
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def _max_wait(current: float | None, result: BatchResult) -> float | None:
-    if result.status not in RETRYABLE_STATUSES:
-        return current
-    wait = _retry_after(result.headers)
-    wait = 1.0 if wait is None else wait
-    return wait if current is None else max(current, wait)

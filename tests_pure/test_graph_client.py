@@ -14,16 +14,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from emulators.graph_emulator import GraphEmulator
 from services.exceptions import (
     AuthorizationError,
+    InstancesFailed,
     InvalidOAuthState,
     InvalidSyncToken,
     RateLimited,
+    RemoteError,
+    UntrustedLink,
 )
 from services.graph_client import (
     DELTA_PAGE_SIZE,
     SCOPES,
     AccessTokenExpired,
+    GraphCalendarClient,
     RewritingSession,
     finish_auth_flow,
     make_msal_app,
@@ -293,13 +298,13 @@ def test_throttle_storm_is_retried_to_success_after_retry_after(
     graph_emulator, make_graph_client
 ):
     graph_emulator.mailbox_concurrency_limit = 4
-    graph_emulator.inject(status=429, retry_after=7, times=6, in_batch=True)
+    graph_emulator.inject(status=429, retry_after=2, times=6, in_batch=True)
     client = make_graph_client()
     results = client.batch(
         [client.create_request(timed(f"E{n}"), f"t{n}") for n in range(20)]
     )
     assert all(r.status == 201 for r in results)
-    assert client.sleeps and set(client.sleeps) == {7.0}
+    assert client.sleeps and set(client.sleeps) == {2.0}
     assert len(graph_emulator.events("alice@contoso.com")) == 20
 
 
@@ -323,6 +328,8 @@ def test_retries_that_run_out_leave_the_failure_in_the_result(
     graph_emulator.inject(status=429, retry_after=1, times=10, in_batch=True)
     [result] = client.batch([client.create_request(timed("E"), "t")])
     assert result.status == 429 and isinstance(result.to_error(), RateLimited)
+    assert (result.retryable, result.retry_after) == (True, 1.0)
+    assert result.to_error().retry_after == 1.0
     assert client.sleeps == [1.0, 1.0]
 
 
@@ -338,9 +345,9 @@ def test_retried_create_with_the_same_transaction_id_does_not_duplicate(
 
 def test_top_level_throttling_honours_retry_after(graph_emulator, make_graph_client):
     client = make_graph_client()
-    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=4, times=2)
+    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=2, times=2)
     assert client.get_me()["mail"] == "alice@contoso.com"
-    assert client.sleeps == [4.0, 4.0] and client.request_count == 3
+    assert client.sleeps == [2.0, 2.0] and client.request_count == 3
 
 
 def test_throttling_without_end_raises_rate_limited(graph_emulator, make_graph_client):
@@ -456,3 +463,302 @@ def test_every_request_carries_a_timeout(
     client.delta(start=START, end=END)
     client.batch([client.create_request(timed("E"), "t")])
     assert timeouts == [9, 9, 9]
+
+
+# --------------------------------------------------------------- sleep budget
+def test_retry_after_longer_than_the_budget_gives_up_without_sleeping(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=30, times=9)
+    with pytest.raises(RateLimited) as caught:
+        client.get_me()
+    error = caught.value
+    assert (error.retryable, error.retry_after, error.status) == (True, 30.0, 429)
+    assert client.sleeps == [] and client.request_count == 1
+
+
+def test_a_call_sleeps_five_seconds_at_most_in_total(graph_emulator, make_graph_client):
+    client = make_graph_client(max_retries=10)
+    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=2, times=99)
+    with pytest.raises(RateLimited) as caught:
+        client.get_me()
+    # 2 + 2 slept; the third wait of 2 s no longer fits the 5 s budget
+    assert client.sleeps == [2.0, 2.0] and client.request_count == 3
+    assert (caught.value.retryable, caught.value.retry_after) == (True, 2.0)
+
+
+def test_unavailable_without_retry_after_backs_off_within_the_budget(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client(max_retries=10)
+    graph_emulator.inject(path_regex=r"/me$", status=503, retry_after=None, times=99)
+    with pytest.raises(RemoteError) as caught:
+        client.get_me()
+    assert client.sleeps == [1, 2, 2]  # 1, 2, then what is left of the 5 s
+    assert (caught.value.status, caught.value.retryable) == (503, True)
+    assert caught.value.retry_after is None
+
+
+def test_max_sleep_and_max_retry_after_are_the_client_s_budget(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client(max_sleep=20, max_retry_after=8)
+    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=8, times=2)
+    assert client.get_me()["mail"] == "alice@contoso.com"
+    assert client.sleeps == [8.0, 8.0]
+    graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=9, times=1)
+    with pytest.raises(RateLimited):
+        client.get_me()
+    assert client.sleeps == [8.0, 8.0]
+
+
+def test_each_call_starts_with_a_full_budget(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    for _call in range(2):
+        graph_emulator.inject(path_regex=r"/me$", status=429, retry_after=2, times=2)
+        assert client.get_me()["mail"] == "alice@contoso.com"
+    assert client.sleeps == [2.0] * 4
+
+
+def test_one_budget_spans_every_page_of_a_delta(
+    graph_emulator, graph_session, make_graph_client
+):
+    for n in range(1, 8):
+        graph_emulator.add_event("alice@contoso.com", timed(f"E{n}", f"2024-07-0{n}"))
+    original, pages_seen = graph_session.request, set()
+
+    def throttle_each_new_page(method, url, *args, **kwargs):
+        if url not in pages_seen:  # the first try of every page is throttled
+            pages_seen.add(url)
+            graph_emulator.inject(path_regex="/delta$", status=429, retry_after=2)
+        return original(method, url, *args, **kwargs)
+
+    graph_session.request = throttle_each_new_page
+    client = make_graph_client(page_size=3)
+    with pytest.raises(RateLimited) as caught:
+        client.delta(start=START, end=END)
+    # page 1 and page 2 waited 2 s each; page 3 finds 1 s left: no sleep
+    assert client.sleeps == [2.0, 2.0] and len(pages_seen) == 3
+    assert caught.value.retry_after == 2.0
+
+
+def test_batch_items_throttled_beyond_the_budget_fail_as_retryable_without_sleeping(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    graph_emulator.inject(status=429, retry_after=60, times=99, in_batch=True)
+    results = client.batch(
+        [client.create_request(timed(f"E{n}"), f"t{n}") for n in range(3)]
+    )
+    assert [(r.status, r.retryable, r.retry_after) for r in results] == [
+        (429, True, 60.0)
+    ] * 3
+    assert client.sleeps == [] and client.request_count == 1
+    assert graph_emulator.events("alice@contoso.com") == []
+
+
+def test_batch_retry_rounds_share_one_budget(graph_emulator, make_graph_client):
+    client = make_graph_client(max_retries=10)
+    graph_emulator.inject(status=429, retry_after=2, times=99, in_batch=True)
+    [result] = client.batch([client.create_request(timed("E"), "t")])
+    assert client.sleeps == [2.0, 2.0] and client.request_count == 3
+    assert (result.status, result.retryable, result.retry_after) == (429, True, 2.0)
+
+
+def test_a_whole_batch_throttled_beyond_the_budget_fails_each_item_and_sends_no_more(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    graph_emulator.inject(
+        path_regex=r"/\$batch$", status=429, retry_after=30, times=99, in_batch=False
+    )
+    results = client.batch(
+        [client.create_request(timed(f"E{n}"), f"t{n}") for n in range(45)]
+    )
+    assert client.request_count == 1  # the 2nd and 3rd chunks were not sent
+    assert {(r.status, r.retryable, r.retry_after) for r in results} == {
+        (429, True, 30.0)
+    }
+    assert results[44].error_code == "ApplicationThrottled"
+    assert isinstance(results[0].to_error(), RateLimited)
+    assert client.sleeps == []
+
+
+def test_a_refused_item_is_not_retryable(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    [result] = client.batch([client.patch_request("AAMkAGnone", {"subject": "x"})])
+    assert (result.status, result.retryable, result.retry_after) == (404, False, None)
+
+
+# ---------------------------------------------------------------------- links
+@pytest.fixture(scope="module")
+def elsewhere():
+    """Another server, standing for a host outside the Graph root: it records
+    whatever reaches it."""
+    with GraphEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def naming(elsewhere):
+    """A Graph emulator whose next and delta links name ``origin``, and a client
+    of it whose session maps ``https://attacker.test`` to ``elsewhere``."""
+    started = []
+
+    def make(origin, page_size=3, **options):
+        emulator = GraphEmulator(graph_origin=origin, **options).start()
+        started.append(emulator)
+        mapping = {
+            **emulator.url_mapping,
+            "https://graph.microsoft.com": emulator.base_url,
+            "https://attacker.test": elsewhere.base_url,
+        }
+        session = RewritingSession(mapping, timeout=10)
+        token = emulator.issue_tokens("alice@contoso.com")["access_token"]
+        client = GraphCalendarClient(token, session=session, page_size=page_size)
+        return emulator, client
+
+    elsewhere.reset()
+    yield make
+    for emulator in started:
+        emulator.stop()
+
+
+def add_events(emulator, count):
+    for n in range(1, count + 1):
+        emulator.add_event("alice@contoso.com", timed(f"E{n}", f"2024-07-0{n}"))
+
+
+def test_graph_next_link_to_another_host_is_refused_without_sending_the_token(
+    naming, elsewhere
+):
+    emulator, client = naming("https://attacker.test")
+    add_events(emulator, 7)
+    with pytest.raises(UntrustedLink) as caught:
+        client.delta(start=START, end=END)
+    error = caught.value
+    assert (error.host, error.link_kind, error.retryable) == (
+        "attacker.test",
+        "nextLink",
+        False,
+    )
+    assert error.graph_root == "https://graph.microsoft.com/v1.0"
+    assert "attacker.test" in error.message
+    assert client.request_count == 1 and elsewhere.requests == []
+
+
+def test_graph_delta_link_to_another_host_is_not_returned(naming, elsewhere):
+    emulator, client = naming("https://attacker.test")
+    add_events(emulator, 2)
+    with pytest.raises(UntrustedLink) as caught:
+        client.delta(start=START, end=END)
+    assert (caught.value.host, caught.value.link_kind) == ("attacker.test", "deltaLink")
+    assert elsewhere.requests == []
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://attacker.test/v1.0/me/calendarView/delta?$deltatoken=x",
+        "http://graph.microsoft.com/v1.0/me/calendarView/delta?$deltatoken=x",
+        "https://graph.microsoft.com:8443/v1.0/me/calendarView/delta?$deltatoken=x",
+        "https://graph.microsoft.com/beta/me/calendarView/delta?$deltatoken=x",
+        "https://graph.microsoft.com/v1.0evil/me/calendarView/delta?$deltatoken=x",
+        "https://graph.microsoft.com/v1.0/../beta/me/events",
+        "https://graph.microsoft.com/v1.0/%2e%2e/beta/me/events",
+        "https://graph.microsoft.com@attacker.test/v1.0/me/calendarView/delta",
+        "https://graph.microsoft.com.attacker.test/v1.0/me/calendarView/delta",
+        "/v1.0/me/calendarView/delta?$deltatoken=x",
+    ],
+)
+def test_stored_delta_link_outside_the_graph_root_is_not_requested(
+    graph_emulator, make_graph_client, link
+):
+    client = make_graph_client()
+    with pytest.raises(UntrustedLink) as caught:
+        client.delta(link)
+    assert caught.value.link_kind == "stored deltaLink"
+    assert client.request_count == 0 and graph_emulator.requests == []
+
+
+def test_links_under_the_graph_root_are_followed_as_the_host_map_sends_them(naming):
+    # links naming the emulator's own http address: the host map sends the
+    # configured root https://graph.microsoft.com/v1.0 to that very address
+    emulator, client = naming("https://unused.test", advertise_public_origins=False)
+    add_events(emulator, 7)
+    result = client.delta(start=START, end=END)
+    assert result.delta_link.startswith(emulator.base_url + "/v1.0/")
+    assert len(result.items) == 7 and result.pages == 3
+    assert client.delta(result.delta_link).items == []
+
+
+def test_instances_next_link_to_another_host_fails_that_series_only(naming, elsewhere):
+    emulator, client = naming("https://attacker.test")
+    daily = timed("Daily", "2024-01-01")
+    daily["recurrence"] = {
+        "pattern": {"type": "daily", "interval": 1},
+        "range": {"type": "noEnd", "startDate": "2024-01-01"},
+    }
+    long = emulator.add_event("alice@contoso.com", daily)["id"]
+    short = emulator.add_event("alice@contoso.com", weekly())["id"]
+    found = client.instances_results([long, short], START, datetime(2027, 1, 1))
+    assert isinstance(found[long].error, UntrustedLink) and not found[long].ok
+    assert found[long].error.host == "attacker.test"
+    assert found[short].ok and len(found[short].instances) == 5
+    assert elsewhere.requests == []
+
+
+# ------------------------------------------------------- per-series instances
+def three_series(client):
+    results = client.batch(
+        [client.create_request(weekly(f"S{n}"), f"s{n}") for n in range(3)]
+    )
+    return [r.body["id"] for r in results]
+
+
+def test_one_series_whose_instances_fail_does_not_hide_the_others(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    first, broken, last = three_series(client)
+    graph_emulator.inject(
+        path_regex=re.escape(broken) + "/instances", status=500, times=9, in_batch=True
+    )
+    found = client.instances_results([first, broken, last, "AAMkAGgone"], START, END)
+    assert [len(found[m].instances) for m in (first, last)] == [5, 5]
+    assert found["AAMkAGgone"].gone and found["AAMkAGgone"].ok
+    assert not found[broken].ok and found[broken].instances is None
+    assert (found[broken].error.status, found[broken].error.retryable) == (500, True)
+
+
+def test_instances_batch_raises_per_series_after_reading_the_others(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    first, broken, last = three_series(client)
+    graph_emulator.inject(
+        path_regex=re.escape(broken) + "/instances",
+        status=429,
+        retry_after=60,
+        times=9,
+        in_batch=True,
+    )
+    with pytest.raises(InstancesFailed) as caught:
+        client.instances_batch([first, broken, last], START, END)
+    error = caught.value
+    assert list(error.failures) == [broken]
+    assert isinstance(error.failures[broken], RateLimited)
+    assert (error.retryable, error.retry_after, error.status) == (True, 60.0, 429)
+    assert sorted(error.found) == sorted([first, last])
+    assert all(len(instances) == 5 for instances in error.found.values())
+    assert client.sleeps == []
+
+
+def test_instances_of_one_series_raise_its_own_error(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    master = client.create_event(weekly(), "w")["id"]
+    graph_emulator.inject(status=429, retry_after=60, times=9, in_batch=True)
+    with pytest.raises(RateLimited) as caught:
+        client.instances(master, START, END)
+    assert caught.value.retry_after == 60.0
