@@ -131,7 +131,7 @@ UNTRUSTED_LINK_MESSAGES = {
     "deltaLink": "Outlook sent a delta link to {host}, outside the Graph root "
     "{root}: it was not kept.",
     "stored deltaLink": "The stored Outlook delta link points to {host}, outside "
-    "the Graph root {root}: it was not requested. A full sync starts afresh.",
+    "the Graph root {root}: it was not requested.",
 }
 SYNC_STATE_CODES = ("SyncStateNotFound", "SyncStateInvalid", "resyncRequired")
 #: Token endpoint errors that mean "the user must sign in again".
