@@ -34,6 +34,9 @@ Public API (all methods are thread-safe)::
         emu.requests, emu.invitations            # introspection
         emu.events(account), emu.instances(account, event_id, start, end)
         emu.add_event(account, body, organizer=None)   # as if made in Outlook
+        #   start/end/recurrenceTimeZone: IANA, any Windows zone of CLDR, or
+        #   graph_recurrence.custom_zone("Australia/Adelaide") for a desktop
+        #   custom zone (reported as "tzone://Microsoft/Custom")
         emu.update_event(account, event_id, changes), emu.delete_event(account, id)
         emu.set_attendee_response(account, event_id, email, response)
         emu.reset()

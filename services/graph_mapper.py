@@ -9,17 +9,29 @@ attendees, reminder, sensitivity, show-as and the videocall URL each have one
 small function per direction.
 
 Public API: :func:`to_graph`, :func:`from_graph`, :func:`transaction_id`,
-:func:`zone_name`, :func:`changed_fields` (from :mod:`.neutral_event`),
-:data:`DIRECT`.
+:func:`zone_name`, :func:`is_custom_zone`, :func:`changed_fields` (from
+:mod:`.neutral_event`), :data:`DIRECT`, :data:`CUSTOM_ZONES`,
+:data:`WINDOWS_TO_IANA` (from :mod:`.windows_zones`, CLDR's complete table).
 
 Design choices the Odoo layer relies on:
 
 * Times go out as ``{"dateTime": <local naive ISO>, "timeZone": <IANA zone of
   the event>}`` (never a hard-coded zone). ``from_graph`` reads whatever zone
-  the answer carries (``Prefer: outlook.timezone``; IANA or Windows names) and
-  returns naive UTC; the event's ``tz`` is ``originalStartTimeZone`` (mapped
-  to IANA), else ``start.timeZone``. All-day events are floating: their dates
-  are read as written, midnight to midnight, exclusive end.
+  the answer carries (``Prefer: outlook.timezone``; IANA or Windows names of
+  CLDR's complete table, :mod:`.windows_zones`) and returns naive UTC; the
+  event's ``tz`` is ``originalStartTimeZone`` (mapped to IANA), else
+  ``start.timeZone``; a series' ``tz`` is its ``recurrenceTimeZone`` first.
+  All-day events are floating: their dates are read as written, midnight to
+  midnight, exclusive end.
+* Zones are never guessed as UTC: a name neither IANA nor a Windows zone of the
+  table raises :class:`.CalendarSyncError` naming it
+  (:class:`.UnsupportedRecurrence` for a series' zone). A *custom* zone
+  (:data:`CUSTOM_ZONES`: set in desktop Outlook, rules not exposed) does not
+  change the times, which Graph gives in the zone asked for; the event's
+  ``tz`` is then ``originalEndTimeZone`` or the answer's zone, and a series'
+  zone is derived from its start (the offset the answer gives it, else the
+  answer's zone or ``default_tz`` when not UTC and on ``range.startDate``),
+  else the series raises :class:`.UnsupportedRecurrence`.
 * One reminder only: the smallest *notification* alarm becomes
   ``isReminderOn``/``reminderMinutesBeforeStart``; email alarms are not sent.
 * Sensitivity: ``False``/``"public"`` → ``normal`` → ``False`` (Outlook has no
@@ -47,12 +59,12 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytz
 
-from .exceptions import CalendarSyncError
+from .exceptions import CalendarSyncError, UnsupportedRecurrence
 from .neutral_event import (
     changed_fields,
     exclusive_end,
@@ -63,12 +75,16 @@ from .neutral_event import (
     utc_naive,
     utc_to_local,
 )
+from .windows_zones import WINDOWS_TO_IANA, iana_to_windows, windows_to_iana
 
 __all__ = [
+    "CUSTOM_ZONES",
     "DIRECT",
     "ODOO_ID_PROPERTY",
+    "WINDOWS_TO_IANA",
     "changed_fields",
     "from_graph",
+    "is_custom_zone",
     "to_graph",
     "transaction_id",
     "zone_name",
@@ -101,47 +117,13 @@ SENSITIVITY_FROM_GRAPH = {
     "confidential": "confidential",
 }
 
-#: Windows zone names Graph reports (``originalStartTimeZone``,
-#: ``recurrenceTimeZone``) → IANA, from CLDR's windowsZones "001" entries.
-WINDOWS_TO_IANA = {
-    "UTC": "UTC",
-    "GMT Standard Time": "Europe/London",
-    "Greenwich Standard Time": "Atlantic/Reykjavik",
-    "W. Europe Standard Time": "Europe/Berlin",
-    "Romance Standard Time": "Europe/Paris",
-    "Central Europe Standard Time": "Europe/Budapest",
-    "Central European Standard Time": "Europe/Warsaw",
-    "GTB Standard Time": "Europe/Bucharest",
-    "FLE Standard Time": "Europe/Kiev",
-    "E. Europe Standard Time": "Europe/Chisinau",
-    "Turkey Standard Time": "Europe/Istanbul",
-    "Russian Standard Time": "Europe/Moscow",
-    "Israel Standard Time": "Asia/Jerusalem",
-    "Egypt Standard Time": "Africa/Cairo",
-    "South Africa Standard Time": "Africa/Johannesburg",
-    "W. Central Africa Standard Time": "Africa/Lagos",
-    "Arabian Standard Time": "Asia/Dubai",
-    "Arab Standard Time": "Asia/Riyadh",
-    "India Standard Time": "Asia/Calcutta",
-    "China Standard Time": "Asia/Shanghai",
-    "Singapore Standard Time": "Asia/Singapore",
-    "Tokyo Standard Time": "Asia/Tokyo",
-    "Korea Standard Time": "Asia/Seoul",
-    "AUS Eastern Standard Time": "Australia/Sydney",
-    "New Zealand Standard Time": "Pacific/Auckland",
-    "Hawaiian Standard Time": "Pacific/Honolulu",
-    "Alaskan Standard Time": "America/Anchorage",
-    "Pacific Standard Time": "America/Los_Angeles",
-    "Mountain Standard Time": "America/Denver",
-    "US Mountain Standard Time": "America/Phoenix",
-    "Central Standard Time": "America/Chicago",
-    "Eastern Standard Time": "America/New_York",
-    "Atlantic Standard Time": "America/Halifax",
-    "Newfoundland Standard Time": "America/St_Johns",
-    "SA Pacific Standard Time": "America/Bogota",
-    "E. South America Standard Time": "America/Sao_Paulo",
-    "Argentina Standard Time": "America/Buenos_Aires",
-}
+#: Zone names of custom rules Graph does not expose: a zone set in desktop
+#: Outlook (Graph's ``tzone://Microsoft/Custom``) and Outlook's iCalendar TZID.
+CUSTOM_ZONES = ("tzone://Microsoft/Custom", "Customized Time Zone")
+#: Graph's own name of UTC.
+GRAPH_UTC = "tzone://Microsoft/Utc"
+#: Offsets a derived zone may have (the span of the tz database).
+_OFFSETS = range(-12 * 60, 14 * 60 + 1)
 
 _FRACTION = re.compile(r"\.(\d+)")
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
@@ -159,12 +141,25 @@ def transaction_id(dbuuid: str, odoo_id: int, generation: int = 0) -> str:
 
 
 def zone_name(name: str | None) -> str | None:
-    """The IANA name of a zone Graph reports (IANA or Windows), or None."""
+    """The IANA name of a zone Graph reports (IANA or Windows), or None.
+
+    None for no name, for a custom zone (:func:`is_custom_zone`) and for a name
+    neither IANA nor in CLDR's Windows table (:mod:`.windows_zones`).
+    """
     if not name:
         return None
+    name = name.strip()
     if name in pytz.all_timezones_set:
         return name
-    return WINDOWS_TO_IANA.get(name)
+    if name.casefold() == GRAPH_UTC.casefold():
+        return "UTC"
+    return windows_to_iana(name)
+
+
+def is_custom_zone(name: str | None) -> bool:
+    """Whether ``name`` is a zone of custom rules that Graph does not expose."""
+    folded = (name or "").strip().casefold()
+    return any(folded == custom.casefold() for custom in CUSTOM_ZONES)
 
 
 # --------------------------------------------------------------------------- #
@@ -277,6 +272,37 @@ def _parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _zone_error(
+    message: str, name: str | None, recurrence: dict[str, Any] | None = None
+) -> CalendarSyncError:
+    """The error of a zone we cannot read: of the series when ``recurrence``."""
+    if recurrence is None:
+        return CalendarSyncError(message, zone=name)
+    rule = str(recurrence.get("pattern") or recurrence)
+    return UnsupportedRecurrence(message, zone=name, rule=rule, reason=message)
+
+
+def _known_zone(
+    name: str | None, recurrence: dict[str, Any] | None = None
+) -> str | None:
+    """The IANA zone of a zone name; None for no name or a custom zone.
+
+    :raises CalendarSyncError: (:class:`UnsupportedRecurrence` for the zone of
+        ``recurrence``) for a name neither IANA nor a Windows zone of CLDR's
+        table: an unknown zone is never read as UTC.
+    """
+    if not name or is_custom_zone(name):
+        return None
+    zone = zone_name(name)
+    if zone is None:
+        message = (
+            f"unknown time zone {name!r}: neither an IANA zone nor a Windows "
+            "zone of CLDR's table"
+        )
+        raise _zone_error(message, name, recurrence)
+    return zone
+
+
 def _parse_graph_datetime(value: dict[str, Any] | None) -> datetime | None:
     """Naive UTC from a ``dateTimeTimeZone``."""
     if not value or not value.get("dateTime"):
@@ -284,12 +310,14 @@ def _parse_graph_datetime(value: dict[str, Any] | None) -> datetime | None:
     moment = _parse_iso(value["dateTime"])
     if moment.tzinfo is not None:
         return utc_naive(moment)
-    zone = zone_name(value.get("timeZone") or "UTC")
-    if zone is None:
-        raise CalendarSyncError(
-            f"unknown time zone {value.get('timeZone')!r}", zone=value.get("timeZone")
+    name = value.get("timeZone") or "UTC"
+    if is_custom_zone(name):
+        message = (
+            f"the time {value['dateTime']} is in the custom time zone {name!r}, "
+            "whose rules Graph does not give"
         )
-    return utc_naive(moment, zone)
+        raise _zone_error(message, name)
+    return utc_naive(moment, _known_zone(name))
 
 
 def _local_date(value: dict[str, Any] | None) -> date | None:
@@ -298,13 +326,98 @@ def _local_date(value: dict[str, Any] | None) -> date | None:
     return _parse_iso(value["dateTime"]).date()
 
 
+def _event_zone(item: dict[str, Any]) -> str | None:
+    """The zone the event was made in: ``originalStartTimeZone``, or
+    ``originalEndTimeZone`` when the start's is custom; None when unnamed."""
+    name = item.get("originalStartTimeZone")
+    zone = _known_zone(name)
+    if zone is None and is_custom_zone(name):
+        zone = _known_zone(item.get("originalEndTimeZone"))
+    return zone
+
+
+def _offset_minutes(zone: str, instant: datetime) -> int:
+    offset = utc_to_local(instant, zone).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def _offset_zone(moment: datetime) -> str | None:
+    """The zone of the fixed UTC offset of the aware ``moment``: ``Etc/GMT-10``
+    for +10:00; for an offset of no whole hour, the canonical CLDR zone that
+    has it at ``moment`` all year round (``Asia/Calcutta`` for +05:30), else at
+    ``moment`` only."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    if minutes not in _OFFSETS:
+        return None
+    if minutes % 60 == 0:
+        hours = -minutes // 60
+        return f"Etc/GMT{hours:+d}" if hours else "Etc/GMT"
+    instant = utc_naive(moment)
+    half_year = instant + timedelta(days=182)
+    matches = [
+        zone
+        for zone in sorted(set(WINDOWS_TO_IANA.values()))
+        if _offset_minutes(zone, instant) == minutes
+    ]
+    steady = [zone for zone in matches if _offset_minutes(zone, half_year) == minutes]
+    return (steady or matches or [None])[0]
+
+
+def _derived_zone(item: dict[str, Any], default_tz: str) -> str | None:
+    """A zone for a series whose own zone is custom, from its start: the fixed
+    offset the answer gives it, else the zone of the answer (``Prefer:
+    outlook.timezone``) or ``default_tz`` when that is not UTC and puts the
+    start on the series' first date (``range.startDate``); else None."""
+    start = item.get("start") or {}
+    text = (start.get("dateTime") or "").strip()
+    if not text:
+        return None
+    moment = _parse_iso(text)
+    if moment.tzinfo is not None and not text.endswith("Z"):
+        return _offset_zone(moment)
+    instant = _parse_graph_datetime(start)
+    first = ((item["recurrence"].get("range") or {}).get("startDate") or "")[:10]
+    for name in (start.get("timeZone"), default_tz):
+        zone = zone_name(name)
+        if not zone or iana_to_windows(zone) == "UTC":
+            continue
+        if not first or utc_to_local(instant, zone).date().isoformat() == first:
+            return zone
+    return None
+
+
+def _series_zone(item: dict[str, Any], default_tz: str) -> str:
+    """The zone a series repeats in (its DST rules): ``recurrenceTimeZone``,
+    else the event's own zone; a custom one is derived (:func:`_derived_zone`),
+    never taken as UTC."""
+    recurrence = item["recurrence"]
+    name = (recurrence.get("range") or {}).get("recurrenceTimeZone")
+    zone = _known_zone(name, recurrence) or _event_zone(item)
+    if zone:
+        return zone
+    start = item.get("start") or {}
+    custom = name if is_custom_zone(name) else item.get("originalStartTimeZone")
+    if not is_custom_zone(custom) or item.get("isAllDay"):
+        # no zone named (all-day series float): the answer's, as for an event
+        return zone_name(start.get("timeZone")) or default_tz
+    zone = _derived_zone(item, default_tz)
+    if zone is None:
+        message = (
+            f"the series repeats in the custom time zone {custom!r}, whose rules "
+            "Graph does not give, and its start carries no offset or zone to "
+            "derive one from: give the series a standard time zone in Outlook"
+        )
+        raise _zone_error(message, custom, recurrence)
+    return zone
+
+
 def _times_from_graph(item: dict[str, Any], default_tz: str) -> dict[str, Any]:
     start = item.get("start") or {}
-    tz = (
-        zone_name(item.get("originalStartTimeZone"))
-        or zone_name(start.get("timeZone"))
-        or default_tz
-    )
+    if item.get("recurrence"):
+        tz = _series_zone(item, default_tz)
+    else:
+        tz = _event_zone(item) or zone_name(start.get("timeZone")) or default_tz
     out: dict[str, Any] = dict.fromkeys(("start", "stop", "start_date", "stop_date"))
     out.update(tz=tz, allday=bool(item.get("isAllDay")))
     if out["allday"]:
@@ -426,7 +539,9 @@ def from_graph(item: dict[str, Any], default_tz: str = "UTC") -> dict[str, Any]:
         ``series_master_id``, ``original_start`` (naive UTC), ``ical_uid``,
         ``recurrence`` (the raw ``patternedRecurrence`` or None) and
         ``response_state`` (the user's own answer).
-    :raises CalendarSyncError: when a timed item names an unknown zone.
+    :raises CalendarSyncError: when the item names an unknown zone, or gives a
+        time in a custom zone; :class:`.UnsupportedRecurrence` when a series'
+        zone is unknown, or custom and cannot be derived.
     """
     event: dict[str, Any] = {key: item.get(graph) or "" for key, graph in DIRECT}
     event["description"] = _description_from_graph(item)
