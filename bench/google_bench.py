@@ -185,7 +185,6 @@ class Bench:
             self.guests = self._guest_partners(env)
 
     # provider hooks (bench/microsoft_bench.py overrides them)
-    ID_FIELD = "google_id"  # calendar.recurrence field of the remote series id
 
     def _start_emulator(self):
         self.google = self.emu_mod.GoogleEmulator()
@@ -446,8 +445,12 @@ class Bench:
             result["local_series"] = len(
                 Event.search(mine + [("recurrence_id", "!=", False)]).recurrence_id
             )
-            result["local_series_bound"] = env["calendar.recurrence"].search_count(
-                [("base_event_id.user_id", "=", user_id), (self.ID_FIELD, "!=", False)]
+            result["local_series_bound"] = env["calendar.sync.binding"].search_count(
+                [
+                    ("account_id", "=", account_id),
+                    ("recurrence_id", "!=", False),
+                    ("remote_id", "!=", False),
+                ]
             )
         result.update(
             events=remote, remote_series=series, seed_seconds=round(seeded, 1)

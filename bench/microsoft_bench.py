@@ -98,8 +98,6 @@ def _item_kind(path):
 
 
 class MicrosoftBench(Bench):
-    ID_FIELD = "microsoft_id"
-
     def _start_emulator(self):
         from odoo.addons.calendar_sync.emulators import graph_emulator, graph_mailbox
 
@@ -259,7 +257,9 @@ class MicrosoftBench(Bench):
         """Items a full delta of the sync window returns (singles, masters and
         their sparse occurrences), asked of the emulator in-process (not measured)."""
         with self.env() as env:
-            start, end = env["calendar.sync.microsoft"]._window()
+            from odoo.addons.calendar_sync.engine.microsoft import _window
+
+            start, end = _window(env)
         box = self.graph.mailbox(email)
         with self.graph._lock:
             groups = box.delta_groups(

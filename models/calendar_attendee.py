@@ -5,11 +5,8 @@
 ``state``), is marked for the providers the event is synced with: the next
 sync of that user's account sends it (see ``SyncRun._answer_ops``)."""
 
-from collections import defaultdict
-
 from odoo import fields, models
 
-from ..services import config
 from .calendar_event import SYNC_CONTEXT
 
 #: Attendee states that are an answer (``needsAction`` is none).
@@ -19,19 +16,6 @@ ANSWER_STATES = ("accepted", "tentative", "declined")
 class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
 
-    google_answer_pending = fields.Boolean(
-        copy=False,
-        readonly=True,
-        help="This attendee's answer was given in Odoo and is not in Google "
-        "Calendar yet: the next sync of their Google account sends it.",
-    )
-    microsoft_answer_pending = fields.Boolean(
-        copy=False,
-        readonly=True,
-        help="This attendee's answer was given in Odoo and is not in Outlook "
-        "yet: the next sync of their Outlook account sends it.",
-    )
-
     def write(self, vals):
         applying = self.env.context.get(SYNC_CONTEXT)
         if "state" not in vals or applying is True:
@@ -39,43 +23,51 @@ class CalendarAttendee(models.Model):
         changed = self.filtered(lambda att: att.state != vals["state"])
         result = super().write(vals)
         if changed and vals["state"] in ANSWER_STATES:
-            # an answer applied from one provider still goes to the others
-            providers = [p for p in config.PROVIDERS if p != applying]
-            changed._calendar_sync_mark_answer(providers)
+            # an answer applied from one calendar still goes to the others
+            changed._calendar_sync_mark_answer([applying] if applying else [])
         return result
 
-    def _calendar_sync_mark_answer(self, providers):
+    def _calendar_sync_mark_answer(self, applying):
         """Mark the answers of users who do not organize the event (or whose
-        copy of it belongs to an outside organizer), for each of ``providers``
-        the event is synced with, and flag their accounts."""
-        users = defaultdict(set)  # provider -> ids of the users who answered
+        copy of it belongs to an outside organizer), in each of their calendars
+        the event is bound in (but ``applying``, the ids of the accounts the
+        answer came from), and flag those accounts."""
+        Account = self.env["calendar.sync.account"].sudo()
+        Binding = self.env["calendar.sync.binding"].sudo()
+        flagged = Account
         for attendee in self.sudo():
             partner = attendee.partner_id
-            event = attendee.event_id
+            event = attendee.event_id.with_context(active_test=False)
             if not partner.user_ids or not event:
                 continue
-            marked = [
-                provider
-                for provider in providers
-                if (event[f"{provider}_id"] or event.recurrence_id[f"{provider}_id"])
-                and (
-                    partner != event.user_id.partner_id
-                    or event[f"{provider}_guest_copy"]
-                )
-            ]
-            if marked:
-                attendee.write({f"{p}_answer_pending": True for p in marked})
-            for provider in marked:
-                users[provider].update(partner.user_ids.ids)
-        Account = self.env["calendar.sync.account"].sudo()
-        for provider, user_ids in users.items():
-            Account.search(
-                [
-                    ("provider", "=", provider),
-                    ("user_id", "in", list(user_ids)),
-                    ("answers_pending", "=", False),
-                ]
-            ).write({"answers_pending": True})
+            accounts = Account.search(
+                [("user_id", "in", partner.user_ids.ids), ("id", "not in", applying)]
+            )
+            for account in accounts:
+                bindings = (
+                    event.calendar_sync_binding_ids
+                    | event.recurrence_id.calendar_sync_binding_ids
+                ).filtered(lambda b, a=account: b.account_id == a and b.remote_id)
+                own = bindings.filtered("event_id")
+                if not bindings or (
+                    partner == event.user_id.partner_id and not own.guest_copy
+                ):
+                    continue
+                if own:
+                    own.answer_pending = True
+                else:
+                    Binding.create(
+                        {
+                            "account_id": account.id,
+                            "event_id": event.id,
+                            "need_sync": False,
+                            "answer_pending": True,
+                        }
+                    )
+                flagged |= account
+        flagged.filtered(lambda a: not a.answers_pending).write(
+            {"answers_pending": True}
+        )
 
 
 class CalendarSyncAccount(models.Model):

@@ -5,7 +5,6 @@ from datetime import datetime, time
 from odoo import Command, _, api, fields, models
 from odoo.tools import html_sanitize
 
-from ..services import config
 from ..services.neutral_event import normalize_email
 
 #: calendar.event fields whose change must be pushed to the providers.
@@ -29,126 +28,115 @@ SYNCED_FIELDS = {
 }
 
 #: Context key set by the sync while it applies remote changes: such writes
-#: are not local changes and must not be pushed back to the same provider. Its
-#: value is the provider applying them (the change still goes to the others),
-#: or True for bookkeeping writes that go nowhere.
+#: are not local changes and must not be pushed back to the calendar they came
+#: from. Its value is the ``calendar.sync.account`` id applying them (the
+#: change still goes to the user's other calendars), or True for bookkeeping
+#: writes that go nowhere.
 SYNC_CONTEXT = "calendar_sync_applying"
 
-_NEED_SYNC = {provider: f"{provider}_need_sync" for provider in config.PROVIDERS}
 
-
-def _need_sync(applying):
-    """The need-sync flags a change of synced fields sets."""
-    if applying is True:
-        return {}
-    return {
-        field: True for provider, field in _NEED_SYNC.items() if provider != applying
-    }
+def mark_bindings_dirty(records, applying):
+    """After a change of synced fields of ``records`` (events or series):
+    every calendar they are bound in, but the one the change came from,
+    needs it."""
+    if applying is True or not records.ids:
+        return
+    field = "event_id" if records._name == "calendar.event" else "recurrence_id"
+    domain = [(field, "in", records.ids), ("need_sync", "=", False)]
+    if applying:
+        domain.append(("account_id", "!=", applying))
+    bindings = records.env["calendar.sync.binding"].sudo().search(domain)
+    if bindings:
+        bindings.write({"need_sync": True})
 
 
 class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
-    google_id = fields.Char(
-        string="Google Event ID", copy=False, index="btree_not_null", readonly=True
-    )
-    google_etag = fields.Char(copy=False, readonly=True)
-    google_need_sync = fields.Boolean(
-        string="Needs Google Sync",
-        default=True,
+    calendar_sync_binding_ids = fields.One2many(
+        comodel_name="calendar.sync.binding",
+        inverse_name="event_id",
+        string="Calendar Bindings",
+        groups="base.group_system",
         copy=False,
-        help="Changed in Odoo since its last successful sync with Google.",
     )
-    google_guest_copy = fields.Boolean(
-        copy=False,
-        readonly=True,
-        help="Someone else organizes this event in Google Calendar and does not let "
-        "guests modify it: changes made in Odoo are not sent to Google.",
+    calendar_sync_error = fields.Text(
+        compute="_compute_calendar_sync_error",
+        compute_sudo=True,
+        help="Why the last attempt to sync this event with a connected calendar "
+        "failed. The sync tries again on its next run.",
     )
-    google_original_start = fields.Datetime(
-        copy=False,
-        readonly=True,
-        help="Start of the series slot this occurrence was generated for (its "
-        "identity in Google's series, kept when the occurrence is moved).",
+    # Technical: written by Odoo's recurrence code through the hooks below.
+    calendar_sync_settled = fields.Boolean(
+        compute="_compute_calendar_sync_flags",
+        inverse="_inverse_calendar_sync_settled",
+        store=False,
+        readonly=False,
     )
-    # Binding of a remote series whose recurrence Odoo is rewriting (see
-    # calendar.recurrence create/unlink).
-    google_series_id = fields.Char(copy=False, readonly=True)
-    google_series_etag = fields.Char(copy=False, readonly=True)
-    google_sync_error = fields.Char(
-        copy=False,
-        readonly=True,
-        help="Why the last attempt to sync this event with Google failed. The sync "
-        "tries again on its next run.",
+    calendar_sync_unbound = fields.Boolean(
+        compute="_compute_calendar_sync_flags",
+        inverse="_inverse_calendar_sync_unbound",
+        store=False,
+        readonly=False,
     )
-    # The same binding for Outlook (Microsoft Graph).
-    microsoft_id = fields.Char(
-        string="Outlook Event ID", copy=False, index="btree_not_null", readonly=True
-    )
-    microsoft_etag = fields.Char(copy=False, readonly=True)
-    microsoft_need_sync = fields.Boolean(
-        string="Needs Outlook Sync",
-        default=True,
-        copy=False,
-        help="Changed in Odoo since its last successful sync with Outlook.",
-    )
-    microsoft_guest_copy = fields.Boolean(copy=False, readonly=True)
-    microsoft_original_start = fields.Datetime(copy=False, readonly=True)
-    microsoft_series_id = fields.Char(copy=False, readonly=True)
-    microsoft_series_etag = fields.Char(copy=False, readonly=True)
-    microsoft_sync_error = fields.Char(
-        string="Outlook Sync Error",
-        copy=False,
-        readonly=True,
-        help="Why the last attempt to sync this event with Outlook failed. The sync "
-        "tries again on its next run.",
-    )
+
+    @api.depends("calendar_sync_binding_ids.sync_error")
+    def _compute_calendar_sync_error(self):
+        labels = dict(
+            self.env["calendar.sync.account"]
+            ._fields["provider"]
+            ._description_selection(self.env)
+        )
+        for event in self:
+            errors = [
+                f"{labels.get(b.provider, b.provider)}: {b.sync_error}"
+                for b in event.calendar_sync_binding_ids
+                if b.sync_error
+            ]
+            event.calendar_sync_error = "\n".join(errors) or False
+
+    def _compute_calendar_sync_flags(self):
+        self.calendar_sync_settled = False
+        self.calendar_sync_unbound = False
+
+    def _inverse_calendar_sync_settled(self):
+        # occurrences archived or re-created with their whole series (or its
+        # future part) go with the remote series rule, not one by one
+        settled = self.filtered("calendar_sync_settled")
+        settled.sudo().calendar_sync_binding_ids.write({"need_sync": False})
+
+    def _inverse_calendar_sync_unbound(self):
+        unbound = self.filtered("calendar_sync_unbound")
+        unbound.sudo().calendar_sync_binding_ids.write(
+            {"remote_id": False, "etag": False, "original_start": False}
+        )
 
     # ------------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        applying = self.env.context.get(SYNC_CONTEXT)
-        if applying:
-            for vals in vals_list:
-                for provider in config.PROVIDERS:
-                    if applying is True or applying == provider:
-                        vals.setdefault(f"{provider}_need_sync", False)
-        return super().create(vals_list)
-
     def write(self, vals):
         if SYNCED_FIELDS & set(vals):
-            vals = {**_need_sync(self.env.context.get(SYNC_CONTEXT)), **vals}
+            mark_bindings_dirty(self, self.env.context.get(SYNC_CONTEXT))
         return super().write(vals)
 
     @api.model
     def _get_archive_values(self):
-        # occurrences archived with their whole series (or its future part)
-        # go away with the remote series rule, not one by one
-        return {
-            **super()._get_archive_values(),
-            **dict.fromkeys(_NEED_SYNC.values(), False),
-        }
+        return {**super()._get_archive_values(), "calendar_sync_settled": True}
 
     @api.model
     def _get_remove_sync_id_values(self):
-        values = super()._get_remove_sync_id_values()
-        for provider in config.PROVIDERS:
-            for name in ("id", "etag", "original_start"):
-                values[f"{provider}_{name}"] = False
-        return values
+        return {**super()._get_remove_sync_id_values(), "calendar_sync_unbound": True}
 
     @api.model
     def _get_update_future_events_values(self):
         return {
             **super()._get_update_future_events_values(),
-            **dict.fromkeys(_NEED_SYNC.values(), False),
+            "calendar_sync_settled": True,
         }
 
     def action_mass_archive(self, recurrence_update_setting):
         recurrence = self.recurrence_id
         result = super().action_mass_archive(recurrence_update_setting)
         if recurrence_update_setting == "all_events" and recurrence.exists():
-            recurrence.write(dict.fromkeys(_NEED_SYNC.values(), True))
+            recurrence.sudo().calendar_sync_binding_ids.write({"need_sync": True})
         return result
 
     def unlink(self):
@@ -158,7 +146,7 @@ class CalendarEvent(models.Model):
             return super().unlink()
         synced = self.filtered(
             lambda event: any(
-                event[f"{p}_id"] and event[f"{p}_etag"] for p in config.PROVIDERS
+                b.remote_id and b.etag for b in event.sudo().calendar_sync_binding_ids
             )
         )
         if synced:

@@ -1,10 +1,9 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
-from ..services import config
 from ..services.recurrence import normalize_recurrence
-from .calendar_event import SYNC_CONTEXT
+from .calendar_event import SYNC_CONTEXT, mark_bindings_dirty
 
 #: calendar.recurrence fields that make a new rule for the remote series.
 RULE_FIELDS = {
@@ -32,47 +31,41 @@ RULE_FIELDS = {
 class CalendarRecurrence(models.Model):
     _inherit = "calendar.recurrence"
 
-    google_id = fields.Char(
-        string="Google Series ID", copy=False, index="btree_not_null", readonly=True
+    calendar_sync_binding_ids = fields.One2many(
+        comodel_name="calendar.sync.binding",
+        inverse_name="recurrence_id",
+        string="Calendar Bindings",
+        groups="base.group_system",
+        copy=False,
     )
-    google_etag = fields.Char(copy=False, readonly=True)
-    google_need_sync = fields.Boolean(default=True, copy=False)
-    microsoft_id = fields.Char(
-        string="Outlook Series ID", copy=False, index="btree_not_null", readonly=True
-    )
-    microsoft_etag = fields.Char(copy=False, readonly=True)
-    microsoft_need_sync = fields.Boolean(default=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):
         recurrences = super().create(vals_list)
         if not self.env.context.get(SYNC_CONTEXT):
             # Odoo rewrites a series ("all events" edits) by deleting its
-            # recurrence and creating a new one on the same base event: the new
+            # recurrence and creating a new one on one of its events: the new
             # one takes over the remote series left behind by the old one.
             for recurrence in recurrences:
-                for provider in config.PROVIDERS:
-                    recurrence._calendar_sync_adopt_series(provider)
+                recurrence._calendar_sync_adopt_series()
         return recurrences
 
-    def _calendar_sync_adopt_series(self, provider):
+    def _calendar_sync_adopt_series(self):
         base = self.base_event_id
-        series_id = base[f"{provider}_series_id"]
-        if not series_id or self[f"{provider}_id"]:
+        if not base:
             return
-        self.write(
-            {
-                f"{provider}_id": series_id,
-                f"{provider}_etag": base[f"{provider}_series_etag"],
-                f"{provider}_need_sync": True,
-            }
+        Binding = self.env["calendar.sync.binding"].sudo()
+        stashed = Binding.search(
+            [("stash_event_ids", "in", base.ids), ("recurrence_id", "=", False)]
         )
-        stashed = self.env["calendar.event"].with_context(
-            active_test=False, **{SYNC_CONTEXT: True}
-        )
-        stashed.search([(f"{provider}_series_id", "=", series_id)]).write(
-            {f"{provider}_series_id": False, f"{provider}_series_etag": False}
-        )
+        taken = self.sudo().calendar_sync_binding_ids.account_id
+        for binding in stashed:
+            if binding.account_id in taken:
+                continue
+            binding.write(
+                {"recurrence_id": self.id, "need_sync": True, "stash_event_ids": False}
+            )
+            taken |= binding.account_id
 
     def write(self, vals):
         applying = self.env.context.get(SYNC_CONTEXT)
@@ -85,30 +78,25 @@ class CalendarRecurrence(models.Model):
         changed = self.filtered(
             lambda rec: before[rec.id] != rec._calendar_sync_rule_key()
         )
-        flags = {
-            f"{provider}_need_sync": True
-            for provider in config.PROVIDERS
-            if provider != applying
-        }
-        if changed and flags:
-            super(CalendarRecurrence, changed).write(flags)
+        mark_bindings_dirty(changed, applying)
         return result
 
     def unlink(self):
         if not self.env.context.get(SYNC_CONTEXT):
             for recurrence in self:
-                # the base event may already be archived and unset: mark every
-                # event of the series, the one that gets the new recurrence wins
+                # the base event may already be archived and unset: every
+                # event of the series keeps the remote series, the one that
+                # gets the new recurrence takes it over
                 events = recurrence.with_context(active_test=False).calendar_event_ids
-                values = {}
-                for provider in config.PROVIDERS:
-                    if recurrence[f"{provider}_id"]:
-                        values[f"{provider}_series_id"] = recurrence[f"{provider}_id"]
-                        values[f"{provider}_series_etag"] = recurrence[
-                            f"{provider}_etag"
-                        ]
-                if values:
-                    events.with_context(**{SYNC_CONTEXT: True}).write(values)
+                bindings = recurrence.sudo().calendar_sync_binding_ids.filtered(
+                    "remote_id"
+                )
+                bindings.write(
+                    {
+                        "recurrence_id": False,
+                        "stash_event_ids": [Command.set(events.ids)],
+                    }
+                )
         return super().unlink()
 
     def _calendar_sync_rule_key(self):

@@ -712,47 +712,80 @@ class CalendarSyncAccount(models.Model):
         return str(error)
 
     # ------------------------------------------------------------------ status
-    def _first_sync_counts(self):
-        """What the first sync would send: events the user organizes in Odoo
-        that were never sent to this provider, and how many have attendees."""
+    def _first_sync_candidates(self):
+        """What the first sync would send: the single events and series the
+        user organizes in Odoo that are in no calendar of this account yet."""
         self.ensure_one()
-        Event = self.env["calendar.event"].sudo()
-        domain = [
-            ("user_id", "=", self.user_id.id),
-            (f"{self.provider}_id", "=", False),
-            ("recurrence_id", "=", False),
+        unbound = [
+            (
+                "calendar_sync_binding_ids",
+                "not any",
+                [("account_id", "=", self.id)],
+            )
         ]
-        now = fields.Datetime.now()
-        events = Event.search(domain)
-        future = events.filtered(lambda ev: ev.stop and ev.stop >= now)
-        owner = self.user_id.partner_id
+        Event = self.env["calendar.event"].sudo()
+        events = Event.search(
+            [("user_id", "=", self.user_id.id), ("recurrence_id", "=", False)] + unbound
+        )
+        series = (
+            self.env["calendar.recurrence"]
+            .sudo()
+            .search([("base_event_id.user_id", "=", self.user_id.id)] + unbound)
+        )
+        return events, series
 
-        def with_guests(records):
-            return len(records.filtered(lambda ev: ev.partner_ids - owner))
+    def _first_sync_counts(self):
+        """What the first sync would send (events, a series counting once),
+        and how many have attendees."""
+        self.ensure_one()
+        events, series = self._first_sync_candidates()
+        now = fields.Datetime.now()
+        owner = self.user_id.partner_id
+        items = [(ev.stop, ev.partner_ids) for ev in events] + [
+            (
+                max(rec.calendar_event_ids.mapped("stop"), default=None),
+                rec.base_event_id.partner_ids,
+            )
+            for rec in series
+        ]
+        future = [item for item in items if item[0] and item[0] >= now]
+
+        def with_guests(found):
+            return len([1 for _stop, partners in found if partners - owner])
 
         return {
-            "all": len(events),
-            "all_with_attendees": with_guests(events),
+            "all": len(items),
+            "all_with_attendees": with_guests(items),
             "future": len(future),
             "future_with_attendees": with_guests(future),
         }
 
     def _apply_first_sync_policy(self):
-        """Before the first push: leave out what the user chose not to send."""
+        """Before the first push: leave out what the user chose not to send
+        (they stay in Odoo, bound nowhere in this calendar)."""
         self.ensure_one()
         if self.first_sync_done or self.first_sync_policy == "all":
             return
-        flag = f"{self.provider}_need_sync"
-        domain = [
-            ("user_id", "=", self.user_id.id),
-            (f"{self.provider}_id", "=", False),
-            (flag, "=", True),
-        ]
+        events, series = self._first_sync_candidates()
         if self.first_sync_policy == "future":
-            domain.append(("stop", "<", fields.Datetime.now()))
-        self.env["calendar.event"].sudo().with_context(active_test=False).search(
-            domain
-        ).write({flag: False})
+            now = fields.Datetime.now()
+            events = events.filtered(lambda ev: ev.stop and ev.stop < now)
+            series = series.filtered(
+                lambda rec: (
+                    max(rec.calendar_event_ids.mapped("stop"), default=now) < now
+                )
+            )
+        Binding = self.env["calendar.sync.binding"].sudo()
+        Binding.create(
+            [
+                {"account_id": self.id, "event_id": event.id, "need_sync": False}
+                for event in events
+            ]
+            + [
+                {"account_id": self.id, "recurrence_id": rec.id, "need_sync": False}
+                for rec in series
+            ]
+        )
 
     @api.model
     def _status_for_user(self, user):
@@ -857,14 +890,16 @@ class CalendarSyncAccount(models.Model):
         account = self.sudo()
         if not account._can_sync() or not account._lock():
             return None
-        engine = self.env[f"calendar.sync.{account.provider}"]
+        from ..engine import adapter
+
+        sync_account = adapter(account.provider)
         started, clock = fields.Datetime.now(), time.monotonic()
         counters = None
         try:
             with self.env.cr.savepoint():
                 if not account.first_sync_done:
                     account._apply_first_sync_policy()
-                counters = engine._sync_account(account)
+                counters = sync_account(self.env, account)
                 if not account.first_sync_done:
                     account.first_sync_done = True
         except AuthorizationError as exc:

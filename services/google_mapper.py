@@ -296,6 +296,7 @@ def _meta_from_google(item: dict[str, Any], tz: str) -> dict[str, Any]:
     return {
         "remote_id": item.get("id"),
         "etag": item.get("etag"),
+        "ical_uid": item.get("iCalUID") or "",
         "updated": _parse_rfc3339(item.get("updated")),
         "cancelled": item.get("status") == "cancelled",
         "recurrence": list(recurrence) if recurrence else None,

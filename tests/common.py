@@ -150,3 +150,74 @@ def event_times(start, hours=1, tz="Europe/Brussels"):
         "start": {"dateTime": start.isoformat(), "timeZone": tz},
         "end": {"dateTime": end.isoformat(), "timeZone": tz},
     }
+
+
+#: What an Odoo record that has no binding in an account looks like there.
+_UNBOUND = {
+    "remote_id": False,
+    "etag": False,
+    "ical_uid": False,
+    "original_start": False,
+    "need_sync": True,
+    "guest_copy": False,
+    "answer_pending": False,
+    "sync_error": False,
+}
+
+
+class Unbound:
+    """Stands for a missing binding: its fields read as their defaults."""
+
+    def __init__(self):
+        self.__dict__.update(_UNBOUND)
+
+    def __bool__(self):
+        return False
+
+
+def binding(record, provider, user=None):
+    """The binding of one event or series in a ``provider`` calendar: of
+    ``user``'s account, else of its organizer's account, else the first one
+    (an :class:`Unbound` when there is none)."""
+    record = record.sudo()
+    if not record:
+        return Unbound()
+    record.ensure_one()
+    found = record.calendar_sync_binding_ids.filtered(lambda b: b.provider == provider)
+    if user is None:
+        organizer = (
+            record.user_id
+            if record._name == "calendar.event"
+            else record.base_event_id.user_id
+        )
+        found = found.sorted(lambda b: b.account_id.user_id != organizer)
+    else:
+        found = found.filtered(lambda b: b.account_id.user_id == user)
+    return found[:1] or Unbound()
+
+
+def bound_values(records, provider, name):
+    """``[binding(r, provider)[name] for r in records]``."""
+    return [getattr(binding(rec, provider), name) for rec in records]
+
+
+def answer_pending(attendee, provider):
+    """Whether ``attendee``'s answer still has to reach their ``provider``
+    calendar."""
+    users = attendee.sudo().partner_id.user_ids
+    event = attendee.sudo().event_id
+    return any(
+        b.answer_pending
+        for b in event.calendar_sync_binding_ids
+        if b.provider == provider and b.account_id.user_id in users
+    )
+
+
+def bound_to(provider, remote_id):
+    """Domain of the events or series bound to ``remote_id`` in a ``provider``
+    calendar."""
+    return (
+        "calendar_sync_binding_ids",
+        "any",
+        [("provider", "=", provider), ("remote_id", "=", remote_id)],
+    )

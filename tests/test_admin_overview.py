@@ -8,7 +8,12 @@ from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import GoogleEmulatorMixin, connect_account, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    bound_values,
+    connect_account,
+    make_users,
+)
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"
@@ -203,7 +208,7 @@ class TestAdminOverview(GoogleEmulatorMixin, TransactionCase):
             self.assertFalse(account.sudo().refresh_token)
         self.assertTrue(all(events.exists().mapped("active")))
         self.assertEqual(len(events.exists()), 2)
-        self.assertFalse(any(events.mapped("google_id")))
-        self.assertFalse(any(events.mapped("google_need_sync")))
+        self.assertFalse(any(bound_values(events, "google", "remote_id")))
+        self.assertFalse(any(bound_values(events, "google", "need_sync")))
         self.assertEqual(len(self.google.events(ALICE)), 1)
         self.assertEqual(len(self.google.events(BOB)), 1)

@@ -5,7 +5,11 @@ from datetime import datetime, timedelta
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
-from .common import GoogleEmulatorMixin, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    binding,
+    make_users,
+)
 
 ALICE = "alice@example.com"
 
@@ -71,7 +75,7 @@ class TestAutomation(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(board.categ_ids, self.tag)
         self.assertFalse(lunch.categ_ids)
         # the rule's own write is not a change to send back to Google
-        self.assertFalse(board.google_need_sync)
+        self.assertFalse(binding(board, "google").need_sync)
 
     def test_event_changed_in_google_runs_automation_rules(self):
         self.tag_google_events_rule()

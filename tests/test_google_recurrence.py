@@ -5,7 +5,13 @@ from datetime import date, datetime, timedelta
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
-from .common import GoogleEmulatorMixin, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    binding,
+    bound_to,
+    bound_values,
+    make_users,
+)
 
 ALICE = "alice@example.com"
 
@@ -74,20 +80,20 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         recurrence = self.odoo_series()
         self.sync()
         [master] = self.masters()
-        self.assertEqual(master["id"], recurrence.google_id)
+        self.assertEqual(master["id"], binding(recurrence, "google").remote_id)
         self.assertIn("FREQ=WEEKLY", master["recurrence"][0])
         self.assertIn("COUNT=4", master["recurrence"][0])
         self.assertEqual(master["start"]["timeZone"], "Europe/Brussels")
         self.assertEqual(len(self.instances(master["id"])), 4)
         occurrences = self.occurrences(recurrence)
         self.assertEqual(
-            occurrences.mapped("google_id"),
+            bound_values(occurrences, "google", "remote_id"),
             [
                 f"{master['id']}_2030{d}T090000Z"
                 for d in ("0304", "0311", "0318", "0325")
             ],
         )
-        self.assertFalse(any(occurrences.mapped("google_need_sync")))
+        self.assertFalse(any(bound_values(occurrences, "google", "need_sync")))
 
     def test_series_across_dst_keeps_its_local_time_on_google(self):
         self.odoo_series(count=6)  # March 4 → April 8: Brussels moves to CEST
@@ -111,8 +117,8 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         self.sync()
         moved = [
             i
-            for i in self.instances(recurrence.google_id)
-            if i["id"] == second.google_id
+            for i in self.instances(binding(recurrence, "google").remote_id)
+            if i["id"] == binding(second, "google").remote_id
         ]
         self.assertEqual(len(moved), 1)
         self.assertTrue(moved[0]["start"]["dateTime"].startswith("2030-03-12T15:00:00"))
@@ -123,17 +129,19 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         recurrence = self.odoo_series()
         self.sync()
         third = self.occurrences(recurrence)[2]
-        instance_id = third.google_id
+        instance_id = binding(third, "google").remote_id
         third.with_user(self.alice).action_mass_archive("self_only")
         self.sync()
-        remaining = [i["id"] for i in self.instances(recurrence.google_id)]
+        remaining = [
+            i["id"] for i in self.instances(binding(recurrence, "google").remote_id)
+        ]
         self.assertEqual(len(remaining), 3)
         self.assertNotIn(instance_id, remaining)
 
     def test_rule_changed_for_all_events_in_odoo_updates_the_master(self):
         recurrence = self.odoo_series()
         self.sync()
-        master_id = recurrence.google_id
+        master_id = binding(recurrence, "google").remote_id
         first = self.occurrences(recurrence)[0]
         first.with_user(self.alice).write(
             {
@@ -152,7 +160,7 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
     def test_this_and_following_edit_in_odoo_splits_the_series_on_google(self):
         recurrence = self.odoo_series(count=6)
         self.sync()
-        old_master = recurrence.google_id
+        old_master = binding(recurrence, "google").remote_id
         third = self.occurrences(recurrence)[2]
         third.with_user(self.alice).write(
             {"name": "New format", "recurrence_update": "future_events"}
@@ -168,7 +176,7 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
     def test_deleting_the_whole_series_in_odoo_deletes_the_master(self):
         recurrence = self.odoo_series()
         self.sync()
-        master_id = recurrence.google_id
+        master_id = binding(recurrence, "google").remote_id
         self.occurrences(recurrence)[0].with_user(self.alice).action_mass_archive(
             "all_events"
         )
@@ -201,7 +209,11 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(master["start"].get("date"), "2030-03-04")
         self.assertFalse(master["start"].get("dateTime"))
         self.assertEqual(len(self.instances(master["id"])), 3)
-        self.assertTrue(self.occurrences(recurrence)[0].google_id.endswith("_20300304"))
+        self.assertTrue(
+            binding(self.occurrences(recurrence)[0], "google").remote_id.endswith(
+                "_20300304"
+            )
+        )
 
     # ------------------------------------------------------------ Google → Odoo
     def google_series(self, **extra):
@@ -215,7 +227,7 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         return self.google.add_event(ALICE, body)
 
     def local_series(self, master_id):
-        return self.env["calendar.recurrence"].search([("google_id", "=", master_id)])
+        return self.env["calendar.recurrence"].search([bound_to("google", master_id)])
 
     def test_series_created_in_google_is_imported_as_one_recurrence(self):
         master = self.google_series()
@@ -227,7 +239,7 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(len(events), 4)
         self.assertEqual(events[0].start, datetime(2030, 3, 5, 8, 30))
         self.assertEqual(events.mapped("name"), ["Standup"] * 4)
-        self.assertFalse(any(events.mapped("google_need_sync")))
+        self.assertFalse(any(bound_values(events, "google", "need_sync")))
         # and nothing goes back to Google
         self.sync()
         self.assertEqual(len(self.google.events(ALICE)), 1)
@@ -251,7 +263,7 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
             },
         )
         self.sync()
-        event = self.Event.search([("google_id", "=", instance["id"])])
+        event = self.Event.search([bound_to("google", instance["id"])])
         self.assertEqual(event.start, datetime(2030, 3, 13, 10, 0))
         self.assertFalse(event.follow_recurrence)
         self.assertEqual(len(self.occurrences(self.local_series(master["id"]))), 4)
@@ -262,7 +274,7 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         instance = self.instances(master["id"])[2]
         self.google.delete_event(ALICE, instance["id"])
         self.sync()
-        self.assertFalse(self.Event.search([("google_id", "=", instance["id"])]))
+        self.assertFalse(self.Event.search([bound_to("google", instance["id"])]))
         self.assertEqual(len(self.occurrences(self.local_series(master["id"]))), 3)
 
     def test_series_renamed_in_google_renames_every_occurrence(self):

@@ -8,7 +8,13 @@ from odoo.tests import TransactionCase, tagged
 
 from ..services.google_mapper import from_google
 from ..services.snapshot import canonical
-from .common import GoogleEmulatorMixin, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    binding,
+    bound_to,
+    bound_values,
+    make_users,
+)
 from .common import event_times as timed
 
 ALICE = "alice@example.com"
@@ -97,7 +103,7 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(carol.state, "tentative")
         self.assertEqual(carol.partner_id.name, "Carol")
         self.assertEqual(board.alarm_ids.mapped("duration_minutes"), [1440])
-        self.assertFalse(board.google_need_sync)
+        self.assertFalse(binding(board, "google").need_sync)
         holiday = self.Event.search([("name", "=", "Holiday")])
         self.assertTrue(holiday.allday)
         self.assertEqual(holiday.start_date, date(2030, 4, 1))
@@ -123,7 +129,7 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
             [(a.alarm_type, a.duration_minutes) for a in dentist.alarm_ids],
             [("notification", 10)],
         )
-        self.assertFalse(dentist.google_need_sync)
+        self.assertFalse(binding(dentist, "google").need_sync)
         self.sync()
         self.assertFalse(
             [r for r in self.google.requests if r.get("method") in ("PATCH", "PUT")],
@@ -189,15 +195,15 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
     def test_new_odoo_event_is_pushed_with_a_client_id(self):
         self.sync()
         event = self.local_event(location="Brussels")
-        self.assertTrue(event.google_need_sync)
+        self.assertTrue(binding(event, "google").need_sync)
         counters = self.sync()
         self.assertEqual(counters["pushed"], 1)
         [remote] = self.remote()
-        self.assertEqual(remote["id"], event.google_id)
+        self.assertEqual(remote["id"], binding(event, "google").remote_id)
         self.assertEqual(remote["summary"], "Planning")
         self.assertEqual(remote["location"], "Brussels")
-        self.assertFalse(event.google_need_sync)
-        self.assertTrue(event.google_etag)
+        self.assertFalse(binding(event, "google").need_sync)
+        self.assertTrue(binding(event, "google").etag)
 
     def test_pushed_event_comes_back_without_change_or_conflict(self):
         self.sync()
@@ -220,7 +226,7 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
                 "stop": self.start + timedelta(days=1, hours=1),
             }
         )
-        self.assertTrue(event.google_need_sync)
+        self.assertTrue(binding(event, "google").need_sync)
         self.sync()
         [remote] = self.remote()
         self.assertEqual(remote["summary"], "Planning (moved)")
@@ -231,18 +237,18 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         event = self.local_event()
         self.sync()
         self.google.update_event(
-            ALICE, event.google_id, {"summary": "Renamed in Google"}
+            ALICE, binding(event, "google").remote_id, {"summary": "Renamed in Google"}
         )
         self.sync()
         self.assertEqual(event.name, "Renamed in Google")
-        self.assertFalse(event.google_need_sync)
+        self.assertFalse(binding(event, "google").need_sync)
 
     # ------------------------------------------------------------ deletes
     def test_local_delete_deletes_remotely(self):
         self.sync()
         event = self.local_event()
         self.sync()
-        google_id = event.google_id
+        google_id = binding(event, "google").remote_id
         event.with_user(self.alice).unlink()
         self.assertTrue(event.exists(), "archived until Google knows")
         self.sync()
@@ -254,7 +260,7 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         self.sync()
         event = self.local_event()
         self.sync()
-        self.google.delete_event(ALICE, event.google_id)
+        self.google.delete_event(ALICE, binding(event, "google").remote_id)
         self.sync()
         self.assertFalse(event.exists())
 
@@ -262,12 +268,12 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         self.sync()
         event = self.local_event()
         self.sync()
-        old_id = event.google_id
+        old_id = binding(event, "google").remote_id
         self.google.delete_event(ALICE, old_id)
         event.with_user(self.alice).write({"name": "Still needed"})
         self.sync()
         self.assertTrue(event.active)
-        self.assertNotEqual(event.google_id, old_id)
+        self.assertNotEqual(binding(event, "google").remote_id, old_id)
         [remote] = self.remote()
         self.assertEqual(remote["summary"], "Still needed")
 
@@ -283,7 +289,9 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
             [datetime(2020, 1, 1), event.id],
         )
         event.invalidate_recordset(["write_date"])
-        self.google.update_event(ALICE, event.google_id, {"summary": "Google title"})
+        self.google.update_event(
+            ALICE, binding(event, "google").remote_id, {"summary": "Google title"}
+        )
         self.sync()
         self.assertEqual(event.name, "Google title")
         self.assertIn("Odoo title", event.message_ids[0].body)
@@ -293,7 +301,9 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         self.sync()
         event = self.local_event()
         self.sync()
-        self.google.update_event(ALICE, event.google_id, {"summary": "Google title"})
+        self.google.update_event(
+            ALICE, binding(event, "google").remote_id, {"summary": "Google title"}
+        )
         event.with_user(self.alice).write({"name": "Odoo title"})
         self.env.flush_all()
         self.env.cr.execute(
@@ -343,7 +353,7 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         self.sync()
         self.sync()
         self.assertEqual(len(self.remote()), 1)
-        self.assertEqual(self.remote()[0]["id"], event.google_id)
+        self.assertEqual(self.remote()[0]["id"], binding(event, "google").remote_id)
         self.assertEqual(self.Event.search_count([("name", "=", "Planning")]), 1)
 
     def test_rate_limit_storm_is_retried_until_everything_is_pushed(self):
@@ -356,7 +366,7 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         )
         self.sync()
         self.assertEqual(len(self.remote()), 5)
-        self.assertFalse(any(events.mapped("google_need_sync")))
+        self.assertFalse(any(bound_values(events, "google", "need_sync")))
 
     def test_one_refused_event_does_not_stop_the_others(self):
         self.sync()
@@ -369,12 +379,12 @@ class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
         pushed = {r["summary"] for r in self.remote()}
         self.assertEqual(len(pushed), 1)
         failed = bad if "Good" in pushed else good
-        self.assertTrue(failed.google_sync_error)
-        self.assertTrue(failed.google_need_sync)
+        self.assertTrue(binding(failed, "google").sync_error)
+        self.assertTrue(binding(failed, "google").need_sync)
         self.assertIn("could not be synced", self.account.last_error)
         self.sync()
         self.assertEqual({r["summary"] for r in self.remote()}, {"Good", "Bad"})
-        self.assertFalse(failed.google_sync_error)
+        self.assertFalse(binding(failed, "google").sync_error)
 
     def test_revoked_access_marks_account_needs_reconnect_and_keeps_events(self):
         self.google.add_event(ALICE, {"summary": "Kept", **timed(self.start)})
@@ -497,7 +507,7 @@ class TestGoogleAccountLifecycle(GoogleEmulatorMixin, TransactionCase):
         # Bob answers in Google: only his answer changes in Odoo
         self.google.update_event(
             "bob@example.com",
-            event.google_id,
+            binding(event, "google").remote_id,
             {
                 "attendees": [
                     {"email": ALICE, "responseStatus": "accepted"},
@@ -525,11 +535,11 @@ class TestGoogleAccountLifecycle(GoogleEmulatorMixin, TransactionCase):
             },
         )
         account._sync()
-        event = self.Event.search([("google_id", "=", external["id"])])
-        self.assertTrue(event.google_guest_copy)
+        event = self.Event.search([bound_to("google", external["id"])])
+        self.assertTrue(binding(event, "google").guest_copy)
         event.with_user(self.alice).write({"name": "My own title"})
         account._sync()
-        self.assertIn("Only the organizer", event.google_sync_error)
+        self.assertIn("Only the organizer", binding(event, "google").sync_error)
         self.assertEqual(
             self.google.get_event("carol@partner.example", external["id"])["summary"],
             "Partner call",
@@ -565,7 +575,9 @@ class TestGoogleAccountLifecycle(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(self.google.events(ALICE), [])
         account.with_user(self.alice).action_restart_sync()
         account._sync()
-        self.assertEqual(self.google.events(ALICE)[0]["id"], event.google_id)
+        self.assertEqual(
+            self.google.events(ALICE)[0]["id"], binding(event, "google").remote_id
+        )
 
     def test_sync_now_reports_what_it_did(self):
         account = self.connect_google(self.alice)
@@ -608,13 +620,13 @@ class TestGoogleAccountLifecycle(GoogleEmulatorMixin, TransactionCase):
         event.attendee_ids.filtered(lambda a: a.partner_id == carol).state = "tentative"
         before = canonical(event._calendar_sync_neutral())
         account._sync()
-        remote = self.google.get_event(ALICE, event.google_id)
+        remote = self.google.get_event(ALICE, binding(event, "google").remote_id)
         self.assertEqual(canonical(from_google(remote)), before)
         # and back: a fresh import of the same Google event gives the same values
         event.with_context(calendar_sync_applying=True).unlink()
         account.sudo().sync_token = False
         account._sync()
-        again = self.Event.search([("google_id", "=", remote["id"])])
+        again = self.Event.search([bound_to("google", remote["id"])])
         self.assertEqual(canonical(again._calendar_sync_neutral()), before)
         self.assertEqual(
             again.attendee_ids.filtered(lambda a: a.partner_id == carol).state,

@@ -12,6 +12,9 @@ from ..services.snapshot import canonical
 from .common import (
     GoogleEmulatorMixin,
     GraphEmulatorMixin,
+    binding,
+    bound_to,
+    bound_values,
     make_users,
 )
 from .common import (
@@ -81,7 +84,7 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         self.assertEqual(event.privacy, "private")
         self.assertEqual(event.show_as, "free")
         self.assertIn("Agenda", str(event.description))
-        self.assertTrue(event.microsoft_id)
+        self.assertTrue(binding(event, "microsoft").remote_id)
         self.assertTrue(self.account.sync_token)
 
     def test_new_odoo_event_is_created_in_outlook_once(self):
@@ -91,9 +94,9 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         self.assertEqual(counters["pushed"], 1)
         [remote] = self.remote()
         self.assertEqual(remote["subject"], "Planning")
-        self.assertEqual(remote["id"], event.microsoft_id)
+        self.assertEqual(remote["id"], binding(event, "microsoft").remote_id)
         self.assertTrue(remote.get("transactionId"))
-        self.assertFalse(event.microsoft_need_sync)
+        self.assertFalse(binding(event, "microsoft").need_sync)
         counters = self.sync()  # our own write comes back: nothing to do
         self.assertEqual(counters, {"pulled": 0, "pushed": 0, "failed": 0})
 
@@ -105,7 +108,9 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         self.sync()
         self.assertEqual(self.remote()[0]["subject"], "Renamed in Odoo")
         self.graph.update_event(
-            self.ALICE, event.microsoft_id, {"subject": "From Outlook"}
+            self.ALICE,
+            binding(event, "microsoft").remote_id,
+            {"subject": "From Outlook"},
         )
         self.sync()
         self.assertEqual(event.name, "From Outlook")
@@ -116,7 +121,7 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         second = self.local_event(name="Second")
         self.sync()
         first.with_user(self.alice).unlink()
-        self.graph.delete_event(self.ALICE, second.microsoft_id)
+        self.graph.delete_event(self.ALICE, binding(second, "microsoft").remote_id)
         self.sync()
         self.assertFalse(first.exists())
         self.assertFalse(second.exists())
@@ -160,7 +165,9 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         event = self.local_event()
         self.sync()
         self.graph.update_event(
-            self.ALICE, event.microsoft_id, {"subject": "Outlook title"}
+            self.ALICE,
+            binding(event, "microsoft").remote_id,
+            {"subject": "Outlook title"},
         )
         event.with_user(self.alice).write({"name": "Odoo title"})
         self.env.flush_all()
@@ -182,7 +189,7 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         )
         self.sync()
         self.assertEqual(len(self.remote()), 1)
-        self.assertEqual(self.remote()[0]["id"], event.microsoft_id)
+        self.assertEqual(self.remote()[0]["id"], binding(event, "microsoft").remote_id)
 
     def test_throttling_storm_is_retried_until_everything_is_pushed(self):
         self.sync()
@@ -193,7 +200,7 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         self.graph.inject(status=429, retry_after=1, times=10, in_batch=True)
         self.sync()
         self.assertEqual(len(self.remote()), 12)
-        self.assertFalse(any(events.mapped("microsoft_need_sync")))
+        self.assertFalse(any(bound_values(events, "microsoft", "need_sync")))
 
     # ------------------------------------------------------------ series
     def odoo_series(self, count=4, **values):
@@ -225,7 +232,9 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         self.assertEqual(len(masters), 1)
         self.assertEqual(masters[0]["recurrence"]["pattern"]["type"], "weekly")
         self.assertEqual(len(self.outlook_instances(masters[0]["id"])), 4)
-        self.assertTrue(all(self.occurrences(recurrence).mapped("microsoft_id")))
+        self.assertTrue(
+            all(bound_values(self.occurrences(recurrence), "microsoft", "remote_id"))
+        )
         # edit the whole series in Odoo (Odoo core forbids it while Outlook syncs)
         self.occurrences(recurrence)[0].with_user(self.alice).write(
             {"name": "Weekly sync (renamed)", "recurrence_update": "all_events"}
@@ -250,10 +259,13 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         cancelled.with_user(self.alice).action_mass_archive("self_only")
         self.sync()
         instances = {
-            i["id"]: i for i in self.outlook_instances(recurrence.microsoft_id)
+            i["id"]: i
+            for i in self.outlook_instances(binding(recurrence, "microsoft").remote_id)
         }
         self.assertEqual(len(instances), 3)
-        self.assertEqual(instances[moved.microsoft_id]["type"], "exception")
+        self.assertEqual(
+            instances[binding(moved, "microsoft").remote_id]["type"], "exception"
+        )
 
     def test_series_created_in_outlook_with_moved_and_cancelled_occurrences(self):
         first = self.start
@@ -280,7 +292,7 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         )
         self.sync()
         recurrence = self.env["calendar.recurrence"].search(
-            [("microsoft_id", "=", master["id"])]
+            [bound_to("microsoft", master["id"])]
         )
         self.assertEqual(len(self.occurrences(recurrence)), 4)
         instances = self.outlook_instances(master["id"])
@@ -291,7 +303,9 @@ class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
         self.sync()
         events = self.occurrences(recurrence)
         self.assertEqual(len(events), 3)
-        moved = events.filtered(lambda ev: ev.microsoft_id == instances[1]["id"])
+        moved = events.filtered(
+            lambda ev: binding(ev, "microsoft").remote_id == instances[1]["id"]
+        )
         self.assertFalse(moved.follow_recurrence)
         self.assertEqual(moved.start.date(), (first + timedelta(days=8)).date())
 
@@ -333,7 +347,9 @@ class TestGoogleAndOutlookTogether(
         google._sync()
         self.assertEqual(event.name, "Renamed")
         self.assertEqual(
-            self.google.get_event("alice@example.com", event.google_id)["summary"],
+            self.google.get_event(
+                "alice@example.com", binding(event, "google").remote_id
+            )["summary"],
             "Renamed",
         )
         self.assertEqual(len(self.google.events("alice@example.com")), 1)
@@ -360,7 +376,7 @@ class TestGoogleAndOutlookTogether(
         )
         google._sync()
         event = self.env["calendar.event"].search([("name", "=", "Carol's meeting")])
-        self.assertTrue(event.google_guest_copy)
+        self.assertTrue(binding(event, "google").guest_copy)
         outlook._sync()
         self.assertEqual(self.graph.events("alice@example.com"), [])
         self.assertEqual(self.graph.invitations, [])

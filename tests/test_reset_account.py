@@ -10,6 +10,10 @@ from odoo.tests import Form, TransactionCase, tagged
 from .common import (
     GoogleEmulatorMixin,
     GraphEmulatorMixin,
+    binding,
+    bound_to,
+    bound_values,
+    connect_account,
     make_users,
 )
 from .common import (
@@ -92,7 +96,7 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         doomed.with_user(self.alice).unlink()  # archived until the next sync
         events = self.alice_events()
         self.assertEqual(len(events), 2 + 1 + 4 + 1)
-        self.assertTrue(all(events.mapped("google_id")))
+        self.assertTrue(all(bound_values(events, "google", "remote_id")))
         self.assertFalse(doomed.active)
         return events
 
@@ -129,9 +133,9 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.assertFalse(account.oauth_code_verifier)
 
     def assertUnbound(self, events):
-        self.assertFalse(any(events.mapped("google_id")))
-        self.assertFalse(any(events.mapped("google_etag")))
-        self.assertFalse(any(events.recurrence_id.mapped("google_id")))
+        self.assertFalse(any(bound_values(events, "google", "remote_id")))
+        self.assertFalse(any(bound_values(events, "google", "etag")))
+        self.assertFalse(any(bound_values(events.recurrence_id, "google", "remote_id")))
 
     def reconnect(self):
         self.account = self.connect_google(self.alice)
@@ -174,14 +178,14 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(len(self.remote()), remote_before)
         self.assertEqual(self.alice_events(), events)
         self.assertUnbound(events)
-        self.assertFalse(any(events.mapped("google_need_sync")))
-        self.assertFalse(any(events.recurrence_id.mapped("google_need_sync")))
+        self.assertFalse(any(bound_values(events, "google", "need_sync")))
+        self.assertFalse(any(bound_values(events.recurrence_id, "google", "need_sync")))
         self.assertAccountReset()
         self.assertFalse(self.account.last_error)
 
     def test_reset_deleting_remote_removes_them_from_google_in_one_batch(self):
         events = self.synced_setup()
-        series_id = events.recurrence_id.google_id
+        series_id = binding(events.recurrence_id, "google").remote_id
         self.assertEqual(len(self.remote()), 5)  # 3 singles, 1 series, doomed
         requests = len(self.google.api_requests())
         calls = len(self.google.requests)
@@ -222,11 +226,13 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
     # ------------------------------------------------------------ next sync
     def test_reset_then_sync_all_pushes_existing_events_again(self):
         events = self.synced_setup()
-        old_ids = set(events.mapped("google_id"))
+        old_ids = set(bound_values(events, "google", "remote_id"))
         self.reset("delete_remote", "all")
         active = events.filtered("active")
-        self.assertTrue(all(active.mapped("google_need_sync")))
-        self.assertFalse(events.filtered(lambda e: not e.active).google_need_sync)
+        self.assertTrue(all(bound_values(active, "google", "need_sync")))
+        self.assertFalse(
+            binding(events.filtered(lambda e: not e.active), "google").need_sync
+        )
         self.reconnect()
         self.sync()
         remote = self.remote()
@@ -237,8 +243,8 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
             ["From Google", "Planning 0", "Planning 1", "Weekly sync"],
         )
         self.assertFalse(old_ids & {e["id"] for e in remote})
-        self.assertTrue(all(active.mapped("google_id")))
-        self.assertFalse(any(active.mapped("google_need_sync")))
+        self.assertTrue(all(bound_values(active, "google", "remote_id")))
+        self.assertFalse(any(bound_values(active, "google", "need_sync")))
         self.assertEqual(self.alice_events(), events)  # nothing imported twice
         self.assertEqual(self.sync(), {"pulled": 0, "pushed": 0, "failed": 0})
 
@@ -254,9 +260,11 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         for name in ("Planning 0", "Planning 1"):
             local = self.alice_events().filtered(lambda e, n=name: e.name == n)
             self.assertEqual(len(local), 1, name)
-            self.assertTrue(local.google_id)
+            self.assertTrue(binding(local, "google").remote_id)
             remote = [e for e in self.remote() if e["summary"] == name]
-            self.assertEqual([e["id"] for e in remote], [local.google_id])
+            self.assertEqual(
+                [e["id"] for e in remote], [binding(local, "google").remote_id]
+            )
 
     def test_reset_then_sync_new_only_pushes_nothing_old(self):
         events = self.synced_setup()
@@ -267,7 +275,7 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(counters["pushed"], 1)
         self.assertEqual([e["summary"] for e in self.remote()], ["After the reset"])
         self.assertUnbound(events)
-        self.assertTrue(new.google_id)
+        self.assertTrue(binding(new, "google").remote_id)
 
     # ------------------------------------------------------------ robustness
     def test_reset_twice_is_harmless(self):
@@ -311,7 +319,7 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         kept = self.alice_events().filtered(lambda e: e.name == "Keep me")
         self.google.inject(
             method="DELETE",
-            path_regex=kept.google_id,
+            path_regex=binding(kept, "google").remote_id,
             status=403,
             reason="forbidden",
             in_batch=True,
@@ -359,18 +367,18 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
             ],
         )
         self.sync(bob_account)
-        self.assertTrue(bobs.google_id)
+        self.assertTrue(binding(bobs, "google").remote_id)
         synced = self.local_event(days=1)
         self.sync()
         unsynced = self.local_event(days=5, name="Created after the sync")
         self.reset("delete_both")
         self.assertFalse(synced.exists())
         self.assertTrue(bobs.exists())
-        self.assertTrue(bobs.google_id)
+        self.assertTrue(binding(bobs, "google").remote_id)
         self.assertEqual([e["summary"] for e in self.remote(BOB)], ["Bob's meeting"])
         # not bound to Google: not the reset's business
         self.assertTrue(unsynced.exists())
-        self.assertTrue(unsynced.google_need_sync)
+        self.assertTrue(binding(unsynced, "google").need_sync)
         self.assertEqual(bob_account.state, "connected")
 
 
@@ -445,7 +453,7 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         doomed.with_user(self.alice).unlink()  # archived until the next sync
         events = self.alice_events()
         self.assertEqual(len(events), 2 + 1 + 4 + 1)
-        self.assertTrue(all(events.mapped("microsoft_id")))
+        self.assertTrue(all(bound_values(events, "microsoft", "remote_id")))
         self.assertFalse(doomed.active)
         self.assertEqual(len(self.remote()), 5)  # 3 singles, doomed, 1 series
         return events
@@ -484,11 +492,21 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         self.assertFalse(account.email)
 
     def assertUnbound(self, events):
-        self.assertFalse(any(events.mapped("microsoft_id")))
-        self.assertFalse(any(events.mapped("microsoft_etag")))
-        self.assertFalse(any(events.mapped("microsoft_series_id")))
-        self.assertFalse(any(events.recurrence_id.mapped("microsoft_id")))
-        self.assertFalse(any(events.recurrence_id.mapped("microsoft_etag")))
+        self.assertFalse(any(bound_values(events, "microsoft", "remote_id")))
+        self.assertFalse(any(bound_values(events, "microsoft", "etag")))
+        self.assertFalse(
+            self.env["calendar.sync.binding"].search(
+                [
+                    ("account_id", "=", self.account.id),
+                    ("remote_id", "!=", False),
+                    ("stash_event_ids", "in", events.ids),
+                ]
+            )
+        )
+        self.assertFalse(
+            any(bound_values(events.recurrence_id, "microsoft", "remote_id"))
+        )
+        self.assertFalse(any(bound_values(events.recurrence_id, "microsoft", "etag")))
 
     def reconnect(self):
         self.account = self.connect_microsoft(self.alice)
@@ -521,14 +539,16 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         self.assertEqual(self.remote(), remote_before)
         self.assertEqual(self.alice_events(), events)
         self.assertUnbound(events)
-        self.assertFalse(any(events.mapped("microsoft_need_sync")))
-        self.assertFalse(any(events.recurrence_id.mapped("microsoft_need_sync")))
+        self.assertFalse(any(bound_values(events, "microsoft", "need_sync")))
+        self.assertFalse(
+            any(bound_values(events.recurrence_id, "microsoft", "need_sync"))
+        )
         self.assertAccountReset()
         self.assertFalse(self.account.last_error)
 
     def test_reset_deleting_remote_removes_them_from_outlook_in_one_batch(self):
         events = self.synced_setup()
-        series_id = events.recurrence_id.microsoft_id
+        series_id = binding(events.recurrence_id, "microsoft").remote_id
         since = len(self.graph.requests)
         result = self.reset("delete_remote")
         self.assertEqual(result["params"]["type"], "success")
@@ -580,7 +600,7 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         self.sync()
         kinds = sorted(e.get("type") for e in self.remote())
         self.assertEqual(kinds, ["exception", "seriesMaster"])
-        master_id = recurrence.microsoft_id
+        master_id = binding(recurrence, "microsoft").remote_id
         since = len(self.graph.requests)
         self.reset("delete_remote")
         _top, items = self.graph_calls(since)
@@ -597,9 +617,13 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         old_ids = {e["id"] for e in self.remote()}
         self.reset("delete_remote", "all")
         active = events.filtered("active")
-        self.assertTrue(all(active.mapped("microsoft_need_sync")))
-        self.assertFalse(events.filtered(lambda e: not e.active).microsoft_need_sync)
-        self.assertTrue(all(events.recurrence_id.mapped("microsoft_need_sync")))
+        self.assertTrue(all(bound_values(active, "microsoft", "need_sync")))
+        self.assertFalse(
+            binding(events.filtered(lambda e: not e.active), "microsoft").need_sync
+        )
+        self.assertTrue(
+            all(bound_values(events.recurrence_id, "microsoft", "need_sync"))
+        )
         self.reconnect()
         self.sync()
         remote = self.remote()
@@ -609,8 +633,8 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
             ["From Outlook", "Planning 0", "Planning 1", "Weekly sync"],
         )
         self.assertFalse(old_ids & {e["id"] for e in remote})
-        self.assertTrue(all(active.mapped("microsoft_id")))
-        self.assertFalse(any(active.mapped("microsoft_need_sync")))
+        self.assertTrue(all(bound_values(active, "microsoft", "remote_id")))
+        self.assertFalse(any(bound_values(active, "microsoft", "need_sync")))
         self.assertEqual(self.alice_events(), events)  # nothing imported twice
         self.assertEqual(self.sync(), {"pulled": 0, "pushed": 0, "failed": 0})
 
@@ -623,7 +647,7 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         self.assertEqual(counters["pushed"], 1)
         self.assertEqual([e["subject"] for e in self.remote()], ["After the reset"])
         self.assertUnbound(events)
-        self.assertTrue(new.microsoft_id)
+        self.assertTrue(binding(new, "microsoft").remote_id)
 
     # ------------------------------------------------------------ robustness
     def test_reset_twice_is_harmless(self):
@@ -653,7 +677,7 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
     def test_already_deleted_events_count_as_done(self):
         events = self.synced_setup()
         gone = events.filtered(lambda e: e.name == "Planning 0")
-        self.graph.delete_event(ALICE, gone.microsoft_id)
+        self.graph.delete_event(ALICE, binding(gone, "microsoft").remote_id)
         result = self.reset("delete_remote")
         self.assertEqual(result["params"]["type"], "success")
         self.assertEqual(self.remote(), [])
@@ -666,7 +690,7 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         self.sync()
         self.graph.inject(
             method="DELETE",
-            path_regex=re.escape(kept.microsoft_id),
+            path_regex=re.escape(binding(kept, "microsoft").remote_id),
             status=403,
             code="ErrorAccessDenied",
             message="Access is denied.",
@@ -722,16 +746,25 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
                 "partner_ids": [
                     Command.set((self.bob.partner_id | self.alice.partner_id).ids)
                 ],
-                "microsoft_id": "bobs-own-mailbox-id",
-                "microsoft_etag": "W/1",
+            }
+        )
+        # Bob's own Outlook calendar holds it (an account of his, not synced)
+        bob_account = connect_account(self.env, self.bob, "microsoft")
+        self.env["calendar.sync.binding"].create(
+            {
+                "account_id": bob_account.id,
+                "event_id": bob_event.id,
+                "remote_id": "bobs-own-mailbox-id",
+                "etag": "W/1",
+                "need_sync": False,
             }
         )
         self.sync()
-        copy = self.Event.search([("microsoft_id", "=", invitation["id"])])
-        self.assertTrue(copy.microsoft_guest_copy)
+        copy = self.Event.search([bound_to("microsoft", invitation["id"])])
+        self.assertTrue(binding(copy, "microsoft").guest_copy)
         mine = self.local_event(days=1)
         self.sync()
-        mine_id = mine.microsoft_id
+        mine_id = binding(mine, "microsoft").remote_id
         since = len(self.graph.requests)
         self.reset("delete_both")
         _top, items = self.graph_calls(since)
@@ -739,7 +772,9 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         self.assertFalse(mine.exists())
         # Carol's invitation stays on both sides, only unbound
         self.assertTrue(copy.exists())
-        self.assertFalse(copy.microsoft_id)
+        self.assertFalse(binding(copy, "microsoft").remote_id)
         self.assertEqual([e["subject"] for e in self.remote()], ["Carol's call"])
         self.assertTrue(bob_event.exists())
-        self.assertEqual(bob_event.microsoft_id, "bobs-own-mailbox-id")
+        self.assertEqual(
+            binding(bob_event, "microsoft").remote_id, "bobs-own-mailbox-id"
+        )

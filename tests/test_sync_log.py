@@ -6,7 +6,11 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from .common import GoogleEmulatorMixin, connect_account, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    connect_account,
+    make_users,
+)
 
 ALICE = "alice@example.com"
 

@@ -6,7 +6,10 @@ from odoo.exceptions import AccessError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from .common import connect_account, make_users
+from .common import (
+    connect_account,
+    make_users,
+)
 
 
 @tagged("post_install", "-at_install", "calendar_sync")

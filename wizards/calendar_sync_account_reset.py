@@ -3,11 +3,9 @@
 """Reset Account wizard: unbind a user's events from a provider, optionally
 delete them on one side or both, and forget the account's tokens.
 
-Provider-specific steps go through three small dispatchers that branch on
-``account.provider`` (``_reset_bound_domain``, ``_reset_remote_events``,
-``_reset_unbind``): the fields they touch are named after the provider
-(``<provider>_id``, ``<provider>_etag``...), only the remote deletes speak each
-provider's API (Google's batch endpoint, Graph's ``$batch``).
+What the account holds is read from its bindings (``calendar.sync.binding``);
+only the remote deletes speak each provider's API (Google's batch endpoint,
+Graph's ``$batch``).
 """
 
 import logging
@@ -39,6 +37,10 @@ ACCOUNT_RESET_VALUES = {
     "last_error": False,
     "last_sync_date": False,
     "state": "not_connected",
+    # the next connection asks again what its first sync sends, and that
+    # first push mails nobody
+    "first_sync_done": False,
+    "answers_pending": False,
 }
 
 
@@ -153,8 +155,8 @@ class CalendarSyncAccountReset(models.TransientModel):
         events = self._events_model().search(self._reset_bound_domain())
         # the user's copies of invitations from outside organizers are only
         # unbound: deleting them would decline or drop someone else's event
-        guest_copy = f"{account.provider}_guest_copy"
-        own = events.filtered(lambda e: not e[guest_copy])
+        guests = self._bindings().filtered("guest_copy").event_id
+        own = events - guests
         problems = []
         if self.delete_policy in ("delete_remote", "delete_both") and own:
             failed, problem = self._reset_remote_events(own)
@@ -257,11 +259,48 @@ class CalendarSyncAccountReset(models.TransientModel):
         )
 
     def _reset_provider(self):
-        """The account's provider, which names its fields (``google_id``...)."""
+        """The account's provider (its remote deletes speak its API)."""
         provider = self.account_id.provider
         if provider not in (config.GOOGLE, config.MICROSOFT):
             self._unsupported_provider()
         return provider
+
+    def _bindings(self):
+        """Every binding of the account (events, series, stashed series)."""
+        return (
+            self.env["calendar.sync.binding"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("account_id", "=", self.account_id.id)])
+        )
+
+    def _remote_targets(self, events, master_of=None):
+        """``(targets, masters)``: remote id → the events whose deletion it
+        carries, and the remote ids that are series (a series master carries
+        its occurrences; ``master_of`` names the master of an instance id,
+        where the provider's ids say it)."""
+        bindings = self._bindings()
+        masters = {}
+        for binding in bindings.filtered("remote_id"):
+            series = binding.recurrence_id.calendar_event_ids | binding.stash_event_ids
+            if binding.recurrence_id or binding.stash_event_ids:
+                masters[binding.remote_id] = series.with_context(active_test=False)
+        targets = {
+            rid: self._events_model().browse(series.ids) & events
+            for rid, series in masters.items()
+        }
+        covered = self._events_model().concat(*targets.values())
+        for binding in bindings.filtered(lambda b: b.remote_id and b.event_id):
+            event = binding.event_id
+            if event not in events or event in covered:
+                continue
+            master = master_of(binding.remote_id) if master_of else None
+            if master in targets:
+                targets[master] |= event
+                continue
+            # a single event, or an occurrence left alone: its own id
+            targets[binding.remote_id] = self._events_model().browse(event.ids)
+        return targets, set(masters)
 
     def _reset_bound_domain(self, strict=True):
         """Domain of the events the reset applies to: organized by the
@@ -277,15 +316,13 @@ class CalendarSyncAccountReset(models.TransientModel):
             if strict:
                 self._unsupported_provider()
             return None
-        provider = self.account_id.provider
-        return [
-            ("user_id", "=", user.id),
-            "|",
-            "|",
-            (f"{provider}_id", "!=", False),
-            (f"{provider}_series_id", "!=", False),
-            (f"recurrence_id.{provider}_id", "!=", False),
-        ]
+        bindings = self._bindings().filtered("remote_id")
+        events = (
+            bindings.event_id
+            | bindings.stash_event_ids
+            | bindings.recurrence_id.with_context(active_test=False).calendar_event_ids
+        )
+        return [("user_id", "=", user.id), ("id", "in", events.ids)]
 
     def _reset_remote_events(self, events):
         """Delete ``events`` from the provider.
@@ -299,36 +336,31 @@ class CalendarSyncAccountReset(models.TransientModel):
         return self._reset_remote_microsoft(events)
 
     def _reset_unbind(self, events):
-        """Forget the provider's ids on ``events`` (and their series); mark
-        them for the next sync if the user asked for all existing events."""
-        provider = self._reset_provider()
-        f_id, f_etag, f_need = (
-            f"{provider}_id",
-            f"{provider}_etag",
-            f"{provider}_need_sync",
+        """Forget every binding of the account. With "only new events", the
+        user's existing events and series are parked for the next connection
+        (bound to nothing, never pushed); with "all", they are pushed again,
+        but archived events and copies of someone else's events never are."""
+        account = self.account_id.sudo()
+        bindings = self._bindings()
+        guests = bindings.filtered("guest_copy").event_id
+        bindings.unlink()
+        if self.sync_policy == "all":
+            parked = (events - guests).filtered(lambda e: not e.active) | guests
+        else:
+            parked = events
+        parked = parked.exists()
+        series = parked.recurrence_id
+        self.env["calendar.sync.binding"].sudo().create(
+            [
+                {"account_id": account.id, "event_id": event.id, "need_sync": False}
+                for event in parked
+            ]
+            + [
+                {"account_id": account.id, "recurrence_id": rec.id, "need_sync": False}
+                for rec in series
+                if self.sync_policy != "all"
+            ]
         )
-        push_all = self.sync_policy == "all"
-        recurrences = events.recurrence_id.filtered(
-            lambda r: r[f_id] or r[f_etag] or r[f_need] != push_all
-        )
-        recurrences.write({f_id: False, f_etag: False, f_need: push_all})
-        values = {
-            f_id: False,
-            f_etag: False,
-            f"{provider}_series_id": False,
-            f"{provider}_series_etag": False,
-            f"{provider}_sync_error": False,
-        }
-        # archived events are never pushed: they stay quiet either way; nor
-        # are copies of events someone else organizes (the organizer sends them)
-        guest_copy = f"{provider}_guest_copy"
-        to_push = (
-            events.filtered(lambda e: e.active and not e[guest_copy])
-            if push_all
-            else events.browse()
-        )
-        (events - to_push).write({**values, f_need: False})
-        to_push.write({**values, f_need: True})
         return True
 
     # ------------------------------------------------------------------ google
@@ -338,24 +370,9 @@ class CalendarSyncAccountReset(models.TransientModel):
         account = self.account_id.sudo()
         # remote id -> the events whose deletion it carries; a series master
         # carries its occurrences (instance ids "<master>_<start>")
-        masters = set(events.recurrence_id.mapped("google_id")) | set(
-            events.mapped("google_series_id")
+        targets, masters = self._remote_targets(
+            events, master_of=lambda rid: rid.rpartition("_")[0]
         )
-        masters.discard(False)
-        targets = {master: self._events_model() for master in masters}
-        for event in events:
-            if event.google_series_id:
-                targets[event.google_series_id] |= event
-            if event.recurrence_id.google_id:
-                targets[event.recurrence_id.google_id] |= event
-            if not event.google_id:
-                continue
-            master = event.google_id.rpartition("_")[0]
-            if master in masters:
-                targets[master] |= event
-            else:
-                targets.setdefault(event.google_id, self._events_model())
-                targets[event.google_id] |= event
         if not targets:
             return [], None
         if not (account.refresh_token or account.access_token):
@@ -422,21 +439,7 @@ class CalendarSyncAccountReset(models.TransientModel):
         it); 404 and 410 mean already gone. Graph has no switch to keep
         Outlook from mailing cancellations to the attendees (README)."""
         account = self.account_id.sudo()
-        masters = set(events.recurrence_id.mapped("microsoft_id")) | set(
-            events.mapped("microsoft_series_id")
-        )
-        masters.discard(False)
-        targets = {master: self._events_model() for master in masters}
-        for event in events:
-            covered = False
-            for master in (event.microsoft_series_id, event.recurrence_id.microsoft_id):
-                if master:
-                    targets[master] |= event
-                    covered = True
-            if event.microsoft_id and not covered:
-                # a single event, or an occurrence left alone: its own id
-                targets.setdefault(event.microsoft_id, self._events_model())
-                targets[event.microsoft_id] |= event
+        targets, masters = self._remote_targets(events)
         if not targets:
             return [], None
         if not (account.refresh_token or account.access_token):

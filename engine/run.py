@@ -32,13 +32,14 @@ from markupsafe import escape
 
 from odoo import _, fields
 
-from ..services import config, planner
+from ..models.calendar_alarm_manager import ALARM_COLLECTOR, PartnerCollector
+from ..models.calendar_attendee import ANSWER_STATES
+from ..models.calendar_event import SYNC_CONTEXT
+from ..services import planner
 from ..services.exceptions import AuthorizationError, UnsupportedRecurrence
 from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical, equivalent_zones
-from .calendar_alarm_manager import ALARM_COLLECTOR, PartnerCollector
-from .calendar_attendee import ANSWER_STATES
-from .calendar_event import SYNC_CONTEXT
+from .binder import Binder
 
 _logger = logging.getLogger(__name__)
 
@@ -60,25 +61,15 @@ class SyncRun:
 
     def __init__(self, env, account, client, items, full_sync, time_zone=None):
         self.env = env
-        self.F = {
-            name: f"{self.provider}_{name}"
-            for name in (
-                "id",
-                "etag",
-                "need_sync",
-                "sync_error",
-                "original_start",
-                "guest_copy",
-            )
-        }
         self.account = account.sudo()
+        self.binder = Binder(env, self.account)
         self.user = self.account.user_id
         self.client = client
         self.full_sync = full_sync
         self.time_zone = time_zone or "UTC"
         self.alarm_partners = PartnerCollector()
         ctx = {
-            SYNC_CONTEXT: self.provider,
+            SYNC_CONTEXT: self.account.id,
             ALARM_COLLECTOR: self.alarm_partners,
             "active_test": False,
             "no_mail_to_attendees": True,
@@ -120,8 +111,7 @@ class SyncRun:
         # a deleted series comes back as a bare tombstone: known by its id only
         cancelled = [rid for rid, n in singles.items() if n["cancelled"]]
         if cancelled:
-            bound = self.Recurrence.search([(self.F["id"], "in", cancelled)])
-            for remote_id in bound.mapped(self.F["id"]):
+            for remote_id in self.binder.records("calendar.recurrence", cancelled):
                 masters[remote_id] = singles.pop(remote_id)
         return singles, masters, buckets["instance"]
 
@@ -145,6 +135,10 @@ class SyncRun:
 
     def _delete_op(self, key, remote_id):
         raise NotImplementedError
+
+    def _remote_ical_uid(self, item):
+        """The iCalUID of a raw remote item (a write's answer)."""
+        return item.get("ical_uid")
 
     def _new_remote_id(self):
         """A client-chosen id for a new remote item, or None (server-chosen)."""
@@ -174,7 +168,8 @@ class SyncRun:
         """Occurrences of a bound series the provider has no instance for:
         moved in Odoo before the provider knew the series, they leave it and
         travel as events of their own."""
-        events.write({"recurrence_id": False, self.F["need_sync"]: True})
+        events.write({"recurrence_id": False})
+        self.binder.set(events, need_sync=True)
 
     def _after_series(self):
         """Hook run between the series pass and the occurrence pass."""
@@ -188,48 +183,54 @@ class SyncRun:
         Recurrence = self.Recurrence
         domain = [("base_event_id.user_id", "=", self.user.id)]
         # changed as a whole, or through an occurrence that follows it
+        dirty = self.binder.dirty_domain()
         series = Recurrence.search(
             domain
             + [
                 "|",
-                (self.F["need_sync"], "=", True),
+                *dirty,
                 (
                     "calendar_event_ids",
                     "any",
-                    [
-                        (self.F["need_sync"], "=", True),
-                        ("follow_recurrence", "=", True),
-                        ("active", "=", True),
-                    ],
+                    [*dirty, ("follow_recurrence", "=", True), ("active", "=", True)],
                 ),
             ]
         )
         if self.masters:
-            series |= Recurrence.search([(self.F["id"], "in", list(self.masters))])
+            series |= Recurrence.concat(
+                *self.binder.records("calendar.recurrence", self.masters).values()
+            )
         if self.full_sync:
             series |= Recurrence.search(
-                domain + [(self.F["id"], "!=", False)] + self._window_domain("series")
+                domain
+                + self.binder.bound_domain([("remote_id", "!=", False)])
+                + self._window_domain("series")
             )
+        self.binder.load(series)
         return series
 
     def _local_singles(self):
         Event = self.Event
-        base = [("recurrence_id", "=", False), (self.F["original_start"], "=", False)]
+        base = [("recurrence_id", "=", False)] + self.binder.unbound_domain(
+            [("original_start", "!=", False)]
+        )
         events = Event.search(
-            base + [("user_id", "=", self.user.id), (self.F["need_sync"], "=", True)]
+            base + [("user_id", "=", self.user.id)] + self.binder.dirty_domain()
         )
         if self.singles:
-            events |= Event.search([(self.F["id"], "in", list(self.singles))])
+            events |= Event.concat(
+                *self.binder.records("calendar.event", self.singles).values()
+            )
         if self.full_sync:
             events |= Event.search(
                 base
-                + [
-                    ("user_id", "=", self.user.id),
-                    (self.F["id"], "!=", False),
-                    (self.F["etag"], "!=", False),
-                ]
+                + [("user_id", "=", self.user.id)]
+                + self.binder.bound_domain(
+                    [("remote_id", "!=", False), ("etag", "!=", False)]
+                )
                 + self._window_domain("event")
             )
+        self.binder.load(events)
         return events
 
     def _local_occurrences(self):
@@ -237,78 +238,79 @@ class SyncRun:
         events = Event.search(
             [
                 ("user_id", "=", self.user.id),
-                (self.F["original_start"], "!=", False),
-                (self.F["id"], "!=", False),
-                (self.F["need_sync"], "=", True),
+                *self.binder.bound_domain(
+                    [
+                        ("original_start", "!=", False),
+                        ("remote_id", "!=", False),
+                        ("need_sync", "=", True),
+                    ]
+                ),
                 "|",
                 ("follow_recurrence", "=", False),
                 ("active", "=", False),
             ]
         )
         if self.instances:
-            events |= Event.search([(self.F["id"], "in", list(self.instances))])
+            events |= Event.concat(
+                *self.binder.records("calendar.event", self.instances).values()
+            )
+        self.binder.load(events)
         return events
 
     # ================================================================== states
     def _refuse_guest_changes(self, events):
         """Changes to another organizer's read-only event stay in Odoo."""
+        get = self.binder.get
         blocked = events.filtered(
-            lambda ev: ev[self.F["guest_copy"]] and ev[self.F["need_sync"]]
+            lambda ev: get(ev, "guest_copy") and get(ev, "need_sync")
         )
-        blocked.write(
-            {
-                self.F["need_sync"]: False,
-                self.F["sync_error"]: _(
-                    "Only the organizer can change this event in %(provider)s: "
-                    "your changes stay in Odoo and are replaced by the organizer's "
-                    "next update.",
-                    provider=self.label,
-                ),
-            }
+        self.binder.set(
+            blocked,
+            need_sync=False,
+            sync_error=_(
+                "Only the organizer can change this event in %(provider)s: "
+                "your changes stay in Odoo and are replaced by the organizer's "
+                "next update.",
+                provider=self.label,
+            ),
         )
 
     def _event_state(self, event):
         owned = event.user_id == self.user
-        confirmed = bool(event[self.F["id"]] and event[self.F["etag"]])
+        confirmed = self.binder.confirmed(event)
         # someone else's invitation seen in another calendar is not ours to
         # create here: it would invite its organizer to their own meeting
         foreign = not confirmed and any(
-            event[f"{provider}_guest_copy"]
-            for provider in config.PROVIDERS
-            if provider != self.provider
+            binding.guest_copy and binding.account_id != self.account
+            for binding in event.calendar_sync_binding_ids
         )
         return planner.LocalState(
             key=event.id,
-            remote_id=event[self.F["id"]] if confirmed else None,
+            remote_id=self.binder.remote_id(event) if confirmed else None,
             # only the organizer's account pushes an event
-            dirty=owned and event[self.F["need_sync"]] and not foreign,
+            dirty=owned and self.binder.get(event, "need_sync") and not foreign,
             archived=not event.active,
             write_date=event.write_date,
             snapshot=canonical(event._calendar_sync_neutral()),
-            remote_etag=event[self.F["etag"]] or None,
+            remote_etag=self.binder.get(event, "etag") or None,
         )
 
     def _series_state(self, recurrence):
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         base = self._series_base(recurrence)
-        dirty = recurrence[self.F["need_sync"]] or any(
-            ev[self.F["need_sync"]] and ev.follow_recurrence and ev.active
-            for ev in events
-        )
-        _logger.debug(
-            "series %s: need_sync=%s dirty events=%s",
-            recurrence.id,
-            recurrence[self.F["need_sync"]],
-            events.filtered(self.F["need_sync"]).ids,
+        get = self.binder.get
+        self.binder.load(events)
+        dirty = get(recurrence, "need_sync") or any(
+            get(ev, "need_sync") and ev.follow_recurrence and ev.active for ev in events
         )
         return planner.LocalState(
             key=f"{SERIES_PREFIX}{recurrence.id}",
-            remote_id=recurrence[self.F["id"]] or None,
+            remote_id=self.binder.remote_id(recurrence),
             dirty=dirty and base.user_id == self.user,
             archived=not any(events.mapped("active")),
             write_date=max([recurrence.write_date, *events.mapped("write_date")]),
             snapshot=self._series_snapshot(recurrence, base),
-            remote_etag=recurrence[self.F["etag"]] or None,
+            remote_etag=get(recurrence, "etag") or None,
         )
 
     def _series_base(self, recurrence):
@@ -372,7 +374,7 @@ class SyncRun:
         series = self._owned_series()
         for recurrence in series:
             # a zone named differently but ticking the same is the same zone
-            remote = self.masters.get(recurrence[self.F["id"]])
+            remote = self.masters.get(self.binder.remote_id(recurrence))
             if (
                 remote
                 and not remote["cancelled"]
@@ -410,6 +412,7 @@ class SyncRun:
         for action in actions:
             if isinstance(action, planner.ReportConflict):
                 self.before[action.key] = self._describe_local(action.key)
+        actions = [self._join_existing(action) for action in actions]
         new_events = [
             action
             for action in actions
@@ -442,6 +445,57 @@ class SyncRun:
                 ops.append(op)
         return ops
 
+    def _join_existing(self, action):
+        """A meeting new to this calendar but already in Odoo through another
+        calendar (the organizer's, or another attendee's mailbox copy, known
+        by its iCalUID) is the same Odoo event, bound once more here: an
+        update of it, not a second event."""
+        if not isinstance(action, planner.CreateLocal):
+            return action
+        neutral = self.remote.get(action.remote_id) or {}
+        uid = neutral.get("ical_uid")
+        if not uid or neutral.get("cancelled"):
+            return action
+        series = action.remote_id in self.masters
+        field = "recurrence_id" if series else "event_id"
+        others = self.binder.Binding.search(
+            [
+                ("ical_uid", "=", uid),
+                ("account_id", "!=", self.account.id),
+                (field, "!=", False),
+            ]
+        )
+        partner = self.user.partner_id
+        for other in others:
+            record = other[field]
+            event = record.base_event_id if series else record
+            if self.binder.of(record):
+                continue  # bound to something else in this calendar already
+            if event.user_id != self.user and partner not in event.partner_ids:
+                continue  # not this user's meeting: never theirs to change
+            if (
+                event.user_id != self.user
+                and neutral.get("organizer_email") == self.account.email
+                and self._is_guest_copy_elsewhere(record)
+            ):
+                # this calendar organizes it: the attendee's copy Odoo made
+                # first becomes the organizer's event
+                events = record.calendar_event_ids if series else record
+                events.with_context(active_test=False).write({"user_id": self.user.id})
+            self.binder.set(record, **self._bind_values(action.remote_id, neutral))
+            key = f"{SERIES_PREFIX}{record.id}" if series else record.id
+            self.items[key] = record
+            return planner.UpdateLocal(key, action.remote_id)
+        return action
+
+    def _is_guest_copy_elsewhere(self, record):
+        """``record`` was imported as someone's copy of a meeting they do not
+        organize (so its Odoo organizer stands in for the real one)."""
+        bindings = record.calendar_sync_binding_ids
+        if record._name == "calendar.recurrence":
+            bindings |= record.base_event_id.calendar_sync_binding_ids
+        return any(b.guest_copy for b in bindings if b.account_id != self.account)
+
     def _create_events(self, actions):
         """Create the events new remotely in one batch (one by one, each in
         its savepoint, only when the batch fails)."""
@@ -450,30 +504,26 @@ class SyncRun:
         neutrals = [self.remote[action.remote_id] for action in actions]
         partners = self._partners(neutrals)
         alarms = self._alarms(neutrals)
-        vals_list = []
+        vals_list, bindings = [], []
         for action, neutral in zip(actions, neutrals, strict=True):
-            values = self.Event._calendar_sync_values(
-                neutral, self._owner(neutral), partners, alarms
+            vals_list.append(
+                self.Event._calendar_sync_values(
+                    neutral, self._owner(neutral), partners, alarms
+                )
             )
-            values.update(
-                {
-                    self.F["id"]: action.remote_id,
-                    self.F["etag"]: neutral["etag"],
-                    self.F["guest_copy"]: self._guest_copy(neutral),
-                }
-            )
-            vals_list.append(values)
+            bindings.append(self._bind_values(action.remote_id, neutral))
         try:
             with self.env.cr.savepoint():
-                self.Event.create(vals_list)
+                events = self.Event.create(vals_list)
+                self.binder.bind_new(events, bindings)
             self.counters["pulled"] += len(vals_list)
             return
         except Exception:
             _logger.info("Batch import failed, importing one by one", exc_info=True)
-        for action, values in zip(actions, vals_list, strict=True):
+        for action, values, binding in zip(actions, vals_list, bindings, strict=True):
             try:
                 with self.env.cr.savepoint():
-                    self.Event.create(values)
+                    self.binder.bind_new(self.Event.create(values), [binding])
                 self.counters["pulled"] += 1
             except Exception as exc:  # noqa: BLE001 - isolate per item
                 self._fail(
@@ -487,59 +537,71 @@ class SyncRun:
                     ),
                 )
 
+    def _bind_values(self, remote_id, neutral):
+        """Binding values of a remote item applied to Odoo."""
+        return {
+            "remote_id": remote_id,
+            "etag": neutral.get("etag"),
+            "ical_uid": neutral.get("ical_uid") or False,
+            "guest_copy": self._guest_copy(neutral),
+            "need_sync": False,
+            "sync_error": False,
+        }
+
     # ------------------------------------------------------------ events
     def _do_UpdateLocal(self, action):
         event = self.items[action.key]
         neutral = self.remote[action.remote_id]
-        if event.user_id != self.user and self._organizer_syncs(event):
-            # an attendee's copy: the organizer's account is the source; only
-            # this user's own answer comes from here
+        if event.user_id != self.user:
+            # someone else's meeting, seen in this user's calendar: only this
+            # user's own answer comes from here (their calendar is the source)
             self._set_own_answer(event, neutral)
         else:
             values = self._values(neutral, event)
-            values[self.F["guest_copy"]] = self._guest_copy(neutral)
+            self.binder.set(event, guest_copy=self._guest_copy(neutral))
             if event.recurrence_id:
                 values.pop("user_id")
                 values["follow_recurrence"] = False
             event.write(values)
             event._calendar_sync_set_answers(neutral, self._partners([neutral]))
-        event.write(
-            {
-                self.F["id"]: action.remote_id,
-                self.F["etag"]: neutral["etag"],
-                self.F["need_sync"]: False,
-                self.F["sync_error"]: False,
-            }
+        self.binder.unbind_remote([action.remote_id], keep=event)
+        self.binder.set(
+            event,
+            remote_id=action.remote_id,
+            etag=neutral["etag"],
+            need_sync=False,
+            sync_error=False,
         )
         self.counters["pulled"] += 1
 
     def _do_DeleteLocal(self, action):
         event = self.items[action.key]
-        if event.user_id != self.user and self._organizer_syncs(event):
-            # the attendee removed their copy: they declined
-            event.attendee_ids.filtered(
-                lambda att: att.partner_id == self.user.partner_id
-            ).state = "declined"
+        if event.user_id != self.user:
+            # the attendee removed their copy of someone else's meeting: they
+            # declined; the meeting itself is not theirs to delete
+            self._decline(event)
+            self.binder.drop(event)
             return
         event.unlink()
         self.counters["pulled"] += 1
 
     def _do_BindLocal(self, action):
-        self.items[action.key].write({self.F["id"]: action.remote_id})
+        record = self.items[action.key]
+        self.binder.unbind_remote([action.remote_id], record._name, keep=record)
+        self.binder.set(record, remote_id=action.remote_id)
 
     def _do_MarkSynced(self, action):
         record = self.items[action.key]
         neutral = self.remote.get(action.remote_id) or {}
-        record.write(
-            {
-                self.F["need_sync"]: False,
-                self.F["etag"]: neutral.get("etag") or record[self.F["etag"]],
-            }
+        self.binder.set(
+            record,
+            need_sync=False,
+            etag=neutral.get("etag") or self.binder.get(record, "etag"),
         )
         if record._name == "calendar.recurrence":
-            self._following(record).write({self.F["need_sync"]: False})
+            self.binder.set(self._following(record), need_sync=False)
         else:
-            record[self.F["sync_error"]] = False
+            self.binder.set(record, sync_error=False)
 
     def _do_ReportConflict(self, action):
         record = self.items[action.key]
@@ -600,6 +662,16 @@ class SyncRun:
         recurrence = self.items[action.key]
         neutral = self.remote[action.remote_id]
         base = self._series_base(recurrence)
+        if base.user_id != self.user:
+            # someone else's series in this user's calendar: their answer only
+            following = self._following(recurrence)
+            for event in following:
+                self._set_own_answer(event, neutral)
+            self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
+            if not any(self.binder.remote_id(ev) for ev in following):
+                self._bind_occurrences(recurrence, action.remote_id, neutral["etag"])
+            self.counters["pulled"] += 1
+            return
         old = self._series_snapshot(recurrence, base)
         new = canonical(neutral, with_tz=True)
         new["rule"] = normalize_recurrence(neutral["rule"])
@@ -623,14 +695,20 @@ class SyncRun:
             following.write(values)
             for event in following:
                 event._calendar_sync_set_answers(neutral, self._partners([neutral]))
-            following.write({self.F["need_sync"]: False})
-            recurrence.write(
-                {self.F["etag"]: neutral["etag"], self.F["need_sync"]: False}
-            )
+            self.binder.set(following, need_sync=False)
+            self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
         self.counters["pulled"] += 1
 
     def _series_DeleteLocal(self, action):
-        self._drop_local_series(self.items[action.key])
+        recurrence = self.items[action.key]
+        if self._series_base(recurrence).user_id != self.user:
+            # an attendee removed someone else's series from their calendar
+            self._decline(self._occurrences(recurrence))
+            events = recurrence.calendar_event_ids.with_context(active_test=False)
+            self.binder.drop(recurrence)
+            self.binder.drop(events)
+            return
+        self._drop_local_series(recurrence)
         self.counters["pulled"] += 1
 
     def _series_CreateRemote(self, action):
@@ -661,9 +739,8 @@ class SyncRun:
 
     def _original(self, event):
         """An occurrence's original slot (naive UTC, or a date when all-day)."""
-        if event[self.F["original_start"]]:
-            value = event[self.F["original_start"]]
-        else:
+        value = self.binder.get(event, "original_start")
+        if not value:
             value = event.start
         return value.date() if event.allday else value
 
@@ -672,12 +749,12 @@ class SyncRun:
         base = self._series_base(recurrence)
         slots = set(self._series_slots(recurrence, base))
         # occurrences of the previous rule of a rewritten series may hold ids
-        self._stale_instances(master_id).write(
-            {self.F["id"]: False, self.F["etag"]: False}
-        )
+        self.binder.set(self._stale_instances(master_id), remote_id=False, etag=False)
         originals, moved = {}, self.Event
-        for event in self._occurrences(recurrence):
-            if event.follow_recurrence or not event[self.F["original_start"]]:
+        occurrences = self._occurrences(recurrence)
+        self.binder.load(occurrences)
+        for event in occurrences:
+            if event.follow_recurrence or not self.binder.get(event, "original_start"):
                 start = event.start_date if event.allday else event.start
                 original = start if start in slots else None
             else:
@@ -692,14 +769,15 @@ class SyncRun:
                 moved |= event
                 continue
             stamp = datetime.combine(original, time()) if event.allday else original
-            event.write(
-                {
-                    self.F["original_start"]: stamp,
-                    self.F["id"]: ids[original],
-                    self.F["etag"]: etag,
-                    self.F["need_sync"]: not event.follow_recurrence,
-                    self.F["sync_error"]: False,
-                }
+            self.binder.unbind_remote([ids[original]], keep=event)
+            self.binder.set(
+                event,
+                original_start=stamp,
+                remote_id=ids[original],
+                etag=etag,
+                guest_copy=self.binder.get(recurrence, "guest_copy"),
+                need_sync=not event.follow_recurrence,
+                sync_error=False,
             )
         if moved:
             self._unmatched_occurrences(moved)
@@ -722,12 +800,13 @@ class SyncRun:
             values.pop("count", None)
         base = self.Event.create(values)
         recurrence = base.recurrence_id
-        recurrence.write(
-            {
-                self.F["id"]: master_id,
-                self.F["etag"]: neutral["etag"],
-                self.F["need_sync"]: False,
-            }
+        self.binder.set(
+            recurrence,
+            remote_id=master_id,
+            etag=neutral["etag"],
+            ical_uid=neutral.get("ical_uid") or False,
+            guest_copy=self._guest_copy(neutral),
+            need_sync=False,
         )
         partners = self._partners([neutral])
         for event in recurrence.calendar_event_ids:
@@ -739,7 +818,7 @@ class SyncRun:
                 lambda ev: self._original(ev) in excluded
             )
             gone.unlink()
-        self._occurrences(recurrence).write({self.F["need_sync"]: False})
+        self.binder.set(self._occurrences(recurrence), need_sync=False)
         return recurrence
 
     def _drop_local_series(self, recurrence):
@@ -786,22 +865,26 @@ class SyncRun:
                 # gone remotely: the archived tombstone goes too
                 record.unlink()
             return []
+        remote_id = remote.get("id") or op.event_id
         values = {
-            self.F["id"]: remote.get("id") or op.event_id,
-            self.F["etag"]: remote.get("etag"),
-            self.F["need_sync"]: False,
+            "remote_id": remote_id,
+            "etag": remote.get("etag"),
+            "need_sync": False,
         }
+        if self._remote_ical_uid(remote):
+            values["ical_uid"] = self._remote_ical_uid(remote)
+        self.binder.unbind_remote([remote_id], record._name, keep=record)
         if record._name == "calendar.event":
-            record.write({**values, self.F["sync_error"]: False})
+            self.binder.set(record, **values, sync_error=False)
             return []
-        record.write(values)
-        self._bind_occurrences(record, values[self.F["id"]], values[self.F["etag"]])
+        self.binder.set(record, **values)
+        self._bind_occurrences(record, remote_id, values["etag"])
         # occurrences changed alone in Odoo become exceptions of the new series
         follow_ups = []
         for event in self._occurrences(record):
-            if not event.follow_recurrence and event[self.F["id"]]:
+            if not event.follow_recurrence and self.binder.remote_id(event):
                 self.items[event.id] = event
-                action = planner.UpdateRemote(event.id, event[self.F["id"]])
+                action = planner.UpdateRemote(event.id, self.binder.remote_id(event))
                 follow_ups.append(self._do_UpdateRemote(action))
         return follow_ups
 
@@ -812,22 +895,25 @@ class SyncRun:
         if not self.account.answers_pending:
             return {}
         self.account.answers_pending = False  # set again for what stays pending
+        events = self.binder.search("calendar.event", [("answer_pending", "=", True)])
         attendees = (
-            self.env["calendar.attendee"]
-            .sudo()
-            .search(
-                [
-                    (f"{self.provider}_answer_pending", "=", True),
-                    ("partner_id", "=", self.user.partner_id.id),
-                ]
-            )
+            events.with_context(active_test=False)
+            .attendee_ids.sudo()
+            .filtered(lambda att: att.partner_id == self.user.partner_id)
         )
+        unanswerable = events - attendees.event_id
+        self.binder.set(unanswerable, answer_pending=False)
         return {attendee: attendee.state for attendee in attendees}
+
+    def _answers_sent(self, attendees):
+        """Nothing more to send for these attendees' answers."""
+        self.binder.set(
+            attendees.event_id.with_context(active_test=False), answer_pending=False
+        )
 
     def _answer_ops(self, answers):
         """The writes sending ``answers``: one per remote event, a series once
         through its master (the answer covers every occurrence)."""
-        field = f"{self.provider}_answer_pending"
         targets, done = {}, self.env["calendar.attendee"]
         for attendee, state in answers.items():
             attendee = attendee.with_context(**{SYNC_CONTEXT: True}).exists()
@@ -839,10 +925,10 @@ class SyncRun:
                 # the pull brought the provider's older answer: Odoo's is newer
                 attendee.state = state
             recurrence = event.recurrence_id
-            if recurrence[self.F["id"]] and event.follow_recurrence:
-                remote_id = recurrence[self.F["id"]]
+            if self.binder.remote_id(recurrence) and event.follow_recurrence:
+                remote_id = self.binder.remote_id(recurrence)
             else:
-                remote_id = event[self.F["id"]]
+                remote_id = self.binder.remote_id(event)
             if remote_id:
                 targets.setdefault(remote_id, {})[attendee] = (event, state)
             else:  # no longer in this calendar
@@ -866,20 +952,19 @@ class SyncRun:
             else:
                 self.answers[key] = attendees
                 ops.append(op)
-        done.sudo().write({field: False})
+        self._answers_sent(done)
         return ops
 
     def _answered(self, op, result):
         attendees = self.answers.pop(op.key)
-        field = f"{self.provider}_answer_pending"
         if result.ok or result.status in (404, 410):
             # sent, or the event is no longer in this calendar
             self.counters["pushed"] += bool(result.ok)
-            attendees.sudo().write({field: False})
+            self._answers_sent(attendees)
             return
         if 400 <= result.status < 500 and result.status not in (401, 408, 429):
             # refused for good: reported once, not retried on every run
-            attendees.sudo().write({field: False})
+            self._answers_sent(attendees)
         else:
             self.account.answers_pending = True  # tried again next time
         self._answer_failed(
@@ -908,11 +993,11 @@ class SyncRun:
             and self._owner(neutral) == self.user
         )
 
-    def _organizer_syncs(self, event):
-        connected = self.env["calendar.sync.account"]._connected_users(
-            self.provider, event.user_id
-        )
-        return bool(event.user_id and event.user_id in connected)
+    def _decline(self, events):
+        """This user declines ``events`` (their copy was removed)."""
+        events.attendee_ids.filtered(
+            lambda att: att.partner_id == self.user.partner_id
+        ).state = "declined"
 
     def _set_own_answer(self, event, neutral):
         for attendee in neutral.get("attendees") or []:
@@ -922,29 +1007,10 @@ class SyncRun:
                 ).state = attendee["state"]
 
     def _owner(self, neutral):
-        email = neutral.get("organizer_email")
-        if email and email != self.account.email:
-            account = (
-                self.env["calendar.sync.account"]
-                .sudo()
-                .search(
-                    [
-                        ("provider", "=", self.provider),
-                        ("email", "=", email),
-                        ("state", "=", "connected"),
-                    ],
-                    limit=1,
-                )
-            )
-            if account:
-                return account.user_id
-            user = (
-                self.env["res.users"]
-                .sudo()
-                .search([("email_normalized", "=", email)], limit=1)
-            )
-            if user:
-                return user
+        """An imported event belongs to this account's user (as a guest copy
+        when someone else organizes it): an organizer e-mail written in a
+        remote item never makes another Odoo user the organizer. Another
+        user's own calendar makes them the organizer (see _join_existing)."""
         return self.user
 
     def _values(self, neutral, event=None):
@@ -998,7 +1064,7 @@ class SyncRun:
         if record and record._name == "calendar.recurrence":
             record = self._series_base(record)
         if record and record.exists():
-            record.write({self.F["sync_error"]: message[:500]})
+            self.binder.set(record, sync_error=message[:500])
 
     def finish(self, sync_token):
         """Record the successful run on the account: where the next one starts."""

@@ -11,15 +11,13 @@ is answered 409 and reconciled instead of duplicated.
 import logging
 from datetime import datetime
 
-from odoo import api, models
-
 from ..services import config
 from ..services.exceptions import InvalidSyncToken
 from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
 from ..services.neutral_event import normalize_email
 from ..services.recurrence import from_google_recurrence, to_google_recurrence
-from .calendar_sync_run import SyncRun
+from .run import SyncRun
 
 _logger = logging.getLogger(__name__)
 
@@ -31,35 +29,30 @@ def instance_suffix(original, allday):
     return original.strftime("%Y%m%dT%H%M%SZ")
 
 
-class CalendarSyncGoogle(models.AbstractModel):
-    _name = "calendar.sync.google"
-    _description = "Google Calendar synchronization"
+def sync_account(env, account):
+    """Sync ``account`` (a connected Google account) both ways.
 
-    @api.model
-    def _sync_account(self, account):
-        """Sync ``account`` (a connected Google account) both ways.
-
-        :return: dict of counters (pulled, pushed, failed)
-        """
-        client = account._google_client()
-        full_sync = not account.sync_token
-        try:
-            listing = client.list_events(sync_token=account.sync_token or None)
-        except InvalidSyncToken:
-            _logger.info("Google sync token of %s expired: full sync", account.email)
-            full_sync = True
-            listing = client.list_events()
-        run = GoogleRun(
-            self.env,
-            account,
-            client,
-            listing.items,
-            full_sync,
-            listing.time_zone,
-            default_reminders=listing.default_reminders,
-        )
-        run.execute()
-        return run.finish(listing.next_sync_token or account.sync_token)
+    :return: dict of counters (pulled, pushed, failed)
+    """
+    client = account._google_client()
+    full_sync = not account.sync_token
+    try:
+        listing = client.list_events(sync_token=account.sync_token or None)
+    except InvalidSyncToken:
+        _logger.info("Google sync token of %s expired: full sync", account.email)
+        full_sync = True
+        listing = client.list_events()
+    run = GoogleRun(
+        env,
+        account,
+        client,
+        listing.items,
+        full_sync,
+        listing.time_zone,
+        default_reminders=listing.default_reminders,
+    )
+    run.execute()
+    return run.finish(listing.next_sync_token or account.sync_token)
 
 
 class GoogleRun(SyncRun):
@@ -140,9 +133,13 @@ class GoogleRun(SyncRun):
         }
 
     def _stale_instances(self, master_id):
-        return self.Event.search(
-            [(self.F["id"], "=like", f"{master_id}\\_%"), ("active", "=", False)]
+        stale = self.binder.search(
+            "calendar.event", [("remote_id", "=like", f"{master_id}\\_%")]
         )
+        return stale.with_context(active_test=False).filtered(lambda ev: not ev.active)
+
+    def _remote_ical_uid(self, item):
+        return item.get("iCalUID")
 
     def _write(self, ops):
         return self.client.write(ops)

@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, fields
 
 from ..services import config
 from ..services.exceptions import InvalidSyncToken, UnsupportedRecurrence
@@ -32,7 +32,7 @@ from ..services.recurrence import (
     graph_meaning_differs,
     to_graph_recurrence,
 )
-from .calendar_sync_run import SyncRun
+from .run import SyncRun
 
 _logger = logging.getLogger(__name__)
 
@@ -64,52 +64,47 @@ def _with_etag(body):
     return {**body, "etag": body.get("@odata.etag") or body.get("changeKey")}
 
 
-class CalendarSyncMicrosoft(models.AbstractModel):
-    _name = "calendar.sync.microsoft"
-    _description = "Outlook Calendar synchronization"
+def _window(env):
+    params = env["ir.config_parameter"].sudo()
+    past = int(params.get_param("calendar_sync.microsoft_past_days", 0) or 0)
+    future = int(params.get_param("calendar_sync.microsoft_future_days", 0) or 0)
+    today = datetime.combine(fields.Date.today(), datetime.min.time())
+    return (
+        today - timedelta(days=past or DEFAULT_PAST_DAYS),
+        today + timedelta(days=future or DEFAULT_FUTURE_DAYS),
+    )
 
-    @api.model
-    def _window(self):
-        params = self.env["ir.config_parameter"].sudo()
-        past = int(params.get_param("calendar_sync.microsoft_past_days", 0) or 0)
-        future = int(params.get_param("calendar_sync.microsoft_future_days", 0) or 0)
-        today = datetime.combine(fields.Date.today(), datetime.min.time())
-        return (
-            today - timedelta(days=past or DEFAULT_PAST_DAYS),
-            today + timedelta(days=future or DEFAULT_FUTURE_DAYS),
-        )
 
-    @api.model
-    def _sync_account(self, account):
-        """Sync ``account`` (a connected Outlook account) both ways.
+def sync_account(env, account):
+    """Sync ``account`` (a connected Outlook account) both ways.
 
-        :return: dict of counters (pulled, pushed, failed)
-        """
-        client = account._microsoft_client()
-        start, end = self._window()
-        full_sync = not account.sync_token
-        try:
-            if full_sync:
-                result = client.delta(None, start, end)
-            else:
-                result = client.delta(account.sync_token)
-        except InvalidSyncToken:
-            _logger.info("Outlook delta link of %s expired: full sync", account.email)
-            full_sync = True
+    :return: dict of counters (pulled, pushed, failed)
+    """
+    client = account._microsoft_client()
+    start, end = _window(env)
+    full_sync = not account.sync_token
+    try:
+        if full_sync:
             result = client.delta(None, start, end)
-        run = MicrosoftRun(self.env, account, client, result.items, full_sync)
-        run.window = (start, end)
-        run.execute()
-        if run.counters["pushed"]:
-            # Catch up with our own writes now: a delta link taken before them
-            # would later hide an item we created and the user deleted since
-            # (Graph may net "created then deleted" to nothing).
-            result = client.delta(result.delta_link)
-            echo = MicrosoftRun(self.env, account, client, result.items, False)
-            echo.window = run.window
-            echo.execute()
-            run.merge(echo)
-        return run.finish(result.delta_link)
+        else:
+            result = client.delta(account.sync_token)
+    except InvalidSyncToken:
+        _logger.info("Outlook delta link of %s expired: full sync", account.email)
+        full_sync = True
+        result = client.delta(None, start, end)
+    run = MicrosoftRun(env, account, client, result.items, full_sync)
+    run.window = (start, end)
+    run.execute()
+    if run.counters["pushed"]:
+        # Catch up with our own writes now: a delta link taken before them
+        # would later hide an item we created and the user deleted since
+        # (Graph may net "created then deleted" to nothing).
+        result = client.delta(result.delta_link)
+        echo = MicrosoftRun(env, account, client, result.items, False)
+        echo.window = run.window
+        echo.execute()
+        run.merge(echo)
+    return run.finish(result.delta_link)
 
 
 class MicrosoftRun(SyncRun):
@@ -196,11 +191,12 @@ class MicrosoftRun(SyncRun):
         if not masters:
             return
         instances = self._series_instances(masters)
-        for recurrence in self.Recurrence.search([(self.F["id"], "in", masters)]):
-            alive = {i["remote_id"] for i in instances[recurrence[self.F["id"]]]}
+        bound = self.binder.records("calendar.recurrence", masters)
+        for master_id, recurrence in bound.items():
+            alive = {i["remote_id"] for i in instances[master_id]}
             gone = self._occurrences(recurrence).filtered(
                 lambda ev, alive=alive: (
-                    ev[self.F["id"]] and ev[self.F["id"]] not in alive
+                    self.binder.remote_id(ev) and self.binder.remote_id(ev) not in alive
                 )
             )
             self._unmatched_occurrences(gone)
@@ -208,7 +204,7 @@ class MicrosoftRun(SyncRun):
     # ------------------------------------------------------------ writing
     def _transaction(self, odoo_id, key):
         record = self.items.get(key)
-        previous = record[self.F["id"]] if record else None
+        previous = self.binder.remote_id(record) if record else None
         generation = zlib.crc32(previous.encode()) if previous else 0
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         return transaction_id(dbuuid, odoo_id or 0, generation)
@@ -249,15 +245,15 @@ class MicrosoftRun(SyncRun):
         return GraphOp(key, "delete", remote_id, self.client.delete_request(remote_id))
 
     def _answer_op(self, key, remote_id, event, state):
-        if event.user_id != self.user and self._organizer_syncs(event):
-            # ids are per mailbox: this one is the organizer's, not ours
-            return None
         params = self.env["ir.config_parameter"].sudo()
         silent = bool(params.get_param(config.PARAM_BLOCK_MAIL))
         request = self.client.respond_request(
             remote_id, state, send_response=not silent
         )
         return GraphOp(key, "answer", remote_id, request)
+
+    def _remote_ical_uid(self, item):
+        return item.get("iCalUId")
 
     def _write(self, ops):
         results = self.client.batch([op.request for op in ops])
@@ -289,7 +285,7 @@ class MicrosoftRun(SyncRun):
         exdates = self._exdates.pop(op.key, None)
         if exdates and record._name == "calendar.recurrence" and op.action != "delete":
             # Outlook has no EXDATE: delete the occurrences Odoo does not have
-            master_id = record[self.F["id"]]
+            master_id = self.binder.remote_id(record)
             self._instances.pop(master_id, None)
             ids = self._instance_ids(record, master_id, set(exdates))
             for original, instance_id in ids.items():

@@ -1,0 +1,210 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""The binder of one account: Odoo record ⇄ remote id, in that calendar only.
+
+A thin cache over ``calendar.sync.binding`` for one sync run (OCA connector's
+``Binder``): reads answer the defaults of a missing binding (never synced,
+needs sync), writes create the binding on first use. Every lookup by remote id
+is scoped to the run's account.
+"""
+
+from odoo import models
+
+#: What a record that has no binding in an account looks like there.
+UNBOUND = {
+    "remote_id": False,
+    "etag": False,
+    "ical_uid": False,
+    "original_start": False,
+    "need_sync": True,
+    "guest_copy": False,
+    "answer_pending": False,
+    "sync_error": False,
+}
+
+_RECORD_FIELD = {
+    "calendar.event": "event_id",
+    "calendar.recurrence": "recurrence_id",
+}
+
+
+class Binder:
+    """Bindings of one account, loaded on demand and cached for the run."""
+
+    def __init__(self, env, account):
+        self.account = account
+        self.Binding = env["calendar.sync.binding"].sudo()
+        self._cache = {}  # (model, record id) -> binding (possibly empty)
+
+    # ------------------------------------------------------------ reading
+    def load(self, records):
+        """Read the bindings of ``records`` (one query) into the cache."""
+        if not records:
+            return
+        field = _RECORD_FIELD[records._name]
+        missing = [
+            rid for rid in records.ids if (records._name, rid) not in self._cache
+        ]
+        if not missing:
+            return
+        found = self.Binding.search(
+            [("account_id", "=", self.account.id), (field, "in", missing)]
+        )
+        for rid in missing:
+            self._cache[(records._name, rid)] = self.Binding
+        for binding in found:
+            self._cache[(records._name, binding[field].id)] = binding
+
+    def of(self, record):
+        """The binding of ``record`` in this account (empty if none)."""
+        if not record:
+            return self.Binding
+        key = (record._name, record.id)
+        if key not in self._cache:
+            self.load(record)
+        return self._cache[key]
+
+    def get(self, record, name):
+        """A binding field of ``record``, or its default when unbound."""
+        binding = self.of(record)
+        return binding[name] if binding else UNBOUND[name]
+
+    def remote_id(self, record):
+        return self.get(record, "remote_id") or None
+
+    def confirmed(self, record):
+        """Bound and acknowledged by the provider (an etag came back)."""
+        return bool(self.get(record, "remote_id") and self.get(record, "etag"))
+
+    def records(self, model, remote_ids, domain=None):
+        """``{remote id: record}`` of the ``model`` records bound to
+        ``remote_ids`` in this account."""
+        if not remote_ids:
+            return {}
+        field = _RECORD_FIELD[model]
+        bindings = self.Binding.search(
+            [
+                ("account_id", "=", self.account.id),
+                ("remote_id", "in", list(remote_ids)),
+                (field, "!=", False),
+                *(domain or []),
+            ]
+        )
+        out = {}
+        for binding in bindings:
+            record = binding[field]
+            self._cache[(model, record.id)] = binding
+            out[binding.remote_id] = record
+        return out
+
+    def search(self, model, domain):
+        """The ``model`` records whose binding in this account matches
+        ``domain`` (a domain on ``calendar.sync.binding``)."""
+        field = _RECORD_FIELD[model]
+        bindings = self.Binding.search(
+            [("account_id", "=", self.account.id), (field, "!=", False), *domain]
+        )
+        for binding in bindings:
+            self._cache[(model, binding[field].id)] = binding
+        return bindings.mapped(field)
+
+    # ------------------------------------------------------------ domains
+    # on calendar.event / calendar.recurrence, through calendar_sync_binding_ids
+    def bound_domain(self, extra=()):
+        """Records bound in this account with a binding matching ``extra``."""
+        return [
+            (
+                "calendar_sync_binding_ids",
+                "any",
+                [("account_id", "=", self.account.id), *extra],
+            )
+        ]
+
+    def unbound_domain(self, extra=()):
+        """Records with no binding in this account matching ``extra``."""
+        return [
+            (
+                "calendar_sync_binding_ids",
+                "not any",
+                [("account_id", "=", self.account.id), *extra],
+            )
+        ]
+
+    def dirty_domain(self):
+        """Records this account must look at: never bound here, or changed in
+        Odoo since their last sync here."""
+        return [
+            "|",
+            *self.unbound_domain(),
+            *self.bound_domain([("need_sync", "=", True)]),
+        ]
+
+    # ------------------------------------------------------------ writing
+    def bind_new(self, records, values_list):
+        """Bind new ``records`` (just created, so unbound) in one batch."""
+        field = _RECORD_FIELD[records._name]
+        new = self.Binding.create(
+            [
+                {**UNBOUND, **values, "account_id": self.account.id, field: record.id}
+                for record, values in zip(records, values_list, strict=True)
+            ]
+        )
+        for binding in new:
+            self._cache[(records._name, binding[field].id)] = binding
+        return new
+
+    def set(self, records, **values):
+        """Write ``values`` on the bindings of ``records``, creating the
+        missing ones."""
+        if not records:
+            return
+        self.load(records)
+        bound = self.Binding
+        create = []
+        field = _RECORD_FIELD[records._name]
+        for record in records:
+            binding = self._cache[(records._name, record.id)]
+            if binding:
+                bound |= binding
+            else:
+                create.append({"account_id": self.account.id, field: record.id})
+        if bound:
+            changed = bound.filtered(
+                lambda b: any(_differs(b[k], v) for k, v in values.items())
+            )
+            if changed:
+                changed.write(values)
+        if create:
+            new = self.Binding.create(
+                [{**UNBOUND, **vals, **values} for vals in create]
+            )
+            for binding in new:
+                self._cache[(records._name, binding[field].id)] = binding
+
+    def drop(self, records):
+        """Forget ``records`` in this account (their bindings are deleted)."""
+        if not records:
+            return
+        self.load(records)
+        bindings = self.Binding.concat(
+            *(self._cache[(records._name, rid)] for rid in records.ids)
+        )
+        bindings.unlink()
+        for rid in records.ids:
+            self._cache[(records._name, rid)] = self.Binding
+
+    def unbind_remote(self, remote_ids, model="calendar.event", keep=None):
+        """Forget ``remote_ids`` on the ``model`` records bound to them here
+        (other than ``keep``): a remote id belongs to one record."""
+        stale = self.records(model, remote_ids)
+        for record in stale.values():
+            if keep is not None and record == keep:
+                continue
+            self.set(record, remote_id=False, etag=False)
+
+
+def _differs(current, value):
+    if isinstance(current, models.BaseModel):
+        current = current.id
+        value = value.id if isinstance(value, models.BaseModel) else value
+    return (current or False) != (value or False)

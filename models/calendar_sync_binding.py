@@ -1,0 +1,109 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Where an Odoo event or series stands in one connected calendar.
+
+One binding per account × Odoo record (OCA connector's ``external.binding``):
+the remote id in that calendar, its etag and iCalUID, the original start of an
+occurrence, whether Odoo changed it since the last sync, whether it is the
+account user's copy of someone else's meeting, the answer still to send and
+the last error. An event therefore carries one binding per calendar it is in:
+its organizer's, and each attendee's mailbox copy.
+
+Every lookup by remote id is scoped to an account (unique account × remote
+id): a remote id only means something in the calendar it came from.
+
+Sync state is written by the sync only: users have no access to this model
+(the event form shows the errors through a computed field), and bindings are
+created and changed with ``sudo()`` by the engine.
+"""
+
+from odoo import fields, models
+
+
+class CalendarSyncBinding(models.Model):
+    _name = "calendar.sync.binding"
+    _description = "Calendar sync binding (an Odoo record in one remote calendar)"
+    _order = "account_id, id"
+    _rec_name = "remote_id"
+
+    account_id = fields.Many2one(
+        comodel_name="calendar.sync.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    provider = fields.Selection(related="account_id.provider", store=True)
+    user_id = fields.Many2one(related="account_id.user_id", store=True)
+    event_id = fields.Many2one(
+        comodel_name="calendar.event",
+        ondelete="cascade",
+        index="btree_not_null",
+        readonly=True,
+    )
+    recurrence_id = fields.Many2one(
+        comodel_name="calendar.recurrence",
+        ondelete="cascade",
+        index="btree_not_null",
+        readonly=True,
+    )
+    remote_id = fields.Char(index="btree_not_null", readonly=True)
+    etag = fields.Char(readonly=True)
+    ical_uid = fields.Char(string="iCalUID", index="btree_not_null", readonly=True)
+    original_start = fields.Datetime(
+        readonly=True,
+        help="Start of the series slot this occurrence was generated for (its "
+        "identity in the remote series, kept when the occurrence is moved).",
+    )
+    need_sync = fields.Boolean(
+        default=True,
+        readonly=True,
+        help="Changed in Odoo since its last successful sync with this calendar.",
+    )
+    guest_copy = fields.Boolean(
+        readonly=True,
+        help="Someone else organizes this event and does not let guests modify "
+        "it: changes made in Odoo are not sent to this calendar.",
+    )
+    answer_pending = fields.Boolean(
+        readonly=True,
+        help="The account user's answer was given in Odoo and is not in this "
+        "calendar yet: the next sync sends it.",
+    )
+    sync_error = fields.Char(
+        readonly=True,
+        help="Why the last attempt to sync this record with this calendar failed.",
+    )
+    # A remote series whose Odoo recurrence is being rewritten ("all events"
+    # edits delete the recurrence and create a new one on one of its events):
+    # the binding waits here for the new recurrence to take it over.
+    stash_event_ids = fields.Many2many(
+        comodel_name="calendar.event",
+        relation="calendar_sync_binding_stash_rel",
+        column1="binding_id",
+        column2="event_id",
+        readonly=True,
+    )
+
+    _sql_constraints = [
+        (
+            "account_remote_uniq",
+            "unique(account_id, remote_id)",
+            "A remote event is bound once per calendar account.",
+        ),
+        (
+            "account_event_uniq",
+            "unique(account_id, event_id)",
+            "An event is bound once per calendar account.",
+        ),
+        (
+            "account_recurrence_uniq",
+            "unique(account_id, recurrence_id)",
+            "A series is bound once per calendar account.",
+        ),
+    ]
+
+    def _record(self):
+        """The bound Odoo record (event or recurrence)."""
+        self.ensure_one()
+        return self.event_id or self.recurrence_id
