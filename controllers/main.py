@@ -12,6 +12,8 @@ from ..services import config, oauth_state
 from ..services.exceptions import CalendarSyncError, InvalidOAuthState
 
 PROVIDER_NAMES = {config.GOOGLE: "Google", config.MICROSOFT: "Outlook"}
+#: What the JSON routes answer a user who may not sync (portal, public signup).
+NOT_ALLOWED = "not_allowed"
 
 _logger = logging.getLogger(__name__)
 
@@ -19,6 +21,23 @@ _logger = logging.getLogger(__name__)
 class CalendarSyncController(http.Controller):
     def _base_url(self):
         return request.env["res.config.settings"]._calendar_sync_base_url()
+
+    def _refusal(self):
+        """Why the current user may not connect or sync a calendar, or None.
+
+        Only internal users (Employees) may: portal users, signed-up ones
+        included, never import anything into Odoo's calendar."""
+        if request.env.user._is_internal():
+            return None
+        return _(
+            "Only internal users (employees) can connect or synchronize a "
+            "calendar, not portal users: ask your administrator if you need it."
+        )
+
+    def _refusal_page(self, provider):
+        """The error page for a user :meth:`_refusal` refuses, or None."""
+        message = self._refusal()
+        return message and self._error_page(provider, message, status=403)
 
     def _error_page(self, provider, message, status=400):
         return request.render(
@@ -34,6 +53,9 @@ class CalendarSyncController(http.Controller):
     def connect(self, provider, return_url=None, **kwargs):
         if provider not in config.PROVIDERS:
             raise NotFound()
+        refused = self._refusal_page(provider)
+        if refused:
+            return refused
         Account = request.env["calendar.sync.account"]
         if not Account._is_provider_configured(provider):
             return self._error_page(
@@ -60,6 +82,9 @@ class CalendarSyncController(http.Controller):
 
     @http.route(config.CALLBACK_PATHS[config.GOOGLE], type="http", auth="user")
     def google_callback(self, state=None, code=None, error=None, **kwargs):
+        refused = self._refusal_page(config.GOOGLE)
+        if refused:
+            return refused
         account = request.env["calendar.sync.account"]._get_for_user(
             request.env.user, config.GOOGLE
         )
@@ -93,6 +118,9 @@ class CalendarSyncController(http.Controller):
     def microsoft_callback(self, state=None, **kwargs):
         """Microsoft sends the browser back here with ``code`` (or ``error`` and
         ``error_description``), ``state`` and ``session_state``."""
+        refused = self._refusal_page(config.MICROSOFT)
+        if refused:
+            return refused
         account = request.env["calendar.sync.account"]._get_for_user(
             request.env.user, config.MICROSOFT
         )
@@ -135,6 +163,9 @@ class CalendarSyncController(http.Controller):
     def first_sync(self, provider, return_url=None, policy=None, **kwargs):
         if provider not in config.PROVIDERS:
             raise NotFound()
+        refused = self._refusal_page(provider)
+        if refused:
+            return refused
         account = request.env["calendar.sync.account"]._get_for_user(
             request.env.user, provider, create=False
         )
@@ -160,12 +191,22 @@ class CalendarSyncController(http.Controller):
 
     @http.route("/calendar_sync/status", type="json", auth="user")
     def status(self):
+        refused = self._refusal()
+        if refused:
+            # nothing to show in the calendar header, and nothing is created
+            return {
+                provider: {"configured": False, "status": NOT_ALLOWED, "error": refused}
+                for provider in config.PROVIDERS
+            }
         return request.env["calendar.sync.account"]._status_for_user(request.env.user)
 
     @http.route("/calendar_sync/sync", type="json", auth="user")
     def sync(self, provider=None):
         """Sync the user's account now (the calendar view calls it on load,
         without waiting for it)."""
+        refused = self._refusal()
+        if refused:
+            return {"changed": False, "status": NOT_ALLOWED, "error": refused}
         if provider not in config.PROVIDERS:
             raise NotFound()
         return request.env["calendar.sync.account"]._sync_for_user(

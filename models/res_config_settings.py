@@ -21,9 +21,12 @@ class ResConfigSettings(models.TransientModel):
     # Secrets are write-only: never loaded into the settings form (so never
     # sent to the browser once saved); an empty value keeps the stored one.
     calendar_sync_google_client_secret = fields.Char(string="Google Client Secret")
+    # Whether a secret is stored. A default, not a compute: the form's first
+    # onchange leaves computes without dependencies False.
     calendar_sync_google_client_secret_set = fields.Boolean(
         string="Google Client Secret Saved",
-        compute="_compute_calendar_sync_secret_set",
+        default=lambda self: self._calendar_sync_secret_set(config.GOOGLE),
+        readonly=True,
     )
     calendar_sync_google_paused = fields.Boolean(
         string="Pause Google Synchronization",
@@ -46,7 +49,8 @@ class ResConfigSettings(models.TransientModel):
     calendar_sync_microsoft_client_secret = fields.Char(string="Outlook Client Secret")
     calendar_sync_microsoft_client_secret_set = fields.Boolean(
         string="Outlook Client Secret Saved",
-        compute="_compute_calendar_sync_secret_set",
+        default=lambda self: self._calendar_sync_secret_set(config.MICROSOFT),
+        readonly=True,
     )
     calendar_sync_microsoft_paused = fields.Boolean(
         string="Pause Outlook Synchronization",
@@ -76,13 +80,16 @@ class ResConfigSettings(models.TransientModel):
         readonly=True,
     )
 
-    def _compute_calendar_sync_secret_set(self):
-        params = self.env["ir.config_parameter"].sudo()
-        google = bool(params.get_param(config.PARAM_GOOGLE_CLIENT_SECRET))
-        microsoft = bool(params.get_param(config.PARAM_MICROSOFT_CLIENT_SECRET))
-        for settings in self:
-            settings.calendar_sync_google_client_secret_set = google
-            settings.calendar_sync_microsoft_client_secret_set = microsoft
+    @api.model
+    def _calendar_sync_stored_secret(self, provider):
+        """The client secret of ``provider`` saved in the system parameters."""
+        key = config.PROVIDER_PARAMS[provider]["client_secret"]
+        return (self.env["ir.config_parameter"].sudo().get_param(key) or "").strip()
+
+    @api.model
+    def _calendar_sync_secret_set(self, provider):
+        """Whether a client secret of ``provider`` is saved (never the secret)."""
+        return bool(self._calendar_sync_stored_secret(provider))
 
     @api.model
     def _calendar_sync_web_base_url(self):
@@ -194,11 +201,7 @@ class ResConfigSettings(models.TransientModel):
         so an empty one means the stored secret."""
         client_id = (self[f"calendar_sync_{provider}_client_id"] or "").strip()
         secret = (self[f"calendar_sync_{provider}_client_secret"] or "").strip()
-        if not secret:
-            key = config.PROVIDER_PARAMS[provider]["client_secret"]
-            params = self.env["ir.config_parameter"].sudo()
-            secret = (params.get_param(key) or "").strip()
-        return client_id, secret
+        return client_id, secret or self._calendar_sync_stored_secret(provider)
 
     def _calendar_sync_form_redirect_uri(self, provider):
         field_name = f"calendar_sync_{provider}_redirect_uri"

@@ -44,7 +44,12 @@ def authorization_url(
     scope: str = CALENDAR_SCOPE,
     login_hint: str | None = None,
 ) -> str:
-    """The URL to send the user's browser to (offline access, forced consent, PKCE)."""
+    """The URL to send the user's browser to (offline access, forced consent, PKCE).
+
+    Only ``scope`` is asked for: no ``include_granted_scopes``, which would give
+    the token every scope the user granted earlier to the same OAuth client
+    (another app sharing it), so the stored token could do more than Calendar.
+    """
     params = {
         "response_type": "code",
         "client_id": client_id,
@@ -53,7 +58,6 @@ def authorization_url(
         "state": state,
         "access_type": "offline",
         "prompt": "consent",
-        "include_granted_scopes": "true",
         "code_challenge": code_challenge,
         "code_challenge_method": "S256",
     }

@@ -10,8 +10,9 @@ Public API:
 
 * :data:`MAPPED_KEYS`: the keys every mapper maps both ways.
 * :func:`normalize_email`, :func:`normalize_attendees`, :func:`normalize_alarms`:
-  the canonical forms (lower-cased stripped emails; attendees deduplicated and
-  sorted by email; alarms deduplicated and sorted by ``(minutes, type)``).
+  the canonical forms (bare lower-cased stripped emails, "" for one with a line
+  break; attendees deduplicated and sorted by email; alarms deduplicated and
+  sorted by ``(minutes, type)``).
 * :func:`changed_fields`: the mapped keys whose values differ between two
   neutral dicts (used to skip no-op pushes).
 * :func:`utc_naive`, :func:`local_aware`, :func:`get_zone`: time-zone helpers
@@ -24,6 +25,7 @@ Convention: a timed event has ``start``/``stop`` (naive UTC) and
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -53,9 +55,28 @@ _TIMED_ONLY = {"start", "stop"}
 _ALLDAY_ONLY = {"start_date", "stop_date"}
 
 
+# '"Carol" <carol@x>', 'Carol <carol@x>', '<carol@x>'
+_DISPLAY_NAME_FORM = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^"<>]*?)\s*<([^<>]*)>')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def normalize_email(email: str | None) -> str:
-    """The comparable form of an email address ("" when empty)."""
-    return (email or "").strip().lower()
+    """The comparable form of an email address: the bare address, lower-cased
+    and stripped ("carol@x.org" of '"Carol" <Carol@X.org>').
+
+    "" when empty, and when a line break or another control character is left
+    after stripping (header injection). Whether the rest is a valid address is
+    :func:`.sanitize.is_valid_email`'s question.
+    """
+    if not isinstance(email, str):
+        return ""
+    value = email.strip()
+    if _CONTROL.search(value):
+        return ""
+    named = _DISPLAY_NAME_FORM.fullmatch(value)
+    if named:
+        value = named.group(1).strip()
+    return value.lower()
 
 
 def normalize_attendees(attendees: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -34,10 +34,18 @@ def test_authorization_url_asks_offline_access_forced_consent_and_pkce():
         "state": "st",
         "access_type": "offline",
         "prompt": "consent",
-        "include_granted_scopes": "true",
         "code_challenge": "chal",
         "code_challenge_method": "S256",
     }
+
+
+def test_authorization_url_never_widens_the_token_to_earlier_granted_scopes():
+    url = authorization_url(
+        "https://accounts.google.com/o/oauth2/auth", "cid", REDIRECT, "st", "chal"
+    )
+    query = query_of(url)
+    assert "include_granted_scopes" not in query
+    assert query["scope"].split() == ["https://www.googleapis.com/auth/calendar"]
 
 
 def consent(emu, verifier_challenge):
