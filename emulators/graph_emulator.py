@@ -1074,7 +1074,7 @@ class GraphEmulator:
         return self._json(200, box.render(box.get(event.id), prefs))
 
     def _r_delete_event_route(self, request: HttpRequest, id: str) -> HttpResponse:
-        self._box(request).delete(unquote(id))
+        self._box(request).delete(unquote(id), request.header("if-match"))
         return HttpResponse(204, {}, None)
 
     def _r_instances_route(self, request: HttpRequest, id: str) -> HttpResponse:

@@ -15,7 +15,10 @@ wrapped the way Outlook wraps them) and computes delta rounds the way
 * every change bumps a sequence number; a later round returns what changed since,
   ``@removed`` for deletions **and** for changed events outside the window;
 * a deleted occurrence is **not** signalled: only the master changes (its
-  ``changeKey``), and ``/instances`` no longer lists it.
+  ``changeKey``), and ``/instances`` no longer lists it;
+* every change gives the event a new ``changeKey`` (``@odata.etag`` ``W/"<changeKey>"``;
+  an occurrence shows its master's); a PATCH or DELETE with ``If-Match`` naming
+  another one is refused with 412 ``ErrorIrresolvableConflict`` and changes nothing.
 
 Errors are raised as :class:`GraphError` (status, code, message), which the server
 turns into Graph's error shape (§3.6).
@@ -147,6 +150,27 @@ def occurrence_id(master_id: str, original_start: datetime) -> str:
 
 def new_change_key() -> str:
     return base64.b64encode(secrets.token_bytes(21)).decode()
+
+
+def conflict() -> GraphError:
+    """Outlook's answer to an ``If-Match`` that names an older version."""
+    return GraphError(
+        412,
+        "ErrorIrresolvableConflict",
+        "The send or update operation could not be performed because the"
+        " change key passed in the request does not match the current"
+        " change key for the item.",
+    )
+
+
+def change_key_of(tag: str) -> str:
+    """The change key an ``If-Match`` value names: ``W/"ck"``, ``"ck"`` or ``ck``."""
+    tag = tag.strip()
+    if tag[:2].upper() == "W/":
+        tag = tag[2:]
+    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+        tag = tag[1:-1]
+    return tag
 
 
 @dataclass
@@ -392,15 +416,8 @@ class Mailbox:
     def patch(self, item_id: str, body: dict, if_match: str | None) -> StoredEvent:
         """``PATCH /me/events/{id}``; an occurrence becomes an exception."""
         validate_body(body, creating=False)
+        self.check_if_match(item_id, if_match)
         event = self._writable_event(item_id)
-        if if_match and if_match not in ("*", self._etag(event)):
-            raise GraphError(
-                412,
-                "ErrorIrresolvableConflict",
-                "The send or update operation could not be performed because the"
-                " change key passed in the request does not match the current"
-                " change key for the item.",
-            )
         before = self._attendee_emails(event.data)
         changes = {k: v for k, v in body.items() if k in WRITABLE}
         changes.pop("transactionId", None)
@@ -483,8 +500,18 @@ class Mailbox:
         if event.master_id and event.master_id in self.events:
             self._bump(self.events[event.master_id])
 
-    def delete(self, item_id: str) -> None:
+    def check_if_match(self, item_id: str, if_match: str | None) -> None:
+        """412 when ``if_match`` names another version of ``item_id`` than the
+        current one (404 first when there is no such item; ``*`` matches any)."""
+        if not if_match or if_match.strip() == "*":
+            return
+        current = self.get(item_id).source.change_key
+        if change_key_of(if_match) != current:
+            raise conflict()
+
+    def delete(self, item_id: str, if_match: str | None = None) -> None:
         """``DELETE /me/events/{id}``; an occurrence or exception is cancelled."""
+        self.check_if_match(item_id, if_match)
         event = self.events.get(item_id)
         if event is None:
             found = self._occurrence(item_id)

@@ -8,9 +8,11 @@ leaves as an exception of :mod:`.exceptions`.
 Public API::
 
     new_event_id() -> str                              # uuid4().hex, valid base32hex
-    WriteOp(key, action, event_id, body=None, send_updates="none", if_match=None)
+    WriteOp(key, action, event_id, body=None, send_updates="none", if_match=None,
+            etag=None)
     WriteResult(ok, event, status, reason, message, reconciled,
                 retryable, retry_after)
+    result.precondition_failed                           # 412 conditionNotMet
     EventList(items, next_sync_token, time_zone)
     client = GoogleCalendarClient(client_id, client_secret, access_token,
                                   refresh_token, token_expiry, token_uri,
@@ -37,6 +39,14 @@ left ends the retries at once, without sleeping. What still fails then leaves as
 ``retryable=True`` and ``retry_after`` (reads), or as a failed
 :class:`WriteResult` with ``retryable=True`` and ``retry_after`` (writes): try it
 again on the next run.
+
+Conditional writes: a patch, update or delete whose :class:`WriteOp` carries
+``etag`` (the event's ``etag`` as Google last gave it) is sent with
+``If-Match: <etag>``, inside the batch too. When the event changed on Google
+meanwhile, Google answers 412 ``conditionNotMet`` and changes nothing: the
+result has ``status=412``, ``reason="conditionNotMet"``,
+``precondition_failed=True`` and ``retryable=False`` (read the event again and
+decide; sending the same write again would fail the same way).
 
 An insert answered 409 ``duplicate`` is reconciled by reading the existing event
 (our ids are client-generated, so it is the one a lost response already
@@ -86,6 +96,8 @@ CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar"
 RATE_LIMIT_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
 AUTH_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
 WRITE_ACTIONS = ("insert", "patch", "update", "delete")
+#: the writes an ``If-Match`` applies to (an insert has no version to match)
+CONDITIONAL_ACTIONS = ("patch", "update", "delete")
 TRANSPORT_ERRORS = (httplib2.HttpLib2Error, OSError, TransportError, BatchError)
 
 
@@ -96,7 +108,14 @@ def new_event_id() -> str:
 
 @dataclass
 class WriteOp:
-    """One write for :meth:`GoogleCalendarClient.write`."""
+    """One write for :meth:`GoogleCalendarClient.write`.
+
+    ``etag``: the event's etag as last read (``"3181161784712000"``, quotes
+    included, as Google gives it). A patch, update or delete then carries
+    ``If-Match: <etag>`` and is refused with 412 when the event changed since.
+    ``if_match`` is the older name of the same condition (both may be given
+    only when equal); neither applies to an insert.
+    """
 
     key: Any
     action: str  # insert / patch / update / delete
@@ -104,6 +123,14 @@ class WriteOp:
     body: dict | None = None
     send_updates: str = "none"
     if_match: str | None = None
+    etag: str | None = None
+
+    @property
+    def condition(self) -> str | None:
+        """The ``If-Match`` value this write is sent with, or None."""
+        if self.action not in CONDITIONAL_ACTIONS:
+            return None
+        return self.etag or self.if_match or None
 
 
 @dataclass
@@ -123,6 +150,12 @@ class WriteResult:
     reconciled: bool = False
     retryable: bool = False
     retry_after: float | None = None
+
+    @property
+    def precondition_failed(self) -> bool:
+        """The write was conditional and the event changed on Google meanwhile
+        (412 ``conditionNotMet``): nothing was written; not worth retrying as is."""
+        return not self.ok and self.status == 412
 
 
 @dataclass
@@ -502,8 +535,8 @@ class GoogleCalendarClient:
             request = events.get(eventId=op.event_id, **common)
         else:
             raise ValueError(f"unknown write action {op.action!r}")
-        if op.if_match:
-            request.headers["If-Match"] = op.if_match
+        if op.condition:
+            request.headers["If-Match"] = op.condition
         return request
 
     def _send_batch(self, ops: list[WriteOp]) -> list[_Outcome]:
@@ -573,6 +606,8 @@ class GoogleCalendarClient:
         for op in ops:
             if op.action not in WRITE_ACTIONS:
                 raise ValueError(f"unknown write action {op.action!r}")
+            if op.etag and op.if_match and op.etag != op.if_match:
+                raise ValueError("WriteOp etag and if_match disagree")
         if len({op.key for op in ops}) != len(ops):
             raise ValueError("WriteOp keys must be unique")
         outcomes = self._run(ops)

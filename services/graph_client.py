@@ -34,9 +34,19 @@ Calendar (:class:`GraphCalendarClient`)::
     result = client.delta(delta_link=None, start=dt, end=dt)  # .items, .delta_link
     results = client.batch([client.create_request(body, "odoo-42"), ...])
     # BatchResult: .ok .status .body .error_code .error_message .retryable .retry_after
+    #              .precondition_failed
+    client.patch_request(event_id, changes, etag=None)   # $batch items; with etag
+    client.delete_request(event_id, etag=None)           # they carry If-Match
     series = client.instances_results(master_ids, start, end)  # {id: SeriesInstances}
     series = client.instances_batch(master_ids, start, end)   # {id: [...] | None}
     client.request_count
+
+Conditional writes: ``patch_request``/``delete_request`` (and ``patch_event``/
+``delete_event``) given ``etag``, the event's ``@odata.etag`` as last read
+(``W/"…"``), send ``If-Match: <etag>``. When the event changed in Outlook
+meanwhile, Graph answers 412 ``ErrorIrresolvableConflict`` and changes nothing:
+the item's :class:`BatchResult` has ``status=412``, ``precondition_failed`` True
+and ``retryable`` False (api-notes §3.2: 409 with that code counts the same).
 
 Per series: :meth:`GraphCalendarClient.instances_results` never raises for one
 series' failure; it returns a :class:`SeriesInstances` per series (``ok``,
@@ -134,6 +144,8 @@ UNTRUSTED_LINK_MESSAGES = {
     "the Graph root {root}: it was not requested.",
 }
 SYNC_STATE_CODES = ("SyncStateNotFound", "SyncStateInvalid", "resyncRequired")
+#: Graph's answer to a stale ``If-Match`` (412; api-notes §3.2 also counts a 409)
+CONFLICT_CODE = "ErrorIrresolvableConflict"
 #: Token endpoint errors that mean "the user must sign in again".
 AUTH_ERRORS = (
     "invalid_grant",
@@ -392,6 +404,17 @@ class BatchResult:
         if self.ok or not isinstance(self.body, dict):
             return ""
         return (self.body.get("error") or {}).get("message") or ""
+
+    @property
+    def precondition_failed(self) -> bool:
+        """The write carried ``If-Match`` and the event changed in Outlook
+        meanwhile (412, or 409 ``ErrorIrresolvableConflict``): nothing was
+        written; not worth sending again as is."""
+        if self.ok:
+            return False
+        return self.status == 412 or (
+            self.status == 409 and self.error_code == CONFLICT_CODE
+        )
 
     @property
     def retry_after(self) -> float | None:
@@ -720,12 +743,16 @@ class GraphCalendarClient:
 
     @within_budget
     def patch_event(self, event_id: str, changes: dict, etag: str | None = None):
+        """``PATCH /me/events/{id}`` (``If-Match: etag`` when given); a refused
+        condition raises a :class:`RemoteError` with status 412."""
         return self._single(self.patch_request(event_id, changes, etag))
 
     @within_budget
-    def delete_event(self, event_id: str) -> bool:
-        """Delete; returns False when the event was already gone (404/410)."""
-        result = self.batch([self.delete_request(event_id)])[0]
+    def delete_event(self, event_id: str, etag: str | None = None) -> bool:
+        """Delete (``If-Match: etag`` when given); returns False when the event
+        was already gone (404/410). A refused condition raises a
+        :class:`RemoteError` with status 412."""
+        result = self.batch([self.delete_request(event_id, etag)])[0]
         if result.status in (404, 410):
             return False
         if not result.ok:
@@ -751,7 +778,11 @@ class GraphCalendarClient:
     def patch_request(
         self, event_id: str, changes: dict, etag: str | None = None
     ) -> dict:
-        """A ``$batch`` item updating an event (an occurrence becomes an exception)."""
+        """A ``$batch`` item updating an event (an occurrence becomes an exception).
+
+        :param etag: the event's ``@odata.etag``: sent as ``If-Match``, so Graph
+            refuses the change (412) when the event changed since.
+        """
         headers = {"Content-Type": "application/json", "Prefer": self._prefer()}
         if etag:
             headers["If-Match"] = etag
@@ -762,9 +793,15 @@ class GraphCalendarClient:
             "body": changes,
         }
 
-    def delete_request(self, event_id: str) -> dict:
-        """A ``$batch`` item deleting an event, a series, or one occurrence."""
-        return {"method": "DELETE", "url": _event_path(event_id)}
+    def delete_request(self, event_id: str, etag: str | None = None) -> dict:
+        """A ``$batch`` item deleting an event, a series, or one occurrence.
+
+        :param etag: as for :meth:`patch_request` (``If-Match``).
+        """
+        request = {"method": "DELETE", "url": _event_path(event_id)}
+        if etag:
+            request["headers"] = {"If-Match": etag}
+        return request
 
     def get_request(self, event_id: str) -> dict:
         return {

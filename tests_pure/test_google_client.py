@@ -267,6 +267,151 @@ def test_stale_if_match_gives_a_412_result(make_google_client, google_emulator):
     assert google_emulator.get_event(ACCOUNT, op.event_id)["summary"] == "remote edit"
 
 
+def _created_then_edited_remotely(client, google_emulator, count=1):
+    """Events written by us, then edited in Google: our etags are stale."""
+    ops = inserts(count)
+    results = client.write(ops)
+    etags = {op.event_id: results[op.key].event["etag"] for op in ops}
+    for op in ops:
+        google_emulator.update_event(ACCOUNT, op.event_id, {"summary": "remote edit"})
+    return etags
+
+
+def test_patch_with_a_stale_etag_is_refused_with_412_and_changes_nothing(
+    make_google_client, google_emulator
+):
+    client = make_google_client()
+    etags = _created_then_edited_remotely(client, google_emulator)
+    (event_id, etag) = next(iter(etags.items()))
+    before = google_emulator.get_event(ACCOUNT, event_id)
+    sent = len(google_emulator.api_requests())
+    result = client.write(
+        [WriteOp("p", "patch", event_id, {"summary": "mine"}, etag=etag)]
+    )["p"]
+    assert (result.ok, result.status, result.reason) == (False, 412, "conditionNotMet")
+    assert result.precondition_failed and not result.retryable
+    assert result.retry_after is None and result.event is None
+    assert len(google_emulator.api_requests()) == sent + 1  # not retried
+    assert google_emulator.get_event(ACCOUNT, event_id) == before
+
+
+def test_patch_with_the_current_etag_applies(make_google_client, google_emulator):
+    client = make_google_client()
+    op = inserts(1)[0]
+    etag = client.write([op])[op.key].event["etag"]
+    result = client.write(
+        [WriteOp("p", "patch", op.event_id, {"summary": "mine"}, etag=etag)]
+    )["p"]
+    assert (result.ok, result.precondition_failed) == (True, False)
+    assert result.event["summary"] == "mine" and result.event["etag"] != etag
+    assert google_emulator.get_event(ACCOUNT, op.event_id)["summary"] == "mine"
+
+
+def test_update_with_a_stale_etag_is_refused(make_google_client, google_emulator):
+    client = make_google_client()
+    etags = _created_then_edited_remotely(client, google_emulator)
+    (event_id, etag) = next(iter(etags.items()))
+    body = {**TIMED, "summary": "mine"}
+    result = client.write([WriteOp("u", "update", event_id, body, etag=etag)])["u"]
+    assert (result.status, result.precondition_failed) == (412, True)
+    assert google_emulator.get_event(ACCOUNT, event_id)["summary"] == "remote edit"
+
+
+def test_delete_with_a_stale_etag_is_refused(make_google_client, google_emulator):
+    client = make_google_client()
+    etags = _created_then_edited_remotely(client, google_emulator)
+    (event_id, etag) = next(iter(etags.items()))
+    result = client.write([WriteOp("d", "delete", event_id, etag=etag)])["d"]
+    assert (result.ok, result.status, result.precondition_failed) == (False, 412, True)
+    assert not result.retryable
+    assert google_emulator.get_event(ACCOUNT, event_id)["status"] == "confirmed"
+
+
+def test_delete_with_the_current_etag_deletes(make_google_client, google_emulator):
+    client = make_google_client()
+    op = inserts(1)[0]
+    etag = client.write([op])[op.key].event["etag"]
+    result = client.write([WriteOp("d", "delete", op.event_id, etag=etag)])["d"]
+    assert (result.ok, result.status, result.precondition_failed) == (True, 204, False)
+    assert google_emulator.events(ACCOUNT) == []
+
+
+def test_delete_with_an_etag_of_an_event_deleted_meanwhile_counts_as_done(
+    make_google_client, google_emulator
+):
+    client = make_google_client()
+    op = inserts(1)[0]
+    etag = client.write([op])[op.key].event["etag"]
+    google_emulator.delete_event(ACCOUNT, op.event_id)
+    result = client.write([WriteOp("d", "delete", op.event_id, etag=etag)])["d"]
+    assert (result.ok, result.status) == (True, 410)
+
+
+def test_conditional_writes_in_one_batch_are_judged_item_by_item(
+    make_google_client, google_emulator
+):
+    client = make_google_client()
+    fresh = inserts(2)
+    created = client.write(fresh)
+    stale = _created_then_edited_remotely(client, google_emulator, count=2)
+    (stale_patch, etag_p), (stale_delete, etag_d) = stale.items()
+    ops = [
+        WriteOp(
+            "fresh-patch",
+            "patch",
+            fresh[0].event_id,
+            {"summary": "mine"},
+            etag=created[fresh[0].key].event["etag"],
+        ),
+        WriteOp(
+            "fresh-delete",
+            "delete",
+            fresh[1].event_id,
+            etag=created[fresh[1].key].event["etag"],
+        ),
+        WriteOp("stale-patch", "patch", stale_patch, {"summary": "mine"}, etag=etag_p),
+        WriteOp("stale-delete", "delete", stale_delete, etag=etag_d),
+    ]
+    sent = len(google_emulator.api_requests())
+    results = client.write(ops)
+    assert len(google_emulator.api_requests()) == sent + 1  # one batch, no retry
+    assert [(k, r.ok, r.precondition_failed) for k, r in results.items()] == [
+        ("fresh-patch", True, False),
+        ("fresh-delete", True, False),
+        ("stale-patch", False, True),
+        ("stale-delete", False, True),
+    ]
+    summaries = {e["id"]: e["summary"] for e in google_emulator.events(ACCOUNT)}
+    assert summaries == {
+        fresh[0].event_id: "mine",
+        stale_patch: "remote edit",
+        stale_delete: "remote edit",
+    }
+
+
+def test_if_match_goes_only_on_patch_update_and_delete():
+    etag = '"3181161784712000"'
+    conditions = {
+        action: WriteOp("k", action, "abc123", {}, etag=etag).condition
+        for action in ("insert", "patch", "update", "delete")
+    }
+    assert conditions == {
+        "insert": None,
+        "patch": etag,
+        "update": etag,
+        "delete": etag,
+    }
+    assert WriteOp("k", "patch", "abc123", {}, if_match=etag).condition == etag
+    assert WriteOp("k", "patch", "abc123", {}).condition is None
+
+
+def test_etag_and_if_match_must_agree(make_google_client):
+    client = make_google_client()
+    op = WriteOp("p", "patch", "abc123", {}, if_match='"1"', etag='"2"')
+    with pytest.raises(ValueError):
+        client.write([op])
+
+
 def test_send_updates_is_passed_per_write(make_google_client, google_emulator):
     client = make_google_client()
     op = inserts(1)[0]

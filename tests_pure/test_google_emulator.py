@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -626,6 +627,130 @@ def test_matching_if_match_is_accepted(svc):
     )
     request.headers["If-Match"] = event["etag"]
     assert request.execute()["summary"] == "y"
+
+
+def _stale(svc, body=None):
+    """An event and its etag from before a remote edit."""
+    event = svc.events().insert(calendarId="primary", body=body or TIMED).execute()
+    svc.events().patch(
+        calendarId="primary", eventId=event["id"], body={"summary": "remote edit"}
+    ).execute()
+    return event
+
+
+def _conditional(request, etag):
+    request.headers["If-Match"] = etag
+    return request
+
+
+def test_patch_with_a_stale_etag_is_refused_with_googles_412_body_and_changes_nothing(
+    svc, google_emulator
+):
+    event = _stale(svc)
+    before = google_emulator.get_event("user@example.com", event["id"])
+    request = svc.events().patch(
+        calendarId="primary", eventId=event["id"], body={"summary": "mine"}
+    )
+    with pytest.raises(HttpError) as info:
+        _conditional(request, event["etag"]).execute()
+    assert info.value.status_code == 412
+    assert json.loads(info.value.content) == {
+        "error": {
+            "code": 412,
+            "message": "Precondition Failed",
+            "errors": [
+                {
+                    "domain": "global",
+                    "reason": "conditionNotMet",
+                    "message": "Precondition Failed",
+                    "locationType": "header",
+                    "location": "If-Match",
+                }
+            ],
+        }
+    }
+    assert google_emulator.get_event("user@example.com", event["id"]) == before
+
+
+def test_update_with_a_stale_etag_is_refused(svc, google_emulator):
+    event = _stale(svc)
+    request = svc.events().update(
+        calendarId="primary", eventId=event["id"], body={**TIMED, "summary": "mine"}
+    )
+    with pytest.raises(HttpError) as info:
+        _conditional(request, event["etag"]).execute()
+    assert info.value.status_code == 412
+    stored = google_emulator.get_event("user@example.com", event["id"])
+    assert stored["summary"] == "remote edit"
+
+
+def test_delete_with_a_stale_etag_is_refused(svc, google_emulator):
+    event = _stale(svc)
+    request = svc.events().delete(calendarId="primary", eventId=event["id"])
+    with pytest.raises(HttpError) as info:
+        _conditional(request, event["etag"]).execute()
+    assert info.value.status_code == 412
+    stored = google_emulator.get_event("user@example.com", event["id"])
+    assert stored["status"] == "confirmed"
+
+
+def test_delete_with_the_current_etag_deletes(svc, google_emulator):
+    event = svc.events().insert(calendarId="primary", body=TIMED).execute()
+    request = svc.events().delete(calendarId="primary", eventId=event["id"])
+    assert _conditional(request, event["etag"]).execute() == ""
+    assert google_emulator.events("user@example.com") == []
+
+
+def test_delete_of_a_deleted_event_stays_410_whatever_its_if_match(svc):
+    event = svc.events().insert(calendarId="primary", body=TIMED).execute()
+    svc.events().delete(calendarId="primary", eventId=event["id"]).execute()
+    request = svc.events().delete(calendarId="primary", eventId=event["id"])
+    with pytest.raises(HttpError) as info:
+        _conditional(request, event["etag"]).execute()
+    assert info.value.status_code == 410
+
+
+def test_patch_of_an_instance_with_a_stale_etag_creates_no_exception(
+    svc, google_emulator
+):
+    master = _stale(svc, WEEKLY)
+    instance_id = master["id"] + "_20240115T090000Z"
+    request = svc.events().patch(
+        calendarId="primary", eventId=instance_id, body={"summary": "mine"}
+    )
+    with pytest.raises(HttpError) as info:
+        _conditional(request, master["etag"]).execute()
+    assert info.value.status_code == 412
+    assert google_emulator.get_event("user@example.com", instance_id) is None
+
+
+def test_if_match_inside_batch_parts_is_judged_part_by_part(svc, google_emulator):
+    fresh = svc.events().insert(calendarId="primary", body=TIMED).execute()
+    stale = _stale(svc)
+    doomed = _stale(svc)
+    answers = {}
+    batch = BatchHttpRequest(
+        callback=lambda rid, resp, exc: answers.__setitem__(rid, (resp, exc)),
+        batch_uri=google_emulator.api_root + "batch/calendar/v3",
+    )
+    events = svc.events()
+    parts = {
+        "fresh": (events.patch, fresh, {"body": {"summary": "a"}}),
+        "stale": (events.patch, stale, {"body": {"summary": "b"}}),
+        "delete": (events.delete, doomed, {}),
+    }
+    for key, (method, event, extra) in parts.items():
+        request = method(calendarId="primary", eventId=event["id"], **extra)
+        batch.add(_conditional(request, event["etag"]), request_id=key)
+    batch.execute()
+    assert answers["fresh"][0]["summary"] == "a"
+    for key in ("stale", "delete"):
+        error = answers[key][1]
+        assert error.status_code == 412
+        assert error.error_details[0]["reason"] == "conditionNotMet"
+    stored = {e["id"]: e for e in google_emulator.events("user@example.com")}
+    assert stored[stale["id"]]["summary"] == "remote edit"
+    assert stored[doomed["id"]]["summary"] == "remote edit"
 
 
 def test_get_of_unknown_event_answers_404(svc):

@@ -591,6 +591,148 @@ def test_a_refused_item_is_not_retryable(graph_emulator, make_graph_client):
     assert (result.status, result.retryable, result.retry_after) == (404, False, None)
 
 
+# ------------------------------------------------------- conditional writes
+ALICE = "alice@contoso.com"
+
+
+def edited_in_outlook(emulator, client, subject="Mine"):
+    """An event we created, then edited in Outlook: our etag is stale."""
+    event = client.create_event(timed(subject), f"t-{subject}")
+    emulator.update_event(ALICE, event["id"], {"subject": "Outlook edit"})
+    return event
+
+
+def stored(emulator, event_id):
+    return next(e for e in emulator.events(ALICE) if e["id"] == event_id)
+
+
+def test_patch_and_delete_requests_carry_the_etag_as_if_match(make_graph_client):
+    client = make_graph_client()
+    etag = 'W/"EZ9r3czxY0m2jz8c45czkwAAFXcvIQ=="'
+    patch = client.patch_request("AAMkAGx", {"subject": "x"}, etag=etag)
+    delete = client.delete_request("AAMkAGx", etag=etag)
+    assert patch["headers"]["If-Match"] == delete["headers"]["If-Match"] == etag
+    assert "If-Match" not in client.patch_request("AAMkAGx", {})["headers"]
+    assert "headers" not in client.delete_request("AAMkAGx")
+
+
+def test_patch_with_a_stale_etag_is_refused_with_412_and_changes_nothing(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    event = edited_in_outlook(graph_emulator, client)
+    before = stored(graph_emulator, event["id"])
+    [result] = client.batch(
+        [client.patch_request(event["id"], {"subject": "x"}, event["@odata.etag"])]
+    )
+    assert (result.status, result.error_code) == (412, "ErrorIrresolvableConflict")
+    assert result.precondition_failed and not result.retryable
+    assert client.request_count == 2  # the create, then one $batch: no retry
+    assert stored(graph_emulator, event["id"]) == before
+
+
+def test_patch_with_the_current_etag_applies(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    event = client.create_event(timed("Mine"), "t1")
+    [result] = client.batch(
+        [client.patch_request(event["id"], {"subject": "x"}, event["@odata.etag"])]
+    )
+    assert (result.status, result.precondition_failed) == (200, False)
+    assert result.body["subject"] == "x"
+    assert result.body["@odata.etag"] != event["@odata.etag"]
+    assert stored(graph_emulator, event["id"])["subject"] == "x"
+
+
+def test_delete_with_a_stale_etag_is_refused(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    event = edited_in_outlook(graph_emulator, client)
+    [result] = client.batch(
+        [client.delete_request(event["id"], etag=event["@odata.etag"])]
+    )
+    assert (result.status, result.precondition_failed) == (412, True)
+    assert stored(graph_emulator, event["id"])["subject"] == "Outlook edit"
+
+
+def test_delete_with_the_current_etag_deletes(graph_emulator, make_graph_client):
+    client = make_graph_client()
+    event = client.create_event(timed("Mine"), "t1")
+    assert client.delete_event(event["id"], etag=event["@odata.etag"]) is True
+    assert graph_emulator.events(ALICE) == []
+
+
+def test_single_conditional_writes_raise_a_non_retryable_412(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    event = edited_in_outlook(graph_emulator, client)
+    for call in (
+        lambda: client.patch_event(event["id"], {"subject": "x"}, event["@odata.etag"]),
+        lambda: client.delete_event(event["id"], etag=event["@odata.etag"]),
+    ):
+        with pytest.raises(RemoteError) as info:
+            call()
+        assert (info.value.status, info.value.reason) == (
+            412,
+            "ErrorIrresolvableConflict",
+        )
+        assert not info.value.retryable
+    assert stored(graph_emulator, event["id"])["subject"] == "Outlook edit"
+
+
+def test_conditional_writes_in_one_batch_are_judged_item_by_item(
+    graph_emulator, make_graph_client
+):
+    client = make_graph_client()
+    fresh = [client.create_event(timed(f"F{n}"), f"f{n}") for n in range(2)]
+    stale = [edited_in_outlook(graph_emulator, client, f"S{n}") for n in range(2)]
+    results = client.batch(
+        [
+            client.patch_request(
+                fresh[0]["id"], {"subject": "x"}, fresh[0]["@odata.etag"]
+            ),
+            client.delete_request(fresh[1]["id"], etag=fresh[1]["@odata.etag"]),
+            client.patch_request(
+                stale[0]["id"], {"subject": "x"}, stale[0]["@odata.etag"]
+            ),
+            client.delete_request(stale[1]["id"], etag=stale[1]["@odata.etag"]),
+        ]
+    )
+    assert [(r.status, r.precondition_failed) for r in results] == [
+        (200, False),
+        (204, False),
+        (412, True),
+        (412, True),
+    ]
+    subjects = {e["id"]: e["subject"] for e in graph_emulator.events(ALICE)}
+    assert subjects == {
+        fresh[0]["id"]: "x",
+        stale[0]["id"]: "Outlook edit",
+        stale[1]["id"]: "Outlook edit",
+    }
+    sent = [r for r in graph_emulator.requests if r.method in ("PATCH", "DELETE")]
+    assert [r.headers.get("if-match") for r in sent] == [
+        fresh[0]["@odata.etag"],
+        fresh[1]["@odata.etag"],
+        stale[0]["@odata.etag"],
+        stale[1]["@odata.etag"],
+    ]
+
+
+def test_a_409_irresolvable_conflict_counts_as_a_failed_precondition(
+    graph_emulator, make_graph_client
+):
+    graph_emulator.inject(
+        status=409, code="ErrorIrresolvableConflict", times=1, in_batch=True
+    )
+    client = make_graph_client()
+    [result] = client.batch([client.patch_request("AAMkAGx", {"subject": "x"})])
+    assert (result.status, result.precondition_failed, result.retryable) == (
+        409,
+        True,
+        False,
+    )
+
+
 # ---------------------------------------------------------------------- links
 @pytest.fixture(scope="module")
 def elsewhere():

@@ -395,6 +395,164 @@ def test_patch_bumps_the_change_key_and_if_match_guards_it(api):
     assert stale.status_code == 412
 
 
+def _edited_elsewhere(graph_emulator, api):
+    """An event and the etag it had before an edit made in Outlook."""
+    event = api.create(timed("A", "2024-07-01T09:00:00", "2024-07-01T10:00:00"))
+    graph_emulator.update_event("alice@contoso.com", event["id"], {"subject": "B"})
+    return event
+
+
+def _now(api, event_id):
+    return api.call("GET", f"/me/events/{event_id}").json()
+
+
+def _if_match(api, method, event_id, etag, subject=None):
+    """PATCH (to ``subject``) or DELETE ``event_id`` with ``If-Match: etag``."""
+    body = {"json": {"subject": subject}} if method == "PATCH" else {}
+    return api.call(
+        method, f"/me/events/{event_id}", headers={"If-Match": etag}, **body
+    )
+
+
+def test_patch_with_a_stale_etag_is_refused_with_412_and_changes_nothing(
+    graph_emulator, api
+):
+    event = _edited_elsewhere(graph_emulator, api)
+    before = _now(api, event["id"])
+    stale = _if_match(api, "PATCH", event["id"], event["@odata.etag"], "C")
+    assert stale.status_code == 412
+    error = stale.json()["error"]
+    assert error["code"] == "ErrorIrresolvableConflict"
+    assert "change key passed in the request does not match" in error["message"]
+    assert {"date", "request-id", "client-request-id"} <= set(error["innerError"])
+    assert _now(api, event["id"]) == before
+    assert graph_emulator.invitations == []
+
+
+@pytest.mark.parametrize("form", ["W/{tag}", "{tag}", "*"])
+def test_patch_with_the_current_etag_applies_with_or_without_the_weak_prefix(api, form):
+    event = api.create(timed("A", "2024-07-01T09:00:00", "2024-07-01T10:00:00"))
+    tag = f'"{event["changeKey"]}"'
+    assert event["@odata.etag"] == f"W/{tag}"
+    answer = _if_match(api, "PATCH", event["id"], form.format(tag=tag), "C")
+    assert answer.status_code == 200 and answer.json()["subject"] == "C"
+
+
+def test_every_modification_gives_a_new_etag(graph_emulator, api):
+    body = timed("Invite", "2024-07-01T09:00:00", "2024-07-01T10:00:00")
+    body["attendees"] = [{"emailAddress": {"address": "alice@contoso.com"}}]
+    event = graph_emulator.add_event(
+        "alice@contoso.com", body, organizer="carol@fabrikam.com"
+    )
+    etags = [event["@odata.etag"]]
+    api.call("PATCH", f"/me/events/{event['id']}", json={"subject": "x"})
+    etags.append(_now(api, event["id"])["@odata.etag"])
+    api.call("POST", f"/me/events/{event['id']}/accept", json={})
+    etags.append(_now(api, event["id"])["@odata.etag"])
+    graph_emulator.set_attendee_response(
+        "alice@contoso.com", event["id"], "alice@contoso.com", "declined"
+    )
+    etags.append(_now(api, event["id"])["@odata.etag"])
+    assert len(set(etags)) == 4
+    assert all(tag.startswith('W/"') for tag in etags)
+
+
+def test_delete_with_a_stale_etag_is_refused(graph_emulator, api):
+    event = _edited_elsewhere(graph_emulator, api)
+    stale = _if_match(api, "DELETE", event["id"], event["@odata.etag"])
+    assert stale.status_code == 412
+    assert stale.json()["error"]["code"] == "ErrorIrresolvableConflict"
+    assert _now(api, event["id"])["subject"] == "B"
+    assert graph_emulator.invitations == []
+
+
+def test_delete_with_the_current_etag_deletes(graph_emulator, api):
+    event = _edited_elsewhere(graph_emulator, api)
+    current = _now(api, event["id"])["@odata.etag"]
+    answer = _if_match(api, "DELETE", event["id"], current)
+    assert answer.status_code == 204
+    assert graph_emulator.events("alice@contoso.com") == []
+
+
+def test_a_missing_event_answers_404_whatever_its_if_match(api):
+    for method in ("PATCH", "DELETE"):
+        answer = _if_match(api, method, "AAMkAGnothere", 'W/"whatever"', "x")
+        assert answer.status_code == 404
+
+
+def _occurrences(api):
+    return [i for i in items_of(api.delta_round()) if i["type"] == "occurrence"]
+
+
+def test_an_occurrence_patched_with_a_stale_etag_stays_an_occurrence(
+    graph_emulator, api
+):
+    master = api.create(weekly(count=3))
+    occurrence = _occurrences(api)[1]
+    assert occurrence["@odata.etag"] == master["@odata.etag"]
+    graph_emulator.update_event("alice@contoso.com", master["id"], {"subject": "X"})
+    stale = _if_match(api, "PATCH", occurrence["id"], occurrence["@odata.etag"], "x")
+    assert stale.status_code == 412
+    assert _now(api, occurrence["id"])["type"] == "occurrence"
+    assert [e["type"] for e in graph_emulator.events("alice@contoso.com")] == [
+        "seriesMaster"
+    ]
+    current = _now(api, master["id"])["@odata.etag"]
+    fresh = _if_match(api, "PATCH", occurrence["id"], current, "x")
+    assert fresh.status_code == 200 and fresh.json()["type"] == "exception"
+
+
+def test_an_occurrence_deleted_with_a_stale_etag_stays(graph_emulator, api):
+    master = api.create(weekly(count=3))
+    occurrence = _occurrences(api)[0]
+    graph_emulator.update_event("alice@contoso.com", master["id"], {"subject": "X"})
+    stale = _if_match(api, "DELETE", occurrence["id"], occurrence["@odata.etag"])
+    assert stale.status_code == 412
+    instances = api.call(
+        "GET", f"/me/events/{master['id']}/instances", params=WINDOW
+    ).json()["value"]
+    assert occurrence["id"] in {i["id"] for i in instances}
+
+
+def test_if_match_inside_batch_items_is_judged_item_by_item(graph_emulator, api):
+    fresh = api.create(timed("F", "2024-07-01T09:00:00", "2024-07-01T10:00:00"))
+    stale = _edited_elsewhere(graph_emulator, api)
+    doomed = _edited_elsewhere(graph_emulator, api)
+    json_headers = {"Content-Type": "application/json"}
+
+    def patch(n, event):
+        return {
+            "id": str(n),
+            "method": "PATCH",
+            "url": f"/me/events/{event['id']}",
+            "headers": {**json_headers, "If-Match": event["@odata.etag"]},
+            "body": {"subject": f"P{n}"},
+        }
+
+    requests_ = [
+        patch(1, fresh),
+        patch(2, stale),
+        {
+            "id": "3",
+            "method": "DELETE",
+            "url": f"/me/events/{doomed['id']}",
+            "headers": {"If-Match": doomed["@odata.etag"]},
+        },
+    ]
+    answer = api.call("POST", "/$batch", json={"requests": requests_})
+    responses = {r["id"]: r for r in answer.json()["responses"]}
+    assert {k: r["status"] for k, r in responses.items()} == {
+        "1": 200,
+        "2": 412,
+        "3": 412,
+    }
+    assert responses["2"]["body"]["error"]["code"] == "ErrorIrresolvableConflict"
+    subjects = {
+        e["id"]: e["subject"] for e in graph_emulator.events("alice@contoso.com")
+    }
+    assert subjects == {fresh["id"]: "P1", stale["id"]: "B", doomed["id"]: "B"}
+
+
 def test_delete_answers_204_then_404(api):
     event = api.create(timed("A", "2024-07-01T09:00:00", "2024-07-01T10:00:00"))
     assert api.call("DELETE", f"/me/events/{event['id']}").status_code == 204
