@@ -2,19 +2,21 @@
 
 Not models: :mod:`.run` loads both sides, plans with ``services.planner`` and
 applies; :mod:`.binder` reads and writes ``calendar.sync.binding`` for one
-account; each provider's run lives beside it (:mod:`.google`,
-:mod:`.microsoft`).
+account; :mod:`.port` is what a provider must offer, and each provider's
+adapter lives beside it (:mod:`.google`, :mod:`.microsoft`).
+
+:func:`adapters` is the one place where providers' adapters are registered.
 """
 
-from ..services import config
+
+def adapters():
+    """``{provider key: adapter class}`` of every provider with an engine."""
+    from .google import GoogleAdapter
+    from .microsoft import MicrosoftAdapter
+
+    return {cls.provider: cls for cls in (GoogleAdapter, MicrosoftAdapter)}
 
 
 def adapter(provider):
-    """The function that syncs one account of ``provider``: the one place
-    where a provider's engine is registered."""
-    from . import google, microsoft
-
-    return {
-        config.GOOGLE: google.sync_account,
-        config.MICROSOFT: microsoft.sync_account,
-    }[provider]
+    """The adapter class of ``provider`` (KeyError if it has no engine)."""
+    return adapters()[provider]

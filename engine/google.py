@@ -1,6 +1,6 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-"""Google Calendar: the provider hooks of the sync engine.
+"""Google Calendar: the provider adapter of the sync engine.
 
 Google speaks RFC 5545: a series master carries RRULE/EXDATE lines, its
 occurrences have computable ids (``<master>_<original start in UTC>``), and
@@ -11,12 +11,15 @@ is answered 409 and reconciled instead of duplicated.
 import logging
 from datetime import datetime
 
+from odoo import _lt
+
 from ..services import config
 from ..services.exceptions import InvalidSyncToken
 from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
-from ..services.neutral_event import normalize_email
+from ..services.neutral_event import normalize_email, utc_to_naive_local
 from ..services.recurrence import from_google_recurrence, to_google_recurrence
+from .port import ProviderAdapter
 from .run import SyncRun
 
 _logger = logging.getLogger(__name__)
@@ -42,9 +45,10 @@ def sync_account(env, account):
         _logger.info("Google sync token of %s expired: full sync", account.email)
         full_sync = True
         listing = client.list_events()
-    run = GoogleRun(
+    run = SyncRun(
         env,
         account,
+        GoogleAdapter,
         client,
         listing.items,
         full_sync,
@@ -55,17 +59,21 @@ def sync_account(env, account):
     return run.finish(listing.next_sync_token or account.sync_token)
 
 
-class GoogleRun(SyncRun):
+class GoogleAdapter(ProviderAdapter):
+    """Google Calendar behind the provider port."""
+
     provider = config.GOOGLE
-    label = "Google Calendar"
+    label = _lt("Google Calendar")
 
-    def __init__(self, *args, default_reminders=None, **kwargs):
-        # before the base class classifies the items
+    #: the whole sync of one account (listing, run, follow-ups)
+    sync = staticmethod(sync_account)
+
+    def __init__(self, run, default_reminders=None):
+        super().__init__(run)
         self.default_reminders = default_reminders or []
-        super().__init__(*args, **kwargs)
 
-    def _classify(self, item):
-        neutral = from_google(item, self.time_zone, self.default_reminders)
+    def classify(self, item):
+        neutral = from_google(item, self.run.time_zone, self.default_reminders)
         if item.get("recurringEventId"):
             return "instance", item["id"], neutral
         if item.get("recurrence"):
@@ -74,12 +82,12 @@ class GoogleRun(SyncRun):
             return "instance", item["id"], neutral  # a cancelled exception
         return "single", item["id"], neutral
 
-    def _remote_rule(self, neutral):
+    def remote_rule(self, neutral):
         start = neutral["start_date"] if neutral["allday"] else neutral["start"]
-        local = start if neutral["allday"] else self._local(start, neutral["tz"])
+        local = start if neutral["allday"] else utc_to_naive_local(start, neutral["tz"])
         return from_google_recurrence(neutral["recurrence"], local, neutral["tz"])
 
-    def _new_remote_id(self):
+    def new_remote_id(self):
         return new_event_id()
 
     def _send_updates(self):
@@ -90,13 +98,13 @@ class GoogleRun(SyncRun):
         # Odoo's calendar treats any non-empty calendar.block_mail as set
         return "none" if params.get_param(config.PARAM_BLOCK_MAIL) else "all"
 
-    def _event_op(self, key, action, remote_id, event_neutral):
+    def event_op(self, key, action, remote_id, event_neutral, etag=None):
         body = to_google(event_neutral)
         if action == "insert":
             body["id"] = remote_id
         return WriteOp(key, action, remote_id, body, self._send_updates())
 
-    def _series_op(self, key, action, remote_id, neutral, rule, first, exdates):
+    def series_op(self, key, action, remote_id, neutral, rule, first, exdates):
         lines = to_google_recurrence(
             rule, first, neutral["tz"], neutral["allday"], exdates
         )
@@ -105,10 +113,10 @@ class GoogleRun(SyncRun):
             body["id"] = remote_id
         return WriteOp(key, action, remote_id, body, self._send_updates())
 
-    def _delete_op(self, key, remote_id):
+    def delete_op(self, key, remote_id, etag=None):
         return WriteOp(key, "delete", remote_id, None, self._send_updates())
 
-    def _answer_op(self, key, remote_id, event, state):
+    def answer_op(self, key, remote_id, event, state):
         # A guest may change its own responseStatus only: the attendees go
         # back as Google has them, with this one answer changed.
         current = self.client.get_event(remote_id)
@@ -124,7 +132,7 @@ class GoogleRun(SyncRun):
         body = {"attendees": attendees}
         return WriteOp(key, "patch", remote_id, body, self._send_updates())
 
-    def _instance_ids(self, recurrence, master_id, originals):
+    def instance_ids(self, recurrence, master_id, originals):
         # Google computes them: <master>_<original start> (a date when all-day)
         return {
             original: f"{master_id}_"
@@ -132,14 +140,14 @@ class GoogleRun(SyncRun):
             for original in originals
         }
 
-    def _stale_instances(self, master_id):
+    def stale_instances(self, master_id):
         stale = self.binder.search(
             "calendar.event", [("remote_id", "=like", f"{master_id}\\_%")]
         )
         return stale.with_context(active_test=False).filtered(lambda ev: not ev.active)
 
-    def _remote_ical_uid(self, item):
+    def remote_ical_uid(self, item):
         return item.get("iCalUID")
 
-    def _write(self, ops):
+    def send(self, ops):
         return self.client.write(ops)

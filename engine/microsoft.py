@@ -22,16 +22,19 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from odoo import _, fields
+from odoo import _, _lt, fields
 
 from ..services import config
 from ..services.exceptions import InvalidSyncToken, UnsupportedRecurrence
 from ..services.graph_mapper import from_graph, to_graph, transaction_id, zone_name
+from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import (
     from_graph_recurrence,
     graph_meaning_differs,
     to_graph_recurrence,
 )
+from .keys import InstanceKey
+from .port import ProviderAdapter, WriteResult
 from .run import SyncRun
 
 _logger = logging.getLogger(__name__)
@@ -48,15 +51,6 @@ class GraphOp:
     action: str
     event_id: str | None
     request: dict
-
-
-@dataclass
-class GraphWriteResult:
-    ok: bool
-    status: int
-    reason: str
-    message: str
-    event: dict | None
 
 
 def _with_etag(body):
@@ -92,33 +86,52 @@ def sync_account(env, account):
         _logger.info("Outlook delta link of %s expired: full sync", account.email)
         full_sync = True
         result = client.delta(None, start, end)
-    run = MicrosoftRun(env, account, client, result.items, full_sync)
-    run.window = (start, end)
+    run = SyncRun(
+        env,
+        account,
+        MicrosoftAdapter,
+        client,
+        result.items,
+        full_sync,
+        window=(start, end),
+    )
     run.execute()
     if run.counters["pushed"]:
         # Catch up with our own writes now: a delta link taken before them
         # would later hide an item we created and the user deleted since
         # (Graph may net "created then deleted" to nothing).
         result = client.delta(result.delta_link)
-        echo = MicrosoftRun(env, account, client, result.items, False)
-        echo.window = run.window
+        echo = SyncRun(
+            env,
+            account,
+            MicrosoftAdapter,
+            client,
+            result.items,
+            False,
+            window=(start, end),
+        )
         echo.execute()
         run.merge(echo)
     return run.finish(result.delta_link)
 
 
-class MicrosoftRun(SyncRun):
-    provider = config.MICROSOFT
-    label = "Outlook"
-    window = (None, None)
+class MicrosoftAdapter(ProviderAdapter):
+    """Outlook (Microsoft Graph) behind the provider port."""
 
-    def __init__(self, *args, **kwargs):
+    provider = config.MICROSOFT
+    label = _lt("Outlook")
+
+    #: the whole sync of one account (listing, run, follow-ups)
+    sync = staticmethod(sync_account)
+
+    def __init__(self, run, window=(None, None)):
+        super().__init__(run)
+        self.window = window
         self._instances = {}
         self._exdates = {}
-        super().__init__(*args, **kwargs)
 
     # ------------------------------------------------------------ reading
-    def _classify(self, item):
+    def classify(self, item):
         neutral = from_graph(item, "UTC")
         kind = item.get("type")
         if item.get("@removed"):
@@ -140,10 +153,10 @@ class MicrosoftRun(SyncRun):
             return "skip", item["id"], neutral  # sparse: the master holds the data
         return "single", item["id"], neutral
 
-    def _remote_rule(self, neutral):
+    def remote_rule(self, neutral):
         return from_graph_recurrence(neutral["recurrence"]), []
 
-    def _window_domain(self, kind):
+    def window_domain(self, kind):
         start, end = self.window
         if not start:
             return []
@@ -163,7 +176,7 @@ class MicrosoftRun(SyncRun):
                 ]
         return {mid: self._instances.get(mid) or [] for mid in master_ids}
 
-    def _instance_ids(self, recurrence, master_id, originals):
+    def instance_ids(self, recurrence, master_id, originals):
         allday = any(not isinstance(o, datetime) for o in originals)
         tz = recurrence.event_tz or "UTC"
         ids = {}
@@ -172,44 +185,44 @@ class MicrosoftRun(SyncRun):
             if original is None:
                 continue
             if allday:
-                original = self._local(original, tz).date()
+                original = utc_to_naive_local(original, tz).date()
             ids[original] = instance["remote_id"]
         return {o: ids[o] for o in originals if o in ids}
 
-    def _unmatched_occurrences(self, events):
+    def unmatched_occurrences(self, events):
         # Outlook lists every occurrence of the window: an Odoo occurrence it
         # lacks was deleted in Outlook (deletions are not in the delta)
         start, end = self.window
         inside = events.filtered(lambda ev: start <= ev.start <= end)
         inside.unlink()
-        self.counters["pulled"] += len(inside)
+        self.run.counters["pulled"] += len(inside)
 
-    def _after_series(self):
+    def after_series(self):
         """Occurrences deleted in Outlook: compare the changed series' instances
         with their Odoo occurrences."""
-        masters = [rid for rid, n in self.masters.items() if not n["cancelled"]]
+        masters = [rid for rid, n in self.run.masters.items() if not n["cancelled"]]
         if not masters:
             return
         instances = self._series_instances(masters)
         bound = self.binder.records("calendar.recurrence", masters)
         for master_id, recurrence in bound.items():
             alive = {i["remote_id"] for i in instances[master_id]}
-            gone = self._occurrences(recurrence).filtered(
+            gone = self.run._occurrences(recurrence).filtered(
                 lambda ev, alive=alive: (
                     self.binder.remote_id(ev) and self.binder.remote_id(ev) not in alive
                 )
             )
-            self._unmatched_occurrences(gone)
+            self.unmatched_occurrences(gone)
 
     # ------------------------------------------------------------ writing
     def _transaction(self, odoo_id, key):
-        record = self.items.get(key)
+        record = self.run.items.get(key)
         previous = self.binder.remote_id(record) if record else None
         generation = zlib.crc32(previous.encode()) if previous else 0
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         return transaction_id(dbuuid, odoo_id or 0, generation)
 
-    def _event_op(self, key, action, remote_id, event_neutral):
+    def event_op(self, key, action, remote_id, event_neutral, etag=None):
         body = to_graph(event_neutral)
         if action == "insert":
             tid = self._transaction(event_neutral.get("odoo_id"), key)
@@ -218,8 +231,12 @@ class MicrosoftRun(SyncRun):
             key, action, remote_id, self.client.patch_request(remote_id, body)
         )
 
-    def _series_op(self, key, action, remote_id, neutral, rule, first, exdates):
-        start = first if neutral["allday"] else self._local(first, neutral["tz"]).date()
+    def series_op(self, key, action, remote_id, neutral, rule, first, exdates):
+        start = (
+            first
+            if neutral["allday"]
+            else utc_to_naive_local(first, neutral["tz"]).date()
+        )
         if graph_meaning_differs(rule, start):
             raise UnsupportedRecurrence(
                 "Outlook gives this rule other dates",
@@ -241,10 +258,10 @@ class MicrosoftRun(SyncRun):
             key, action, remote_id, self.client.patch_request(remote_id, body)
         )
 
-    def _delete_op(self, key, remote_id):
+    def delete_op(self, key, remote_id, etag=None):
         return GraphOp(key, "delete", remote_id, self.client.delete_request(remote_id))
 
-    def _answer_op(self, key, remote_id, event, state):
+    def answer_op(self, key, remote_id, event, state):
         params = self.env["ir.config_parameter"].sudo()
         silent = bool(params.get_param(config.PARAM_BLOCK_MAIL))
         request = self.client.respond_request(
@@ -252,15 +269,15 @@ class MicrosoftRun(SyncRun):
         )
         return GraphOp(key, "answer", remote_id, request)
 
-    def _remote_ical_uid(self, item):
+    def remote_ical_uid(self, item):
         return item.get("iCalUId")
 
-    def _write(self, ops):
+    def send(self, ops):
         results = self.client.batch([op.request for op in ops])
         out = {}
         for op, result in zip(ops, results, strict=True):
             ok = result.ok or (op.action == "delete" and result.status in (404, 410))
-            out[op.key] = GraphWriteResult(
+            out[op.key] = WriteResult(
                 ok=ok,
                 status=result.status,
                 reason=result.error_code or "",
@@ -271,25 +288,22 @@ class MicrosoftRun(SyncRun):
             )
         return out
 
-    def execute(self):
+    def before_execute(self):
         # per-series detail for every changed series, in $batch requests
         self._series_instances(
-            [rid for rid, n in self.masters.items() if not n["cancelled"]]
+            [rid for rid, n in self.run.masters.items() if not n["cancelled"]]
         )
-        return super().execute()
 
-    def _pushed(self, op, record, remote):
-        if isinstance(op.key, str) and op.key.startswith("x"):
-            return []  # an occurrence deleted to match Odoo's series
-        follow_ups = super()._pushed(op, record, remote)
+    def after_pushed(self, op, record, remote):
+        follow_ups = []
         exdates = self._exdates.pop(op.key, None)
         if exdates and record._name == "calendar.recurrence" and op.action != "delete":
             # Outlook has no EXDATE: delete the occurrences Odoo does not have
             master_id = self.binder.remote_id(record)
             self._instances.pop(master_id, None)
-            ids = self._instance_ids(record, master_id, set(exdates))
+            ids = self.instance_ids(record, master_id, set(exdates))
             for original, instance_id in ids.items():
-                key = f"x{record.id}-{original}"
-                self.items[key] = record
-                follow_ups.append(self._delete_op(key, instance_id))
+                key = InstanceKey(record.id, original)
+                self.run.items[key] = record
+                follow_ups.append(self.delete_op(key, instance_id))
         return follow_ups

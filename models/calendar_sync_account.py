@@ -892,7 +892,7 @@ class CalendarSyncAccount(models.Model):
             return None
         from ..engine import adapter
 
-        sync_account = adapter(account.provider)
+        sync_account = adapter(account.provider).sync
         started, clock = fields.Datetime.now(), time.monotonic()
         counters = None
         try:

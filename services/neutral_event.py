@@ -163,6 +163,11 @@ def utc_to_local(value: datetime, tz: str | None) -> datetime:
     return pytz.utc.localize(value).astimezone(get_zone(tz))
 
 
+def utc_to_naive_local(value: datetime, tz: str | None) -> datetime:
+    """The naive local datetime in ``tz`` of a naive UTC datetime."""
+    return utc_to_local(value, tz).replace(tzinfo=None)
+
+
 def exclusive_end(stop_date: date) -> date:
     """The exclusive end date of an all-day event (providers' meaning)."""
     return stop_date + timedelta(days=1)

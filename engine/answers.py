@@ -1,0 +1,125 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Answers in a sync run: the account user's own answers to meetings someone
+else organizes, given in Odoo, sent to their calendar.
+
+Part of :class:`engine.run.SyncRun` (a mixin over the same run state).
+"""
+
+from odoo import _
+
+from ..models.calendar_attendee import ANSWER_STATES
+from ..models.calendar_event import SYNC_CONTEXT
+from ..services.exceptions import AuthorizationError
+from .keys import AnswerKey
+
+
+class AnswerSync:
+    """The answers half of a sync run (see :class:`engine.run.SyncRun`)."""
+
+    def _pending_answers(self):
+        """The account user's answers given in Odoo and not sent yet:
+        ``{attendee: state}``."""
+        if not self.account.answers_pending:
+            return {}
+        self.account.answers_pending = False  # set again for what stays pending
+        events = self.binder.search("calendar.event", [("answer_pending", "=", True)])
+        attendees = (
+            events.with_context(active_test=False)
+            .attendee_ids.sudo()
+            .filtered(lambda att: att.partner_id == self.user.partner_id)
+        )
+        unanswerable = events - attendees.event_id
+        self.binder.set(unanswerable, answer_pending=False)
+        return {attendee: attendee.state for attendee in attendees}
+
+    def _answers_sent(self, attendees):
+        """Nothing more to send for these attendees' answers."""
+        self.binder.set(
+            attendees.event_id.with_context(active_test=False), answer_pending=False
+        )
+
+    def _answer_ops(self, answers):
+        """The writes sending ``answers``: one per remote event, a series once
+        through its master (the answer covers every occurrence)."""
+        targets, done = {}, self.env["calendar.attendee"]
+        for attendee, state in answers.items():
+            attendee = attendee.with_context(**{SYNC_CONTEXT: True}).exists()
+            event = attendee.event_id.with_context(active_test=False)
+            if not attendee or not event.active or state not in ANSWER_STATES:
+                done |= attendee
+                continue
+            if attendee.state != state:
+                # the pull brought the provider's older answer: Odoo's is newer
+                attendee.state = state
+            recurrence = event.recurrence_id
+            if self.binder.remote_id(recurrence) and event.follow_recurrence:
+                remote_id = self.binder.remote_id(recurrence)
+            else:
+                remote_id = self.binder.remote_id(event)
+            if remote_id:
+                targets.setdefault(remote_id, {})[attendee] = (event, state)
+            else:  # no longer in this calendar
+                done |= attendee
+        ops = []
+        for remote_id, found in targets.items():
+            attendees = self.env["calendar.attendee"].concat(*found)
+            # occurrences answered one by one: the latest answer goes
+            event, state = found[max(attendees, key=lambda att: att.write_date)]
+            key = AnswerKey(remote_id)
+            try:
+                op = self.adapter.answer_op(key, remote_id, event, state)
+            except AuthorizationError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - isolate per item
+                self._answer_failed(event, exc)
+                self.account.answers_pending = True  # tried again next time
+                continue
+            if op is None:
+                done |= attendees
+            else:
+                self.answers[key] = attendees
+                ops.append(op)
+        self._answers_sent(done)
+        return ops
+
+    def _answered(self, op, result):
+        attendees = self.answers.pop(op.key)
+        if result.ok or result.status in (404, 410):
+            # sent, or the event is no longer in this calendar
+            self.counters["pushed"] += bool(result.ok)
+            self._answers_sent(attendees)
+            return
+        if 400 <= result.status < 500 and result.status not in (401, 408, 429):
+            # refused for good: reported once, not retried on every run
+            self._answers_sent(attendees)
+        else:
+            self.account.answers_pending = True  # tried again next time
+        self._answer_failed(
+            attendees.event_id[:1],
+            f"{result.status} {result.reason}: {result.message}",
+        )
+
+    def _answer_failed(self, event, error):
+        self._fail(
+            None,
+            _(
+                "Your answer to %(event)s could not be sent to %(provider)s: %(error)s",
+                event=event.name,
+                provider=self.adapter.label,
+                error=error,
+            ),
+        )
+
+    def _decline(self, events):
+        """This user declines ``events`` (their copy was removed)."""
+        events.attendee_ids.filtered(
+            lambda att: att.partner_id == self.user.partner_id
+        ).state = "declined"
+
+    def _set_own_answer(self, event, neutral):
+        for attendee in neutral.get("attendees") or []:
+            if attendee["email"] == self.account.email:
+                event.attendee_ids.filtered(
+                    lambda att: att.partner_id == self.user.partner_id
+                ).state = attendee["state"]

@@ -1,0 +1,140 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""The provider port: what the engine asks of a provider, and nothing else.
+
+A provider plugs in as one :class:`ProviderAdapter` subclass (its own file
+under ``engine/``), registered once in ``engine/__init__.py``. The engine
+(:class:`engine.run.SyncRun`) is composed with an adapter: it plans and applies
+with the ORM, the adapter lists changes, reads remote items, builds and sends
+writes in its API's words. Adding a provider (CalDAV: Nextcloud, iCloud) means
+a client and a mapper in ``services/``, an adapter here, and its tests.
+
+Writes are typed: an adapter returns operations carrying the engine's key
+(:mod:`engine.keys`), and :meth:`ProviderAdapter.send` answers one
+:class:`WriteResult` per key.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class WriteResult:
+    """How the provider answered one write."""
+
+    ok: bool
+    status: int
+    reason: str
+    message: str
+    #: the remote item as the provider now has it (insert/patch answers)
+    event: dict | None = None
+    #: worth trying again on a later run (throttled, unavailable)
+    retryable: bool = False
+    #: the remote item changed since our etag (If-Match refused): a conflict
+    precondition_failed: bool = False
+
+
+class ProviderAdapter:
+    """Base of the provider adapters; each method is documented here once.
+
+    ``self.run`` is the engine run using the adapter: adapters read the run's
+    account, client and binder, and never write Odoo records themselves except
+    through the run's helpers.
+    """
+
+    #: key in :data:`services.providers.REGISTRY`
+    provider = None
+    #: the calendar's name in messages (translated: ``_lt``)
+    label = None
+
+    def __init__(self, run):
+        self.run = run
+
+    # ------------------------------------------------------------ shortcuts
+    @property
+    def env(self):
+        return self.run.env
+
+    @property
+    def account(self):
+        return self.run.account
+
+    @property
+    def client(self):
+        return self.run.client
+
+    @property
+    def binder(self):
+        return self.run.binder
+
+    # ------------------------------------------------------------ reading
+    def classify(self, item):
+        """``(kind, remote_id, neutral)`` of a remote item; kind is "single",
+        "master" (a series), "instance" (an occurrence exception) or "skip"."""
+        raise NotImplementedError
+
+    def remote_rule(self, neutral):
+        """``(rule, exdates)`` of a remote series."""
+        raise NotImplementedError
+
+    def remote_ical_uid(self, item):
+        """The iCalUID of a raw remote item (a write's answer)."""
+        return item.get("ical_uid")
+
+    def window_domain(self, kind):
+        """Limit of a full listing: local items outside it are not "gone"
+        when the listing lacks them. ``kind`` is "event" or "series"."""
+        return []
+
+    def before_execute(self):
+        """Called once before the run plans (prefetch what the run needs)."""
+
+    def after_series(self):
+        """Called between the series pass and the occurrence pass."""
+
+    # ------------------------------------------------------------ writing
+    def new_remote_id(self):
+        """A client-chosen id for a new remote item, or None (server-chosen)."""
+        return
+
+    def event_op(self, key, action, remote_id, neutral, etag=None):
+        """The write (``action`` "insert" or "patch") of one event or
+        occurrence; ``etag`` makes a patch conditional."""
+        raise NotImplementedError
+
+    def series_op(self, key, action, remote_id, neutral, rule, first, exdates):
+        """The write (insert/patch) of a series master."""
+        raise NotImplementedError
+
+    def delete_op(self, key, remote_id, etag=None):
+        """The delete of one remote item."""
+        raise NotImplementedError
+
+    def answer_op(self, key, remote_id, event, state):
+        """The write sending the account user's own answer ``state`` to
+        ``remote_id`` in their calendar, or None when there is nothing to
+        answer there."""
+        raise NotImplementedError
+
+    def send(self, ops):
+        """Send ``ops``: ``{op key: WriteResult}``."""
+        raise NotImplementedError
+
+    def after_pushed(self, op, record, remote):
+        """Follow-up writes after ``op`` succeeded (e.g. occurrences to
+        delete); ``None`` to let the engine record the write as usual."""
+        return
+
+    # ------------------------------------------------------------ series
+    def instance_ids(self, recurrence, master_id, originals):
+        """``{original start: remote instance id}`` for ``originals``."""
+        raise NotImplementedError
+
+    def stale_instances(self, master_id):
+        """Archived events still bound to an instance of ``master_id``."""
+        return self.run.Event.browse()
+
+    def unmatched_occurrences(self, events):
+        """Occurrences of a bound series the provider has no instance for:
+        by default they leave the series and travel as events of their own."""
+        events.write({"recurrence_id": False})
+        self.binder.set(events, need_sync=True)

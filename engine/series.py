@@ -1,0 +1,284 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Series in a sync run: a ``calendar.recurrence`` as one remote series.
+
+Part of :class:`engine.run.SyncRun` (a mixin over the same run state): the
+series' local state for the planner, applying a remote series to Odoo
+(create, update, delete) and building its remote write, and binding every
+occurrence to its remote instance.
+"""
+
+import logging
+from datetime import datetime, time
+
+from ..services import planner
+from ..services.neutral_event import utc_to_naive_local
+from ..services.recurrence import expand, normalize_recurrence
+from ..services.snapshot import canonical
+from .keys import SeriesKey
+
+_logger = logging.getLogger(__name__)
+
+
+class SeriesSync:
+    """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
+
+    def _owned_series(self):
+        Recurrence = self.Recurrence
+        domain = [("base_event_id.user_id", "=", self.user.id)]
+        # changed as a whole, or through an occurrence that follows it
+        dirty = self.binder.dirty_domain()
+        series = Recurrence.search(
+            domain
+            + [
+                "|",
+                *dirty,
+                (
+                    "calendar_event_ids",
+                    "any",
+                    [*dirty, ("follow_recurrence", "=", True), ("active", "=", True)],
+                ),
+            ]
+        )
+        if self.masters:
+            series |= Recurrence.concat(
+                *self.binder.records("calendar.recurrence", self.masters).values()
+            )
+        if self.full_sync:
+            series |= Recurrence.search(
+                domain
+                + self.binder.bound_domain([("remote_id", "!=", False)])
+                + self.adapter.window_domain("series")
+            )
+        self.binder.load(series)
+        return series
+
+    def _series_state(self, recurrence):
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        base = self._series_base(recurrence)
+        get = self.binder.get
+        self.binder.load(events)
+        dirty = get(recurrence, "need_sync") or any(
+            get(ev, "need_sync") and ev.follow_recurrence and ev.active for ev in events
+        )
+        return planner.LocalState(
+            key=SeriesKey(recurrence.id),
+            remote_id=self.binder.remote_id(recurrence),
+            dirty=dirty and base.user_id == self.user,
+            archived=not any(events.mapped("active")),
+            write_date=max([recurrence.write_date, *events.mapped("write_date")]),
+            snapshot=self._series_snapshot(recurrence, base),
+            remote_etag=get(recurrence, "etag") or None,
+        )
+
+    def _series_base(self, recurrence):
+        """The occurrence whose fields stand for the whole series."""
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        following = events.filtered("follow_recurrence").sorted("start")
+        return recurrence.base_event_id or following[:1] or events.sorted("start")[:1]
+
+    def _series_neutral(self, recurrence, base):
+        neutral = base._calendar_sync_neutral()
+        neutral["tz"] = recurrence.event_tz or neutral["tz"]
+        first = self._series_slots(recurrence, base)[:1]
+        if first:
+            if base.allday:
+                length = base.stop_date - base.start_date
+                neutral["start_date"], neutral["stop_date"] = (
+                    first[0],
+                    first[0] + length,
+                )
+            else:
+                length = base.stop - base.start
+                neutral["start"], neutral["stop"] = first[0], first[0] + length
+        return neutral
+
+    def _series_snapshot(self, recurrence, base):
+        snapshot = canonical(self._series_neutral(recurrence, base), with_tz=True)
+        snapshot["rule"] = recurrence._calendar_sync_rule()
+        return snapshot
+
+    def _series_slots(self, recurrence, base):
+        """The rule's occurrence starts (naive UTC, or dates when all-day)."""
+        tz = recurrence.event_tz or base._calendar_sync_tz()
+        dtstart = recurrence.dtstart or base.start
+        if base.allday:
+            local = base.start_date if not recurrence.dtstart else dtstart.date()
+            return expand(recurrence._calendar_sync_rule(), local, tz)
+        return expand(
+            recurrence._calendar_sync_rule(), utc_to_naive_local(dtstart, tz), tz
+        )
+
+    def _series_CreateLocal(self, action):
+        neutral = self.remote[action.remote_id]
+        recurrence = self._create_local_series(action.remote_id, neutral)
+        self.items[SeriesKey(recurrence.id)] = recurrence
+        self.counters["pulled"] += 1
+
+    def _series_UpdateLocal(self, action):
+        recurrence = self.items[action.key]
+        neutral = self.remote[action.remote_id]
+        base = self._series_base(recurrence)
+        if base.user_id != self.user:
+            # someone else's series in this user's calendar: their answer only
+            following = self._following(recurrence)
+            for event in following:
+                self._set_own_answer(event, neutral)
+            self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
+            if not any(self.binder.remote_id(ev) for ev in following):
+                self._bind_occurrences(recurrence, action.remote_id, neutral["etag"])
+            self.counters["pulled"] += 1
+            return
+        old = self._series_snapshot(recurrence, base)
+        new = canonical(neutral, with_tz=True)
+        new["rule"] = normalize_recurrence(neutral["rule"])
+        timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
+        changed = [key for key in timing if old.get(key) != new.get(key)]
+        _logger.debug(
+            "series %s changed remotely: %s",
+            recurrence.id,
+            {key: (old.get(key), new.get(key)) for key in changed},
+        )
+        if changed:
+            # new rule or times: rebuild the series from the remote version
+            self._drop_local_series(recurrence)
+            self._create_local_series(action.remote_id, neutral)
+        else:
+            values = self._values(neutral, base)
+            for key in ("start", "stop", "start_date", "stop_date", "allday"):
+                values.pop(key, None)
+            values.pop("user_id")
+            following = self._following(recurrence)
+            following.write(values)
+            for event in following:
+                event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            self.binder.set(following, need_sync=False)
+            self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
+        self.counters["pulled"] += 1
+
+    def _series_DeleteLocal(self, action):
+        recurrence = self.items[action.key]
+        if self._series_base(recurrence).user_id != self.user:
+            # an attendee removed someone else's series from their calendar
+            self._decline(self._occurrences(recurrence))
+            events = recurrence.calendar_event_ids.with_context(active_test=False)
+            self.binder.drop(recurrence)
+            self.binder.drop(events)
+            return
+        self._drop_local_series(recurrence)
+        self.counters["pulled"] += 1
+
+    def _series_CreateRemote(self, action):
+        recurrence = self.items[action.key]
+        return self._series_write(
+            action.key, "insert", self.adapter.new_remote_id(), recurrence
+        )
+
+    def _series_UpdateRemote(self, action):
+        recurrence = self.items[action.key]
+        return self._series_write(action.key, "patch", action.remote_id, recurrence)
+
+    def _series_write(self, key, action, remote_id, recurrence):
+        base = self._series_base(recurrence)
+        neutral = self._series_neutral(recurrence, base)
+        slots = self._series_slots(recurrence, base)
+        taken = {self._original(ev) for ev in self._occurrences(recurrence)}
+        exdates = [slot for slot in slots if slot not in taken]
+        first = slots[0] if slots else (base.start_date if base.allday else base.start)
+        rule = recurrence._calendar_sync_rule()
+        return self.adapter.series_op(
+            key, action, remote_id, neutral, rule, first, exdates
+        )
+
+    def _occurrences(self, recurrence):
+        return recurrence.calendar_event_ids.filtered("active")
+
+    def _following(self, recurrence):
+        return self._occurrences(recurrence).filtered("follow_recurrence")
+
+    def _original(self, event):
+        """An occurrence's original slot (naive UTC, or a date when all-day)."""
+        value = self.binder.get(event, "original_start")
+        if not value:
+            value = event.start
+        return value.date() if event.allday else value
+
+    def _bind_occurrences(self, recurrence, master_id, etag):
+        """Give every occurrence its instance id, and remember its slot."""
+        base = self._series_base(recurrence)
+        slots = set(self._series_slots(recurrence, base))
+        # occurrences of the previous rule of a rewritten series may hold ids
+        self.binder.set(
+            self.adapter.stale_instances(master_id), remote_id=False, etag=False
+        )
+        originals, moved = {}, self.Event
+        occurrences = self._occurrences(recurrence)
+        self.binder.load(occurrences)
+        for event in occurrences:
+            if event.follow_recurrence or not self.binder.get(event, "original_start"):
+                start = event.start_date if event.allday else event.start
+                original = start if start in slots else None
+            else:
+                original = self._original(event)
+            if original is None:
+                moved |= event
+            else:
+                originals[event] = original
+        ids = self.adapter.instance_ids(recurrence, master_id, set(originals.values()))
+        for event, original in originals.items():
+            if original not in ids:
+                moved |= event
+                continue
+            stamp = datetime.combine(original, time()) if event.allday else original
+            self.binder.unbind_remote([ids[original]], keep=event)
+            self.binder.set(
+                event,
+                original_start=stamp,
+                remote_id=ids[original],
+                etag=etag,
+                guest_copy=self.binder.get(recurrence, "guest_copy"),
+                need_sync=not event.follow_recurrence,
+                sync_error=False,
+            )
+        if moved:
+            self.adapter.unmatched_occurrences(moved)
+
+    def _create_local_series(self, master_id, neutral):
+        values = self._values(neutral)
+        rule = neutral["rule"]
+        values.update(
+            {
+                **{key: value for key, value in rule.items() if value is not False},
+                "recurrency": True,
+                "event_tz": neutral["tz"],
+            }
+        )
+        if rule["end_type"] != "count":
+            values.pop("count", None)
+        base = self.Event.create(values)
+        recurrence = base.recurrence_id
+        self.binder.set(
+            recurrence,
+            remote_id=master_id,
+            etag=neutral["etag"],
+            ical_uid=neutral.get("ical_uid") or False,
+            guest_copy=self._guest_copy(neutral),
+            need_sync=False,
+        )
+        partners = self._partners([neutral])
+        for event in recurrence.calendar_event_ids:
+            event._calendar_sync_set_answers(neutral, partners)
+        self._bind_occurrences(recurrence, master_id, neutral["etag"])
+        excluded = set(neutral.get("exdates") or [])
+        if excluded:
+            gone = self._occurrences(recurrence).filtered(
+                lambda ev: self._original(ev) in excluded
+            )
+            gone.unlink()
+        self.binder.set(self._occurrences(recurrence), need_sync=False)
+        return recurrence
+
+    def _drop_local_series(self, recurrence):
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        recurrence.unlink()
+        events.unlink()
