@@ -31,9 +31,15 @@ _RECORD_FIELD = {
 class Binder:
     """Bindings of one account, loaded on demand and cached for the run."""
 
-    def __init__(self, env, account):
+    def __init__(self, env, account, models=None):
+        """
+        :param models: ``{model name: recordset}`` giving the environment
+            (context) the records found through bindings come back in: the
+            run's own, so that they are written as the sync's writes
+        """
         self.account = account
         self.Binding = env["calendar.sync.binding"].sudo()
+        self._models = models or {}
         self._cache = {}  # (model, record id) -> binding (possibly empty)
 
     # ------------------------------------------------------------ reading
@@ -92,7 +98,7 @@ class Binder:
         )
         out = {}
         for binding in bindings:
-            record = binding[field]
+            record = self._as_run(binding[field])
             self._cache[(model, record.id)] = binding
             out[binding.remote_id] = record
         return out
@@ -106,7 +112,12 @@ class Binder:
         )
         for binding in bindings:
             self._cache[(model, binding[field].id)] = binding
-        return bindings.mapped(field)
+        return self._as_run(bindings.mapped(field))
+
+    def _as_run(self, records):
+        """``records`` in the run's environment (see ``models``)."""
+        model = self._models.get(records._name)
+        return model.browse(records.ids) if model is not None else records
 
     # ------------------------------------------------------------ domains
     # on calendar.event / calendar.recurrence, through calendar_sync_binding_ids

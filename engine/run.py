@@ -87,7 +87,6 @@ class SyncRun(SeriesSync, AnswerSync):
             (planner.DeleteRemote, True): self._do_DeleteRemote,
         }
         self.account = account.sudo()
-        self.binder = Binder(env, self.account)
         self.user = self.account.user_id
         self.client = client
         self.full_sync = full_sync
@@ -104,7 +103,16 @@ class SyncRun(SeriesSync, AnswerSync):
         }
         self.Event = env["calendar.event"].sudo().with_context(**ctx)
         self.Recurrence = env["calendar.recurrence"].sudo().with_context(**ctx)
+        self.binder = Binder(
+            env,
+            self.account,
+            models={
+                "calendar.event": self.Event,
+                "calendar.recurrence": self.Recurrence,
+            },
+        )
         self.counters = {"pulled": 0, "pushed": 0, "failed": 0}
+        self.imported = set()  # ids of the events this run created from remote
         self.errors = []
         self.items = {}  # key -> record (event or recurrence)
         self.before = {}
@@ -148,7 +156,15 @@ class SyncRun(SeriesSync, AnswerSync):
             [("original_start", "!=", False)]
         )
         events = Event.search(
-            base + [("user_id", "=", self.user.id)] + self.binder.dirty_domain()
+            base
+            + [("user_id", "=", self.user.id)]
+            + [
+                "|",
+                "&",
+                ("active", "=", True),
+                *self.binder.unbound_domain(),
+                *self.binder.bound_domain([("need_sync", "=", True)]),
+            ]
         )
         if self.singles:
             events |= Event.concat(
@@ -239,11 +255,23 @@ class SyncRun(SeriesSync, AnswerSync):
             cancelled=neutral["cancelled"],
             updated=neutral["updated"],
             snapshot=snapshot,
-            local_key=None
-            if series or not neutral.get("odoo_id")
-            else EventKey(neutral["odoo_id"]),
+            local_key=self._claimed_key(neutral, series),
             etag=neutral.get("etag"),
         )
+
+    def _claimed_key(self, neutral, series):
+        """The local key a remote item names through the Odoo id our push
+        wrote in it (a push whose answer was lost is bound again, never
+        duplicated): an event, or the series of the base event it names."""
+        odoo_id = neutral.get("odoo_id")
+        if not odoo_id or neutral["cancelled"]:
+            return None
+        if not series:
+            return EventKey(odoo_id)
+        event = self.Event.browse(odoo_id).exists()
+        if event.recurrence_id and event.user_id == self.user:
+            return SeriesKey(event.recurrence_id.id)
+        return None
 
     # ================================================================== run
     def execute(self):
@@ -251,6 +279,7 @@ class SyncRun(SeriesSync, AnswerSync):
         self.remote = {**self.singles, **self.masters, **self.instances}
         # taken before the pull, which must not undo them
         answers = self._pending_answers()
+        self._rebind_known()
         ops = []
         # pass 1: series and single events
         series = self._owned_series()
@@ -296,7 +325,6 @@ class SyncRun(SeriesSync, AnswerSync):
         for action in actions:
             if isinstance(action, planner.ReportConflict):
                 self.before[action.key] = self._describe_local(action.key)
-        actions = [self._join_existing(action) for action in actions]
         new_events = [
             action
             for action in actions
@@ -331,48 +359,72 @@ class SyncRun(SeriesSync, AnswerSync):
                 ops.append(op)
         return ops
 
-    def _join_existing(self, action):
-        """A meeting new to this calendar but already in Odoo through another
-        calendar (the organizer's, or another attendee's mailbox copy, known
-        by its iCalUID) is the same Odoo event, bound once more here: an
-        update of it, not a second event."""
-        if not isinstance(action, planner.CreateLocal):
-            return action
-        neutral = self.remote.get(action.remote_id) or {}
-        uid = neutral.get("ical_uid")
-        if not uid or neutral.get("cancelled"):
-            return action
-        series = action.remote_id in self.masters
-        field = "recurrence_id" if series else "event_id"
-        others = self.binder.Binding.search(
+    def _rebind_known(self):
+        """Bind, before planning, the remote items new to this calendar that
+        are meetings Odoo already has (known by their iCalUID): an event this
+        calendar held before (a reset or a lost binding left it parked, with
+        its iCalUID), or a meeting in Odoo through another calendar (the
+        organizer's, or another attendee's mailbox copy). They are then
+        planned as bound items: updates, never second events."""
+        todo = {
+            rid: neutral
+            for rid, neutral in {**self.singles, **self.masters}.items()
+            if not neutral["cancelled"] and neutral.get("ical_uid")
+        }
+        if not todo:
+            return
+        known = self.binder.records("calendar.event", todo)
+        known.update(self.binder.records("calendar.recurrence", todo))
+        by_uid = {n["ical_uid"]: rid for rid, n in todo.items() if rid not in known}
+        if not by_uid:
+            return
+        found = self.binder.Binding.search(
             [
-                ("ical_uid", "=", uid),
-                ("account_id", "!=", self.account.id),
-                (field, "!=", False),
-            ]
+                ("ical_uid", "in", list(by_uid)),
+                "|",
+                ("event_id", "!=", False),
+                ("recurrence_id", "!=", False),
+            ],
+            order="id",
         )
-        partner = self.user.partner_id
-        for other in others:
-            record = other[field]
-            event = record.base_event_id if series else record
-            if self.binder.of(record):
-                continue  # bound to something else in this calendar already
-            if event.user_id != self.user and partner not in event.partner_ids:
-                continue  # not this user's meeting: never theirs to change
-            if (
-                event.user_id != self.user
-                and neutral.get("organizer_email") == self.account.email
-                and self._is_guest_copy_elsewhere(record)
+        for other in found:
+            remote_id = by_uid.get(other.ical_uid)
+            record = other.event_id or other.recurrence_id
+            if remote_id is None or (remote_id in self.masters) != bool(
+                other.recurrence_id
             ):
-                # this calendar organizes it: the attendee's copy Odoo made
-                # first becomes the organizer's event
-                events = record.calendar_event_ids if series else record
-                events.with_context(active_test=False).write({"user_id": self.user.id})
-            self.binder.set(record, **self._bind_values(action.remote_id, neutral))
-            key = SeriesKey(record.id) if series else EventKey(record.id)
-            self.items[key] = record
-            return planner.UpdateLocal(key, action.remote_id)
-        return action
+                continue
+            if self._may_join(other, record, self.remote[remote_id]):
+                values = self._bind_values(remote_id, self.remote[remote_id])
+                if other.account_id == self.account:
+                    # what the user asked of it at the reset still holds
+                    del values["need_sync"]
+                self.binder.set(record, **values)
+                del by_uid[other.ical_uid]
+
+    def _may_join(self, other, record, neutral):
+        """Whether remote ``neutral`` may be bound to ``record`` (bound as
+        ``other`` already): never a meeting the user is not in."""
+        if other.account_id == self.account:
+            return not other.remote_id  # parked here; else bound elsewhere
+        if self.binder.of(record):
+            return False  # bound to something else in this calendar already
+        series = record._name == "calendar.recurrence"
+        event = record.base_event_id if series else record
+        if event.user_id != self.user and self.user.partner_id not in (
+            event.partner_ids
+        ):
+            return False  # not this user's meeting: never theirs to change
+        if (
+            event.user_id != self.user
+            and neutral.get("organizer_email") == self.account.email
+            and self._is_guest_copy_elsewhere(record)
+        ):
+            # this calendar organizes it: the attendee's copy Odoo made
+            # first becomes the organizer's event
+            events = record.calendar_event_ids if series else record
+            events.with_context(active_test=False).write({"user_id": self.user.id})
+        return True
 
     def _is_guest_copy_elsewhere(self, record):
         """``record`` was imported as someone's copy of a meeting they do not
@@ -402,6 +454,7 @@ class SyncRun(SeriesSync, AnswerSync):
             with self.env.cr.savepoint():
                 events = self.Event.create(vals_list)
                 self.binder.bind_new(events, bindings)
+                self.imported.update(events.ids)
             self.counters["pulled"] += len(vals_list)
             return
         except Exception:
@@ -409,7 +462,9 @@ class SyncRun(SeriesSync, AnswerSync):
         for action, values, binding in zip(actions, vals_list, bindings, strict=True):
             try:
                 with self.env.cr.savepoint():
-                    self.binder.bind_new(self.Event.create(values), [binding])
+                    event = self.Event.create(values)
+                    self.binder.bind_new(event, [binding])
+                    self.imported.add(event.id)
                 self.counters["pulled"] += 1
             except Exception as exc:  # noqa: BLE001 - isolate per item
                 self._fail(
@@ -468,8 +523,20 @@ class SyncRun(SeriesSync, AnswerSync):
             self._decline(event)
             self.binder.drop(event)
             return
-        event.unlink()
+        if self._bound_elsewhere(event):
+            # still in the user's other calendars: the delete goes there too
+            event.write({"active": False, "calendar_sync_deleted": True})
+            self.binder.drop(event)
+        else:
+            event.unlink()
         self.counters["pulled"] += 1
+
+    def _bound_elsewhere(self, record):
+        """``record`` is still in another calendar (bound with a remote id)."""
+        return any(
+            binding.remote_id and binding.account_id != self.account
+            for binding in record.calendar_sync_binding_ids
+        )
 
     def _do_BindLocal(self, action):
         record = self.items[action.key]
@@ -571,13 +638,27 @@ class SyncRun(SeriesSync, AnswerSync):
         follow_ups = self._record_write(op, record, remote)
         return follow_ups + (self.adapter.after_pushed(op, record, remote) or [])
 
+    def _drop_echo(self, remote_id, record):
+        """The provider answered an (idempotent) create with an item this run
+        imported as new: our own earlier push, whose binding was lost. The
+        import was its echo, not a second meeting."""
+        echo = self.binder.records(record._name, [remote_id]).get(remote_id)
+        if echo and echo != record and echo.id in self.imported:
+            self.imported.discard(echo.id)
+            echo.unlink()
+            self.counters["pulled"] -= 1
+
     def _record_write(self, op, record, remote):
         if op.action == "delete":
             if record._name == "calendar.recurrence":
                 self._drop_local_series(record)
-            else:
-                # gone remotely: the archived tombstone goes too
+            elif record.calendar_sync_deleted and not self._bound_elsewhere(record):
+                # deleted in Odoo, and now gone from every calendar: for good
                 record.unlink()
+            else:
+                # archived in Odoo (or still in another calendar): it stays,
+                # bound to nothing here; unarchived, it is sent again
+                self.binder.set(record, remote_id=False, etag=False, need_sync=False)
             return []
         remote_id = remote.get("id") or op.event_id
         values = {
@@ -587,6 +668,7 @@ class SyncRun(SeriesSync, AnswerSync):
         }
         if self.adapter.remote_ical_uid(remote):
             values["ical_uid"] = self.adapter.remote_ical_uid(remote)
+        self._drop_echo(remote_id, record)
         self.binder.unbind_remote([remote_id], record._name, keep=record)
         if record._name == "calendar.event":
             self.binder.set(record, **values, sync_error=False)
@@ -618,7 +700,7 @@ class SyncRun(SeriesSync, AnswerSync):
         """An imported event belongs to this account's user (as a guest copy
         when someone else organizes it): an organizer e-mail written in a
         remote item never makes another Odoo user the organizer. Another
-        user's own calendar makes them the organizer (see _join_existing)."""
+        user's own calendar makes them the organizer (see _may_join)."""
         return self.user
 
     def _values(self, neutral, event=None):

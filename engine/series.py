@@ -182,7 +182,12 @@ class SeriesSync:
         base = self._series_base(recurrence)
         neutral = self._series_neutral(recurrence, base)
         slots = self._series_slots(recurrence, base)
-        taken = {self._original(ev) for ev in self._occurrences(recurrence)}
+        # an occurrence that follows the rule sits in its slot (an "all events"
+        # move shifts every slot: the stored original start is the old one)
+        taken = {
+            self._slot(ev) if ev.follow_recurrence else self._original(ev)
+            for ev in self._occurrences(recurrence)
+        }
         exdates = [slot for slot in slots if slot not in taken]
         first = slots[0] if slots else (base.start_date if base.allday else base.start)
         rule = recurrence._calendar_sync_rule()
@@ -195,6 +200,11 @@ class SeriesSync:
 
     def _following(self, recurrence):
         return self._occurrences(recurrence).filtered("follow_recurrence")
+
+    @staticmethod
+    def _slot(event):
+        """The slot an occurrence that follows its rule sits in."""
+        return event.start_date if event.allday else event.start
 
     def _original(self, event):
         """An occurrence's original slot (naive UTC, or a date when all-day)."""

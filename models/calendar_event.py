@@ -66,6 +66,12 @@ class CalendarEvent(models.Model):
         help="Why the last attempt to sync this event with a connected calendar "
         "failed. The sync tries again on its next run.",
     )
+    calendar_sync_deleted = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="Deleted in Odoo: kept archived until every calendar it was in has "
+        "deleted it too, then removed for good.",
+    )
     # Technical: written by Odoo's recurrence code through the hooks below.
     calendar_sync_settled = fields.Boolean(
         compute="_compute_calendar_sync_flags",
@@ -113,6 +119,8 @@ class CalendarEvent(models.Model):
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
+        if vals.get("active") and "calendar_sync_deleted" not in vals:
+            vals = {**vals, "calendar_sync_deleted": False}  # restored
         if SYNCED_FIELDS & set(vals):
             mark_bindings_dirty(self, self.env.context.get(SYNC_CONTEXT))
         return super().write(vals)
@@ -150,7 +158,7 @@ class CalendarEvent(models.Model):
             )
         )
         if synced:
-            synced.write({"active": False})
+            synced.write({"active": False, "calendar_sync_deleted": True})
         return super(CalendarEvent, self - synced).unlink()
 
     def _skip_send_mail_status_update(self):
@@ -229,6 +237,7 @@ class CalendarEvent(models.Model):
             "videocall_location": neutral.get("videocall_location") or False,
             "user_id": owner.id,
             "active": True,
+            "calendar_sync_deleted": False,
         }
         if values["allday"]:
             values.update(

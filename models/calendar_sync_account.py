@@ -6,6 +6,8 @@ import re
 import time
 from datetime import timedelta
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.modules import module
 from odoo.tools import email_normalize
@@ -17,6 +19,9 @@ _logger = logging.getLogger(__name__)
 
 #: First key of the advisory lock a running sync holds on (key, account id).
 SYNC_LOCK_KEY = 0x43534E43  # "CSNC"
+#: One sync per user at a time: a user's Google and Outlook runs touch the
+#: same events, and must not race each other.
+USER_LOCK_KEY = 0x43535553  # "CSUS"
 
 STATE_SELECTION = [
     ("not_connected", "Not Connected"),
@@ -88,6 +93,12 @@ class CalendarSyncAccount(models.Model):
         "incremental sync starts. Empty means the next sync is a full one.",
     )
     last_sync_date = fields.Datetime(string="Last Successful Sync", readonly=True)
+    last_attempt_date = fields.Datetime(
+        string="Last Attempt",
+        readonly=True,
+        help="When the scheduler last tried this account (successful or not): "
+        "it takes the accounts it tried longest ago first.",
+    )
     state = fields.Selection(
         selection=STATE_SELECTION,
         default="not_connected",
@@ -875,6 +886,7 @@ class CalendarSyncAccount(models.Model):
         self.ensure_one()
         return (
             self.state == "connected"
+            and self._user_may_sync()
             and not self.sync_stopped
             and not self._is_provider_paused(self.provider)
             and self._is_provider_configured(self.provider)
@@ -914,6 +926,22 @@ class CalendarSyncAccount(models.Model):
             account.write(
                 {"state": "error", "last_error": account._describe_error(exc)}
             )
+        except psycopg2.errors.SerializationFailure:
+            raise  # another transaction won: Odoo retries the whole request
+        except Exception as exc:
+            _logger.exception(
+                "%s sync of %s failed unexpectedly", account.provider, account.email
+            )
+            account.write(
+                {
+                    "state": "error",
+                    "last_error": _(
+                        "The synchronization stopped on an unexpected error; it is "
+                        "tried again on the next run. Detail: %(error)s",
+                        error=str(exc)[:300] or exc.__class__.__name__,
+                    ),
+                }
+            )
         # after the savepoint: a failed run is logged too
         self.env["calendar.sync.log"]._log_run(
             account, started, time.monotonic() - clock, counters
@@ -930,10 +958,11 @@ class CalendarSyncAccount(models.Model):
         """
         self.ensure_one()
         self.env.cr.execute(
-            "WITH row AS (SELECT id FROM calendar_sync_account WHERE id = %s "
+            "WITH row AS (SELECT id, user_id FROM calendar_sync_account WHERE id = %s "
             "FOR NO KEY UPDATE SKIP LOCKED) "
-            "SELECT pg_try_advisory_xact_lock(%s, id) FROM row",
-            [self.id, SYNC_LOCK_KEY],
+            "SELECT pg_try_advisory_xact_lock(%s, id) "
+            "AND pg_try_advisory_xact_lock(%s, user_id) FROM row",
+            [self.id, SYNC_LOCK_KEY, USER_LOCK_KEY],
         )
         row = self.env.cr.fetchone()
         return bool(row and row[0])
@@ -1040,21 +1069,53 @@ class CalendarSyncAccount(models.Model):
         started = time.monotonic()
         accounts = self.sudo().search(
             [("state", "in", ("connected", "error")), ("sync_stopped", "=", False)],
-            order="last_sync_date asc nulls first, id",
+            order="last_attempt_date asc nulls first, id",
         )
         for account_id in accounts.ids:
             if time.monotonic() - started > budget:
                 break
-            account = self.browse(account_id).sudo()
+            self._cron_sync_one(account_id)
+
+    def _cron_sync_one(self, account_id):
+        """One account of the scheduler's pass, in its own transaction: nothing
+        that happens to it (an answer it cannot read, an unexpected error, a
+        lost race) stops the others."""
+        account = self.browse(account_id).sudo()
+        try:
             if not account._lock():
-                continue  # another worker is syncing this account right now
-            if account.state == "error":
-                account.state = "connected"  # try again
-            account._sync()
-            # one account per transaction, as a cron should (tests run inside
-            # one transaction that must not be committed)
-            if not module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                return  # another worker is syncing this account right now
+            account.last_attempt_date = fields.Datetime.now()
+            if not account._user_may_sync():
+                account.last_error = account._offboarded_message()
+            else:
+                if account.state == "error":
+                    account.state = "connected"  # try again
+                account._sync()
+        except Exception:
+            _logger.exception("Scheduled sync of account %s failed", account_id)
+            if module.current_test:
+                raise
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            account = self.browse(account_id).sudo()
+            account.write({"last_attempt_date": fields.Datetime.now()})
+        # one account per transaction, as a cron should (tests run inside
+        # one transaction that must not be committed)
+        if not module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _user_may_sync(self):
+        """Offboarding: archived users and users who are no longer employees
+        (demoted to portal) keep their tokens but never sync."""
+        self.ensure_one()
+        user = self.user_id.with_context(active_test=False)
+        return bool(user.active and user._is_internal())
+
+    def _offboarded_message(self):
+        return _(
+            "Not synchronized: %(user)s is archived or no longer an internal user. "
+            "An administrator can reset this account.",
+            user=self.user_id.with_context(active_test=False).name,
+        )
 
     # ------------------------------------------------------------------ reset
     def action_open_reset_wizard(self):

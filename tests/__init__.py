@@ -16,3 +16,4 @@ from . import test_sync_status
 from . import test_tours
 from . import test_settings_preflight
 from . import test_security_boundaries
+from . import test_engine_rules

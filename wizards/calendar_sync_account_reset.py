@@ -343,22 +343,35 @@ class CalendarSyncAccountReset(models.TransientModel):
         account = self.account_id.sudo()
         bindings = self._bindings()
         guests = bindings.filtered("guest_copy").event_id
+        # the iCalUIDs stay: reconnecting the same calendar re-binds its
+        # events instead of importing them a second time
+        uids = {
+            (b.event_id or b.recurrence_id): b.ical_uid
+            for b in bindings
+            if b.ical_uid and (b.event_id or b.recurrence_id)
+        }
         bindings.unlink()
+        events = events.exists()
         if self.sync_policy == "all":
             parked = (events - guests).filtered(lambda e: not e.active) | guests
         else:
             parked = events
-        parked = parked.exists()
-        series = parked.recurrence_id
+        # what the next sync pushes again keeps its iCalUID too (need_sync)
+        records = [(event, event in parked) for event in events] + [
+            (rec, self.sync_policy != "all") for rec in events.recurrence_id
+        ]
         self.env["calendar.sync.binding"].sudo().create(
             [
-                {"account_id": account.id, "event_id": event.id, "need_sync": False}
-                for event in parked
-            ]
-            + [
-                {"account_id": account.id, "recurrence_id": rec.id, "need_sync": False}
-                for rec in series
-                if self.sync_policy != "all"
+                {
+                    "account_id": account.id,
+                    "event_id"
+                    if record._name == "calendar.event"
+                    else "recurrence_id": (record.id),
+                    "need_sync": not is_parked,
+                    "ical_uid": uids.get(record, False),
+                }
+                for record, is_parked in records
+                if is_parked or uids.get(record)
             ]
         )
         return True

@@ -1,0 +1,263 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Rules of the sync engine v2, each a regression test of a defect found when
+the first version was used as a company uses it (several users, both
+providers, faults)."""
+
+from datetime import datetime, timedelta
+
+from odoo import Command, fields
+from odoo.tests import TransactionCase, tagged
+
+from .common import (
+    GoogleEmulatorMixin,
+    GraphEmulatorMixin,
+    binding,
+    bound_to,
+    make_users,
+)
+
+ALICE = "alice@example.com"
+BOB = "bob@example.com"
+
+
+def _future(days, hour=9):
+    day = fields.Date.today() + timedelta(days=days)
+    return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour)
+
+
+class EngineCase(GoogleEmulatorMixin, GraphEmulatorMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, _admin = make_users(cls.env)
+        cls.alice.tz = cls.bob.tz = "Europe/Brussels"
+        cls.Event = cls.env["calendar.event"].with_context(active_test=False)
+
+    def sync(self, *accounts):
+        for account in accounts:
+            account._sync()
+            self.assertEqual(account.state, "connected", account.last_error)
+            self.assertFalse(account.last_error)
+
+    def event(self, name, days=10, user=None, **values):
+        user = user or self.alice
+        start = _future(days)
+        return (
+            self.env["calendar.event"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "partner_ids": [Command.set(user.partner_id.ids)],
+                    **values,
+                }
+            )
+        )
+
+    def series(self, name="Weekly", count=3, days=14, **values):
+        day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[_future(days).weekday()]
+        values.setdefault(day, True)
+        base = self.event(
+            name,
+            days=days,
+            recurrency=True,
+            rrule_type="weekly",
+            interval=1,
+            end_type="count",
+            count=count,
+            event_tz="Europe/Brussels",
+            **values,
+        )
+        base.invalidate_recordset()
+        return base.recurrence_id
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestSeriesRules(EngineCase):
+    def google_instances(self, master_id):
+        client = self.google_account._google_client()
+        return [
+            i
+            for i in client.list_instances(master_id)
+            if i.get("status") != "cancelled"
+        ]
+
+    def setUp(self):
+        super().setUp()
+        self.google_account = self.connect_google(self.alice)
+
+    def test_moving_a_whole_series_by_an_hour_keeps_its_first_occurrence(self):
+        recurrence = self.series()
+        self.sync(self.google_account)
+        master_id = binding(recurrence, "google").remote_id
+        self.assertEqual(len(self.google_instances(master_id)), 3)
+        first = recurrence.calendar_event_ids.sorted("start")[0]
+        first.write(
+            {
+                "recurrence_update": "all_events",
+                "start": first.start + timedelta(hours=1),
+                "stop": first.stop + timedelta(hours=1),
+            }
+        )
+        self.sync(self.google_account)
+        series = self.env["calendar.recurrence"].search([bound_to("google", master_id)])
+        self.assertTrue(series, "the remote series stays bound")
+        instances = self.google_instances(master_id)
+        self.assertEqual(len(instances), 3, instances)
+        master = self.google.get_event(ALICE, master_id)
+        self.assertFalse(
+            [line for line in master["recurrence"] if line.startswith("EXDATE")]
+        )
+        self.assertEqual(len(series.calendar_event_ids), 3)
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestArchiveAndDeleteRules(EngineCase):
+    def test_archive_removes_the_remote_copy_and_unarchive_sends_it_again(self):
+        google = self.connect_google(self.alice)
+        event = self.event("Board")
+        self.sync(google)
+        first_id = binding(event, "google").remote_id
+        event.action_archive()
+        self.sync(google)
+        self.assertEqual(self.google.get_event(ALICE, first_id)["status"], "cancelled")
+        self.assertTrue(event.exists(), "archiving is not deleting")
+        self.assertFalse(binding(event, "google").remote_id)
+        event.action_unarchive()
+        self.sync(google)
+        again = binding(event, "google").remote_id
+        self.assertTrue(again)
+        self.assertEqual(self.google.get_event(ALICE, again)["summary"], "Board")
+        live = [e for e in self.google.events(ALICE) if e["status"] != "cancelled"]
+        self.assertEqual(len(live), 1)
+
+    def test_delete_in_odoo_removes_every_remote_copy_then_the_event(self):
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        event = self.event("Board")
+        self.sync(google, outlook)
+        self.assertEqual(len(self.graph.events(ALICE)), 1)
+        event.unlink()
+        self.assertTrue(event.exists(), "kept archived until the calendars know")
+        self.sync(google)
+        self.assertTrue(event.exists(), "Outlook still has it")
+        self.sync(outlook)
+        self.assertFalse(event.exists())
+        self.assertEqual(self.graph.events(ALICE), [])
+
+    def test_remote_delete_in_google_reaches_outlook_for_a_user_with_both(self):
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        event = self.event("Board")
+        self.sync(google, outlook)
+        self.assertEqual(len(self.graph.events(ALICE)), 1)
+        self.google.delete_event(ALICE, binding(event, "google").remote_id)
+        self.sync(google, outlook)
+        self.assertEqual(self.graph.events(ALICE), [])
+        self.assertFalse(event.exists())
+        # and nothing comes back
+        self.sync(google, outlook)
+        self.assertFalse(self.Event.search([("name", "=", "Board")]))
+        self.assertEqual(self.graph.events(ALICE), [])
+
+
+class LostCommit(Exception):
+    """The worker died after its remote writes: Odoo's side never committed."""
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestNoDuplicateRules(EngineCase):
+    def sync_and_lose_the_commit(self, account):
+        try:
+            with self.env.cr.savepoint():
+                account._sync()
+                raise LostCommit
+        except LostCommit:
+            self.env.invalidate_all()
+
+    def live_google(self):
+        return [e for e in self.google.events(ALICE) if e["status"] != "cancelled"]
+
+    def test_google_series_pushed_by_a_run_whose_commit_was_lost_is_bound_again(self):
+        google = self.connect_google(self.alice)
+        self.sync(google)
+        recurrence = self.series()
+        self.sync_and_lose_the_commit(google)
+        self.assertEqual(len(self.live_google()), 1)
+        self.assertFalse(binding(recurrence, "google").remote_id)
+        self.sync(google)
+        self.assertEqual(len(self.live_google()), 1, "no second series")
+        self.assertEqual(
+            binding(recurrence, "google").remote_id, self.live_google()[0]["id"]
+        )
+        self.assertEqual(self.Event.search_count([("name", "=", "Weekly")]), 3)
+        self.sync(google)
+        self.assertEqual(len(self.live_google()), 1)
+
+    def test_outlook_event_pushed_by_a_run_whose_commit_was_lost_is_not_doubled(self):
+        outlook = self.connect_microsoft(self.alice)
+        self.sync(outlook)
+        event = self.event("Board")
+        self.sync_and_lose_the_commit(outlook)
+        self.assertEqual(len(self.graph.events(ALICE)), 1)
+        self.sync(outlook)
+        self.sync(outlook)
+        self.assertEqual(len(self.graph.events(ALICE)), 1)
+        self.assertEqual(self.Event.search_count([("name", "=", "Board")]), 1)
+        self.assertEqual(
+            binding(event, "microsoft").remote_id, self.graph.events(ALICE)[0]["id"]
+        )
+
+    def reset_and_reconnect(self, account, connect):
+        wizard = (
+            self.env["calendar.sync.account.reset"]
+            .with_user(self.alice)
+            .create({"account_id": account.id})
+        )
+        self.assertEqual(wizard.delete_policy, "dont_delete")
+        self.assertEqual(wizard.sync_policy, "new")
+        wizard.action_reset()
+        self.assertFalse(account.first_sync_done)
+        account = connect(self.alice)
+        account.first_sync_policy = "all"
+        return account
+
+    def test_google_reconnect_after_a_reset_rebinds_instead_of_importing_twice(self):
+        google = self.connect_google(self.alice)
+        self.event(
+            "Board", partner_ids=[Command.set((self.alice | self.bob).partner_id.ids)]
+        )
+        self.series()
+        self.google.add_event(
+            ALICE,
+            {
+                "summary": "From Google",
+                "start": {"dateTime": _future(5).isoformat() + "Z"},
+                "end": {"dateTime": _future(5, 10).isoformat() + "Z"},
+            },
+        )
+        self.sync(google)
+        before = self.Event.search_count([])
+        remote_before = len(self.live_google())
+        google = self.reset_and_reconnect(google, self.connect_google)
+        since = len(self.google.requests)
+        self.sync(google)
+        self.assertEqual(self.Event.search_count([]), before)
+        self.assertEqual(len(self.live_google()), remote_before)
+        writes = [r for r in self.google.requests[since:] if r["method"] != "GET"]
+        self.assertFalse([w for w in writes if w["method"] == "POST"], writes)
+
+    def test_outlook_reconnect_after_a_reset_rebinds_instead_of_importing_twice(self):
+        outlook = self.connect_microsoft(self.alice)
+        self.event("Board")
+        self.series()
+        self.sync(outlook)
+        before = self.Event.search_count([])
+        remote_before = len(self.graph.events(ALICE))
+        outlook = self.reset_and_reconnect(outlook, self.connect_microsoft)
+        self.sync(outlook)
+        self.assertEqual(self.Event.search_count([]), before)
+        self.assertEqual(len(self.graph.events(ALICE)), remote_before)
