@@ -20,6 +20,7 @@ UNBOUND = {
     "guest_copy": False,
     "answer_pending": False,
     "sync_error": False,
+    "synced": False,
 }
 
 _RECORD_FIELD = {

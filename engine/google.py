@@ -102,7 +102,7 @@ class GoogleAdapter(ProviderAdapter):
         body = to_google(event_neutral)
         if action == "insert":
             body["id"] = remote_id
-        return WriteOp(key, action, remote_id, body, self._send_updates())
+        return WriteOp(key, action, remote_id, body, self._send_updates(), etag=etag)
 
     def series_op(self, key, action, remote_id, neutral, rule, first, exdates):
         lines = to_google_recurrence(
@@ -114,7 +114,7 @@ class GoogleAdapter(ProviderAdapter):
         return WriteOp(key, action, remote_id, body, self._send_updates())
 
     def delete_op(self, key, remote_id, etag=None):
-        return WriteOp(key, "delete", remote_id, None, self._send_updates())
+        return WriteOp(key, "delete", remote_id, None, self._send_updates(), etag=etag)
 
     def answer_op(self, key, remote_id, event, state):
         # A guest may change its own responseStatus only: the attendees go

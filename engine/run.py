@@ -26,13 +26,13 @@ read and written through the run's :class:`engine.binder.Binder`.
 
 import logging
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from odoo import _, fields
 
 from ..models.calendar_alarm_manager import ALARM_COLLECTOR, PartnerCollector
 from ..models.calendar_event import SYNC_CONTEXT
-from ..services import planner
+from ..services import conflicts, planner
 from ..services.exceptions import UnsupportedRecurrence
 from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical, equivalent_zones
@@ -77,6 +77,7 @@ class SyncRun(SeriesSync, AnswerSync):
             (planner.BindLocal, True): self._do_BindLocal,
             (planner.MarkSynced, False): self._do_MarkSynced,
             (planner.MarkSynced, True): self._do_MarkSynced,
+            (planner.MergeFields, False): self._do_MergeFields,
             (planner.ReportConflict, False): self._do_ReportConflict,
             (planner.ReportConflict, True): self._do_ReportConflict,
             (planner.CreateRemote, False): self._do_CreateRemote,
@@ -242,6 +243,9 @@ class SyncRun(SeriesSync, AnswerSync):
             write_date=event.write_date,
             snapshot=canonical(event._calendar_sync_neutral()),
             remote_etag=self.binder.get(event, "etag") or None,
+            base=conflicts.loads(self.binder.get(event, "synced"))
+            if confirmed
+            else None,
         )
 
     def _remote_state(self, remote_id, neutral, series=False):
@@ -483,6 +487,7 @@ class SyncRun(SeriesSync, AnswerSync):
         return {
             "remote_id": remote_id,
             "etag": neutral.get("etag"),
+            "synced": conflicts.dumps(canonical(neutral)),
             "ical_uid": neutral.get("ical_uid") or False,
             "guest_copy": self._guest_copy(neutral),
             "need_sync": False,
@@ -510,6 +515,7 @@ class SyncRun(SeriesSync, AnswerSync):
             event,
             remote_id=action.remote_id,
             etag=neutral["etag"],
+            synced=conflicts.dumps(canonical(neutral)),
             need_sync=False,
             sync_error=False,
         )
@@ -556,6 +562,67 @@ class SyncRun(SeriesSync, AnswerSync):
         else:
             self.binder.set(record, sync_error=False)
 
+    def _do_MergeFields(self, action):
+        """Both sides changed the event: keep every one-sided change, let the
+        later change win a field changed on both, post what lost."""
+        event = self.items[action.key]
+        remote = self.remote[action.remote_id]
+        merged, clashes = conflicts.merge(
+            conflicts.loads(self.binder.get(event, "synced")),
+            canonical(event._calendar_sync_neutral()),
+            canonical(remote),
+            event.write_date,
+            remote.get("updated"),
+        )
+        # times come as one field: keep the neutral's shape for the other kind
+        neutral = {**remote, **merged}
+        values = self._values(neutral, event)
+        if event.recurrence_id:
+            values.pop("user_id")
+            values["follow_recurrence"] = False
+        event.write(values)
+        event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+        self.binder.set(
+            event,
+            etag=remote.get("etag"),
+            synced=conflicts.dumps(canonical(remote)),
+        )
+        if clashes:
+            self._post_clashes(event, clashes)
+        self.counters["pulled"] += 1
+        if canonical(event._calendar_sync_neutral()) == canonical(remote):
+            self.binder.set(event, need_sync=False, sync_error=False)
+            return None
+        return self._do_UpdateRemote(planner.UpdateRemote(action.key, action.remote_id))
+
+    def _post_clashes(self, event, clashes):
+        lines = []
+        for clash in clashes:
+            side = (
+                _("from %(provider)s", provider=self.adapter.label)
+                if clash.winner == "local"
+                else _("from Odoo")
+            )
+            lines.append(
+                Markup("<li>%s</li>")
+                % _(
+                    "%(field)s: the later change was kept; the version %(side)s "
+                    "was: %(value)s",
+                    field=clash.field,
+                    side=side,
+                    value=conflicts.describe(clash.lost),
+                )
+            )
+        body = Markup("%s<ul>%s</ul>") % (
+            _(
+                "This event was changed both in Odoo and in %(provider)s since the "
+                "last sync. Changes made on one side only were all kept.",
+                provider=self.adapter.label,
+            ),
+            Markup().join(lines),
+        )
+        event.message_post(body=body)
+
     def _do_ReportConflict(self, action):
         record = self.items[action.key]
         if record._name == "calendar.recurrence":
@@ -595,11 +662,29 @@ class SyncRun(SeriesSync, AnswerSync):
     def _do_UpdateRemote(self, action):
         event = self.items[action.key]
         return self.adapter.event_op(
-            action.key, "patch", action.remote_id, event._calendar_sync_neutral()
+            action.key,
+            "patch",
+            action.remote_id,
+            event._calendar_sync_neutral(),
+            etag=self._if_match(event),
         )
 
     def _do_DeleteRemote(self, action):
-        return self.adapter.delete_op(action.key, action.remote_id)
+        record = self.items.get(action.key)
+        etag = self._if_match(record) if record else None
+        return self.adapter.delete_op(action.key, action.remote_id, etag=etag)
+
+    def _if_match(self, record):
+        """The etag a write of ``record`` is conditional on: a remote change
+        made while the run was under way is then refused (412), not
+        overwritten. Single events only: an occurrence's or a series' etag
+        moves with every change of the series, which the run may have made
+        itself a moment before."""
+        if record._name != "calendar.event" or record.recurrence_id:
+            return None
+        if self.binder.get(record, "original_start"):
+            return None
+        return self.binder.get(record, "etag") or None
 
     # ================================================================== push
     def _push(self, ops):
@@ -613,6 +698,23 @@ class SyncRun(SeriesSync, AnswerSync):
                 self._answered(op, result)
                 continue
             record = self.items[op.key]
+            if getattr(result, "precondition_failed", False):
+                # changed remotely meanwhile: the next listing brings that
+                # change, and the two are then merged; should it bring none,
+                # the next write goes through ("*": whatever the remote etag)
+                self.binder.set(record, etag="*")
+                continue
+            if not result.ok and getattr(result, "retryable", False):
+                self._fail(
+                    record,
+                    _(
+                        "%(provider)s is busy (%(status)s); the sync tries again "
+                        "on its next run.",
+                        provider=self.adapter.label,
+                        status=result.status,
+                    ),
+                )
+                continue
             if not result.ok:
                 self._fail(
                     record,
@@ -671,7 +773,8 @@ class SyncRun(SeriesSync, AnswerSync):
         self._drop_echo(remote_id, record)
         self.binder.unbind_remote([remote_id], record._name, keep=record)
         if record._name == "calendar.event":
-            self.binder.set(record, **values, sync_error=False)
+            synced = conflicts.dumps(canonical(record._calendar_sync_neutral()))
+            self.binder.set(record, **values, synced=synced, sync_error=False)
             return []
         self.binder.set(record, **values)
         self._bind_occurrences(record, remote_id, values["etag"])

@@ -70,6 +70,12 @@ class CalendarSyncBinding(models.Model):
         help="The account user's answer was given in Odoo and is not in this "
         "calendar yet: the next sync sends it.",
     )
+    synced = fields.Text(
+        readonly=True,
+        help="The event as both sides had it at its last successful sync "
+        "(technical): a change made on both sides since is merged field by "
+        "field against it.",
+    )
     sync_error = fields.Char(
         readonly=True,
         help="Why the last attempt to sync this record with this calendar failed.",

@@ -371,7 +371,17 @@ class GoogleCalendarClient:
 
     def _once(self, request) -> _Outcome:
         try:
-            return _Outcome(200, request.execute())
+            body = request.execute()
+            if body is not None and not isinstance(body, dict):
+                # a 200 that is not the API's JSON (a proxy's or captive
+                # portal's HTML page): retried, then reported as such
+                return _Outcome(
+                    502,
+                    None,
+                    "unexpectedBody",
+                    "the answer was not Google Calendar's (an HTML page?)",
+                )
+            return _Outcome(200, body)
         except HttpError as exc:
             return _outcome_from_http_error(exc)
         except RefreshError as exc:

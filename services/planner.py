@@ -21,8 +21,10 @@ Actions: :class:`CreateRemote`, :class:`UpdateRemote`, :class:`DeleteRemote`,
 :class:`CreateLocal`, :class:`UpdateLocal` (also restores an archived item),
 :class:`DeleteLocal` (also drops an archived tombstone), :class:`BindLocal`,
 :class:`MarkSynced` (both sides already equal: clear the dirty flag, write
-nothing) and :class:`ReportConflict` (emitted next to the winning action; the
-model posts the loser's version in the chatter).
+nothing), :class:`MergeFields` (both sides changed an item whose last synced
+version ``LocalState.base`` is known: merged field by field) and
+:class:`ReportConflict` (emitted next to the winning action when no base is
+known; the model posts the loser's version in the chatter).
 
 Rules the executor must follow so that a second plan is empty:
 
@@ -62,6 +64,9 @@ class LocalState:
     snapshot: dict[str, Any] | None
     #: the remote etag recorded at the last successful sync, if known
     remote_etag: str | None = None
+    #: the snapshot both sides had at the last successful sync, if known:
+    #: with it, an item changed on both sides is merged field by field
+    base: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,16 @@ class MarkSynced:
 
 
 @dataclass(frozen=True)
+class MergeFields:
+    """Both sides changed ``key`` since the last sync (whose version is
+    known): merge them field by field (see :mod:`services.conflicts`), write
+    the result on both sides, report fields changed on both."""
+
+    key: Key
+    remote_id: str
+
+
+@dataclass(frozen=True)
 class ReportConflict:
     """Both sides changed; ``winner``'s version was kept."""
 
@@ -156,6 +171,7 @@ Action = (
     | DeleteLocal
     | BindLocal
     | MarkSynced
+    | MergeFields
     | ReportConflict
 )
 
@@ -205,6 +221,15 @@ def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> lis
     if not local.dirty:
         # changed remotely, unchanged locally: take the remote version
         return [UpdateLocal(local.key, rid)]
+    if local.base is not None:
+        if remote.snapshot == local.base:
+            # the remote is as last synced: only Odoo changed it, push
+            return [UpdateRemote(local.key, rid)]
+        if local.snapshot == local.base:
+            # Odoo's is as last synced: only the remote changed it, pull
+            return [UpdateLocal(local.key, rid)]
+        # changed on both sides since the known last sync: merge per field
+        return [MergeFields(local.key, rid)]
     if _remote_is_later(local, remote):
         # changed on both sides, the remote later: the remote wins
         return [UpdateLocal(local.key, rid), _conflict(local, remote, "remote")]

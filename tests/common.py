@@ -162,6 +162,7 @@ _UNBOUND = {
     "guest_copy": False,
     "answer_pending": False,
     "sync_error": False,
+    "synced": False,
 }
 
 

@@ -261,3 +261,141 @@ class TestNoDuplicateRules(EngineCase):
         self.sync(outlook)
         self.assertEqual(self.Event.search_count([]), before)
         self.assertEqual(len(self.graph.events(ALICE)), remote_before)
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestIsolationRules(EngineCase):
+    def test_a_provider_answering_an_html_page_stops_only_that_account(self):
+        alice = self.connect_google(self.alice)
+        bob = self.connect_google(self.bob)
+        self.event("Alice's", user=self.alice)
+        self.event("Bob's", user=self.bob)
+        Account = self.env["calendar.sync.account"]
+        # Alice's turn comes first
+        alice.last_attempt_date = fields.Datetime.now() - timedelta(days=1)
+        bob.last_attempt_date = fields.Datetime.now()
+        self.google.inject(
+            method="GET",
+            status=200,
+            html="<html><body>Please sign in to the Wi-Fi</body></html>",
+        )
+        # no retry: the one garbage answer is Alice's
+        self.env["ir.config_parameter"].sudo().set_param("calendar_sync.max_retries", 0)
+        Account._cron_sync_all()
+        self.assertEqual(alice.state, "error")
+        self.assertTrue(alice.last_error)
+        self.assertEqual(bob.state, "connected", bob.last_error)
+        self.assertTrue(bob.last_sync_date)
+        self.assertEqual(len(self.google.events(BOB)), 1)
+        # the next pass tries Alice again, and she recovers
+        Account._cron_sync_all()
+        self.assertEqual(alice.state, "connected", alice.last_error)
+        self.assertEqual(len(self.google.events(ALICE)), 1)
+
+    def test_archived_and_demoted_users_are_not_synced(self):
+        alice = self.connect_google(self.alice)
+        bob = self.connect_google(self.bob)
+        self.sync(alice, bob)
+        self.event("Alice's", user=self.alice)
+        self.event("Bob's", user=self.bob)
+        self.alice.action_archive()
+        self.bob.write(
+            {"groups_id": [Command.set(self.env.ref("base.group_portal").ids)]}
+        )
+        self.env["calendar.sync.account"]._cron_sync_all()
+        self.assertEqual(self.google.events(ALICE), [])
+        self.assertEqual(self.google.events(BOB), [])
+        self.assertIn("archived or no longer an internal user", alice.last_error)
+        self.assertIsNone(bob._sync())
+
+    def test_a_write_on_an_outdated_etag_is_refused_not_forced(self):
+        google = self.connect_google(self.alice)
+        event = self.event("Board")
+        self.sync(google)
+        remote_id = binding(event, "google").remote_id
+        # as if the remote changed after this run listed it
+        binding(event, "google").write({"etag": '"1"'})
+        event.name = "Board (Odoo)"
+        google._sync()
+        remote = self.google.get_event(ALICE, remote_id)
+        self.assertEqual(remote["summary"], "Board", "never written over blindly")
+        self.assertTrue(binding(event, "google").need_sync)
+        self.sync(google)
+        remote = self.google.get_event(ALICE, remote_id)
+        self.assertEqual(remote["summary"], "Board (Odoo)")
+
+    def test_a_remote_edit_listed_with_an_odoo_edit_is_merged_not_overwritten(self):
+        google = self.connect_google(self.alice)
+        event = self.event("Board")
+        self.sync(google)
+        remote_id = binding(event, "google").remote_id
+        self.google.update_event(ALICE, remote_id, {"location": "Room 2"})
+        event.name = "Board (Odoo)"
+        self.sync(google)
+        remote = self.google.get_event(ALICE, remote_id)
+        self.assertEqual(remote["location"], "Room 2")
+        self.assertEqual(remote["summary"], "Board (Odoo)")
+        self.assertEqual(event.location, "Room 2")
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestConflictRules(EngineCase):
+    def setUp(self):
+        super().setUp()
+        self.google_account = self.connect_google(self.alice)
+
+    def shared(self):
+        event = self.event(
+            "Board",
+            partner_ids=[Command.set((self.alice | self.bob).partner_id.ids)],
+        )
+        self.sync(self.google_account)
+        return event, binding(event, "google").remote_id
+
+    def test_an_odoo_description_edit_survives_an_answer_given_in_google(self):
+        event, remote_id = self.shared()
+        self.google.update_event(
+            ALICE,
+            remote_id,
+            {
+                "attendees": [
+                    {"email": ALICE, "responseStatus": "accepted"},
+                    {"email": BOB, "responseStatus": "declined"},
+                ]
+            },
+        )
+        event.description = "<p>Agenda: budget</p>"
+        self.sync(self.google_account)
+        bob = event.attendee_ids.filtered(lambda a: a.partner_id == self.bob.partner_id)
+        self.assertEqual(bob.state, "declined")
+        self.assertIn("budget", str(event.description))
+        remote = self.google.get_event(ALICE, remote_id)
+        self.assertIn("budget", remote["description"])
+        answers = {a["email"]: a["responseStatus"] for a in remote["attendees"]}
+        self.assertEqual(answers[BOB], "declined")
+        # settled: a second sync does nothing
+        self.assertEqual(
+            self.google_account._sync(), {"pulled": 0, "pushed": 0, "failed": 0}
+        )
+
+    def test_a_field_changed_on_both_sides_keeps_the_later_change_and_posts_the_other(
+        self,
+    ):
+        event, remote_id = self.shared()
+        event.write({"name": "Board (Odoo)", "location": "Room 1"})
+        event.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE calendar_event SET write_date = write_date - interval '1 hour' "
+            "WHERE id = %s",
+            [event.id],
+        )
+        event.invalidate_recordset()
+        self.google.update_event(ALICE, remote_id, {"summary": "Board (Google)"})
+        self.sync(self.google_account)
+        self.assertEqual(event.name, "Board (Google)")
+        self.assertEqual(event.location, "Room 1", "a one-sided change is kept")
+        remote = self.google.get_event(ALICE, remote_id)
+        self.assertEqual(remote["summary"], "Board (Google)")
+        self.assertEqual(remote["location"], "Room 1")
+        posted = event.message_ids.mapped("body")
+        self.assertTrue(any("Board (Odoo)" in str(body) for body in posted), posted)

@@ -1,0 +1,185 @@
+"""Conflicts per field: a three-way merge of an event changed on both sides
+=========================================================================
+
+When Odoo and the provider both changed an event since its last sync, the
+planner emits :class:`services.planner.MergeFields` (when the last synced
+version is known) instead of letting one whole side win. :func:`merge` then
+decides each field against that common base:
+
+* changed on one side only: that side's value is kept (merged);
+* changed on both sides to different values: the later change wins (Odoo's
+  write time against the provider's ``updated``; a tie goes to Odoo), and the
+  losing value is reported (:class:`Clash`) so that the engine posts it;
+* attendees merge one by one (by e-mail): an answer given in the calendar
+  and an attendee added in Odoo both survive.
+
+The event's times (``allday``, ``start``/``stop``, ``start_date``/``stop_date``)
+are one field: they move together.
+
+Snapshots are the canonical dicts of :func:`services.snapshot.canonical`;
+:func:`dumps` / :func:`loads` store one in a text column.
+
+Public API: :func:`merge`, :class:`Clash`, :func:`dumps`, :func:`loads`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+#: Keys merged as one field (the event's times).
+TIME_KEYS = ("allday", "start", "stop", "start_date", "stop_date")
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A field changed on both sides: ``winner``'s value was kept, ``lost``
+    is the other side's value."""
+
+    field: str
+    winner: str  # "local" or "remote"
+    kept: Any
+    lost: Any
+
+
+def _groups(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as merge fields: times grouped, attendees by e-mail."""
+    out = {k: v for k, v in snapshot.items() if k not in TIME_KEYS}
+    out["times"] = tuple(snapshot.get(k) for k in TIME_KEYS)
+    return out
+
+
+def _ungroup(groups: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in groups.items() if k != "times"}
+    out.update(zip(TIME_KEYS, groups["times"], strict=True))
+    return out
+
+
+def _by_email(attendees: list[dict] | None) -> dict[str, dict]:
+    return {a["email"]: a for a in attendees or () if a.get("email")}
+
+
+def _merge_attendees(base, local, remote, remote_wins_ties):
+    """Three-way merge of attendee lists, one attendee at a time."""
+    b, loc, rem = _by_email(base), _by_email(local), _by_email(remote)
+    merged, clashes = [], []
+    for email in sorted(set(b) | set(loc) | set(rem)):
+        values = (b.get(email), loc.get(email), rem.get(email))
+        value, clash = _three_way(*values, remote_wins_ties)
+        if clash:
+            clashes.append((email, clash))
+        if value is not None:
+            merged.append(value)
+    return merged, clashes
+
+
+def _three_way(base, local, remote, remote_wins):
+    """``(value, clash)``: ``clash`` is None or ("local"|"remote", lost)."""
+    if local == remote:
+        return local, None
+    if local == base:
+        return remote, None  # changed remotely only
+    if remote == base:
+        return local, None  # changed locally only
+    if remote_wins:
+        return remote, ("remote", local)
+    return local, ("local", remote)
+
+
+def merge(
+    base: dict[str, Any],
+    local: dict[str, Any],
+    remote: dict[str, Any],
+    local_time: datetime | None,
+    remote_time: datetime | None,
+) -> tuple[dict[str, Any], list[Clash]]:
+    """Merge ``local`` and ``remote`` (canonical snapshots) against ``base``.
+
+    :param local_time: when the Odoo change was made (naive UTC), or None
+    :param remote_time: the provider's ``updated`` (naive UTC), or None
+    :return: ``(merged snapshot, clashes)``; ``merged`` has every key of
+        ``local``
+    """
+    remote_wins = bool(remote_time and (not local_time or remote_time > local_time))
+    gb, gl, gr = _groups(base), _groups(local), _groups(remote)
+    merged, clashes = {}, []
+    for key, local_value in gl.items():
+        if key == "attendees":
+            value, found = _merge_attendees(
+                gb.get(key), local_value, gr.get(key), remote_wins
+            )
+            merged[key] = value
+            for email, (winner, lost) in found:
+                kept = next((a for a in value if a["email"] == email), None)
+                clashes.append(Clash(f"attendees:{email}", winner, kept, lost))
+            continue
+        value, clash = _three_way(gb.get(key), local_value, gr.get(key), remote_wins)
+        merged[key] = value
+        if clash:
+            clashes.append(Clash(key, clash[0], value, clash[1]))
+    return _ungroup(merged), clashes
+
+
+def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """The snapshot keys whose value differs."""
+    return {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+
+
+def describe(value: Any) -> str:
+    """A field's value in a sentence (chatter)."""
+    if value is None or value == "" or value is False:
+        return "(empty)"
+    if isinstance(value, tuple):  # the times
+        parts = [v.isoformat() for v in value if isinstance(v, date)]
+        return " – ".join(parts)
+    if isinstance(value, dict):  # an attendee
+        return f"{value.get('email')} ({value.get('state')})"
+    if isinstance(value, list):
+        return ", ".join(describe(v) for v in value) or "(none)"
+    return str(value)
+
+
+# ---------------------------------------------------------------- storage
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$dt"}:
+            return datetime.fromisoformat(value["$dt"])
+        if set(value) == {"$d"}:
+            return date.fromisoformat(value["$d"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def dumps(snapshot: dict[str, Any] | None) -> str | bool:
+    """``snapshot`` as stored text (False for None)."""
+    if snapshot is None:
+        return False
+    return json.dumps(_encode(snapshot), sort_keys=True, separators=(",", ":"))
+
+
+def loads(text: str | bool | None) -> dict[str, Any] | None:
+    """The snapshot stored as ``text`` (None when nothing is stored or it
+    cannot be read: the merge then falls back to a whole-event decision)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return _decode(value) if isinstance(value, dict) else None

@@ -1,0 +1,122 @@
+"""Conflicts per field: the three-way merge."""
+
+from datetime import date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services import conflicts
+
+T0 = datetime(2030, 1, 1, 9)
+T1 = datetime(2030, 1, 1, 10)
+
+
+def snap(**values):
+    base = {
+        "name": "Board",
+        "description": "",
+        "location": "",
+        "allday": False,
+        "start": datetime(2030, 3, 4, 9),
+        "stop": datetime(2030, 3, 4, 10),
+        "attendees": [
+            {"email": "alice@x.com", "name": "Alice", "state": "accepted"},
+            {"email": "bob@x.com", "name": "Bob", "state": "needsAction"},
+        ],
+        "alarms": [],
+        "privacy": False,
+        "show_as": "busy",
+    }
+    base.update(values)
+    return base
+
+
+def test_fields_changed_on_one_side_each_are_both_kept():
+    base = snap()
+    local = snap(description="<p>Agenda</p>")
+    remote = snap(location="Room 2")
+    merged, clashes = conflicts.merge(base, local, remote, T0, T1)
+    assert merged["description"] == "<p>Agenda</p>"
+    assert merged["location"] == "Room 2"
+    assert clashes == []
+
+
+def test_an_answer_given_remotely_survives_a_later_local_edit_of_another_field():
+    base = snap()
+    remote = snap()
+    remote["attendees"][1] = {"email": "bob@x.com", "name": "Bob", "state": "declined"}
+    local = snap(name="Board (moved)")
+    merged, clashes = conflicts.merge(base, local, remote, T1, T0)
+    assert merged["name"] == "Board (moved)"
+    assert merged["attendees"][1]["state"] == "declined"
+    assert clashes == []
+
+
+def test_a_field_changed_on_both_sides_goes_to_the_later_change_and_reports_the_loser():
+    base = snap()
+    local = snap(description="odoo text")
+    remote = snap(description="google text")
+    merged, clashes = conflicts.merge(base, local, remote, T0, T1)
+    assert merged["description"] == "google text"
+    assert clashes == [
+        conflicts.Clash("description", "remote", "google text", "odoo text")
+    ]
+    merged, clashes = conflicts.merge(base, local, remote, T1, T0)
+    assert merged["description"] == "odoo text"
+    assert clashes[0].winner == "local" and clashes[0].lost == "google text"
+
+
+def test_a_tie_goes_to_odoo():
+    merged, clashes = conflicts.merge(snap(), snap(name="A"), snap(name="B"), T0, T0)
+    assert merged["name"] == "A"
+    assert clashes[0].winner == "local"
+
+
+def test_times_move_together():
+    base = snap()
+    local = snap(start=datetime(2030, 3, 4, 10), stop=datetime(2030, 3, 4, 11))
+    remote = snap(allday=True, start=None, stop=None, start_date=date(2030, 3, 4))
+    remote["stop_date"] = date(2030, 3, 4)
+    merged, clashes = conflicts.merge(base, local, remote, T0, T1)
+    assert merged["allday"] is True
+    assert merged["start"] is None and merged["start_date"] == date(2030, 3, 4)
+    assert [c.field for c in clashes] == ["times"]
+
+
+def test_an_attendee_added_in_odoo_and_one_removed_remotely_both_apply():
+    base = snap()
+    local = snap()
+    local["attendees"].append(
+        {"email": "carol@x.com", "name": "Carol", "state": "needsAction"}
+    )
+    remote = snap()
+    remote["attendees"] = remote["attendees"][:1]
+    merged, clashes = conflicts.merge(base, local, remote, T0, T1)
+    assert [a["email"] for a in merged["attendees"]] == ["alice@x.com", "carol@x.com"]
+    assert clashes == []
+
+
+def test_a_snapshot_survives_storage():
+    value = snap(start_date=date(2030, 3, 4))
+    assert conflicts.loads(conflicts.dumps(value)) == value
+    assert conflicts.loads("not json") is None
+    assert conflicts.loads(False) is None
+
+
+texts = st.sampled_from(["", "a", "b", "c"])
+
+
+@given(base=texts, local=texts, remote=texts, later=st.booleans())
+def test_merge_keeps_every_one_sided_change_and_only_reports_real_clashes(
+    base, local, remote, later
+):
+    merged, clashes = conflicts.merge(
+        snap(name=base), snap(name=local), snap(name=remote), T0, T1 if later else T0
+    )
+    if local == base:
+        assert merged["name"] == remote and not clashes
+    elif remote == base or remote == local:
+        assert merged["name"] == local and not clashes
+    else:
+        assert merged["name"] == (remote if later else local)
+        assert clashes[0].lost == (local if later else remote)
