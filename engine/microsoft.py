@@ -15,17 +15,39 @@ Graph differs from Google where the engine can tell:
   never runs more than 4 at once (the client takes care of it);
 * Outlook has no EXDATE: occurrences missing in Odoo are deleted one by one
   after the series is created.
+
+The window is not a delete: Graph reports an event that leaves the window of a
+delta link (moved or created beyond it) as ``@removed``, exactly as a deleted
+one (api-notes §3.1). A removal (or, in a full listing, a bound event the
+listing lacks) is applied only once a ``GET`` of the event (batched) answers 404
+or 410; an event that still exists is applied as it now is, and stays bound.
+The window of a delta link is frozen when the link is first taken: after
+``calendar_sync.microsoft_window_refresh_days`` days the next run starts a new
+delta over the current window (a full listing, matched by remote id).
+
+One series whose ``/instances`` cannot be read does not stop the run: its
+occurrences are left as they are, the error is recorded on the series, and the
+next run reads them again (a series' own binding holds the error meanwhile).
+
+Conditional writes: a single event is patched or deleted with ``If-Match``
+(its etag as last synced); a series master and its occurrences are not, see
+:meth:`MicrosoftAdapter._if_match`.
 """
 
 import logging
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from urllib.parse import parse_qs, urlencode
 
 from odoo import _, _lt, fields
 
 from ..services import config
-from ..services.exceptions import InvalidSyncToken, UnsupportedRecurrence
+from ..services.exceptions import (
+    CalendarSyncError,
+    InvalidSyncToken,
+    UnsupportedRecurrence,
+)
 from ..services.graph_mapper import from_graph, to_graph, transaction_id, zone_name
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import (
@@ -33,7 +55,7 @@ from ..services.recurrence import (
     graph_meaning_differs,
     to_graph_recurrence,
 )
-from .keys import InstanceKey
+from .keys import EventKey, InstanceKey
 from .port import ProviderAdapter, WriteResult
 from .run import SyncRun
 
@@ -41,6 +63,17 @@ _logger = logging.getLogger(__name__)
 
 DEFAULT_PAST_DAYS = 365
 DEFAULT_FUTURE_DAYS = 730
+#: System parameter: after how many days a delta link's window is replaced by
+#: the current one (Graph freezes a link's window when it is first taken).
+PARAM_WINDOW_REFRESH_DAYS = "calendar_sync.microsoft_window_refresh_days"
+DEFAULT_WINDOW_REFRESH_DAYS = 30
+#: The stored delta link carries, as a URL fragment (cut off before the link
+#: is requested), the day its window was taken and whether some series wait to
+#: have their instances read again (so that a no-op run needs no query for it).
+WINDOW_KEY = "calendar_sync_window"
+WAITING_KEY = "calendar_sync_series"
+#: What a GET answers for an event that no longer exists.
+GONE_STATUSES = (404, 410)
 
 
 @dataclass
@@ -69,6 +102,36 @@ def _window(env):
     )
 
 
+def _refresh_days(env):
+    value = env["ir.config_parameter"].sudo().get_param(PARAM_WINDOW_REFRESH_DAYS)
+    try:
+        days = int(value or 0)
+    except ValueError:
+        days = 0
+    return days if days > 0 else DEFAULT_WINDOW_REFRESH_DAYS
+
+
+def split_token(token):
+    """``(delta link, day its window was taken or None, whether some series
+    wait to be read again)`` of a stored token."""
+    link, _sep, fragment = (token or "").partition("#")
+    marks = parse_qs(fragment)
+    try:
+        taken = date.fromisoformat(marks[WINDOW_KEY][0])
+    except (KeyError, ValueError):
+        taken = None
+    return link or None, taken, WAITING_KEY in marks
+
+
+def stamp_token(link, taken, waiting=False):
+    """The token to store: ``link`` with the day its window was taken, and
+    whether some series wait to be read again."""
+    marks = {WINDOW_KEY: taken.isoformat()}
+    if waiting:
+        marks[WAITING_KEY] = "retry"
+    return f"{link}#{urlencode(marks)}"
+
+
 def sync_account(env, account):
     """Sync ``account`` (a connected Outlook account) both ways.
 
@@ -76,16 +139,28 @@ def sync_account(env, account):
     """
     client = account._microsoft_client()
     start, end = _window(env)
-    full_sync = not account.sync_token
+    today = fields.Date.today()
+    link, taken, waiting = split_token(account.sync_token)
+    full_sync = not link
+    if link and (taken is None or (today - taken).days >= _refresh_days(env)):
+        # the link's window was fixed when it was taken: start a new one
+        _logger.info(
+            "Outlook delta window of %s taken on %s: new window",
+            account.email,
+            taken or "an unknown day",
+        )
+        full_sync = True
     try:
         if full_sync:
             result = client.delta(None, start, end)
         else:
-            result = client.delta(account.sync_token)
+            result = client.delta(link)
     except InvalidSyncToken:
         _logger.info("Outlook delta link of %s expired: full sync", account.email)
         full_sync = True
         result = client.delta(None, start, end)
+    if full_sync:
+        taken = today
     run = SyncRun(
         env,
         account,
@@ -94,8 +169,11 @@ def sync_account(env, account):
         result.items,
         full_sync,
         window=(start, end),
+        # a full listing looks for them anyway (a token may not say)
+        retry_failed=waiting or full_sync,
     )
     run.execute()
+    waiting = run.adapter.series_waiting
     if run.counters["pushed"]:
         # Catch up with our own writes now: a delta link taken before them
         # would later hide an item we created and the user deleted since
@@ -109,10 +187,12 @@ def sync_account(env, account):
             result.items,
             False,
             window=(start, end),
+            retry_failed=False,  # the first run just tried them
         )
         echo.execute()
         run.merge(echo)
-    return run.finish(result.delta_link)
+        waiting |= echo.adapter.series_waiting
+    return run.finish(stamp_token(result.delta_link, taken, waiting))
 
 
 class MicrosoftAdapter(ProviderAdapter):
@@ -124,11 +204,23 @@ class MicrosoftAdapter(ProviderAdapter):
     #: the whole sync of one account (listing, run, follow-ups)
     sync = staticmethod(sync_account)
 
-    def __init__(self, run, window=(None, None)):
+    def __init__(self, run, window=(None, None), retry_failed=True):
+        """
+        :param window: ``(start, end)`` of the run's calendarView window
+        :param retry_failed: look for the series whose instances an earlier
+            run could not read, and read them again (False when the stored
+            token says there are none, and for the follow-up run of a sync)
+        """
         super().__init__(run)
         self.window = window
+        self.retry_failed = retry_failed
         self._instances = {}
+        self._instance_errors = {}  # master id -> why its instances are unknown
+        self._gone = set()  # master ids whose /instances answered 404
         self._exdates = {}
+        self._retry = set()  # master ids an earlier run could not read
+        self._changed = []  # master ids whose instances this run compares
+        self._pending = set()  # ids of the recurrences this run could not read
 
     # ------------------------------------------------------------ reading
     def classify(self, item):
@@ -161,26 +253,52 @@ class MicrosoftAdapter(ProviderAdapter):
         if not start:
             return []
         if kind == "series":
-            return [("base_event_id.start", "<=", end)]
+            # a series whose every occurrence ended before the window is not
+            # in a listing of the window either
+            return [
+                ("base_event_id.start", "<=", end),
+                ("calendar_event_ids", "any", [("stop", ">=", start)]),
+            ]
         return [("stop", ">=", start), ("start", "<=", end)]
 
     def _series_instances(self, master_ids):
-        """Instances of the series, fetched in $batch requests and cached."""
-        missing = [mid for mid in master_ids if mid not in self._instances]
+        """Instances of the series, fetched in $batch requests and cached.
+
+        A series whose instances could not be read is in ``_instance_errors``
+        (and reads as ``[]`` here): never take that for "no occurrences"."""
+        missing = [
+            mid
+            for mid in master_ids
+            if mid not in self._instances and mid not in self._instance_errors
+        ]
         if missing:
             start, end = self.window
-            found = self.client.instances_batch(missing, start, end)
-            for master_id, instances in found.items():
-                self._instances[master_id] = [
-                    from_graph(instance, "UTC") for instance in instances or ()
-                ]
+            found = self.client.instances_results(missing, start, end)
+            for master_id, series in found.items():
+                if series.error is not None:
+                    self._instance_errors[master_id] = series.error
+                    continue
+                if series.gone:
+                    self._gone.add(master_id)
+                try:
+                    self._instances[master_id] = [
+                        from_graph(instance, "UTC")
+                        for instance in series.instances or ()
+                    ]
+                except CalendarSyncError as exc:
+                    self._instance_errors[master_id] = exc
         return {mid: self._instances.get(mid) or [] for mid in master_ids}
 
     def instance_ids(self, recurrence, master_id, originals):
+        instances = self._series_instances([master_id])[master_id]
+        if master_id in self._instance_errors:
+            # unknown, not empty: its occurrences wait for the next run
+            self._instances_failed(recurrence, master_id)
+            return {}
         allday = any(not isinstance(o, datetime) for o in originals)
         tz = recurrence.event_tz or "UTC"
         ids = {}
-        for instance in self._series_instances([master_id])[master_id]:
+        for instance in instances:
             original = instance.get("original_start")
             if original is None:
                 continue
@@ -191,7 +309,18 @@ class MicrosoftAdapter(ProviderAdapter):
 
     def unmatched_occurrences(self, events):
         # Outlook lists every occurrence of the window: an Odoo occurrence it
-        # lacks was deleted in Outlook (deletions are not in the delta)
+        # lacks was deleted in Outlook (deletions are not in the delta), unless
+        # the series' instances could not be read in this run
+        waiting = events.filtered(lambda ev: ev.recurrence_id.id in self._pending)
+        # not bound until the next run reads them, yet as the series is: not
+        # "changed in Odoo" (which would send the whole series again)
+        self.binder.set(
+            waiting.filtered(
+                lambda ev: ev.follow_recurrence and not self.binder.remote_id(ev)
+            ),
+            need_sync=False,
+        )
+        events -= waiting
         start, end = self.window
         inside = events.filtered(lambda ev: start <= ev.start <= end)
         inside.unlink()
@@ -199,13 +328,29 @@ class MicrosoftAdapter(ProviderAdapter):
 
     def after_series(self):
         """Occurrences deleted in Outlook: compare the changed series' instances
-        with their Odoo occurrences."""
-        masters = [rid for rid, n in self.run.masters.items() if not n["cancelled"]]
-        if not masters:
+        with their Odoo occurrences. The series an earlier run could not read
+        are read again here, and brought to where that run would have left
+        them."""
+        master_ids = list(dict.fromkeys(self._changed + sorted(self._retry)))
+        if not master_ids:
             return
-        instances = self._series_instances(masters)
-        bound = self.binder.records("calendar.recurrence", masters)
+        instances = self._series_instances(master_ids)
+        bound = self.binder.records("calendar.recurrence", master_ids)
+        ops = []
         for master_id, recurrence in bound.items():
+            if master_id in self._instance_errors:
+                # not "every occurrence deleted": left alone, read next run
+                self._instances_failed(recurrence, master_id)
+                continue
+            if master_id in self._retry:
+                try:
+                    with self.env.cr.savepoint():
+                        ops += self._read_again(recurrence, master_id)
+                    self._retry.discard(master_id)
+                except Exception as exc:  # noqa: BLE001 - isolate per series
+                    _logger.info("Outlook series %s: %s", master_id, exc)
+                    self.run._fail(recurrence, exc)
+                continue
             alive = {i["remote_id"] for i in instances[master_id]}
             gone = self.run._occurrences(recurrence).filtered(
                 lambda ev, alive=alive: (
@@ -213,6 +358,230 @@ class MicrosoftAdapter(ProviderAdapter):
                 )
             )
             self.unmatched_occurrences(gone)
+        self.run._push(ops)
+
+    # ------------------------------------------------------------ removals
+    def before_execute(self):
+        if self.retry_failed:
+            self._retry = {
+                self.binder.remote_id(recurrence)
+                for recurrence in self.binder.search(
+                    "calendar.recurrence",
+                    [("remote_id", "!=", False), ("sync_error", "!=", False)],
+                )
+            }
+        self._confirm_removals()
+        self._changed = self._changed_masters()
+        # per-series detail for every changed series, in $batch requests
+        self._series_instances(self._changed + sorted(self._retry))
+
+    def _changed_masters(self):
+        """The masters of the listing whose instances must be compared: new
+        ones, and those whose etag differs from the one recorded when their
+        instances were last compared (a cancelled or edited occurrence
+        changes its master's etag; our own write coming back does not)."""
+        masters = {
+            rid: neutral
+            for rid, neutral in self.run.masters.items()
+            if not neutral["cancelled"]
+        }
+        bound = self.binder.records("calendar.recurrence", masters)
+        return [
+            rid
+            for rid, neutral in masters.items()
+            if rid not in bound
+            or not neutral.get("etag")
+            or neutral["etag"] != self.binder.get(bound[rid], "etag")
+        ]
+
+    def _confirm_removals(self):
+        """Graph reports an event that left the delta's window (moved or
+        created beyond it) as ``@removed``, as it reports a deleted one, and a
+        full listing of the window lacks it: ask Graph for each bound item the
+        run would delete, and delete only those it no longer has.
+
+        An item that still exists takes the removal's place in the run as it
+        now is (a move beyond the window is applied; it stays bound). An item
+        Graph could not tell about is kept: the removal is dropped, and a full
+        listing is planned as changes only (with the confirmed removals), so
+        that nothing it lacks is deleted."""
+        run = self.run
+        suspects = self._removal_suspects()
+        if not suspects:
+            return
+        remote_ids = list(suspects)
+        results = self.client.batch(
+            [self.client.get_request(remote_id) for remote_id in remote_ids]
+        )
+        kept = False
+        for remote_id, result in zip(remote_ids, results, strict=True):
+            record = suspects[remote_id]
+            for bucket in (run.singles, run.masters, run.instances):
+                bucket.pop(remote_id, None)
+            if result.status in GONE_STATUSES:
+                item = {"id": remote_id, "@removed": {"reason": "deleted"}}
+            elif result.ok and isinstance(result.body, dict):
+                item = result.body
+            else:
+                kept = True
+                run._fail(record, self._unconfirmed(result.to_error()))
+                continue
+            try:
+                kept |= not self._place(remote_id, record, item)
+            except CalendarSyncError as exc:
+                kept = True
+                run._fail(record, self._unconfirmed(exc))
+        if kept and run.full_sync:
+            # the listing's gaps are no longer all known deletions
+            run.full_sync = False
+
+    def _removal_suspects(self):
+        """``{remote id: record}`` of the bound items the run would delete:
+        those of ``@removed`` items, and on a full listing those it lacks."""
+        run = self.run
+        removed = [
+            rid for rid, n in {**run.singles, **run.masters}.items() if n["cancelled"]
+        ]
+        suspects = {}
+        if removed:
+            suspects.update(self.binder.records("calendar.event", removed))
+            suspects.update(self.binder.records("calendar.recurrence", removed))
+        if run.full_sync:
+            listed = set(run.singles) | set(run.masters)
+            for event in run._local_singles():
+                remote_id = self.binder.remote_id(event)
+                if self.binder.confirmed(event) and remote_id not in listed:
+                    suspects[remote_id] = event
+            for recurrence in run._owned_series():
+                remote_id = self.binder.remote_id(recurrence)
+                if remote_id and remote_id not in listed:
+                    suspects[remote_id] = recurrence
+        return suspects
+
+    def _place(self, remote_id, record, item):
+        """Put ``item`` (what Graph has for ``remote_id`` now, or a removal)
+        in the run, where the engine plans it for ``record``; False when it
+        cannot stand for ``record`` (e.g. a sparse occurrence): left alone."""
+        run = self.run
+        kind, _remote_id, neutral = self.classify(item)
+        series = record._name == "calendar.recurrence"
+        if neutral["cancelled"]:
+            bucket = run.masters if series else run.singles
+        elif series and kind == "master":
+            neutral["rule"], neutral["exdates"] = self.remote_rule(neutral)
+            bucket = run.masters
+        elif not series and kind == "single" and not record.recurrence_id:
+            bucket = run.singles
+        elif not series and kind == "instance" and record.recurrence_id:
+            bucket = run.instances
+        else:
+            return False
+        bucket[remote_id] = neutral
+        return True
+
+    def _unconfirmed(self, error):
+        return _(
+            "%(provider)s no longer lists this event, but could not tell whether "
+            "it was deleted (%(error)s): it is kept in Odoo.",
+            provider=self.label,
+            error=getattr(error, "message", None) or str(error),
+        )
+
+    # ------------------------------------------------------------ failed series
+    @property
+    def series_waiting(self):
+        """Some series wait for their instances to be read again."""
+        return bool(self._pending or self._retry)
+
+    def _instances_failed(self, recurrence, master_id):
+        """Record on ``recurrence`` (once per run) that its instances could not
+        be read; the next run reads them again (its binding keeps the error)."""
+        if not recurrence or recurrence.id in self._pending:
+            return
+        self._pending.add(recurrence.id)
+        error = self._instance_errors[master_id]
+        message = _(
+            "The occurrences of this series could not be read from %(provider)s "
+            "(%(error)s): they are left as they are, and read again on the next "
+            "sync.",
+            provider=self.label,
+            error=getattr(error, "message", None) or str(error),
+        )[:500]
+        self.run._fail(recurrence, message)
+        self.binder.set(recurrence, sync_error=message)
+
+    def _read_again(self, recurrence, master_id):
+        """A series an earlier run could not read, now read: bind its
+        occurrences (those Outlook no longer has go, as in any run), apply its
+        exceptions made in Outlook, and return the deletes of the occurrences
+        Odoo's series lacks."""
+        run = self.run
+        self._clear_failure(recurrence)
+        if master_id in self._gone:
+            return []  # the series itself is gone: its removal says so
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        self.binder.load(events)
+        before = {
+            event.id: (
+                self.binder.remote_id(event),
+                self.binder.get(event, "etag"),
+                self.binder.get(event, "need_sync"),
+            )
+            for event in events
+            if self.binder.remote_id(event)
+        }
+        run._bind_occurrences(
+            recurrence, master_id, self.binder.get(recurrence, "etag")
+        )
+        for event in events.exists():
+            remote_id, etag, need_sync = before.get(event.id, (None, None, None))
+            if remote_id and self.binder.remote_id(event) == remote_id:
+                # bound before, to the same instance: as it was
+                self.binder.set(event, etag=etag, need_sync=need_sync)
+        for instance in self._instances.get(master_id) or ():
+            if instance.get("graph_type") == "exception":
+                # made in Outlook meanwhile: the occurrence pass applies it
+                run.instances.setdefault(instance["remote_id"], instance)
+                run.remote.setdefault(instance["remote_id"], instance)
+        return self._missing_slots(recurrence, master_id)
+
+    def _clear_failure(self, recurrence):
+        message = self.binder.get(recurrence, "sync_error")
+        if not message:
+            return
+        self.binder.set(recurrence, sync_error=False)
+        base = self.run._series_base(recurrence)
+        if base and self.binder.get(base, "sync_error") == message:
+            self.binder.set(base, sync_error=False)
+
+    def _missing_slots(self, recurrence, master_id):
+        """Deletes of the Outlook occurrences of slots that Odoo's series lacks
+        (Outlook has no EXDATE), for a series this calendar organizes."""
+        run = self.run
+        base = run._series_base(recurrence)
+        if base.user_id != run.user or self.binder.get(recurrence, "guest_copy"):
+            return []
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        # an archived occurrence still bound is deleted by the occurrence pass
+        taken = {
+            run._original(event)
+            for event in events
+            if event.active or self.binder.remote_id(event)
+        }
+        slots = run._series_slots(recurrence, base)
+        return self._slot_deletes(
+            recurrence, master_id, [slot for slot in slots if slot not in taken]
+        )
+
+    def _slot_deletes(self, recurrence, master_id, originals):
+        """Deletes of the Outlook occurrences of ``originals``."""
+        ops = []
+        ids = self.instance_ids(recurrence, master_id, set(originals))
+        for original, instance_id in ids.items():
+            key = InstanceKey(recurrence.id, original)
+            self.run.items[key] = recurrence
+            ops.append(self.delete_op(key, instance_id))
+        return ops
 
     # ------------------------------------------------------------ writing
     def _transaction(self, odoo_id, key):
@@ -222,14 +591,33 @@ class MicrosoftAdapter(ProviderAdapter):
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         return transaction_id(dbuuid, odoo_id or 0, generation)
 
+    def _if_match(self, key, etag):
+        """``etag`` when the write of ``key`` is sent conditionally, else None.
+
+        Only single events carry ``If-Match``. Writing an occurrence changes
+        its series master's change key (a write earlier in the same run
+        included), and a plain occurrence shows its master's change key, which
+        the engine records on occurrences only when it binds them: a stored
+        etag of a master or an occurrence is often stale for no conflict, and
+        ``If-Match`` would have Graph refuse (412) changes that conflict with
+        nothing. Series masters and occurrences are written unconditionally.
+        """
+        if not etag or not isinstance(key, EventKey):
+            return None
+        record = self.run.items.get(key)
+        if not record or record._name != "calendar.event" or record.recurrence_id:
+            return None
+        return etag
+
     def event_op(self, key, action, remote_id, event_neutral, etag=None):
         body = to_graph(event_neutral)
         if action == "insert":
             tid = self._transaction(event_neutral.get("odoo_id"), key)
             return GraphOp(key, action, None, self.client.create_request(body, tid))
-        return GraphOp(
-            key, action, remote_id, self.client.patch_request(remote_id, body)
+        request = self.client.patch_request(
+            remote_id, body, etag=self._if_match(key, etag)
         )
+        return GraphOp(key, action, remote_id, request)
 
     def series_op(self, key, action, remote_id, neutral, rule, first, exdates):
         start = (
@@ -254,12 +642,14 @@ class MicrosoftAdapter(ProviderAdapter):
         if action == "insert":
             tid = self._transaction(neutral.get("odoo_id"), key)
             return GraphOp(key, action, None, self.client.create_request(body, tid))
+        # never conditional: see _if_match
         return GraphOp(
             key, action, remote_id, self.client.patch_request(remote_id, body)
         )
 
     def delete_op(self, key, remote_id, etag=None):
-        return GraphOp(key, "delete", remote_id, self.client.delete_request(remote_id))
+        request = self.client.delete_request(remote_id, etag=self._if_match(key, etag))
+        return GraphOp(key, "delete", remote_id, request)
 
     def answer_op(self, key, remote_id, event, state):
         params = self.env["ir.config_parameter"].sudo()
@@ -276,7 +666,7 @@ class MicrosoftAdapter(ProviderAdapter):
         results = self.client.batch([op.request for op in ops])
         out = {}
         for op, result in zip(ops, results, strict=True):
-            ok = result.ok or (op.action == "delete" and result.status in (404, 410))
+            ok = result.ok or (op.action == "delete" and result.status in GONE_STATUSES)
             out[op.key] = WriteResult(
                 ok=ok,
                 status=result.status,
@@ -285,25 +675,18 @@ class MicrosoftAdapter(ProviderAdapter):
                 event=_with_etag(result.body)
                 if isinstance(result.body, dict)
                 else None,
+                retryable=not ok and result.retryable,
+                # If-Match refused: the event changed in Outlook meanwhile
+                precondition_failed=result.precondition_failed,
             )
         return out
 
-    def before_execute(self):
-        # per-series detail for every changed series, in $batch requests
-        self._series_instances(
-            [rid for rid, n in self.run.masters.items() if not n["cancelled"]]
-        )
-
     def after_pushed(self, op, record, remote):
-        follow_ups = []
         exdates = self._exdates.pop(op.key, None)
         if exdates and record._name == "calendar.recurrence" and op.action != "delete":
             # Outlook has no EXDATE: delete the occurrences Odoo does not have
             master_id = self.binder.remote_id(record)
             self._instances.pop(master_id, None)
-            ids = self.instance_ids(record, master_id, set(exdates))
-            for original, instance_id in ids.items():
-                key = InstanceKey(record.id, original)
-                self.run.items[key] = record
-                follow_ups.append(self.delete_op(key, instance_id))
-        return follow_ups
+            self._instance_errors.pop(master_id, None)
+            return self._slot_deletes(record, master_id, exdates)
+        return []

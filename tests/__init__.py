@@ -17,3 +17,4 @@ from . import test_tours
 from . import test_settings_preflight
 from . import test_security_boundaries
 from . import test_engine_rules
+from . import test_outlook_window
