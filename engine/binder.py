@@ -21,6 +21,7 @@ UNBOUND = {
     "answer_pending": False,
     "sync_error": False,
     "synced": False,
+    "pending_item": False,
 }
 
 _RECORD_FIELD = {

@@ -24,6 +24,7 @@ the provider's API; where each Odoo record stands in the account's calendar is
 read and written through the run's :class:`engine.binder.Binder`.
 """
 
+import json
 import logging
 
 from markupsafe import Markup, escape
@@ -35,6 +36,7 @@ from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts, planner
 from ..services.exceptions import UnsupportedRecurrence
 from ..services.recurrence import normalize_recurrence
+from ..services.sanitize import sanitize_neutral
 from ..services.snapshot import canonical, equivalent_zones
 from .answers import AnswerSync
 from .binder import Binder
@@ -118,31 +120,92 @@ class SyncRun(SeriesSync, AnswerSync):
         self.items = {}  # key -> record (event or recurrence)
         self.before = {}
         self.answers = {}  # op key of an answer -> the attendees it carries
+        self.warnings = {}  # remote id -> what sanitizing its item changed
+        self.raw = {}  # remote id -> the item as the provider sent it
+        items = self._with_pending(items)
         self.singles, self.masters, self.instances = self._read_remote(items)
 
     # ================================================================== load
+    def _with_pending(self, items):
+        """``items`` plus the remote items whose application failed on an
+        earlier run (kept on their binding): they are tried again until they
+        sync, even if the provider lists them no more. A newer version in
+        ``items`` replaces the kept one."""
+        pending = self.binder.Binding.search(
+            [("account_id", "=", self.account.id), ("pending_item", "!=", False)]
+        )
+        if not pending:
+            return items
+        listed = {item.get("id") for item in items}
+        kept = []
+        for binding in pending:
+            try:
+                item = json.loads(binding.pending_item)
+            except ValueError:
+                item = None
+            if isinstance(item, dict) and binding.remote_id not in listed:
+                kept.append(item)
+        # placeholders (nothing in Odoo yet) go: an import binds the item anew
+        placeholders = pending.filtered(
+            lambda b: not (b.event_id or b.recurrence_id or b.stash_event_ids)
+        )
+        placeholders.unlink()
+        (pending - placeholders).write({"pending_item": False})
+        return [*kept, *items]
+
+    def _remember_failure(self, remote_id, error):
+        """Keep the remote item whose application failed, with the error, on
+        its binding (a placeholder binding when nothing is in Odoo yet)."""
+        item = self.raw.get(remote_id)
+        if not remote_id or item is None:
+            return
+        values = {
+            "pending_item": json.dumps(item, default=str),
+            "sync_error": str(error)[:500],
+        }
+        Binding = self.binder.Binding
+        found = Binding.search(
+            [("account_id", "=", self.account.id), ("remote_id", "=", remote_id)]
+        )
+        if found:
+            found.write(values)
+        else:
+            Binding.create(
+                {
+                    "account_id": self.account.id,
+                    "remote_id": remote_id,
+                    "need_sync": False,
+                    **values,
+                }
+            )
+
     def _read_remote(self, items):
         buckets = {"single": {}, "master": {}, "instance": {}}
         for item in items:
+            if item.get("id"):
+                self.raw[item["id"]] = item
             try:
                 kind, remote_id, neutral = self.adapter.classify(item)
                 if kind not in buckets:
                     continue  # e.g. Outlook's sparse occurrences
+                if not neutral.get("cancelled"):
+                    neutral, warnings = sanitize_neutral(neutral)
+                    if warnings:
+                        self.warnings[remote_id] = warnings
                 if kind == "master" and not neutral["cancelled"]:
                     neutral["rule"], neutral["exdates"] = self.adapter.remote_rule(
                         neutral
                     )
                 buckets[kind][remote_id] = neutral
             except Exception as exc:  # noqa: BLE001 - one bad item must not stop the run
-                self._fail(
-                    None,
-                    _(
-                        "Unreadable event %(id)s from %(provider)s: %(error)s",
-                        id=item.get("id"),
-                        provider=self.adapter.label,
-                        error=exc,
-                    ),
+                message = _(
+                    "Unreadable event %(id)s from %(provider)s: %(error)s",
+                    id=item.get("id"),
+                    provider=self.adapter.label,
+                    error=exc,
                 )
+                self._fail(None, message)
+                self._remember_failure(item.get("id"), message)
         singles, masters = buckets["single"], buckets["master"]
         # a deleted series comes back as a bare tombstone: known by its id only
         cancelled = [rid for rid, n in singles.items() if n["cancelled"]]
@@ -306,6 +369,7 @@ class SyncRun(SeriesSync, AnswerSync):
         remote += [self._remote_state(rid, n) for rid, n in self.singles.items()]
         ops += self._apply(planner.plan(local, remote, full_sync=self.full_sync))
         self._push(ops)
+        self._refresh_etags()
         self.adapter.after_series()
         # pass 2: occurrences that differ from their series
         occurrences = self._local_occurrences()
@@ -320,6 +384,22 @@ class SyncRun(SeriesSync, AnswerSync):
             if not isinstance(action, planner.CreateLocal | planner.CreateRemote)
         ]
         self._push(self._apply(actions) + self._answer_ops(answers))
+        self._refresh_etags()
+
+    def _refresh_etags(self):
+        """Listed remote items that needed nothing in Odoo (an unmapped field
+        changed) still moved on: remember their etag, or the next write of
+        them would be refused as based on an outdated version."""
+        if not self.remote:
+            return
+        bindings = self.binder.Binding.concat(
+            *(self.binder.of(record) for record in self.items.values())
+        ).exists()
+        for binding in bindings:
+            neutral = self.remote.get(binding.remote_id)
+            fresh = neutral and not neutral["cancelled"] and neutral.get("etag")
+            if fresh and not binding.need_sync and fresh != binding.etag:
+                binding.etag = fresh
 
     def _apply(self, actions):
         _logger.debug(
@@ -358,6 +438,8 @@ class SyncRun(SeriesSync, AnswerSync):
                     "%s sync of %s failed: %s", self.adapter.label, action, exc
                 )
                 self._fail(self.items.get(getattr(action, "key", None)), exc)
+                if not remote:
+                    self._remember_failure(getattr(action, "remote_id", None), exc)
                 continue
             if op:
                 ops.append(op)
@@ -459,6 +541,8 @@ class SyncRun(SeriesSync, AnswerSync):
                 events = self.Event.create(vals_list)
                 self.binder.bind_new(events, bindings)
                 self.imported.update(events.ids)
+            for action, event in zip(actions, events, strict=True):
+                self._note_warnings(event, action.remote_id)
             self.counters["pulled"] += len(vals_list)
             return
         except Exception:
@@ -471,16 +555,33 @@ class SyncRun(SeriesSync, AnswerSync):
                     self.imported.add(event.id)
                 self.counters["pulled"] += 1
             except Exception as exc:  # noqa: BLE001 - isolate per item
-                self._fail(
-                    None,
-                    _(
-                        "Event %(id)s from %(provider)s could not be imported: "
-                        "%(error)s",
-                        id=action.remote_id,
-                        provider=self.adapter.label,
-                        error=exc,
-                    ),
+                message = _(
+                    "Event %(title)s (%(id)s) from %(provider)s could not be "
+                    "imported: %(error)s",
+                    title=self.remote[action.remote_id].get("name") or "?",
+                    id=action.remote_id,
+                    provider=self.adapter.label,
+                    error=exc,
                 )
+                self._fail(None, message)
+                self._remember_failure(action.remote_id, message)
+
+    def _note_warnings(self, event, remote_id):
+        """Say on the event what was left out of the remote item (invalid
+        e-mails, control characters, over-long texts...)."""
+        warnings = self.warnings.get(remote_id)
+        if warnings:
+            event.message_post(
+                body=Markup("%s<ul>%s</ul>")
+                % (
+                    _(
+                        "Some of what %(provider)s sent for this event was left "
+                        "out or cleaned:",
+                        provider=self.adapter.label,
+                    ),
+                    Markup().join(Markup("<li>%s</li>") % w for w in warnings),
+                )
+            )
 
     def _bind_values(self, remote_id, neutral):
         """Binding values of a remote item applied to Odoo."""
@@ -510,6 +611,7 @@ class SyncRun(SeriesSync, AnswerSync):
                 values["follow_recurrence"] = False
             event.write(values)
             event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            self._note_warnings(event, action.remote_id)
         self.binder.unbind_remote([action.remote_id], keep=event)
         self.binder.set(
             event,

@@ -7,7 +7,7 @@ sync of that user's account sends it (see ``SyncRun._answer_ops``)."""
 
 from odoo import fields, models
 
-from .calendar_event import SYNC_CONTEXT
+from .calendar_event import sync_applying
 
 #: Attendee states that are an answer (``needsAction`` is none).
 ANSWER_STATES = ("accepted", "tentative", "declined")
@@ -17,7 +17,7 @@ class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
 
     def write(self, vals):
-        applying = self.env.context.get(SYNC_CONTEXT)
+        applying = sync_applying(self.env)
         if "state" not in vals or applying is True:
             return super().write(vals)
         changed = self.filtered(lambda att: att.state != vals["state"])

@@ -35,6 +35,14 @@ SYNCED_FIELDS = {
 SYNC_CONTEXT = "calendar_sync_applying"
 
 
+def sync_applying(env):
+    """The account whose remote changes are being applied (see
+    :data:`SYNC_CONTEXT`), or None. Honoured only when the engine set it: in
+    superuser mode, which no RPC call can enter; a context key sent by a user
+    over RPC means nothing."""
+    return env.context.get(SYNC_CONTEXT) if env.su else None
+
+
 def mark_bindings_dirty(records, applying):
     """After a change of synced fields of ``records`` (events or series):
     every calendar they are bound in, but the one the change came from,
@@ -122,7 +130,7 @@ class CalendarEvent(models.Model):
         if vals.get("active") and "calendar_sync_deleted" not in vals:
             vals = {**vals, "calendar_sync_deleted": False}  # restored
         if SYNCED_FIELDS & set(vals):
-            mark_bindings_dirty(self, self.env.context.get(SYNC_CONTEXT))
+            mark_bindings_dirty(self, sync_applying(self.env))
         return super().write(vals)
 
     @api.model
@@ -150,7 +158,7 @@ class CalendarEvent(models.Model):
     def unlink(self):
         # A synced event is archived first, so that the sync can delete it
         # remotely; the sync removes it for good once the remote is gone.
-        if self.env.context.get(SYNC_CONTEXT):
+        if sync_applying(self.env):
             return super().unlink()
         synced = self.filtered(
             lambda event: any(
@@ -162,7 +170,7 @@ class CalendarEvent(models.Model):
         return super(CalendarEvent, self - synced).unlink()
 
     def _skip_send_mail_status_update(self):
-        if self.env.context.get(SYNC_CONTEXT):
+        if sync_applying(self.env):
             # changes coming from the provider never mail anybody from Odoo
             return True
         # Google (sendUpdates=all) and Outlook (always) mail the attendees of

@@ -3,7 +3,7 @@
 from odoo import Command, api, fields, models
 
 from ..services.recurrence import normalize_recurrence
-from .calendar_event import SYNC_CONTEXT, mark_bindings_dirty
+from .calendar_event import mark_bindings_dirty, sync_applying
 
 #: calendar.recurrence fields that make a new rule for the remote series.
 RULE_FIELDS = {
@@ -42,7 +42,7 @@ class CalendarRecurrence(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         recurrences = super().create(vals_list)
-        if not self.env.context.get(SYNC_CONTEXT):
+        if not sync_applying(self.env):
             # Odoo rewrites a series ("all events" edits) by deleting its
             # recurrence and creating a new one on one of its events: the new
             # one takes over the remote series left behind by the old one.
@@ -68,7 +68,7 @@ class CalendarRecurrence(models.Model):
             taken |= binding.account_id
 
     def write(self, vals):
-        applying = self.env.context.get(SYNC_CONTEXT)
+        applying = sync_applying(self.env)
         if applying is True or not RULE_FIELDS & set(vals):
             return super().write(vals)
         # Odoo re-serializes the rule on its own (the rrule compute writes it,
@@ -82,7 +82,7 @@ class CalendarRecurrence(models.Model):
         return result
 
     def unlink(self):
-        if not self.env.context.get(SYNC_CONTEXT):
+        if not sync_applying(self.env):
             for recurrence in self:
                 # the base event may already be archived and unset: every
                 # event of the series keeps the remote series, the one that

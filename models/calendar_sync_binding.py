@@ -76,6 +76,12 @@ class CalendarSyncBinding(models.Model):
         "(technical): a change made on both sides since is merged field by "
         "field against it.",
     )
+    pending_item = fields.Text(
+        readonly=True,
+        help="The remote item (as the provider sent it) whose last application "
+        "to Odoo failed: the next run tries it again, even when the provider "
+        "lists it no more (technical).",
+    )
     sync_error = fields.Char(
         readonly=True,
         help="Why the last attempt to sync this record with this calendar failed.",

@@ -163,6 +163,7 @@ _UNBOUND = {
     "answer_pending": False,
     "sync_error": False,
     "synced": False,
+    "pending_item": False,
 }
 
 

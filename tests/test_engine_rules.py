@@ -7,6 +7,7 @@ providers, faults)."""
 from datetime import datetime, timedelta
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
 from .common import (
@@ -399,3 +400,103 @@ class TestConflictRules(EngineCase):
         self.assertEqual(remote["location"], "Room 1")
         posted = event.message_ids.mapped("body")
         self.assertTrue(any("Board (Odoo)" in str(body) for body in posted), posted)
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestBadInputRules(EngineCase):
+    def setUp(self):
+        super().setUp()
+        self.google_account = self.connect_google(self.alice)
+        self.sync(self.google_account)
+
+    def test_an_event_that_fails_to_import_stays_listed_and_is_retried_until_it_syncs(
+        self,
+    ):
+        # a rule Odoo cannot hold (hourly): the series cannot be imported
+        bad = self.google.add_event(
+            ALICE,
+            {
+                "summary": "Broken",
+                "start": {
+                    "dateTime": _future(3).isoformat(),
+                    "timeZone": "Europe/Brussels",
+                },
+                "end": {
+                    "dateTime": _future(3, 10).isoformat(),
+                    "timeZone": "Europe/Brussels",
+                },
+                "recurrence": ["RRULE:FREQ=HOURLY;COUNT=3"],
+            },
+        )
+        self.google_account._sync()
+        self.assertIn(bad["id"], self.google_account.last_error)
+        self.assertFalse(self.Event.search([("name", "=", "Broken")]))
+        # nothing changed remotely: still tried, still said
+        self.google_account._sync()
+        self.assertIn(bad["id"], self.google_account.last_error)
+        pending = self.env["calendar.sync.binding"].search(
+            [("account_id", "=", self.google_account.id), ("remote_id", "=", bad["id"])]
+        )
+        self.assertTrue(pending.pending_item)
+        # repaired remotely: imported, and the error is gone
+        self.google.update_event(
+            ALICE,
+            bad["id"],
+            {"recurrence": ["RRULE:FREQ=DAILY;COUNT=3"]},
+        )
+        self.sync(self.google_account)
+        events = self.Event.search([("name", "=", "Broken")])
+        self.assertEqual(len(events), 3)
+        self.assertEqual(binding(events.recurrence_id, "google").remote_id, bad["id"])
+
+    def test_invalid_attendee_emails_are_dropped_and_said_on_the_event(self):
+        self.google.add_event(
+            ALICE,
+            {
+                "summary": "Invite",
+                "start": {"dateTime": _future(3).isoformat() + "Z"},
+                "end": {"dateTime": _future(3, 10).isoformat() + "Z"},
+                "attendees": [
+                    {"email": ALICE, "responseStatus": "accepted"},
+                    {"email": "not an address"},
+                    {"email": "ok@partner.example"},
+                ],
+            },
+        )
+        self.sync(self.google_account)
+        event = self.Event.search([("name", "=", "Invite")])
+        self.assertEqual(
+            sorted(event.partner_ids.mapped("email")), [ALICE, "ok@partner.example"]
+        )
+        self.assertFalse(
+            self.env["res.partner"].search([("email", "ilike", "not an address")])
+        )
+        notes = " ".join(str(body) for body in event.message_ids.mapped("body"))
+        self.assertIn("not an address", notes)
+
+    def test_the_sync_context_sent_by_a_user_is_ignored(self):
+        event = self.event("Board")
+        self.sync(self.google_account)
+        remote_id = binding(event, "google").remote_id
+        # an RPC call carrying the engine's context key
+        event.with_user(self.alice).with_context(calendar_sync_applying=True).unlink()
+        self.assertTrue(event.exists(), "archived, so that the sync deletes it")
+        self.sync(self.google_account)
+        self.assertEqual(self.google.get_event(ALICE, remote_id)["status"], "cancelled")
+
+    def test_binding_records_are_out_of_reach_of_employees(self):
+        event = self.event("Board")
+        self.sync(self.google_account)
+        Binding = self.env["calendar.sync.binding"].with_user(self.bob)
+        with self.assertRaises(AccessError):
+            Binding.search([])
+        with self.assertRaises(AccessError):
+            Binding.create(
+                {
+                    "account_id": self.google_account.id,
+                    "event_id": event.id,
+                    "remote_id": "x",
+                }
+            )
+        with self.assertRaises(AccessError):
+            event.with_user(self.bob).read(["calendar_sync_binding_ids"])
