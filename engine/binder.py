@@ -18,6 +18,7 @@ UNBOUND = {
     "original_start": False,
     "need_sync": True,
     "guest_copy": False,
+    "mirror": False,
     "answer_pending": False,
     "sync_error": False,
     "synced": False,

@@ -294,7 +294,9 @@ class SyncRun(SeriesSync, AnswerSync):
         # someone else's invitation seen in another calendar is not ours to
         # create here: it would invite its organizer to their own meeting
         foreign = not confirmed and any(
-            binding.guest_copy and binding.account_id != self.account
+            binding.guest_copy
+            and binding.account_id != self.account
+            and binding.account_id.user_id == self.user
             for binding in event.calendar_sync_binding_ids
         )
         return planner.LocalState(
@@ -304,7 +306,7 @@ class SyncRun(SeriesSync, AnswerSync):
             dirty=owned and self.binder.get(event, "need_sync") and not foreign,
             archived=not event.active,
             write_date=event.write_date,
-            snapshot=canonical(event._calendar_sync_neutral()),
+            snapshot=canonical(self._local_neutral(event)),
             remote_etag=self.binder.get(event, "etag") or None,
             base=conflicts.loads(self.binder.get(event, "synced"))
             if confirmed
@@ -346,6 +348,7 @@ class SyncRun(SeriesSync, AnswerSync):
         self.remote = {**self.singles, **self.masters, **self.instances}
         # taken before the pull, which must not undo them
         answers = self._pending_answers()
+        self._mark_mirrors()
         self._rebind_known()
         ops = []
         # pass 1: series and single events
@@ -512,6 +515,54 @@ class SyncRun(SeriesSync, AnswerSync):
             events.with_context(active_test=False).write({"user_id": self.user.id})
         return True
 
+    # ------------------------------------------------------------ mirrors
+    def _hosted_elsewhere(self, record):
+        """Another calendar of this user holds ``record`` as the meeting
+        itself (with its attendees): this calendar only mirrors it."""
+        bindings = record.calendar_sync_binding_ids
+        return any(
+            b.remote_id
+            and not b.mirror
+            and not b.guest_copy
+            and b.account_id != self.account
+            and b.account_id.user_id == self.user
+            for b in bindings
+        )
+
+    def _is_mirror(self, record):
+        """This calendar shows the user's meeting that another of their
+        calendars hosts: it gets it without attendees, so that nobody is
+        invited twice (one meeting reaches a provider once per person)."""
+        binding = self.binder.of(record)
+        if binding and binding.remote_id:
+            return binding.mirror
+        return self._hosted_elsewhere(record)
+
+    def _local_neutral(self, event):
+        """The neutral event this calendar is to hold for ``event``."""
+        neutral = event._calendar_sync_neutral()
+        if self._is_mirror(event):
+            neutral["attendees"] = []
+        return neutral
+
+    def _mark_mirrors(self):
+        """Listed items this calendar holds as mirrors: their (absent)
+        attendees are not a change."""
+        listed = [rid for rid, n in self.remote.items() if not n["cancelled"]]
+        if not listed:
+            return
+        mirrors = self.binder.Binding.search(
+            [
+                ("account_id", "=", self.account.id),
+                ("mirror", "=", True),
+                ("remote_id", "in", listed),
+            ]
+        )
+        for remote_id in mirrors.mapped("remote_id"):
+            neutral = self.remote[remote_id]
+            neutral["attendees"] = []
+            neutral["mirror"] = True
+
     def _is_guest_copy_elsewhere(self, record):
         """``record`` was imported as someone's copy of a meeting they do not
         organize (so its Odoo organizer stands in for the real one)."""
@@ -610,7 +661,8 @@ class SyncRun(SeriesSync, AnswerSync):
                 values.pop("user_id")
                 values["follow_recurrence"] = False
             event.write(values)
-            event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            if not neutral.get("mirror"):
+                event._calendar_sync_set_answers(neutral, self._partners([neutral]))
             self._note_warnings(event, action.remote_id)
         self.binder.unbind_remote([action.remote_id], keep=event)
         self.binder.set(
@@ -671,7 +723,7 @@ class SyncRun(SeriesSync, AnswerSync):
         remote = self.remote[action.remote_id]
         merged, clashes = conflicts.merge(
             conflicts.loads(self.binder.get(event, "synced")),
-            canonical(event._calendar_sync_neutral()),
+            canonical(self._local_neutral(event)),
             canonical(remote),
             event.write_date,
             remote.get("updated"),
@@ -683,7 +735,8 @@ class SyncRun(SeriesSync, AnswerSync):
             values.pop("user_id")
             values["follow_recurrence"] = False
         event.write(values)
-        event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+        if not neutral.get("mirror"):
+            event._calendar_sync_set_answers(neutral, self._partners([neutral]))
         self.binder.set(
             event,
             etag=remote.get("etag"),
@@ -692,7 +745,7 @@ class SyncRun(SeriesSync, AnswerSync):
         if clashes:
             self._post_clashes(event, clashes)
         self.counters["pulled"] += 1
-        if canonical(event._calendar_sync_neutral()) == canonical(remote):
+        if canonical(self._local_neutral(event)) == canonical(remote):
             self.binder.set(event, need_sync=False, sync_error=False)
             return None
         return self._do_UpdateRemote(planner.UpdateRemote(action.key, action.remote_id))
@@ -758,7 +811,7 @@ class SyncRun(SeriesSync, AnswerSync):
             action.key,
             "insert",
             self.adapter.new_remote_id(),
-            event._calendar_sync_neutral(),
+            self._local_neutral(event),
         )
 
     def _do_UpdateRemote(self, action):
@@ -767,7 +820,7 @@ class SyncRun(SeriesSync, AnswerSync):
             action.key,
             "patch",
             action.remote_id,
-            event._calendar_sync_neutral(),
+            self._local_neutral(event),
             etag=self._if_match(event),
         )
 
@@ -872,10 +925,12 @@ class SyncRun(SeriesSync, AnswerSync):
         }
         if self.adapter.remote_ical_uid(remote):
             values["ical_uid"] = self.adapter.remote_ical_uid(remote)
+        if op.action == "insert":
+            values["mirror"] = self._is_mirror(record)
         self._drop_echo(remote_id, record)
         self.binder.unbind_remote([remote_id], record._name, keep=record)
         if record._name == "calendar.event":
-            synced = conflicts.dumps(canonical(record._calendar_sync_neutral()))
+            synced = conflicts.dumps(canonical(self._local_neutral(record)))
             self.binder.set(record, **values, synced=synced, sync_error=False)
             return []
         self.binder.set(record, **values)
@@ -909,6 +964,12 @@ class SyncRun(SeriesSync, AnswerSync):
         return self.user
 
     def _values(self, neutral, event=None):
+        if neutral.get("mirror") and event:
+            # a mirror carries no attendees: Odoo's stay as they are
+            neutral = {
+                **neutral,
+                "attendees": event._calendar_sync_neutral()["attendees"],
+            }
         return self.Event._calendar_sync_values(
             neutral,
             self._owner(neutral),

@@ -79,6 +79,8 @@ class SeriesSync:
 
     def _series_neutral(self, recurrence, base):
         neutral = base._calendar_sync_neutral()
+        if self._is_mirror(recurrence):
+            neutral["attendees"] = []
         neutral["tz"] = recurrence.event_tz or neutral["tz"]
         first = self._series_slots(recurrence, base)[:1]
         if first:
@@ -140,20 +142,20 @@ class SeriesSync:
             {key: (old.get(key), new.get(key)) for key in changed},
         )
         if changed:
-            # new rule or times: rebuild the series from the remote version
-            self._drop_local_series(recurrence)
-            self._create_local_series(action.remote_id, neutral)
-        else:
-            values = self._values(neutral, base)
-            for key in ("start", "stop", "start_date", "stop_date", "allday"):
-                values.pop(key, None)
-            values.pop("user_id")
-            following = self._following(recurrence)
-            following.write(values)
+            # new rule or times: the occurrences that still exist move (their
+            # chatter, tags and links stay), new ones are made, gone ones go
+            self._reshape_series(recurrence, action.remote_id, neutral)
+        values = self._values(neutral, base)
+        for key in ("start", "stop", "start_date", "stop_date", "allday"):
+            values.pop(key, None)
+        values.pop("user_id")
+        following = self._following(recurrence)
+        following.write(values)
+        if not neutral.get("mirror"):
             for event in following:
                 event._calendar_sync_set_answers(neutral, self._partners([neutral]))
-            self.binder.set(following, need_sync=False)
-            self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
+        self.binder.set(following, need_sync=False)
+        self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
         self.counters["pulled"] += 1
 
     def _series_DeleteLocal(self, action):
@@ -252,6 +254,101 @@ class SeriesSync:
             )
         if moved:
             self.adapter.unmatched_occurrences(moved)
+
+    def _reshape_series(self, recurrence, master_id, neutral):
+        """Give ``recurrence`` the remote series' rule and times, keeping the
+        records of the occurrences that still exist."""
+        base = self._series_base(recurrence)
+        allday = bool(neutral["allday"])
+        if allday:
+            first = neutral["start_date"]
+            length = neutral["stop_date"] - neutral["start_date"]
+        else:
+            first = neutral["start"]
+            length = neutral["stop"] - neutral["start"]
+        rule = neutral["rule"]
+        rec_values = {
+            key: value
+            for key, value in rule.items()
+            if key in recurrence._fields and (value is not False or key == "until")
+        }
+        if rule["end_type"] != "count":
+            rec_values.pop("count", None)
+        rec_values["event_tz"] = neutral["tz"]
+        recurrence.write(rec_values)
+        base.write({**self._times(first, length, allday), "follow_recurrence": True})
+        if "dtstart" in recurrence._fields and not allday:
+            recurrence.dtstart = first
+        slots = self._series_slots(recurrence, base)
+        followers = self._following(recurrence).sorted("start")
+        pairs, free = self._pair_slots(followers, slots, allday, neutral["tz"])
+        for event, slot in pairs:
+            event.write(
+                {**self._times(slot, length, allday), "follow_recurrence": True}
+            )
+        (followers - self.Event.concat(*(event for event, _slot in pairs))).unlink()
+        if free:
+            [base_values] = base.copy_data()
+            self.Event.create(
+                [
+                    {
+                        **base_values,
+                        **self._times(slot, length, allday),
+                        "recurrence_id": recurrence.id,
+                        "follow_recurrence": True,
+                    }
+                    for slot in free
+                ]
+            )
+        occurrences = self._occurrences(recurrence)
+        # every follower's slot is new: bound again by its current start
+        self.binder.set(occurrences.filtered("follow_recurrence"), original_start=False)
+        self._bind_occurrences(recurrence, master_id, neutral["etag"])
+        excluded = set(neutral.get("exdates") or [])
+        if excluded:
+            self._occurrences(recurrence).filtered(
+                lambda ev: ev.follow_recurrence and self._original(ev) in excluded
+            ).unlink()
+
+    @staticmethod
+    def _times(slot, length, allday):
+        if allday:
+            return {
+                "allday": True,
+                "start": datetime.combine(slot, time(8)),
+                "stop": datetime.combine(slot + length, time(18)),
+                "start_date": slot,
+                "stop_date": slot + length,
+            }
+        return {"allday": False, "start": slot, "stop": slot + length}
+
+    @staticmethod
+    def _pair_slots(followers, slots, allday, tz):
+        """Occurrences that keep their record: first those whose local day is
+        still a slot's, then the rest in order. ``(pairs, free slots)``."""
+
+        def day(value):
+            if allday:
+                return value if not isinstance(value, datetime) else value.date()
+            return utc_to_naive_local(value, tz).date()
+
+        free = list(slots)
+        by_day = {}
+        for slot in free:
+            by_day.setdefault(day(slot), slot)
+        pairs, left = [], []
+        for event in followers:
+            slot = by_day.pop(day(event.start_date if allday else event.start), None)
+            if slot is None:
+                left.append(event)
+            else:
+                pairs.append((event, slot))
+                free.remove(slot)
+        for event in left:
+            if not free:
+                break
+            pairs.append((event, free.pop(0)))
+        return pairs, free
 
     def _create_local_series(self, master_id, neutral):
         values = self._values(neutral)

@@ -65,6 +65,12 @@ class CalendarSyncBinding(models.Model):
         help="Someone else organizes this event and does not let guests modify "
         "it: changes made in Odoo are not sent to this calendar.",
     )
+    mirror = fields.Boolean(
+        readonly=True,
+        help="The user's own meeting, hosted with its attendees by another of "
+        "the user's calendars: this calendar shows it without attendees, so "
+        "that nobody is invited twice.",
+    )
     answer_pending = fields.Boolean(
         readonly=True,
         help="The account user's answer was given in Odoo and is not in this "

@@ -5,7 +5,7 @@ authentication kind, system parameters, OAuth callback path). The Odoo side
 (settings, header, views, the engine's adapter registry in
 ``engine/__init__.py``) reads this registry instead of naming providers.
 
-Public API: :data:`REGISTRY`, :func:`get`, :func:`keys`.
+Public API: :data:`REGISTRY`, :func:`get`, :func:`provider_keys`.
 """
 
 from __future__ import annotations
@@ -65,6 +65,6 @@ def get(key: str) -> Provider:
     return REGISTRY[key]
 
 
-def keys() -> tuple[str, ...]:
+def provider_keys() -> tuple[str, ...]:
     """Every registered provider key, in registry order."""
     return tuple(REGISTRY)

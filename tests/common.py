@@ -160,6 +160,7 @@ _UNBOUND = {
     "original_start": False,
     "need_sync": True,
     "guest_copy": False,
+    "mirror": False,
     "answer_pending": False,
     "sync_error": False,
     "synced": False,

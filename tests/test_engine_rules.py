@@ -500,3 +500,143 @@ class TestBadInputRules(EngineCase):
             )
         with self.assertRaises(AccessError):
             event.with_user(self.bob).read(["calendar_sync_binding_ids"])
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestOnceThroughTheOrganizerRules(EngineCase):
+    """An event reaches a provider only once per person, through the
+    organizer's calendar; the user's other calendars mirror it."""
+
+    def test_a_meeting_reaches_the_second_calendar_of_its_organizer_without_attendees(
+        self,
+    ):
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        self.sync(google, outlook)
+        event = self.event(
+            "Review",
+            partner_ids=[
+                Command.set(
+                    (
+                        self.alice.partner_id
+                        | self.env["res.partner"].create(
+                            {"name": "Carol", "email": "carol@partner.example"}
+                        )
+                    ).ids
+                )
+            ],
+        )
+        self.sync(google, outlook)
+        [google_copy] = self.google.events(ALICE)
+        self.assertIn(
+            "carol@partner.example", [a["email"] for a in google_copy["attendees"]]
+        )
+        [outlook_copy] = self.graph.events(ALICE)
+        self.assertFalse(
+            [
+                a
+                for a in outlook_copy.get("attendees") or []
+                if a["emailAddress"]["address"] == "carol@partner.example"
+            ]
+        )
+        self.assertEqual(self.graph.invitations, [])
+        self.assertTrue(binding(event, "microsoft").mirror)
+        # a second sync does nothing, and Carol is still invited in Odoo
+        self.assertEqual(google._sync(), {"pulled": 0, "pushed": 0, "failed": 0})
+        self.assertEqual(outlook._sync(), {"pulled": 0, "pushed": 0, "failed": 0})
+        self.assertIn("carol@partner.example", event.partner_ids.mapped("email"))
+        # an edit of the mirror in Outlook reaches Odoo and Google, attendees kept
+        self.graph.update_event(
+            ALICE, outlook_copy["id"], {"subject": "Review (moved)"}
+        )
+        self.sync(outlook, google)
+        self.assertEqual(event.name, "Review (moved)")
+        self.assertIn("carol@partner.example", event.partner_ids.mapped("email"))
+        remote = self.google.get_event(ALICE, binding(event, "google").remote_id)
+        self.assertEqual(remote["summary"], "Review (moved)")
+        self.assertIn(
+            "carol@partner.example", [a["email"] for a in remote["attendees"]]
+        )
+
+    def test_a_google_meeting_is_not_created_again_as_an_outlook_meeting(self):
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        self.google.add_event(
+            ALICE,
+            {
+                "summary": "From Google",
+                "start": {"dateTime": _future(4).isoformat() + "Z"},
+                "end": {"dateTime": _future(4, 10).isoformat() + "Z"},
+                "attendees": [
+                    {"email": ALICE, "responseStatus": "accepted"},
+                    {"email": "dave@partner.example"},
+                ],
+            },
+        )
+        self.sync(google, outlook)
+        [mirror] = self.graph.events(ALICE)
+        self.assertEqual(mirror["subject"], "From Google")
+        self.assertEqual(self.graph.invitations, [])
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestRemoteSeriesChangeRules(EngineCase):
+    def setUp(self):
+        super().setUp()
+        self.google_account = self.connect_google(self.alice)
+
+    def test_a_remote_time_change_of_a_series_keeps_the_occurrences_records(self):
+        recurrence = self.series(count=3)
+        self.sync(self.google_account)
+        master_id = binding(recurrence, "google").remote_id
+        events = recurrence.calendar_event_ids.sorted("start")
+        starts = events.mapped("start")
+        partner = self.env["res.partner"].create({"name": "ACME"})
+        events[1].write(
+            {
+                "res_model_id": self.env.ref("base.model_res_partner").id,
+                "res_id": partner.id,
+            }
+        )
+        events[1].message_post(body="Minutes of the second meeting")
+        master = self.google.get_event(ALICE, master_id)
+        start = datetime.fromisoformat(master["start"]["dateTime"]) + timedelta(hours=2)
+        end = datetime.fromisoformat(master["end"]["dateTime"]) + timedelta(hours=2)
+        self.google.update_event(
+            ALICE,
+            master_id,
+            {
+                "start": {"dateTime": start.isoformat(), "timeZone": "Europe/Brussels"},
+                "end": {"dateTime": end.isoformat(), "timeZone": "Europe/Brussels"},
+            },
+        )
+        self.sync(self.google_account)
+        self.assertTrue(events.exists() == events, "no occurrence was re-created")
+        self.assertEqual(
+            events.sorted("start").mapped("start"),
+            [start + timedelta(hours=2) for start in starts],
+        )
+        self.assertEqual(events[1].res_id, partner.id)
+        self.assertIn(
+            "Minutes of the second meeting",
+            " ".join(str(b) for b in events[1].message_ids.mapped("body")),
+        )
+        self.assertEqual(len(recurrence.calendar_event_ids), 3)
+        self.assertEqual(
+            self.google_account._sync(), {"pulled": 0, "pushed": 0, "failed": 0}
+        )
+
+    def test_a_remote_rule_change_keeps_the_occurrences_that_still_exist(self):
+        recurrence = self.series(count=3)
+        self.sync(self.google_account)
+        master_id = binding(recurrence, "google").remote_id
+        events = recurrence.calendar_event_ids.sorted("start")
+        master = self.google.get_event(ALICE, master_id)
+        rule = next(line for line in master["recurrence"] if line.startswith("RRULE"))
+        self.google.update_event(
+            ALICE, master_id, {"recurrence": [rule.replace("COUNT=3", "COUNT=4")]}
+        )
+        self.sync(self.google_account)
+        self.assertEqual(events.exists(), events)
+        self.assertEqual(len(recurrence.calendar_event_ids), 4)
+        self.assertEqual(recurrence.count, 4)

@@ -4,8 +4,8 @@ from services import config, providers
 
 
 def test_every_provider_is_registered_once_with_what_the_product_shows():
-    assert providers.keys() == config.PROVIDERS
-    for key in providers.keys():
+    assert providers.provider_keys() == config.PROVIDERS
+    for key in providers.provider_keys():
         info = providers.get(key)
         assert info.key == key
         assert info.label and info.short_label and info.company
