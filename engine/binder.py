@@ -195,6 +195,28 @@ class Binder:
             for binding in new:
                 self._cache[(records._name, binding[field].id)] = binding
 
+    def set_each(self, pairs):
+        """``set()`` for many records at once, each with its own values
+        (``[(record, values)]``): the missing bindings are created in one
+        batch."""
+        if not pairs:
+            return
+        first = pairs[0][0]
+        records = first.browse([record.id for record, _values in pairs])
+        self.load(records)
+        create = []
+        for record, values in pairs:
+            binding = self._cache[(record._name, record.id)]
+            if not binding:
+                create.append((record, values))
+            elif any(_differs(binding[k], v) for k, v in values.items()):
+                binding.write(values)
+        if create:
+            self.bind_new(
+                first.browse([record.id for record, _values in create]),
+                [values for _record, values in create],
+            )
+
     def drop(self, records):
         """Forget ``records`` in this account (their bindings are deleted)."""
         if not records:
@@ -209,10 +231,12 @@ class Binder:
 
     def unbind_remote(self, remote_ids, model="calendar.event", keep=None):
         """Forget ``remote_ids`` on the ``model`` records bound to them here
-        (other than ``keep``): a remote id belongs to one record."""
+        (other than ``keep``): a remote id belongs to one record. ``keep`` is
+        a record, or ``{remote id: record}`` for many ids at once."""
         stale = self.records(model, remote_ids)
-        for record in stale.values():
-            if keep is not None and record == keep:
+        for remote_id, record in stale.items():
+            kept = keep.get(remote_id) if isinstance(keep, dict) else keep
+            if kept is not None and record == kept:
                 continue
             self.set(record, remote_id=False, etag=False)
 

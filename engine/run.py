@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from odoo import _, fields
 
 from ..models.calendar_alarm_manager import ALARM_COLLECTOR, PartnerCollector
+from ..models.calendar_attendee import ACCOUNT_CACHE
 from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts, planner
 from ..services.exceptions import UnsupportedRecurrence
@@ -98,6 +99,7 @@ class SyncRun(SeriesSync, AnswerSync):
         ctx = {
             SYNC_CONTEXT: self.account.id,
             ALARM_COLLECTOR: self.alarm_partners,
+            ACCOUNT_CACHE: {},
             "active_test": False,
             "no_mail_to_attendees": True,
             "mail_create_nolog": True,
@@ -131,6 +133,9 @@ class SyncRun(SeriesSync, AnswerSync):
         earlier run (kept on their binding): they are tried again until they
         sync, even if the provider lists them no more. A newer version in
         ``items`` replaces the kept one."""
+        if not self.account.pending_items:
+            return items
+        self.account.pending_items = False  # set again by what fails again
         pending = self.binder.Binding.search(
             [("account_id", "=", self.account.id), ("pending_item", "!=", False)]
         )
@@ -159,6 +164,7 @@ class SyncRun(SeriesSync, AnswerSync):
         item = self.raw.get(remote_id)
         if not remote_id or item is None:
             return
+        self.account.pending_items = True
         values = {
             "pending_item": json.dumps(item, default=str),
             "sync_error": str(error)[:500],

@@ -237,21 +237,25 @@ class SeriesSync:
             else:
                 originals[event] = original
         ids = self.adapter.instance_ids(recurrence, master_id, set(originals.values()))
+        guest_copy = self.binder.get(recurrence, "guest_copy")
+        bound, pairs = {}, []
         for event, original in originals.items():
             if original not in ids:
                 moved |= event
                 continue
             stamp = datetime.combine(original, time()) if event.allday else original
-            self.binder.unbind_remote([ids[original]], keep=event)
-            self.binder.set(
-                event,
-                original_start=stamp,
-                remote_id=ids[original],
-                etag=etag,
-                guest_copy=self.binder.get(recurrence, "guest_copy"),
-                need_sync=not event.follow_recurrence,
-                sync_error=False,
-            )
+            bound[ids[original]] = event
+            values = {
+                "original_start": stamp,
+                "remote_id": ids[original],
+                "etag": etag,
+                "guest_copy": guest_copy,
+                "need_sync": not event.follow_recurrence,
+                "sync_error": False,
+            }
+            pairs.append((event, values))
+        self.binder.unbind_remote(list(bound), keep=bound)
+        self.binder.set_each(pairs)
         if moved:
             self.adapter.unmatched_occurrences(moved)
 

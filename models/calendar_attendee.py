@@ -9,6 +9,10 @@ from odoo import fields, models
 
 from .calendar_event import sync_applying
 
+#: Context key of a dict ``{user id: ids of their accounts}`` that a sync run
+#: shares between its answer writes (one search per user, not per answer).
+ACCOUNT_CACHE = "calendar_sync_accounts_of_users"
+
 #: Attendee states that are an answer (``needsAction`` is none).
 ANSWER_STATES = ("accepted", "tentative", "declined")
 
@@ -35,13 +39,29 @@ class CalendarAttendee(models.Model):
         Account = self.env["calendar.sync.account"].sudo()
         Binding = self.env["calendar.sync.binding"].sudo()
         flagged = Account
+        users = self.sudo().partner_id.user_ids
+        if not users:
+            return
+        cache = self.env.context.get(ACCOUNT_CACHE)
+        if cache is None:
+            cache = {}
+        missing = [uid for uid in users.ids if uid not in cache]
+        if missing:
+            found = Account.search([("user_id", "in", missing)])
+            for uid in missing:
+                cache[uid] = found.filtered(lambda a, u=uid: a.user_id.id == u).ids
+        all_accounts = Account.browse(
+            [aid for uid in users.ids for aid in cache[uid] if aid not in applying]
+        )
+        if not all_accounts:
+            return
         for attendee in self.sudo():
             partner = attendee.partner_id
             event = attendee.event_id.with_context(active_test=False)
             if not partner.user_ids or not event:
                 continue
-            accounts = Account.search(
-                [("user_id", "in", partner.user_ids.ids), ("id", "not in", applying)]
+            accounts = all_accounts.filtered(
+                lambda a, p=partner: a.user_id in p.user_ids
             )
             for account in accounts:
                 bindings = (

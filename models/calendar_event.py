@@ -75,6 +75,7 @@ class CalendarEvent(models.Model):
         "failed. The sync tries again on its next run.",
     )
     calendar_sync_deleted = fields.Boolean(
+        string="Deleted in Odoo",
         copy=False,
         readonly=True,
         help="Deleted in Odoo: kept archived until every calendar it was in has "
@@ -82,12 +83,14 @@ class CalendarEvent(models.Model):
     )
     # Technical: written by Odoo's recurrence code through the hooks below.
     calendar_sync_settled = fields.Boolean(
+        string="Settled with the Series",
         compute="_compute_calendar_sync_flags",
         inverse="_inverse_calendar_sync_settled",
         store=False,
         readonly=False,
     )
     calendar_sync_unbound = fields.Boolean(
+        string="Unbound from the Series",
         compute="_compute_calendar_sync_flags",
         inverse="_inverse_calendar_sync_unbound",
         store=False,

@@ -130,6 +130,9 @@ class CalendarSyncAccount(models.Model):
         "mailed by the provider; events left out stay in Odoo.",
     )
     first_sync_done = fields.Boolean(readonly=True, copy=False)
+    # Read with the account's row: a run with no failed item to retry looks
+    # for none (see SyncRun._with_pending).
+    pending_items = fields.Boolean(string="Items to Retry", readonly=True, copy=False)
     # What the last run did (from the sync log), for the Calendar tab.
     log_ids = fields.One2many(
         comodel_name="calendar.sync.log",
@@ -884,9 +887,9 @@ class CalendarSyncAccount(models.Model):
     # ------------------------------------------------------------------ sync
     def _can_sync(self):
         self.ensure_one()
+        # offboarded users (see _user_may_sync) are refused by _lock()
         return (
             self.state == "connected"
-            and self._user_may_sync()
             and not self.sync_stopped
             and not self._is_provider_paused(self.provider)
             and self._is_provider_configured(self.provider)
@@ -957,9 +960,12 @@ class CalendarSyncAccount(models.Model):
         statement for both, taken in that order.
         """
         self.ensure_one()
+        # an archived user, or one who is no longer an employee (share),
+        # never syncs: no row, no lock (offboarding)
         self.env.cr.execute(
-            "WITH row AS (SELECT id, user_id FROM calendar_sync_account WHERE id = %s "
-            "FOR NO KEY UPDATE SKIP LOCKED) "
+            "WITH row AS (SELECT a.id, a.user_id FROM calendar_sync_account a "
+            "JOIN res_users u ON u.id = a.user_id AND u.active AND NOT u.share "
+            "WHERE a.id = %s FOR NO KEY UPDATE OF a SKIP LOCKED) "
             "SELECT pg_try_advisory_xact_lock(%s, id) "
             "AND pg_try_advisory_xact_lock(%s, user_id) FROM row",
             [self.id, SYNC_LOCK_KEY, USER_LOCK_KEY],
@@ -1082,15 +1088,7 @@ class CalendarSyncAccount(models.Model):
         lost race) stops the others."""
         account = self.browse(account_id).sudo()
         try:
-            if not account._lock():
-                return  # another worker is syncing this account right now
-            account.last_attempt_date = fields.Datetime.now()
-            if not account._user_may_sync():
-                account.last_error = account._offboarded_message()
-            else:
-                if account.state == "error":
-                    account.state = "connected"  # try again
-                account._sync()
+            account._cron_attempt()
         except Exception:
             _logger.exception("Scheduled sync of account %s failed", account_id)
             if module.current_test:
@@ -1103,12 +1101,30 @@ class CalendarSyncAccount(models.Model):
         if not module.current_test:
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
+    def _cron_attempt(self):
+        """The scheduler's attempt at this account (see _cron_sync_one)."""
+        if not self._user_may_sync():
+            self.write(
+                {
+                    "last_attempt_date": fields.Datetime.now(),
+                    "last_error": self._offboarded_message(),
+                }
+            )
+            return
+        if not self._lock():
+            return  # another worker is syncing this account right now
+        self.last_attempt_date = fields.Datetime.now()
+        if self.state == "error":
+            self.state = "connected"  # try again
+        self._sync()
+
     def _user_may_sync(self):
         """Offboarding: archived users and users who are no longer employees
         (demoted to portal) keep their tokens but never sync."""
         self.ensure_one()
         user = self.user_id.with_context(active_test=False)
-        return bool(user.active and user._is_internal())
+        # ``share`` is False exactly for internal users (base.group_user)
+        return bool(user.active and not user.share)
 
     def _offboarded_message(self):
         return _(

@@ -47,8 +47,8 @@ class CalendarSyncBinding(models.Model):
         index="btree_not_null",
         readonly=True,
     )
-    remote_id = fields.Char(index="btree_not_null", readonly=True)
-    etag = fields.Char(readonly=True)
+    remote_id = fields.Char(string="Remote ID", index="btree_not_null", readonly=True)
+    etag = fields.Char(string="ETag", readonly=True)
     ical_uid = fields.Char(string="iCalUID", index="btree_not_null", readonly=True)
     original_start = fields.Datetime(
         readonly=True,
@@ -77,12 +77,14 @@ class CalendarSyncBinding(models.Model):
         "calendar yet: the next sync sends it.",
     )
     synced = fields.Text(
+        string="Last Synced Version",
         readonly=True,
         help="The event as both sides had it at its last successful sync "
         "(technical): a change made on both sides since is merged field by "
         "field against it.",
     )
     pending_item = fields.Text(
+        string="Item to Retry",
         readonly=True,
         help="The remote item (as the provider sent it) whose last application "
         "to Odoo failed: the next run tries it again, even when the provider "
@@ -97,6 +99,7 @@ class CalendarSyncBinding(models.Model):
     # the binding waits here for the new recurrence to take it over.
     stash_event_ids = fields.Many2many(
         comodel_name="calendar.event",
+        string="Waiting Series Events",
         relation="calendar_sync_binding_stash_rel",
         column1="binding_id",
         column2="event_id",
