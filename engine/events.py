@@ -1,0 +1,180 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Single events in a sync run: the planner's actions on one event applied.
+
+Part of :class:`engine.run.SyncRun` (a mixin over the same run state): remote
+events imported in one batch, remote changes written over Odoo's, deletes,
+bindings, and the writes (conditional on the last etag) sent to the provider.
+"""
+
+import logging
+
+from odoo import _
+
+from ..services import conflicts
+from ..services.snapshot import canonical
+
+_logger = logging.getLogger(__name__)
+
+
+class EventSync:
+    """The single-event part of a sync run (see :class:`engine.run.SyncRun`)."""
+
+    def _create_events(self, actions):
+        """Create the events new remotely in one batch (one by one, each in
+        its savepoint, only when the batch fails)."""
+        if not actions:
+            return
+        neutrals = [self.remote[action.remote_id] for action in actions]
+        partners = self._partners(neutrals)
+        alarms = self._alarms(neutrals)
+        vals_list, bindings = [], []
+        for action, neutral in zip(actions, neutrals, strict=True):
+            vals_list.append(
+                self.Event._calendar_sync_values(
+                    neutral, self._owner(neutral), partners, alarms
+                )
+            )
+            bindings.append(self._bind_values(action.remote_id, neutral))
+        try:
+            with self.env.cr.savepoint():
+                events = self.Event.create(vals_list)
+                self.binder.bind_new(events, bindings)
+                self.imported.update(events.ids)
+            for action, event in zip(actions, events, strict=True):
+                self._note_warnings(event, action.remote_id)
+            self.counters["pulled"] += len(vals_list)
+            return
+        except Exception:
+            _logger.info("Batch import failed, importing one by one", exc_info=True)
+        for action, values, binding in zip(actions, vals_list, bindings, strict=True):
+            try:
+                with self.env.cr.savepoint():
+                    event = self.Event.create(values)
+                    self.binder.bind_new(event, [binding])
+                    self.imported.add(event.id)
+                self.counters["pulled"] += 1
+            except Exception as exc:  # noqa: BLE001 - isolate per item
+                message = _(
+                    "Event %(title)s (%(id)s) from %(provider)s could not be "
+                    "imported: %(error)s",
+                    title=self.remote[action.remote_id].get("name") or "?",
+                    id=action.remote_id,
+                    provider=self.adapter.label,
+                    error=exc,
+                )
+                self._fail(None, message)
+                self._remember_failure(action.remote_id, message)
+
+    def _bind_values(self, remote_id, neutral):
+        """Binding values of a remote item applied to Odoo."""
+        return {
+            "remote_id": remote_id,
+            "etag": neutral.get("etag"),
+            "synced": conflicts.dumps(canonical(neutral)),
+            "ical_uid": neutral.get("ical_uid") or False,
+            "guest_copy": self._guest_copy(neutral),
+            "need_sync": False,
+            "sync_error": False,
+        }
+
+    def _do_UpdateLocal(self, action):
+        event = self.items[action.key]
+        neutral = self.remote[action.remote_id]
+        if event.user_id != self.user:
+            # someone else's meeting, seen in this user's calendar: only this
+            # user's own answer comes from here (their calendar is the source)
+            self._set_own_answer(event, neutral)
+        else:
+            values = self._values(neutral, event)
+            self.binder.set(event, guest_copy=self._guest_copy(neutral))
+            if event.recurrence_id:
+                values.pop("user_id")
+                values["follow_recurrence"] = False
+            event.write(values)
+            if not neutral.get("mirror"):
+                event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            self._note_warnings(event, action.remote_id)
+        self.binder.unbind_remote([action.remote_id], keep=event)
+        self.binder.set(
+            event,
+            remote_id=action.remote_id,
+            etag=neutral["etag"],
+            synced=conflicts.dumps(canonical(neutral)),
+            need_sync=False,
+            sync_error=False,
+        )
+        self.counters["pulled"] += 1
+
+    def _do_DeleteLocal(self, action):
+        event = self.items[action.key]
+        if event.user_id != self.user:
+            # the attendee removed their copy of someone else's meeting: they
+            # declined; the meeting itself is not theirs to delete
+            self._decline(event)
+            self.binder.drop(event)
+            return
+        if self._bound_elsewhere(event):
+            # still in the user's other calendars: the delete goes there too
+            event.write({"active": False, "calendar_sync_deleted": True})
+            self.binder.drop(event)
+        else:
+            event.unlink()
+        self.counters["pulled"] += 1
+
+    def _do_BindLocal(self, action):
+        record = self.items[action.key]
+        self.binder.unbind_remote([action.remote_id], record._name, keep=record)
+        self.binder.set(record, remote_id=action.remote_id)
+
+    def _do_MarkSynced(self, action):
+        record = self.items[action.key]
+        neutral = self.remote.get(action.remote_id) or {}
+        self.binder.set(
+            record,
+            need_sync=False,
+            etag=neutral.get("etag") or self.binder.get(record, "etag"),
+        )
+        if record._name == "calendar.recurrence":
+            self.binder.set(self._following(record), need_sync=False)
+        else:
+            self.binder.set(record, sync_error=False)
+
+    def _do_CreateRemote(self, action):
+        event = self.items[action.key]
+        # a fresh id for a never-pushed event (or a re-creation after a remote
+        # delete); a push whose answer was lost is found again by the odoo id
+        # it carries (BindLocal) or reconciled by the client: never a duplicate
+        return self.adapter.event_op(
+            action.key,
+            "insert",
+            self.adapter.new_remote_id(),
+            self._local_neutral(event),
+        )
+
+    def _do_UpdateRemote(self, action):
+        event = self.items[action.key]
+        return self.adapter.event_op(
+            action.key,
+            "patch",
+            action.remote_id,
+            self._local_neutral(event),
+            etag=self._if_match(event),
+        )
+
+    def _do_DeleteRemote(self, action):
+        record = self.items.get(action.key)
+        etag = self._if_match(record) if record else None
+        return self.adapter.delete_op(action.key, action.remote_id, etag=etag)
+
+    def _if_match(self, record):
+        """The etag a write of ``record`` is conditional on: a remote change
+        made while the run was under way is then refused (412), not
+        overwritten. Single events only: an occurrence's or a series' etag
+        moves with every change of the series, which the run may have made
+        itself a moment before."""
+        if record._name != "calendar.event" or record.recurrence_id:
+            return None
+        if self.binder.get(record, "original_start"):
+            return None
+        return self.binder.get(record, "etag") or None

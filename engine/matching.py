@@ -1,0 +1,169 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Matching in a sync run: which Odoo record a remote item is, before planning.
+
+Part of :class:`engine.run.SyncRun` (a mixin over the same run state): remote
+items new to a calendar are bound to the meeting Odoo already has (iCalUID, the
+Odoo id a push wrote), a meeting hosted by another of the user's calendars is
+held here as a mirror (no attendees), and an idempotent create answered with an
+item this run imported drops that echo.
+"""
+
+from .keys import EventKey, SeriesKey
+
+
+class MatchingSync:
+    """The matching part of a sync run (see :class:`engine.run.SyncRun`)."""
+
+    def _claimed_key(self, neutral, series):
+        """The local key a remote item names through the Odoo id our push
+        wrote in it (a push whose answer was lost is bound again, never
+        duplicated): an event, or the series of the base event it names."""
+        odoo_id = neutral.get("odoo_id")
+        if not odoo_id or neutral["cancelled"]:
+            return None
+        if not series:
+            return EventKey(odoo_id)
+        event = self.Event.browse(odoo_id).exists()
+        if event.recurrence_id and event.user_id == self.user:
+            return SeriesKey(event.recurrence_id.id)
+        return None
+
+    def _rebind_known(self):
+        """Bind, before planning, the remote items new to this calendar that
+        are meetings Odoo already has (known by their iCalUID): an event this
+        calendar held before (a reset or a lost binding left it parked, with
+        its iCalUID), or a meeting in Odoo through another calendar (the
+        organizer's, or another attendee's mailbox copy). They are then
+        planned as bound items: updates, never second events."""
+        todo = {
+            rid: neutral
+            for rid, neutral in {**self.singles, **self.masters}.items()
+            if not neutral["cancelled"] and neutral.get("ical_uid")
+        }
+        if not todo:
+            return
+        known = self.binder.records("calendar.event", todo)
+        known.update(self.binder.records("calendar.recurrence", todo))
+        by_uid = {n["ical_uid"]: rid for rid, n in todo.items() if rid not in known}
+        if not by_uid:
+            return
+        found = self.binder.Binding.search(
+            [
+                ("ical_uid", "in", list(by_uid)),
+                "|",
+                ("event_id", "!=", False),
+                ("recurrence_id", "!=", False),
+            ],
+            order="id",
+        )
+        for other in found:
+            remote_id = by_uid.get(other.ical_uid)
+            record = other.event_id or other.recurrence_id
+            if remote_id is None or (remote_id in self.masters) != bool(
+                other.recurrence_id
+            ):
+                continue
+            if self._may_join(other, record, self.remote[remote_id]):
+                values = self._bind_values(remote_id, self.remote[remote_id])
+                if other.account_id == self.account:
+                    # what the user asked of it at the reset still holds
+                    del values["need_sync"]
+                self.binder.set(record, **values)
+                del by_uid[other.ical_uid]
+
+    def _may_join(self, other, record, neutral):
+        """Whether remote ``neutral`` may be bound to ``record`` (bound as
+        ``other`` already): never a meeting the user is not in."""
+        if other.account_id == self.account:
+            return not other.remote_id  # parked here; else bound elsewhere
+        if self.binder.of(record):
+            return False  # bound to something else in this calendar already
+        series = record._name == "calendar.recurrence"
+        event = record.base_event_id if series else record
+        if event.user_id != self.user and self.user.partner_id not in (
+            event.partner_ids
+        ):
+            return False  # not this user's meeting: never theirs to change
+        if (
+            event.user_id != self.user
+            and neutral.get("organizer_email") == self.account.email
+            and self._is_guest_copy_elsewhere(record)
+        ):
+            # this calendar organizes it: the attendee's copy Odoo made
+            # first becomes the organizer's event
+            events = record.calendar_event_ids if series else record
+            events.with_context(active_test=False).write({"user_id": self.user.id})
+        return True
+
+    def _hosted_elsewhere(self, record):
+        """Another calendar of this user holds ``record`` as the meeting
+        itself (with its attendees): this calendar only mirrors it."""
+        bindings = record.calendar_sync_binding_ids
+        return any(
+            b.remote_id
+            and not b.mirror
+            and not b.guest_copy
+            and b.account_id != self.account
+            and b.account_id.user_id == self.user
+            for b in bindings
+        )
+
+    def _is_mirror(self, record):
+        """This calendar shows the user's meeting that another of their
+        calendars hosts: it gets it without attendees, so that nobody is
+        invited twice (one meeting reaches a provider once per person)."""
+        binding = self.binder.of(record)
+        if binding and binding.remote_id:
+            return binding.mirror
+        return self._hosted_elsewhere(record)
+
+    def _local_neutral(self, event):
+        """The neutral event this calendar is to hold for ``event``."""
+        neutral = event._calendar_sync_neutral()
+        if self._is_mirror(event):
+            neutral["attendees"] = []
+        return neutral
+
+    def _mark_mirrors(self):
+        """Listed items this calendar holds as mirrors: their (absent)
+        attendees are not a change."""
+        listed = [rid for rid, n in self.remote.items() if not n["cancelled"]]
+        if not listed:
+            return
+        mirrors = self.binder.Binding.search(
+            [
+                ("account_id", "=", self.account.id),
+                ("mirror", "=", True),
+                ("remote_id", "in", listed),
+            ]
+        )
+        for remote_id in mirrors.mapped("remote_id"):
+            neutral = self.remote[remote_id]
+            neutral["attendees"] = []
+            neutral["mirror"] = True
+
+    def _is_guest_copy_elsewhere(self, record):
+        """``record`` was imported as someone's copy of a meeting they do not
+        organize (so its Odoo organizer stands in for the real one)."""
+        bindings = record.calendar_sync_binding_ids
+        if record._name == "calendar.recurrence":
+            bindings |= record.base_event_id.calendar_sync_binding_ids
+        return any(b.guest_copy for b in bindings if b.account_id != self.account)
+
+    def _bound_elsewhere(self, record):
+        """``record`` is still in another calendar (bound with a remote id)."""
+        return any(
+            binding.remote_id and binding.account_id != self.account
+            for binding in record.calendar_sync_binding_ids
+        )
+
+    def _drop_echo(self, remote_id, record):
+        """The provider answered an (idempotent) create with an item this run
+        imported as new: our own earlier push, whose binding was lost. The
+        import was its echo, not a second meeting."""
+        echo = self.binder.records(record._name, [remote_id]).get(remote_id)
+        if echo and echo != record and echo.id in self.imported:
+            self.imported.discard(echo.id)
+            echo.unlink()
+            self.counters["pulled"] -= 1

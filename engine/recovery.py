@@ -1,0 +1,120 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Failures in a sync run: recorded where the user looks, retried next run.
+
+Part of :class:`engine.run.SyncRun` (a mixin over the same run state): an
+item that fails is recorded on its record and in the run's errors; a remote
+item whose application failed is kept on its binding and tried again on every
+run until it syncs; what sanitizing a remote item left out is said on it.
+"""
+
+import json
+
+from markupsafe import Markup
+
+from odoo import _
+
+from ..services.exceptions import UnsupportedRecurrence
+
+
+class RecoverySync:
+    """The failure-handling part of a sync run (see :class:`engine.run.SyncRun`)."""
+
+    def _with_pending(self, items):
+        """``items`` plus the remote items whose application failed on an
+        earlier run (kept on their binding): they are tried again until they
+        sync, even if the provider lists them no more. A newer version in
+        ``items`` replaces the kept one."""
+        if not self.account.pending_items:
+            return items
+        self.account.pending_items = False  # set again by what fails again
+        pending = self.binder.Binding.search(
+            [("account_id", "=", self.account.id), ("pending_item", "!=", False)]
+        )
+        if not pending:
+            return items
+        listed = {item.get("id") for item in items}
+        kept = []
+        for binding in pending:
+            try:
+                item = json.loads(binding.pending_item)
+            except ValueError:
+                item = None
+            if isinstance(item, dict) and binding.remote_id not in listed:
+                kept.append(item)
+        # placeholders (nothing in Odoo yet) go: an import binds the item anew
+        placeholders = pending.filtered(
+            lambda b: not (b.event_id or b.recurrence_id or b.stash_event_ids)
+        )
+        placeholders.unlink()
+        (pending - placeholders).write({"pending_item": False})
+        return [*kept, *items]
+
+    def _remember_failure(self, remote_id, error):
+        """Keep the remote item whose application failed, with the error, on
+        its binding (a placeholder binding when nothing is in Odoo yet)."""
+        item = self.raw.get(remote_id)
+        if not remote_id or item is None:
+            return
+        self.account.pending_items = True
+        values = {
+            "pending_item": json.dumps(item, default=str),
+            "sync_error": str(error)[:500],
+        }
+        Binding = self.binder.Binding
+        found = Binding.search(
+            [("account_id", "=", self.account.id), ("remote_id", "=", remote_id)]
+        )
+        if found:
+            found.write(values)
+        else:
+            Binding.create(
+                {
+                    "account_id": self.account.id,
+                    "remote_id": remote_id,
+                    "need_sync": False,
+                    **values,
+                }
+            )
+
+    def _note_warnings(self, event, remote_id):
+        """Say on the event what was left out of the remote item (invalid
+        e-mails, control characters, over-long texts...)."""
+        warnings = self.warnings.get(remote_id)
+        if warnings:
+            event.message_post(
+                body=Markup("%s<ul>%s</ul>")
+                % (
+                    _(
+                        "Some of what %(provider)s sent for this event was left "
+                        "out or cleaned:",
+                        provider=self.adapter.label,
+                    ),
+                    Markup().join(Markup("<li>%s</li>") % w for w in warnings),
+                )
+            )
+
+    def _fail(self, record, error):
+        message = str(error)
+        if isinstance(error, UnsupportedRecurrence):
+            message = _(
+                "This recurrence cannot be synced with %(provider)s: %(reason)s",
+                provider=self.adapter.label,
+                reason=getattr(error, "reason", message),
+            )
+        self.counters["failed"] += 1
+        self.errors.append(message)
+        if record and record._name == "calendar.recurrence":
+            record = self._series_base(record)
+        if record and record.exists():
+            self.binder.set(record, sync_error=message[:500])
+
+    def summary_error(self):
+        if not self.errors:
+            return False
+        return _(
+            "%(count)s event(s) could not be synced; the sync retries them on its "
+            "next run. First error: %(error)s",
+            count=len(self.errors),
+            error=self.errors[0],
+        )
