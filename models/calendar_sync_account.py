@@ -799,6 +799,11 @@ class CalendarSyncAccount(models.Model):
                 {"account_id": self.id, "recurrence_id": rec.id, "need_sync": False}
                 for rec in series
             ]
+            # the occurrences of a series left out are left out with it
+            + [
+                {"account_id": self.id, "event_id": event.id, "need_sync": False}
+                for event in series.calendar_event_ids
+            ]
         )
 
     @api.model

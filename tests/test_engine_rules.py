@@ -6,6 +6,8 @@ providers, faults)."""
 
 from datetime import datetime, timedelta
 
+import pytz
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
@@ -640,3 +642,109 @@ class TestRemoteSeriesChangeRules(EngineCase):
         self.assertEqual(events.exists(), events)
         self.assertEqual(len(recurrence.calendar_event_ids), 4)
         self.assertEqual(recurrence.count, 4)
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestFirstSyncAndResetRules(EngineCase):
+    """Nothing existing is mailed that the user did not choose to send."""
+
+    def test_the_first_sync_choice_none_sends_no_existing_series_either(self):
+        self.series(name="Old weekly")
+        for connect in (self.connect_google, self.connect_microsoft):
+            account = connect(self.alice)
+            account.first_sync_policy = "none"
+            self.sync(account)
+        self.assertEqual(self.google.events(ALICE), [])
+        self.assertEqual(self.graph.events(ALICE), [])
+        self.assertEqual(self.graph.invitations, [])
+
+    def test_the_first_sync_choice_counts_series_once(self):
+        self.series(name="Old weekly", count=5)
+        self.event("Single")
+        account = self.connect_google(self.alice)
+        counts = account._first_sync_counts()
+        self.assertEqual(counts["all"], 2)
+        self.assertEqual(counts["future"], 2)
+
+    def test_reconnecting_after_a_reset_mails_nobody_on_its_first_push(self):
+        google = self.connect_google(self.alice)
+        self.event(
+            "Board", partner_ids=[Command.set((self.alice | self.bob).partner_id.ids)]
+        )
+        self.sync(google)
+        wizard = self.env["calendar.sync.account.reset"].create(
+            {
+                "account_id": google.id,
+                "delete_policy": "delete_remote",
+                "sync_policy": "all",
+            }
+        )
+        wizard.action_reset()
+        google = self.connect_google(self.alice)
+        google.first_sync_policy = "all"
+        since = len(self.google.requests)
+        self.sync(google)
+        writes = [r for r in self.google.requests[since:] if r.get("sendUpdates")]
+        self.assertTrue(writes)
+        self.assertEqual({r["sendUpdates"] for r in writes}, {"none"})
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestDataShapeRules(EngineCase):
+    def test_a_partner_email_with_a_display_name_is_sent_as_the_bare_address(self):
+        google = self.connect_google(self.alice)
+        carol = self.env["res.partner"].create(
+            {"name": "Carol", "email": '"Carol" <Carol@Partner.example>'}
+        )
+        self.event(
+            "Review", partner_ids=[Command.set((self.alice.partner_id | carol).ids)]
+        )
+        self.sync(google)
+        [remote] = self.google.events(ALICE)
+        self.assertIn(
+            "carol@partner.example", [a["email"] for a in remote["attendees"]]
+        )
+
+    def test_an_outlook_series_in_a_zone_outside_the_old_table_keeps_its_local_time(
+        self,
+    ):
+        outlook = self.connect_microsoft(self.alice)
+        # Adelaide leaves daylight saving time on the first Sunday of April
+        self.graph.add_event(
+            ALICE,
+            {
+                "subject": "Adelaide standup",
+                "start": {
+                    "dateTime": "2027-03-22T09:00:00",
+                    "timeZone": "Cen. Australia Standard Time",
+                },
+                "end": {
+                    "dateTime": "2027-03-22T09:30:00",
+                    "timeZone": "Cen. Australia Standard Time",
+                },
+                "recurrence": {
+                    "pattern": {
+                        "type": "weekly",
+                        "interval": 1,
+                        "daysOfWeek": ["monday"],
+                        "firstDayOfWeek": "monday",
+                    },
+                    "range": {
+                        "type": "numbered",
+                        "startDate": "2027-03-22",
+                        "numberOfOccurrences": 4,
+                        "recurrenceTimeZone": "Cen. Australia Standard Time",
+                    },
+                },
+            },
+        )
+        self.sync(outlook)
+        events = self.Event.search([("name", "=", "Adelaide standup")]).sorted("start")
+        self.assertEqual(len(events), 4)
+        zone = pytz.timezone("Australia/Adelaide")
+        local = [
+            pytz.utc.localize(e.start).astimezone(zone).strftime("%H:%M")
+            for e in events
+        ]
+        self.assertEqual(local, ["09:00"] * 4)
+        self.assertEqual(events.recurrence_id.event_tz, "Australia/Adelaide")
