@@ -748,3 +748,66 @@ class TestDataShapeRules(EngineCase):
         ]
         self.assertEqual(local, ["09:00"] * 4)
         self.assertEqual(events.recurrence_id.event_tz, "Australia/Adelaide")
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestAttacksOnSomeoneElsesCalendar(EngineCase):
+    """A user's sync only changes what that user's own calendars hold."""
+
+    def test_an_invitation_naming_a_colleague_as_organizer_stays_the_recipients_copy(
+        self,
+    ):
+        # Bob syncs Google and Outlook; Mallory (outside) invites Bob to a
+        # meeting whose ORGANIZER is Alice's address, with outside guests
+        bob_google = self.connect_google(self.bob)
+        alice_outlook = self.connect_microsoft(self.alice)
+        self.google.add_account("mallory@evil.example")
+        self.google.add_event(
+            BOB,
+            {
+                "summary": "Wire the money",
+                "start": {"dateTime": _future(2).isoformat() + "Z"},
+                "end": {"dateTime": _future(2, 10).isoformat() + "Z"},
+                "organizer": {"email": ALICE},
+                "attendees": [
+                    {"email": ALICE, "organizer": True},
+                    {"email": BOB},
+                    {"email": "victim@partner.example"},
+                ],
+            },
+        )
+        self.sync(bob_google, alice_outlook)
+        event = self.Event.search([("name", "=", "Wire the money")])
+        self.assertEqual(event.user_id, self.bob, "never Alice's event")
+        # Alice's calendar never sends it, nobody is invited in her name
+        self.assertEqual(self.graph.events(ALICE), [])
+        self.assertEqual(self.graph.invitations, [])
+
+    def test_a_series_id_in_ones_own_calendar_never_takes_over_a_colleagues_series(
+        self,
+    ):
+        alice = self.connect_google(self.alice)
+        recurrence = self.series(name="Alice's weekly")
+        self.sync(alice)
+        master_id = binding(recurrence, "google").remote_id
+        master = self.google.get_event(ALICE, master_id)
+        # Bob copies the series, id included, into his own calendar
+        bob = self.connect_google(self.bob)
+        copy = {
+            k: v
+            for k, v in master.items()
+            if k in ("summary", "start", "end", "recurrence", "iCalUID")
+        }
+        copy.update(id=master_id, summary="Bob's takeover")
+        self.google.add_event(BOB, copy)
+        self.sync(bob)
+        self.assertEqual(
+            set(recurrence.calendar_event_ids.mapped("name")), {"Alice's weekly"}
+        )
+        self.assertEqual(recurrence.base_event_id.user_id, self.alice)
+        # and when Bob deletes it from his calendar, Alice's series stays
+        self.google.delete_event(BOB, master_id)
+        self.sync(bob, alice)
+        self.assertTrue(recurrence.exists())
+        self.assertEqual(len(recurrence.calendar_event_ids), 3)
+        self.assertEqual(self.google.get_event(ALICE, master_id)["status"], "confirmed")
