@@ -257,7 +257,7 @@ class MicrosoftBench(Bench):
         """Items a full delta of the sync window returns (singles, masters and
         their sparse occurrences), asked of the emulator in-process (not measured)."""
         with self.env() as env:
-            from odoo.addons.calendar_sync.engine.microsoft import _window
+            from odoo.addons.calendar_sync.engine.microsoft_window import _window
 
             start, end = _window(env)
         box = self.graph.mailbox(email)

@@ -8,12 +8,20 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import _, http
 from odoo.http import request
 
-from ..services import config, oauth_state
+from ..services import config, oauth_state, providers
 from ..services.exceptions import CalendarSyncError, InvalidOAuthState
 
-PROVIDER_NAMES = {config.GOOGLE: "Google", config.MICROSOFT: "Outlook"}
 #: What the JSON routes answer a user who may not sync (portal, public signup).
 NOT_ALLOWED = "not_allowed"
+#: The provider of each OAuth callback path (registered with the provider).
+CALLBACK_PROVIDERS = {path: key for key, path in config.CALLBACK_PATHS.items()}
+
+
+def provider_name(provider):
+    """The provider's short name for pages ("Google", "Outlook")."""
+    known = providers.REGISTRY.get(provider)
+    return known.short_label if known else provider
+
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +51,7 @@ class CalendarSyncController(http.Controller):
         return request.render(
             "calendar_sync.oauth_error_page",
             {
-                "provider_name": PROVIDER_NAMES.get(provider, provider),
+                "provider_name": provider_name(provider),
                 "message": message,
             },
             status=status,
@@ -63,85 +71,46 @@ class CalendarSyncController(http.Controller):
                 _(
                     "%(provider)s Calendar is not configured yet: ask your "
                     "administrator to enter the client id and secret in Settings.",
-                    provider=PROVIDER_NAMES[provider],
+                    provider=provider_name(provider),
                 ),
             )
         account = Account._get_for_user(request.env.user, provider)
         base_url = self._base_url()
         redirect_uri = config.redirect_uri(base_url, provider)
         return_url = oauth_state.safe_return_url(return_url or "", base_url)
-        if provider == config.GOOGLE:
-            url = account._google_authorization_url(redirect_uri, return_url)
-        else:
-            try:
-                url = account._microsoft_authorization_url(redirect_uri, return_url)
-            except CalendarSyncError as exc:
-                _logger.warning("Outlook sign-in could not start: %s", exc)
-                return self._error_page(provider, account._microsoft_sign_in_error(exc))
+        try:
+            url = account._authorization_url(redirect_uri, return_url)
+        except CalendarSyncError as exc:
+            _logger.warning("%s sign-in could not start: %s", provider, exc)
+            return self._error_page(provider, account._sign_in_error(exc))
         return request.redirect(url, local=False)
 
-    @http.route(config.CALLBACK_PATHS[config.GOOGLE], type="http", auth="user")
-    def google_callback(self, state=None, code=None, error=None, **kwargs):
-        refused = self._refusal_page(config.GOOGLE)
+    @http.route(list(CALLBACK_PROVIDERS), type="http", auth="user")
+    def oauth_callback(self, state=None, **kwargs):
+        """The provider sends the browser back here with ``code`` (or
+        ``error``), ``state`` and what else it adds (the whole query string
+        goes to the provider's sign-in)."""
+        provider = CALLBACK_PROVIDERS.get(request.httprequest.path.rstrip("/"))
+        if provider is None:
+            raise NotFound()
+        refused = self._refusal_page(provider)
         if refused:
             return refused
         account = request.env["calendar.sync.account"]._get_for_user(
-            request.env.user, config.GOOGLE
+            request.env.user, provider
         )
         try:
-            payload = account._oauth_consume_state(config.GOOGLE, state or "")
+            payload = account._oauth_consume_state(state or "")
+            account._finish_authorization(
+                request.httprequest.args.to_dict(),
+                config.redirect_uri(self._base_url(), provider),
+            )
         except InvalidOAuthState as exc:
-            _logger.info("Refused Google OAuth callback: %s", exc.reason)
-            return self._error_page(
-                config.GOOGLE,
-                _(
-                    "This sign-in link is invalid or has expired (%(reason)s). "
-                    "Start again from the Google button in the Calendar app.",
-                    reason=exc.reason,
-                ),
-            )
-        if error or not code:
-            return self._error_page(
-                config.GOOGLE,
-                _("Google did not grant access (%(error)s).", error=error or "no code"),
-            )
-        try:
-            account._google_finish_authorization(
-                code, config.redirect_uri(self._base_url(), config.GOOGLE)
-            )
+            _logger.info("Refused %s OAuth callback: %s", provider, exc.reason)
+            return self._error_page(provider, account._sign_in_error(exc))
         except CalendarSyncError as exc:
-            _logger.info("Google OAuth code exchange failed: %s", exc)
-            return self._error_page(config.GOOGLE, account._describe_error(exc))
-        return self._after_connect(account, payload["return_url"])
-
-    @http.route(config.CALLBACK_PATHS[config.MICROSOFT], type="http", auth="user")
-    def microsoft_callback(self, state=None, **kwargs):
-        """Microsoft sends the browser back here with ``code`` (or ``error`` and
-        ``error_description``), ``state`` and ``session_state``."""
-        refused = self._refusal_page(config.MICROSOFT)
-        if refused:
-            return refused
-        account = request.env["calendar.sync.account"]._get_for_user(
-            request.env.user, config.MICROSOFT
-        )
-        try:
-            payload = account._oauth_consume_state(config.MICROSOFT, state or "")
-            account._microsoft_finish_authorization(request.httprequest.args.to_dict())
-        except InvalidOAuthState as exc:
-            _logger.info("Refused Outlook OAuth callback: %s", exc.reason)
-            return self._error_page(
-                config.MICROSOFT,
-                _(
-                    "This sign-in link is invalid or has expired (%(reason)s). "
-                    "Start again from the Outlook button in the Calendar app.",
-                    reason=exc.reason,
-                ),
-            )
-        except CalendarSyncError as exc:
-            _logger.info("Outlook sign-in failed: %s", exc)
-            return self._error_page(
-                config.MICROSOFT, account._microsoft_sign_in_error(exc)
-            )
+            _logger.info("%s sign-in failed: %s", provider, exc)
+            return self._error_page(provider, account._sign_in_error(exc))
         return self._after_connect(account, payload["return_url"])
 
     def _after_connect(self, account, return_url):
@@ -180,7 +149,7 @@ class CalendarSyncController(http.Controller):
         return request.render(
             "calendar_sync.first_sync_page",
             {
-                "provider_name": "Google" if provider == config.GOOGLE else "Outlook",
+                "provider_name": provider_name(provider),
                 "counts": account._first_sync_counts(),
                 "policy": account.first_sync_policy,
                 "return_url": target,

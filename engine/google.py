@@ -6,6 +6,8 @@ Google speaks RFC 5545: a series master carries RRULE/EXDATE lines, its
 occurrences have computable ids (``<master>_<original start in UTC>``), and
 every write can be batched and carries a client-chosen id, so a retried insert
 is answered 409 and reconciled instead of duplicated.
+
+Sign-in and the API client of an account: :mod:`.google_signin`.
 """
 
 import logging
@@ -19,6 +21,7 @@ from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
 from ..services.neutral_event import normalize_email, utc_to_naive_local
 from ..services.recurrence import from_google_recurrence, to_google_recurrence
+from .google_signin import GoogleSignin
 from .port import ProviderAdapter
 from .run import SyncRun
 
@@ -37,7 +40,7 @@ def sync_account(env, account):
 
     :return: dict of counters (pulled, pushed, failed)
     """
-    client = account._google_client()
+    client = account._client()
     full_sync = not account.sync_token
     try:
         listing = client.list_events(sync_token=account.sync_token or None)
@@ -64,6 +67,12 @@ class GoogleAdapter(ProviderAdapter):
 
     provider = config.GOOGLE
     label = _lt("Google Calendar")
+    signin = GoogleSignin
+    reset_delete_label = _lt("Delete from the current Google Calendar account")
+    reset_unreachable = _lt(
+        "Google Calendar could not be reached (%(error)s), so no event was "
+        "deleted there: delete them there yourself if needed."
+    )
 
     #: the whole sync of one account (listing, run, follow-ups)
     sync = staticmethod(sync_account)
@@ -151,3 +160,20 @@ class GoogleAdapter(ProviderAdapter):
 
     def send(self, ops):
         return self.client.write(ops)
+
+    # ------------------------------------------------------------ reset
+    @staticmethod
+    def series_of(remote_id):
+        # an occurrence's id is "<master id>_<original start>"
+        return remote_id.rpartition("_")[0]
+
+    @classmethod
+    def delete_remote(cls, account, remote_ids):
+        """One batch of deletes that mails nobody (``sendUpdates=none``)."""
+        ops = [WriteOp(rid, "delete", rid, None, "none") for rid in remote_ids]
+        results = account._client().write(ops)
+        return {
+            rid: result.message or result.reason or str(result.status)
+            for rid, result in results.items()
+            if not result.ok
+        }

@@ -12,9 +12,21 @@ a client and a mapper in ``services/``, an adapter here, and its tests.
 Writes are typed: an adapter returns operations carrying the engine's key
 (:mod:`engine.keys`), and :meth:`ProviderAdapter.send` answers one
 :class:`WriteResult` per key.
+
+Besides the run, a provider brings how users connect an account and how Odoo
+gets a client for it: a :class:`ProviderSignin` subclass (its own
+``engine/<provider>_signin.py``), named by the adapter's ``signin``. The
+account model reaches both through ``engine.adapter(provider)`` only
+(``account._signin()``, ``account._client()``...), as does the Reset Account
+wizard (:meth:`ProviderAdapter.delete_for_reset`).
 """
 
+import logging
 from dataclasses import dataclass
+
+from ..services.exceptions import AuthorizationError, CalendarSyncError
+
+_logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,6 +57,13 @@ class ProviderAdapter:
     provider = None
     #: the calendar's name in messages (translated: ``_lt``)
     label = None
+    #: the provider's sign-in and client (a :class:`ProviderSignin` subclass)
+    signin = None
+    #: the Reset Account wizard's "delete from the remote calendar" (``_lt``)
+    reset_delete_label = None
+    #: the Reset Account wizard's sentence when the provider could not be
+    #: reached (``_lt``, with ``%(error)s``)
+    reset_unreachable = None
 
     def __init__(self, run):
         self.run = run
@@ -138,3 +157,100 @@ class ProviderAdapter:
         by default they leave the series and travel as events of their own."""
         events.write({"recurrence_id": False})
         self.binder.set(events, need_sync=True)
+
+    # ------------------------------------------------------------ reset
+    @staticmethod
+    def series_of(remote_id):
+        """The remote id of the series whose occurrence ``remote_id`` is, when
+        the provider's ids say it (None otherwise)."""
+        return
+
+    @classmethod
+    def delete_for_reset(cls, account, remote_ids):
+        """Delete ``remote_ids`` (events, series through their master) from
+        ``account``'s calendar for the Reset Account wizard.
+
+        :return: ``(refused, problem)``: ``{remote id: reason}`` of the
+            deletes the provider refused, and a sentence when it could not be
+            reached at all (nothing deleted), else None
+        :raises AuthorizationError: the account's tokens were refused
+        """
+        try:
+            return cls.delete_remote(account, remote_ids), None
+        except AuthorizationError:
+            raise
+        except CalendarSyncError as exc:
+            _logger.warning("Reset of %s: remote deletes failed: %s", account.id, exc)
+            return {}, account.env._(cls.reset_unreachable) % {
+                "error": exc.message or exc.__class__.__name__
+            }
+
+    @classmethod
+    def delete_remote(cls, account, remote_ids):
+        """The deletes of :meth:`delete_for_reset`, without mailing attendees
+        where the provider allows it; an item already gone counts as deleted.
+
+        :return: ``{remote id: reason}`` of the deletes the provider refused
+        :raises CalendarSyncError: the provider could not be reached
+        """
+        raise NotImplementedError
+
+
+class ProviderSignin:
+    """How users connect one provider's account, and the API client of a
+    connected one: one instance per account record (``account._signin()``).
+
+    It reads the account's raw tokens and writes them as superuser; the model
+    keeps the generic entry points (:meth:`authorization_url` is
+    ``account._authorization_url()``, and so on) and the signed ``state``
+    (``account._oauth_new_state()`` / ``_oauth_consume_state()``).
+    """
+
+    #: key in :data:`services.providers.REGISTRY`
+    provider = None
+
+    def __init__(self, account):
+        account.ensure_one()
+        self.account = account
+
+    @property
+    def env(self):
+        return self.account.env
+
+    def authorization_url(self, redirect_uri, return_url):
+        """Start the sign-in: keep on the account what the callback checks
+        (the state's nonce, a PKCE verifier...) and return the URL of the
+        provider's sign-in page.
+
+        :raises CalendarSyncError: the provider could not be reached
+        """
+        raise NotImplementedError
+
+    def finish_authorization(self, params, redirect_uri):
+        """The callback, after ``account._oauth_consume_state()``: exchange
+        its code, identify the remote account with the new tokens, then store
+        tokens, e-mail, state and sync token in one write (nothing is stored
+        when any step fails).
+
+        :param params: the callback's query string, as a dict
+        :raises InvalidOAuthState: no sign-in is pending, or it does not match
+        :raises CalendarSyncError: declined, refused, or not reachable
+        """
+        raise NotImplementedError
+
+    def client(self, **options):
+        """The API client of this (connected) account; refreshed tokens are
+        stored back on the account."""
+        raise NotImplementedError
+
+    def sign_in_error(self, error):
+        """One plain sentence for the user whose sign-in failed with ``error``."""
+        return self.account._describe_error(error)
+
+    def revoke(self):
+        """Revoke the stored grant at the provider (Reset Account, deletion).
+
+        :return: True when revoked, False when the provider could not revoke
+            it, None when there is nothing the provider can revoke
+        """
+        return

@@ -1,10 +1,7 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-import json
 import logging
-import re
 import time
-from datetime import timedelta
 
 import psycopg2.errors
 
@@ -12,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.modules import module
 from odoo.tools import email_normalize
 
-from ..services import config, google_oauth, graph_client, oauth_state
+from ..services import config, oauth_state, providers
 from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
 
 _logger = logging.getLogger(__name__)
@@ -61,7 +58,7 @@ class CalendarSyncAccount(models.Model):
         readonly=True,
     )
     provider = fields.Selection(
-        selection=[(config.GOOGLE, "Google"), (config.MICROSOFT, "Outlook")],
+        selection=[(p.key, p.short_label) for p in providers.REGISTRY.values()],
         required=True,
         readonly=True,
     )
@@ -333,45 +330,54 @@ class CalendarSyncAccount(models.Model):
         client_id, secret = self._provider_credentials(provider)
         return bool(enabled) and enabled != "False" and bool(client_id and secret)
 
-    # ------------------------------------------------------------------ oauth
+    # ------------------------------------------------------------------ sign-in
+    # Each provider's sign-in and client live in engine/<provider>_signin.py,
+    # reached through the one registry (engine.adapter(provider).signin).
+    def _signin(self):
+        """The :class:`engine.port.ProviderSignin` of this account's provider."""
+        from ..engine import adapter
+
+        self.ensure_one()
+        return adapter(self.provider).signin(self)
+
+    def _client(self, **options):
+        """The provider's API client for this account; refreshed tokens are
+        stored back on the account."""
+        return self._signin().client(**options)
+
+    def _google_client(self):
+        # the former name, still used by tests/test_engine_rules.py
+        return self._client()
+
+    def _authorization_url(self, redirect_uri, return_url):
+        """Start the sign-in: the URL of the provider's sign-in page.
+
+        :raises CalendarSyncError: the provider could not be reached
+        """
+        return self._signin().authorization_url(redirect_uri, return_url)
+
+    def _finish_authorization(self, params, redirect_uri):
+        """The sign-in callback (after :meth:`_oauth_consume_state`): exchange
+        the code, identify the remote account, store its tokens."""
+        return self._signin().finish_authorization(params, redirect_uri)
+
+    def _sign_in_error(self, error):
+        """One plain sentence for the user whose sign-in failed."""
+        return self._signin().sign_in_error(error)
+
     def _oauth_secret(self):
         return self.env["ir.config_parameter"].sudo().get_param("database.secret")
 
-    def _google_authorization_url(self, redirect_uri, return_url):
-        """Start the OAuth flow: remember nonce and PKCE verifier, return the
-        URL of Google's consent page."""
+    def _oauth_new_state(self, return_url):
+        """``(state, nonce)`` of a new sign-in: the signed ``state`` to send to
+        the provider, and its nonce, which the caller keeps on the account."""
         self.ensure_one()
-        client_id, _secret = self._provider_credentials(config.GOOGLE)
-        verifier, challenge = oauth_state.new_pkce_pair()
-        state = oauth_state.make_state(
-            self._oauth_secret(),
-            self.user_id.id,
-            self.env.cr.dbname,
-            config.GOOGLE,
-            return_url,
-        )
-        payload = oauth_state.read_state(
-            self._oauth_secret(),
-            state,
-            self.user_id.id,
-            self.env.cr.dbname,
-            config.GOOGLE,
-        )
-        self.sudo().write(
-            {"oauth_nonce": payload["nonce"], "oauth_code_verifier": verifier}
-        )
-        return google_oauth.authorization_url(
-            self._param("calendar_sync.google_auth_uri"),
-            client_id,
-            redirect_uri,
-            state,
-            challenge,
-            # the account already connected, else the user's own e-mail (the
-            # accounts should match: Odoo matches events by e-mail)
-            login_hint=self.sudo().email or self.user_id.email or None,
-        )
+        args = (self.user_id.id, self.env.cr.dbname, self.provider)
+        state = oauth_state.make_state(self._oauth_secret(), *args, return_url)
+        payload = oauth_state.read_state(self._oauth_secret(), state, *args)
+        return state, payload["nonce"]
 
-    def _oauth_consume_state(self, provider, state):
+    def _oauth_consume_state(self, state):
         """Check the callback's ``state`` and burn its nonce (no replay).
 
         :return: the state's payload
@@ -379,7 +385,11 @@ class CalendarSyncAccount(models.Model):
         """
         self.ensure_one()
         payload = oauth_state.read_state(
-            self._oauth_secret(), state, self.user_id.id, self.env.cr.dbname, provider
+            self._oauth_secret(),
+            state,
+            self.user_id.id,
+            self.env.cr.dbname,
+            self.provider,
         )
         account = self.sudo()
         if not account.oauth_nonce or payload["nonce"] != account.oauth_nonce:
@@ -388,308 +398,6 @@ class CalendarSyncAccount(models.Model):
             )
         account.oauth_nonce = False
         return payload
-
-    def _google_finish_authorization(self, code, redirect_uri):
-        """Exchange the code, identify the Google account, store the tokens."""
-        self.ensure_one()
-        account = self.sudo()
-        client_id, secret = self._provider_credentials(config.GOOGLE)
-        tokens = google_oauth.exchange_code(
-            self._param("calendar_sync.google_token_uri"),
-            client_id,
-            secret,
-            code,
-            redirect_uri,
-            account.oauth_code_verifier or "",
-        )
-        account.oauth_code_verifier = False
-        account._google_store_tokens(
-            tokens["access_token"], tokens["expiry"], tokens.get("refresh_token")
-        )
-        if not account.refresh_token:
-            raise AuthorizationError(
-                "Google sent no refresh token.",
-                provider=config.GOOGLE,
-                error="no_refresh_token",
-                description="Google sent no refresh token",
-            )
-        calendar = account._google_client().get_primary_calendar()
-        email = (calendar.get("id") or "").strip().lower()
-        values = {"state": "connected", "last_error": False, "sync_stopped": False}
-        if account.email and email != account.email:
-            # another Google account: start over from a full sync
-            values["sync_token"] = False
-        values["email"] = email
-        account.write(values)
-
-    def _google_store_tokens(self, access_token, expiry, refresh_token=None):
-        values = {"access_token": access_token, "token_expiry": expiry}
-        if refresh_token:
-            values["refresh_token"] = refresh_token
-        self.sudo().write(values)
-
-    def _google_client(self):
-        """A :class:`GoogleCalendarClient` for this account; refreshed tokens
-        are stored back on the account."""
-        from ..services.google_client import GoogleCalendarClient
-
-        self.ensure_one()
-        account = self.sudo()
-        client_id, secret = self._provider_credentials(config.GOOGLE)
-        return GoogleCalendarClient(
-            client_id,
-            secret,
-            access_token=account.access_token or None,
-            refresh_token=account.refresh_token or None,
-            token_expiry=account.token_expiry or None,
-            token_uri=self._param("calendar_sync.google_token_uri"),
-            api_root=self._param("calendar_sync.google_api_root"),
-            batch_size=int(self._param("calendar_sync.google_batch_size", 50)),
-            max_retries=self._max_retries(),
-            on_tokens=account._google_store_tokens,
-        )
-
-    # ------------------------------------------------------- oauth (Outlook)
-    @api.model
-    def _microsoft_host_map(self):
-        """The ``calendar_sync.microsoft_host_map`` origin rewrites ({} unless set)."""
-        raw = (self._param(config.PARAM_MICROSOFT_HOST_MAP) or "").strip()
-        if not raw:
-            return {}
-        try:
-            mapping = json.loads(raw)
-        except ValueError:
-            mapping = None
-        if not isinstance(mapping, dict):
-            _logger.warning(
-                "Ignoring %s: not a JSON object of origins",
-                config.PARAM_MICROSOFT_HOST_MAP,
-            )
-            return {}
-        return {str(source): str(target) for source, target in mapping.items()}
-
-    @api.model
-    def _microsoft_session(self):
-        """The HTTP session of msal and Graph (origins rewritten per the host
-        map, default timeout)."""
-        return graph_client.RewritingSession(self._microsoft_host_map())
-
-    @api.model
-    def _microsoft_msal_app(self, session=None):
-        """A fresh msal ``ConfidentialClientApplication`` (msal caches failed token
-        requests per instance: never keep one across requests).
-
-        :raises RemoteError: the authority's OpenID metadata could not be read
-        """
-        client_id, secret = self._provider_credentials(config.MICROSOFT)
-        authority = config.microsoft_authority(
-            self._param("calendar_sync.microsoft_authority_host"),
-            self._param(config.PARAM_MICROSOFT_TENANT)
-            or config.DEFAULT_MICROSOFT_TENANT,
-        )
-        return graph_client.make_msal_app(
-            client_id,
-            secret,
-            authority,
-            http_client=session if session is not None else self._microsoft_session(),
-        )
-
-    def _microsoft_authorization_url(self, redirect_uri, return_url):
-        """Start the sign-in: keep msal's flow (PKCE verifier, nonce) and the
-        state's nonce on the account, return the URL of Microsoft's sign-in page
-        (``calendar_sync.microsoft_host_map`` applies to it too).
-
-        :raises RemoteError: the authority could not be reached
-        """
-        self.ensure_one()
-        secret = self._oauth_secret()
-        dbname = self.env.cr.dbname
-        state = oauth_state.make_state(
-            secret, self.user_id.id, dbname, config.MICROSOFT, return_url
-        )
-        payload = oauth_state.read_state(
-            secret, state, self.user_id.id, dbname, config.MICROSOFT
-        )
-        flow = graph_client.start_auth_flow(
-            self._microsoft_msal_app(),
-            graph_client.SCOPES,
-            redirect_uri,
-            state,
-            login_hint=self.sudo().email or self.user_id.email or None,
-        )
-        self.sudo().write(
-            {"oauth_nonce": payload["nonce"], "oauth_flow": json.dumps(flow)}
-        )
-        return flow["auth_uri"]
-
-    def _microsoft_finish_authorization(self, query_params):
-        """Exchange the callback's code (msal checks state, PKCE and nonce) and
-        store the tokens and the Microsoft account. Call it after
-        :meth:`_oauth_consume_state`.
-
-        :param query_params: the callback's whole query string, as a dict
-        :raises InvalidOAuthState: no pending flow, or its state does not match
-        :raises AuthorizationError: declined, or the code was refused (AADSTS)
-        :raises RemoteError: Microsoft could not be reached
-        """
-        self.ensure_one()
-        account = self.sudo()
-        try:
-            flow = json.loads(account.oauth_flow or "{}")
-        except ValueError:
-            flow = {}
-        account.oauth_flow = False
-        tokens = graph_client.finish_auth_flow(
-            self._microsoft_msal_app(), flow, dict(query_params)
-        )
-        if not tokens.get("refresh_token"):
-            raise AuthorizationError(
-                "Microsoft sent no refresh token.",
-                provider=config.MICROSOFT,
-                error="no_refresh_token",
-                description="Microsoft sent no refresh token (offline_access).",
-            )
-        email = tokens["email"]
-        values = {
-            "access_token": tokens["access_token"],
-            "refresh_token": tokens["refresh_token"],
-            "token_expiry": tokens["expiry"],
-        }
-        account.write(values)
-        if not email:
-            me = account._microsoft_client().get_me()
-            email = (me.get("mail") or me.get("userPrincipalName") or "").lower()
-        values = {"state": "connected", "last_error": False, "sync_stopped": False}
-        if account.email and email.strip().lower() != account.email:
-            # another Microsoft account: start over from a full sync
-            values["sync_token"] = False
-        values["email"] = email.strip().lower()
-        account.write(values)
-
-    def _microsoft_refresh(self):
-        """Refresh the access token and store the **rotated** refresh token.
-
-        :return: the new access token
-        :raises AuthorizationError: Microsoft refused the refresh token
-            (``invalid_grant`` AADSTS70008/700082/50173…); the account is marked
-            "needs reconnect" first (its events are not touched)
-        :raises RemoteError: Microsoft could not be reached
-        """
-        self.ensure_one()
-        account = self.sudo()
-        try:
-            if not account.refresh_token:
-                raise AuthorizationError(
-                    "No refresh token.",
-                    provider=config.MICROSOFT,
-                    error="no_refresh_token",
-                    description="No refresh token is stored.",
-                )
-            tokens = graph_client.refresh(
-                account._microsoft_msal_app(), account.refresh_token
-            )
-        except AuthorizationError as exc:
-            _logger.info("Outlook refresh of %s refused: %s", account.email, exc)
-            account._mark_needs_reconnect(exc)
-            raise
-        account.write(
-            {
-                "access_token": tokens["access_token"],
-                "refresh_token": tokens["refresh_token"],
-                "token_expiry": tokens["expiry"],
-            }
-        )
-        return tokens["access_token"]
-
-    def _microsoft_client(self, **options):
-        """A :class:`GraphCalendarClient` for this account: the access token is
-        refreshed first when it expires within 5 minutes, and again (once per
-        call) when Graph refuses it; refreshed tokens are stored on the account.
-
-        :param options: passed to ``GraphCalendarClient`` (``tz``, ``page_size``,
-            ``sleep``…)
-        """
-        self.ensure_one()
-        account = self.sudo()
-        soon = fields.Datetime.now() + timedelta(minutes=5)
-        if not account.access_token or (
-            account.token_expiry and account.token_expiry <= soon
-        ):
-            account._microsoft_refresh()
-        return graph_client.GraphCalendarClient(
-            account.access_token,
-            graph_root=self._param("calendar_sync.microsoft_graph_root"),
-            session=self._microsoft_session(),
-            on_unauthorized=account._microsoft_refresh,
-            **{"max_retries": self._max_retries(), **options},
-        )
-
-    @api.model
-    def _microsoft_sign_in_error(self, error):
-        """One plain sentence for the user whose Outlook sign-in failed."""
-        if not isinstance(error, AuthorizationError):
-            if isinstance(error, RemoteError):
-                return _(
-                    "Microsoft could not be reached (%(error)s). Check the Outlook "
-                    "tenant in Settings, or try again in a moment.",
-                    error=error.message,
-                )
-            return self._describe_error(error)
-        kind = getattr(error, "error", "") or ""
-        description = getattr(error, "description", "") or error.message or ""
-        codes = list(getattr(error, "codes", None) or [])
-        found = re.search(r"AADSTS(\d+)", description)
-        code = codes[0] if codes else (int(found.group(1)) if found else None)
-        ref = f"{kind}, AADSTS{code}" if code else kind
-        if code == 65001 or kind == "consent_required":
-            return _(
-                "Your organization requires an administrator to approve this app "
-                "before you can connect (%(ref)s: consent required). Ask your "
-                "administrator to grant admin consent to the app in Microsoft "
-                "Entra ID, then click Outlook again.",
-                ref=ref,
-            )
-        if kind == "access_denied":
-            return _(
-                "You did not allow Odoo to access your Outlook calendar (%(ref)s). "
-                "Nothing was connected; click Outlook in the Calendar app to try "
-                "again.",
-                ref=ref,
-            )
-        if kind == "invalid_client" or code in (7000215, 7000218, 7000222):
-            return _(
-                "Microsoft refused the app's credentials (%(ref)s): the Outlook "
-                "client secret in Settings is wrong or has expired. Ask your "
-                "administrator to enter the secret's Value (not its ID) in "
-                "Settings.",
-                ref=ref,
-            )
-        if kind == "unauthorized_client" or code in (700016, 90002):
-            return _(
-                "Microsoft does not know this app in the chosen tenant (%(ref)s). "
-                "Ask your administrator to check the Outlook Client ID and Tenant "
-                "in Settings.",
-                ref=ref,
-            )
-        if code in (50011, 500112):
-            return _(
-                "The redirect URI does not match the one registered in Azure "
-                "(%(ref)s). Ask your administrator to register exactly the "
-                "Redirect URI shown in Settings.",
-                ref=ref,
-            )
-        if kind in ("invalid_grant", "nonce_mismatch"):
-            return _(
-                "The sign-in expired or was already used (%(ref)s). Click Outlook "
-                "in the Calendar app to try again.",
-                ref=ref,
-            )
-        summary = description.split(" Trace ID:")[0].strip() or kind
-        return _(
-            "Microsoft did not grant access (%(ref)s): %(description)s",
-            ref=ref,
-            description=summary,
-        )
 
     def _mark_needs_reconnect(self, error):
         """The provider refused our refresh token: keep every event, ask the
@@ -707,8 +415,8 @@ class CalendarSyncAccount(models.Model):
     def _describe_error(self, error):
         """One plain sentence for the user about ``error``."""
         if isinstance(error, AuthorizationError):
-            labels = {config.GOOGLE: "Google", config.MICROSOFT: "Outlook"}
             provider = getattr(error, "provider", None)
+            known = providers.REGISTRY.get(provider)
             detail = getattr(error, "error", "") or error.message
             codes = getattr(error, "codes", None)
             if codes:
@@ -716,7 +424,7 @@ class CalendarSyncAccount(models.Model):
             return _(
                 "%(provider)s refused the connection (%(error)s). Reconnect your "
                 "account from the Calendar app.",
-                provider=(labels.get(provider) or provider.capitalize())
+                provider=(known.short_label if known else provider.capitalize())
                 if provider
                 else _("The provider"),
                 error=detail,

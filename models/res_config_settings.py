@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
+from ..engine.microsoft_signin import host_map
 from ..services import config, credentials_check, graph_client
 
 
@@ -182,7 +183,7 @@ class ResConfigSettings(models.TransientModel):
             accounts._param("calendar_sync.microsoft_authority_host"), tenant
         )
         session = graph_client.RewritingSession(
-            accounts._microsoft_host_map(), timeout=credentials_check.CHECK_TIMEOUT
+            host_map(self.env), timeout=credentials_check.CHECK_TIMEOUT
         )
         with session:
             result = credentials_check.check_microsoft_credentials(

@@ -44,7 +44,7 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
     def instances(self, master_id):
         return [
             instance
-            for instance in self.account._google_client().list_instances(master_id)
+            for instance in self.account._client().list_instances(master_id)
             if instance.get("status") != "cancelled"
         ]
 

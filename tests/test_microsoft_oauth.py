@@ -148,7 +148,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         self.assertFalse(account.last_error)
         # the code exchange used the same redirect URI (else AADSTS500112) and
         # the tokens work against Graph
-        me = account._microsoft_client().get_me()
+        me = account._client().get_me()
         self.assertEqual(me["userPrincipalName"], "alice@example.com")
 
     def test_forged_state_gets_a_clear_page_and_changes_nothing(self):
@@ -306,14 +306,14 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         self.graph.keep_old_refresh_tokens = False  # the old one is used up
         account = self.connect_microsoft(self.alice).sudo()
         first = account.refresh_token
-        access = account._microsoft_refresh()
+        access = account._signin().refresh()
         self.assertEqual(account.access_token, access)
         self.assertTrue(account.refresh_token)
         self.assertNotEqual(account.refresh_token, first)
         self.assertGreater(account.token_expiry, fields.Datetime.now())
         # the stored (rotated) token is the one that works next time
         second = account.refresh_token
-        account._microsoft_refresh()
+        account._signin().refresh()
         self.assertNotIn(account.refresh_token, (first, second))
         self.assertEqual(account.state, "connected")
 
@@ -321,7 +321,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         account = self.connect_microsoft(self.alice).sudo()
         first = account.refresh_token
         self.graph.expire_access_tokens("alice@example.com")
-        me = account._microsoft_client().get_me()
+        me = account._client().get_me()
         self.assertEqual(me["userPrincipalName"], "alice@example.com")
         self.assertNotEqual(account.refresh_token, first)
 
@@ -329,7 +329,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         account = self.connect_microsoft(self.alice).sudo()
         old_access = account.access_token
         account.token_expiry = fields.Datetime.now() + timedelta(minutes=2)
-        client = account._microsoft_client()
+        client = account._client()
         self.assertNotEqual(client.access_token, old_access)
         self.assertEqual(account.access_token, client.access_token)
         self.assertGreater(
@@ -360,7 +360,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
                 )
                 remote_before = self.graph.events("alice@example.com")
                 self.graph.revoke_refresh_tokens("alice@example.com", code=code)
-                error = self._refused(account._microsoft_refresh)
+                error = self._refused(account._signin().refresh)
                 self.assertEqual(error.error, "invalid_grant")
                 self.assertEqual(error.codes, [code])
                 account.invalidate_recordset()
@@ -381,7 +381,7 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         account = self.connect_microsoft(self.alice).sudo()
         self.graph.expire_access_tokens("alice@example.com")
         self.graph.revoke_refresh_tokens("alice@example.com", code=700082)
-        client = account._microsoft_client()
+        client = account._client()
         self._refused(client.get_me)
         account.invalidate_recordset()
         self.assertEqual(account.state, "needs_reconnect")
@@ -390,10 +390,10 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
     def test_reconnecting_after_needs_reconnect_connects_again(self):
         account = self.connect_microsoft(self.alice, "alice@contoso.com").sudo()
         self.graph.revoke_refresh_tokens("alice@contoso.com", code=50173)
-        self._refused(account._microsoft_refresh)
+        self._refused(account._signin().refresh)
         self.assertEqual(self._callback(self._consent(self._start())).status_code, 303)
         account.invalidate_recordset()
         self.assertEqual(account.state, "connected")
         self.assertFalse(account.last_error)
-        account._microsoft_refresh()
+        account._signin().refresh()
         self.assertEqual(account.state, "connected")

@@ -10,9 +10,9 @@ from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
 from ..engine.keys import EventKey, SeriesKey
-from ..engine.microsoft import (
+from ..engine.microsoft import MicrosoftAdapter
+from ..engine.microsoft_window import (
     PARAM_WINDOW_REFRESH_DAYS,
-    MicrosoftAdapter,
     _window,
     split_token,
     stamp_token,
@@ -367,7 +367,7 @@ class TestOutlookWindow(GraphEmulatorMixin, TransactionCase):
 
     # ------------------------------------------------------------ If-Match
     def adapter_run(self):
-        client = self.account._microsoft_client()
+        client = self.account._client()
         return SyncRun(
             self.env,
             self.account,

@@ -4,8 +4,8 @@
 delete them on one side or both, and forget the account's tokens.
 
 What the account holds is read from its bindings (``calendar.sync.binding``);
-only the remote deletes speak each provider's API (Google's batch endpoint,
-Graph's ``$batch``).
+only the remote deletes speak each provider's API, through its adapter
+(:meth:`engine.port.ProviderAdapter.delete_for_reset`).
 """
 
 import logging
@@ -15,9 +15,10 @@ import psycopg2.errors
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..engine import adapters
 from ..models.calendar_event import SYNC_CONTEXT
-from ..services import config
-from ..services.exceptions import AuthorizationError, CalendarSyncError
+from ..services import providers
+from ..services.exceptions import AuthorizationError
 
 _logger = logging.getLogger(__name__)
 
@@ -101,13 +102,11 @@ class CalendarSyncAccountReset(models.TransientModel):
 
     @api.model
     def _selection_delete_policy(self):
-        remote = {
-            config.GOOGLE: _("Delete from the current Google Calendar account"),
-            config.MICROSOFT: _("Delete from the current Outlook account"),
-        }.get(
-            self.env.context.get("calendar_sync_provider"),
-            _("Delete from the remote calendar"),
-        )
+        adapter = adapters().get(self.env.context.get("calendar_sync_provider"))
+        if adapter:
+            remote = self.env._(adapter.reset_delete_label)
+        else:
+            remote = _("Delete from the remote calendar")
         return [
             ("dont_delete", _("Leave them untouched")),
             ("delete_remote", remote),
@@ -258,12 +257,13 @@ class CalendarSyncAccountReset(models.TransientModel):
             _("Unknown calendar provider %(provider)s.", provider=self.provider)
         )
 
-    def _reset_provider(self):
-        """The account's provider (its remote deletes speak its API)."""
-        provider = self.account_id.provider
-        if provider not in (config.GOOGLE, config.MICROSOFT):
+    def _reset_adapter(self):
+        """The adapter of the account's provider (its remote deletes speak its
+        API)."""
+        adapter = adapters().get(self.account_id.provider)
+        if not adapter:
             self._unsupported_provider()
-        return provider
+        return adapter
 
     def _bindings(self):
         """Every binding of the account (events, series, stashed series)."""
@@ -312,7 +312,7 @@ class CalendarSyncAccountReset(models.TransientModel):
             return None)
         """
         user = self.account_id.sudo().user_id
-        if self.account_id.provider not in (config.GOOGLE, config.MICROSOFT):
+        if self.account_id.provider not in adapters():
             if strict:
                 self._unsupported_provider()
             return None
@@ -331,9 +331,25 @@ class CalendarSyncAccountReset(models.TransientModel):
             events the provider refused to delete; ``problem`` is a sentence
             when nothing could be deleted at all (None otherwise)
         """
-        if self._reset_provider() == config.GOOGLE:
-            return self._reset_remote_google(events)
-        return self._reset_remote_microsoft(events)
+        adapter = self._reset_adapter()
+        account = self.account_id.sudo()
+        # remote id -> the events whose deletion it carries; a series master
+        # carries its occurrences
+        targets, masters = self._remote_targets(events, master_of=adapter.series_of)
+        if not targets:
+            return [], None
+        if not (account.refresh_token or account.access_token):
+            return [], self._remote_skipped(account, None)
+        try:
+            refused, problem = adapter.delete_for_reset(account, list(targets))
+        except AuthorizationError as exc:
+            _logger.info("Reset of %s: tokens refused, no remote delete", account.id)
+            return [], self._remote_skipped(account, exc)
+        failed = [
+            (self._label(targets[rid], series=rid in masters), reason)
+            for rid, reason in refused.items()
+        ]
+        return failed, problem
 
     def _reset_unbind(self, events):
         """Forget every binding of the account. With "only new events", the
@@ -376,41 +392,6 @@ class CalendarSyncAccountReset(models.TransientModel):
         )
         return True
 
-    # ------------------------------------------------------------------ google
-    def _reset_remote_google(self, events):
-        from ..services.google_client import WriteOp
-
-        account = self.account_id.sudo()
-        # remote id -> the events whose deletion it carries; a series master
-        # carries its occurrences (instance ids "<master>_<start>")
-        targets, masters = self._remote_targets(
-            events, master_of=lambda rid: rid.rpartition("_")[0]
-        )
-        if not targets:
-            return [], None
-        if not (account.refresh_token or account.access_token):
-            return [], self._remote_skipped(account, None)
-        ops = [WriteOp(rid, "delete", rid, None, "none") for rid in targets]
-        try:
-            results = account._google_client().write(ops)
-        except AuthorizationError as exc:
-            _logger.info("Reset of %s: tokens refused, no remote delete", account.id)
-            return [], self._remote_skipped(account, exc)
-        except CalendarSyncError as exc:
-            _logger.warning("Reset of %s: remote deletes failed: %s", account.id, exc)
-            return [], _(
-                "Google Calendar could not be reached (%(error)s), so no event was "
-                "deleted there: delete them there yourself if needed.",
-                error=exc.message or exc.__class__.__name__,
-            )
-        failed = []
-        for rid, result in results.items():
-            if result.ok:
-                continue
-            reason = result.message or result.reason or str(result.status)
-            failed.append((self._label(targets[rid], series=rid in masters), reason))
-        return failed, None
-
     @api.model
     def _label(self, events, series=False):
         """How the message names the event(s) behind one remote id."""
@@ -426,10 +407,8 @@ class CalendarSyncAccountReset(models.TransientModel):
         return f"{first.name} ({when})"
 
     def _remote_skipped(self, account, error):
-        if account.provider == config.MICROSOFT:
-            company, calendar = "Microsoft", "Outlook"
-        else:
-            company, calendar = "Google", "Google Calendar"
+        provider = providers.get(account.provider)
+        company, calendar = provider.company, provider.label
         if error is None:
             return _(
                 "The %(company)s account is not connected, so no event was deleted "
@@ -444,37 +423,3 @@ class CalendarSyncAccountReset(models.TransientModel):
             calendar=calendar,
             reason=getattr(error, "error", "") or error.message or "?",
         )
-
-    # ------------------------------------------------------------------ outlook
-    def _reset_remote_microsoft(self, events):
-        """Delete ``events`` from Outlook in ``$batch`` requests: a series once,
-        through its master (Graph deletes its occurrences and exceptions with
-        it); 404 and 410 mean already gone. Graph has no switch to keep
-        Outlook from mailing cancellations to the attendees (README)."""
-        account = self.account_id.sudo()
-        targets, masters = self._remote_targets(events)
-        if not targets:
-            return [], None
-        if not (account.refresh_token or account.access_token):
-            return [], self._remote_skipped(account, None)
-        ids = list(targets)
-        try:
-            client = account._microsoft_client()
-            results = client.batch([client.delete_request(rid) for rid in ids])
-        except AuthorizationError as exc:
-            _logger.info("Reset of %s: tokens refused, no remote delete", account.id)
-            return [], self._remote_skipped(account, exc)
-        except CalendarSyncError as exc:
-            _logger.warning("Reset of %s: remote deletes failed: %s", account.id, exc)
-            return [], _(
-                "Outlook could not be reached (%(error)s), so no event was deleted "
-                "there: delete them there yourself if needed.",
-                error=exc.message or exc.__class__.__name__,
-            )
-        failed = []
-        for rid, result in zip(ids, results, strict=True):
-            if result.ok or result.status in (404, 410):
-                continue
-            reason = result.error_message or result.error_code or str(result.status)
-            failed.append((self._label(targets[rid], series=rid in masters), reason))
-        return failed, None
