@@ -1,6 +1,6 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
@@ -67,6 +67,60 @@ class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
         self.assertTrue(account.refresh_token)
         self.assertTrue(account.access_token)
         self.assertFalse(account.oauth_nonce)
+
+    def _stored(self, account):
+        account.invalidate_recordset()
+        fields = ("access_token", "refresh_token", "token_expiry", "email")
+        return {name: account.sudo()[name] for name in (*fields, "sync_token", "state")}
+
+    def _start_as(self, email):
+        """Click Google, then pick the Google account ``email`` at Google."""
+        authorize_url = self._start()
+        hint = urlencode({"login_hint": "alice@example.com"})
+        self.assertIn(hint, authorize_url)
+        return authorize_url.replace(hint, urlencode({"login_hint": email}))
+
+    def test_connecting_another_google_account_replaces_tokens_email_and_sync_token(
+        self,
+    ):
+        account = self.connect_google(self.alice)
+        account.sudo().sync_token = "CPDAlvWDx70CEPDAlvWDx70CGAU="
+        before = self._stored(account)
+        callback = self._consent(self._start_as("alice.private@example.com"))
+        response = self.url_open(callback, allow_redirects=False)
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        after = self._stored(account)
+        self.assertEqual(after["email"], "alice.private@example.com")
+        self.assertEqual(after["state"], "connected")
+        self.assertFalse(after["sync_token"])  # another calendar: a full sync
+        self.assertNotEqual(after["access_token"], before["access_token"])
+        self.assertNotEqual(after["refresh_token"], before["refresh_token"])
+        # the new tokens are those of the new Google account
+        calendar = account._client().get_primary_calendar()
+        self.assertEqual(calendar["id"], "alice.private@example.com")
+
+    def test_failed_identification_of_the_new_google_account_stores_nothing(self):
+        # Alice is connected as alice@example.com and signs in again as another
+        # Google account; Google then fails to say which account the new
+        # tokens belong to: nothing of them may land under the old e-mail and
+        # sync token.
+        account = self.connect_google(self.alice)
+        account.sudo().sync_token = "CPDAlvWDx70CEPDAlvWDx70CGAU="
+        before = self._stored(account)
+        callback = self._consent(self._start_as("alice.private@example.com"))
+        self.google.inject(
+            method="GET",
+            path_regex=r"/calendars/primary$",
+            status=403,
+            reason="forbidden",
+            in_batch=False,
+            times=10,
+        )
+        response = self.url_open(callback, allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn("Traceback", response.text)
+        self.assertEqual(self._stored(account), before)
+        self.assertFalse(account.sudo().oauth_code_verifier)  # the code is used up
 
     def test_replayed_callback_is_refused_and_changes_nothing(self):
         callback = self._consent(self._start())
