@@ -399,6 +399,22 @@ class CalendarSyncAccount(models.Model):
         account.oauth_nonce = False
         return payload
 
+    def _revoke_grant(self):
+        """Revoke the stored grant at the provider where it can be (Google);
+        never raises. See :meth:`engine.port.ProviderSignin.revoke`."""
+        try:
+            return self._signin().revoke()
+        except Exception:
+            _logger.exception("Revoking the grant of account %s failed", self.id)
+            return False
+
+    def unlink(self):
+        # the provider forgets the grant too (Microsoft has no per-token revoke)
+        self.check_access("unlink")
+        for account in self.sudo():
+            account._revoke_grant()
+        return super().unlink()
+
     def _mark_needs_reconnect(self, error):
         """The provider refused our refresh token: keep every event, ask the
         user to reconnect."""

@@ -3,10 +3,13 @@
 import re
 from datetime import datetime, timedelta
 
+import requests
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, tagged
 
+from ..emulators.google_emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from .common import (
     GoogleEmulatorMixin,
     GraphEmulatorMixin,
@@ -380,6 +383,67 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.assertTrue(unsynced.exists())
         self.assertTrue(binding(unsynced, "google").need_sync)
         self.assertEqual(bob_account.state, "connected")
+
+    # ------------------------------------------------------------ revocation
+    def refresh_works(self, refresh_token):
+        """Whether Google still gives an access token for ``refresh_token``."""
+        response = requests.post(
+            self.google.token_uri,
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+            timeout=10,
+        )
+        return response.status_code == 200
+
+    def break_revoke_endpoint(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "calendar_sync.google_revoke_uri", "http://127.0.0.1:9/revoke"
+        )
+
+    def test_reset_revokes_the_google_refresh_token(self):
+        token = self.account.sudo().refresh_token
+        self.assertTrue(self.refresh_works(token))
+        result = self.reset("dont_delete")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertNotIn("revoke", result["params"]["message"])
+        self.assertFalse(self.refresh_works(token))
+        self.assertAccountReset()
+
+    def test_reset_whose_revoke_fails_still_resets_and_says_so(self):
+        token = self.account.sudo().refresh_token
+        self.break_revoke_endpoint()
+        result = self.reset("dont_delete")
+        self.assertEqual(result["params"]["type"], "warning")
+        message = result["params"]["message"]
+        self.assertIn("Google did not confirm that it revoked Odoo's access", message)
+        self.assertIn("event(s) processed", message)
+        self.assertAccountReset()
+        self.assertIn("did not confirm", self.account.last_error)
+        self.assertTrue(self.refresh_works(token))  # nothing revoked, nothing kept
+
+    def test_deleting_an_account_revokes_its_google_refresh_token(self):
+        token = self.account.sudo().refresh_token
+        self.account.with_user(self.admin).unlink()
+        self.assertFalse(self.account.exists())
+        self.assertFalse(self.refresh_works(token))
+
+    def test_deleting_an_account_whose_revoke_fails_still_deletes_it(self):
+        token = self.account.sudo().refresh_token
+        self.break_revoke_endpoint()
+        self.account.with_user(self.admin).unlink()
+        self.assertFalse(self.account.exists())
+        self.assertTrue(self.refresh_works(token))
+
+    def test_a_user_who_may_not_delete_the_account_revokes_nothing(self):
+        token = self.account.sudo().refresh_token
+        with self.assertRaises(AccessError):
+            self.account.with_user(self.alice).unlink()
+        self.assertTrue(self.refresh_works(token))
+        self.assertEqual(self.account.state, "connected")
 
 
 @tagged("post_install", "-at_install", "calendar_sync")

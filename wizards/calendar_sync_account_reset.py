@@ -5,7 +5,8 @@ delete them on one side or both, and forget the account's tokens.
 
 What the account holds is read from its bindings (``calendar.sync.binding``);
 only the remote deletes speak each provider's API, through its adapter
-(:meth:`engine.port.ProviderAdapter.delete_for_reset`).
+(:meth:`engine.port.ProviderAdapter.delete_for_reset`), and the provider
+revokes the account's grant where it can (Google).
 """
 
 import logging
@@ -168,6 +169,8 @@ class CalendarSyncAccountReset(models.TransientModel):
             deleted = own
             self._unlink_events(own)
         self._reset_unbind((events - deleted).exists())
+        if account._revoke_grant() is False:
+            problems.append(self._revoke_failed(account))
         account.write(
             {**ACCOUNT_RESET_VALUES, "last_error": "\n".join(problems) or False}
         )
@@ -234,6 +237,14 @@ class CalendarSyncAccountReset(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _revoke_failed(self, account):
+        return _(
+            "%(company)s did not confirm that it revoked Odoo's access to the "
+            "account: the account is reset in Odoo anyway. Remove Odoo's access "
+            "in the security settings of the %(company)s account if needed.",
+            company=providers.get(account.provider).company,
+        )
 
     def _describe_failed(self, failed):
         """One paragraph naming the events (and the reasons) a remote delete
