@@ -15,7 +15,9 @@ Helpers of :mod:`emulators.graph_emulator`; they play the Outlook side only.
 * :func:`expand_dates` expands a ``patternedRecurrence`` into occurrence dates with
   **Outlook's** meaning, which differs from RFC 5545 on days a month lacks: an
   absolute monthly pattern on day 31 falls on the last day of shorter months, and a
-  yearly Feb 29 series falls on Feb 28 in common years (api-notes §3.4).
+  yearly Feb 29 series falls on Feb 28 in common years (api-notes §3.4). A weekly
+  pattern counts its ``interval`` in weeks that start on ``firstDayOfWeek``
+  (sunday when left out, Graph's default), as RFC 5545 counts them from ``WKST``.
 """
 
 from __future__ import annotations
@@ -384,6 +386,9 @@ def validate_recurrence(recurrence: dict) -> None:
     days = pattern.get("daysOfWeek") or []
     if any(day not in WEEKDAYS for day in days):
         raise RecurrenceError(f"Invalid daysOfWeek {days!r}.")
+    first = pattern.get("firstDayOfWeek")
+    if first is not None and first not in WEEKDAYS:
+        raise RecurrenceError(f"Invalid firstDayOfWeek {first!r}.")
     needs = {
         "weekly": ("daysOfWeek",),
         "absoluteMonthly": ("dayOfMonth",),
@@ -453,6 +458,7 @@ def _daily(start: date, interval: int):
 
 
 def _weekly(pattern: dict, start: date, interval: int):
+    # weeks start on firstDayOfWeek: the week holding startDate is the first
     first = WEEKDAYS.index(pattern.get("firstDayOfWeek") or "sunday")
     wanted = sorted(
         (WEEKDAYS.index(d) - first) % 7 for d in pattern.get("daysOfWeek") or []

@@ -8,10 +8,32 @@ The fields of Odoo's ``calendar.recurrence`` travel as a plain dict ("rec"):
 ``byday`` ('1'..'4', '-1'). Odoo's yearly rule has no BY part: the month and
 day come from the series' first occurrence.
 
+A rec may also carry ``week_start`` ("mon".."sun"; Monday, RFC 5545's default,
+when absent): the first day of the week a weekly rule counts its weeks from.
+It changes the occurrences of a rule "every n ≥ 2 weeks on days on both sides
+of the week boundary" (every 2 weeks on Tuesday and Sunday: Sunday 7 days after
+Tuesday with a Monday start, 2 days before it with a Sunday start). Google
+reads it from ``WKST`` (default ``MO``), Outlook from ``firstDayOfWeek``
+(default sunday). Odoo has no field for it: ``calendar.recurrence._get_rrule``
+expands weekly rules with ``wkst`` = the week start of the language of
+``env.user`` (``res.lang.week_start``, '1' Monday .. '7' Sunday, en_US '7',
+en_GB/fr_FR/de_DE '1', ar_SY '6'; :func:`week_start_from_lang`), read again each
+time Odoo (re)computes the occurrences; its stored ``rrule`` text carries it as
+``WKST`` (the language of whoever last wrote the rule). Odoo first moves dtstart
+back to that week day (``_get_start_of_period``) and drops occurrences dated
+before the base event: the same occurrences as dateutil from the first one with
+that ``wkst``, except that Odoo finds the week of a timed series from its *UTC*
+start, so an "every n ≥ 2 weeks" series whose first occurrence has another date
+in UTC than locally (00:30 in Brussels, 23:30 in New York) is shifted by a week
+in Odoo. :func:`expand` does not copy that quirk: it follows RFC 5545 from the
+local first occurrence, as Google and Outlook do.
+
 Public API:
 
 * :func:`normalize_recurrence`: the canonical rec (fields that do not apply to
-  the ``rrule_type`` set to ``False``); every ``from_*`` returns this form.
+  the ``rrule_type`` set to ``False``; ``week_start`` only where it changes the
+  series); every ``from_*`` returns this form.
+* :func:`week_start_from_lang`: "mon".."sun" from ``res.lang.week_start``.
 * :func:`to_google_recurrence` / :func:`from_google_recurrence`: RFC 5545
   ``RRULE``/``EXDATE`` lines as Google's ``recurrence`` field holds them (no
   DTSTART). Rules Odoo cannot express raise
@@ -22,7 +44,8 @@ Public API:
   occurrences (day 29-31 monthly, Feb 29 yearly: Outlook falls back to the
   month's last day, RFC 5545 and Odoo skip the month; api-notes §3.4).
 * :func:`expand`: occurrence starts with dateutil, as Odoo computes them
-  (local wall-clock time kept across DST, ``is_dst=False`` like Odoo).
+  (local wall-clock time kept across DST, ``is_dst=False`` like Odoo; ``wkst``
+  from the week start).
 
 Two rule shapes are rewritten rather than refused, because Odoo can express
 them exactly when the series starts in the rule's month: a yearly rule on the
@@ -76,6 +99,15 @@ _RRULE_KEYS = {
     "BYSETPOS",
     "WKST",
 }
+#: Every spelling of a week start (the fields' "mon", RFC 5545's "MO", Odoo's
+#: weekday "MON", Graph's "monday"; any case) -> dateutil's index, Monday 0.
+_WEEK_START_INDEX = {
+    name.lower(): index
+    for index, names in enumerate(
+        zip(WEEKDAY_FIELDS, RRULE_DAYS, ODOO_WEEKDAYS, GRAPH_DAYS, strict=True)
+    )
+    for name in names
+}
 _CONTENT_LINE = re.compile(r'^([A-Za-z-]+)((?:;[^:;=]+=(?:"[^"]*"|[^:;]*))*):(.*)$')
 _BYDAY_ITEM = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 _SHORT_MONTHS = {2: 28, 4: 30, 6: 30, 9: 30, 11: 30}
@@ -100,12 +132,58 @@ def _int(value: Any, default: int) -> int:
     return default if value is None or value is False else int(value)
 
 
+def week_start_from_lang(week_start: str | int) -> str:
+    """A rec's ``week_start`` ("mon".."sun") from ``res.lang.week_start``
+    ('1' Monday .. '7' Sunday), the day Odoo starts its weeks with."""
+    number = int(week_start)
+    if not 1 <= number <= 7:
+        raise ValueError(f"res.lang week_start is '1'..'7', not {week_start!r}")
+    return WEEKDAY_FIELDS[number - 1]
+
+
+def _week_start_index(value: Any, rule: Any) -> int:
+    """dateutil's index (Monday 0) of a week start in any spelling; Monday
+    when empty (RFC 5545's default)."""
+    if value is None or value is False or value == "":
+        return 0
+    index = _WEEK_START_INDEX.get(str(value).strip().lower())
+    if index is None:
+        raise _unsupported(rule, f"unknown week start {value!r}")
+    return index
+
+
+def _canonical_week_start(out: dict[str, Any], index: int) -> str | None:
+    """The week start as far as it changes the series, for a series that starts
+    on one of the rule's days (as Odoo's, Google's and Outlook's do).
+
+    Only a weekly rule with an interval of 2 or more depends on it, and only on
+    which of the rule's days opens a week: the first of them on or after the
+    week start. None when that is the day Monday gives (the same series).
+    """
+    days = _weekday_indexes(out)
+    if out["rrule_type"] != "weekly" or out["interval"] < 2 or not days:
+        return None
+    opening = min(days, key=lambda day: (day - index) % 7)
+    return None if opening == days[0] else WEEKDAY_FIELDS[opening]
+
+
 def normalize_recurrence(rec: dict[str, Any]) -> dict[str, Any]:
     """The canonical rec: every field present, irrelevant ones ``False``.
 
     ``count`` only for ``end_type == "count"``, ``until`` only for
     ``"end_date"``, weekdays only for weekly rules, ``month_by`` and ``day`` or
     ``weekday``/``byday`` only for monthly ones.
+
+    ``week_start`` (accepted in any spelling: "sun", "SU", "SUN", "sunday") is
+    the one key that may be absent: it is kept, as "mon".."sun", only when it
+    gives the series other occurrences than a Monday week start, i.e. for a
+    weekly rule every 2 or more weeks, on days it groups otherwise than Monday
+    does; its value is then the rule's day that opens a week (Saturday and
+    Sunday are the same week start for "Tuesday and Sunday": Sunday). Two recs
+    are thus equal exactly when their series are, for series that start on one
+    of their occurrences. Rules without the key (stored before it existed)
+    keep comparing equal. Unknown values raise
+    :class:`~.exceptions.UnsupportedRecurrence`.
     """
     rrule_type = rec.get("rrule_type") or False
     end_type = rec.get("end_type") or "forever"
@@ -129,6 +207,10 @@ def normalize_recurrence(rec: dict[str, Any]) -> dict[str, Any]:
         else:
             out["weekday"] = rec.get("weekday") or False
             out["byday"] = str(rec["byday"]) if rec.get("byday") else False
+    week_start = _week_start_index(rec.get("week_start"), rec)
+    week_start_name = _canonical_week_start(out, week_start)
+    if week_start_name:
+        out["week_start"] = week_start_name
     return out
 
 
@@ -178,6 +260,15 @@ def _checked(rec: dict[str, Any], start: date | None) -> dict[str, Any]:
     return out
 
 
+def _week_start(rec: dict[str, Any], week_start: str | None) -> int:
+    """The week start a conversion uses (dateutil's index): the ``week_start``
+    argument when given, else the rec's own (Monday when it has none). Taken
+    from the rec as given, not its canonical form, so that a series starting on
+    another day than the rule's expands with it too."""
+    value = rec.get("week_start") if week_start is None else week_start
+    return _week_start_index(value, rec)
+
+
 def _local_date(start: date | datetime | None, tz: str) -> date | None:
     """The local date of a naive UTC datetime (dates pass through)."""
     if start is None or not isinstance(start, datetime):
@@ -196,10 +287,12 @@ def _weekday_indexes(rec: dict[str, Any]) -> list[int]:
 # --------------------------------------------------------------------------- #
 
 
-def _google_by_parts(rec: dict[str, Any], week_start: str) -> list[str]:
+def _google_by_parts(rec: dict[str, Any], week_start: int) -> list[str]:
     if rec["rrule_type"] == "weekly":
         days = ",".join(RRULE_DAYS[i] for i in _weekday_indexes(rec))
-        wkst = [] if week_start == "MO" else [f"WKST={week_start}"]
+        # WKST only counts every 2+ weeks (RFC 5545); MO is its default
+        significant = rec["interval"] > 1 and week_start != 0
+        wkst = [f"WKST={RRULE_DAYS[week_start]}"] if significant else []
         return [f"BYDAY={days}", *wkst]
     if rec["rrule_type"] == "monthly" and rec["month_by"] == "date":
         return [f"BYMONTHDAY={rec['day']}"]
@@ -235,7 +328,7 @@ def to_google_recurrence(
     tz: str,
     allday: bool,
     exdates: Iterable[date | datetime] = (),
-    week_start: str = "MO",
+    week_start: str | None = None,
 ) -> list[str]:
     """Google's ``recurrence`` lines for an Odoo recurrence.
 
@@ -246,14 +339,17 @@ def to_google_recurrence(
     :param allday: whether the series is all-day (``UNTIL`` is then a date).
     :param exdates: removed occurrences (naive UTC datetimes, or dates),
         emitted in ``tz`` one ``EXDATE`` line each.
-    :param week_start: Odoo's week start of the user's language (``MO``..``SU``);
-        only written (``WKST``) when it is not Monday.
+    :param week_start: overrides the rec's ``week_start`` ("mon".."sun", or
+        ``MO``..``SU``). ``WKST`` is written for a weekly rule every 2 or more
+        weeks whose week start is not Monday (RFC 5545's and Google's default),
+        so Google expands the series as :func:`expand` does.
     :return: ``["RRULE:FREQ=…", "EXDATE;TZID=…:…", …]``
     :raises UnsupportedRecurrence: on an invalid rec.
     """
+    week_start_index = _week_start(rec, week_start)
     rec = _checked(rec, _local_date(dtstart, tz))
     parts = [f"FREQ={rec['rrule_type'].upper()}", f"INTERVAL={rec['interval']}"]
-    parts += _google_by_parts(rec, week_start)
+    parts += _google_by_parts(rec, week_start_index)
     parts += _google_end_parts(rec, tz, allday)
     lines = ["RRULE:" + ";".join(parts)]
     unique = {_exdate_line(value, tz, allday) for value in exdates}
@@ -451,6 +547,10 @@ def _rec_from_rrule(line: str, value: str, start, tz: str) -> dict[str, Any]:
     if isinstance(start, datetime) and start.tzinfo is not None:
         local_start = start.astimezone(get_zone(tz)).replace(tzinfo=None)
     rec = {"rrule_type": parts["FREQ"].lower(), "interval": interval[0]}
+    if "WKST" in parts:
+        if parts["WKST"] not in RRULE_DAYS:
+            raise _unsupported(line, f"malformed WKST {parts['WKST']!r}")
+        rec["week_start"] = WEEKDAY_FIELDS[RRULE_DAYS.index(parts["WKST"])]
     rec.update(_end_from_rrule(line, parts, local_start, tz))
     rec.update(reader(line, parts, local_start, interval[0]))
     return normalize_recurrence(rec)
@@ -485,8 +585,9 @@ def from_google_recurrence(
         and decides how a timed ``UNTIL`` maps to Odoo's inclusive date.
     :param tz: the series' IANA zone (``start.timeZone``); used for UTC
         ``UNTIL`` values and EXDATEs without ``TZID``.
-    :return: ``(rec, exdates)``; rec in :func:`normalize_recurrence` form,
-        exdates as naive UTC datetimes (timed) or dates (``VALUE=DATE``).
+    :return: ``(rec, exdates)``; rec in :func:`normalize_recurrence` form
+        (``WKST`` read as its ``week_start``; absent means ``MO``), exdates as
+        naive UTC datetimes (timed) or dates (``VALUE=DATE``).
     :raises UnsupportedRecurrence: for rules Odoo cannot express (RDATE,
         EXRULE, BYHOUR…, sub-daily FREQ, several BYMONTHDAY, other BYSETPOS
         uses, BYMONTH not the series' own month).
@@ -514,13 +615,13 @@ def from_google_recurrence(
 # --------------------------------------------------------------------------- #
 
 
-def _graph_pattern(rec: dict[str, Any], start: date, week_start: str) -> dict:
+def _graph_pattern(rec: dict[str, Any], start: date, week_start: int) -> dict:
     kind = rec["rrule_type"]
     if kind == "weekly":
         return {
             "type": "weekly",
             "daysOfWeek": [GRAPH_DAYS[i] for i in _weekday_indexes(rec)],
-            "firstDayOfWeek": GRAPH_DAYS[RRULE_DAYS.index(week_start)],
+            "firstDayOfWeek": GRAPH_DAYS[week_start],
         }
     if kind == "monthly" and rec["month_by"] == "date":
         return {"type": "absoluteMonthly", "dayOfMonth": rec["day"]}
@@ -551,7 +652,7 @@ def to_graph_recurrence(
     rec: dict[str, Any],
     start_local_date: date,
     tz_name: str,
-    week_start: str = "MO",
+    week_start: str | None = None,
 ) -> dict[str, Any]:
     """Graph's ``patternedRecurrence`` for an Odoo recurrence.
 
@@ -559,16 +660,18 @@ def to_graph_recurrence(
     :param start_local_date: the first occurrence's date in ``tz_name``
         (Graph's ``range.startDate``; also the month/day of a yearly rule).
     :param tz_name: the series' IANA zone (``range.recurrenceTimeZone``).
-    :param week_start: ``firstDayOfWeek`` of weekly rules (Odoo's language
-        week start, ``MO``..``SU``).
+    :param week_start: overrides the rec's ``week_start`` ("mon".."sun", or
+        ``MO``..``SU``); sent as ``firstDayOfWeek`` of weekly patterns (monday
+        when the rec has none, as Google's and RFC 5545's default).
     :raises UnsupportedRecurrence: on an invalid rec.
 
     Check :func:`graph_meaning_differs` before pushing: Outlook may read the
     same pattern with other occurrences.
     """
+    week_start_index = _week_start(rec, week_start)
     rec = _checked(rec, start_local_date)
     pattern = {"interval": rec["interval"]}
-    pattern.update(_graph_pattern(rec, start_local_date, week_start))
+    pattern.update(_graph_pattern(rec, start_local_date, week_start_index))
     return {"pattern": pattern, "range": _graph_range(rec, start_local_date, tz_name)}
 
 
@@ -601,8 +704,13 @@ def _graph_pattern_rec(rule: dict, pattern: dict, start: date | None) -> dict:
         return {"rrule_type": "daily"}
     if kind == "weekly":
         days = _graph_days(rule, pattern)
+        # Outlook's default first day of the week is sunday
+        first = str(pattern.get("firstDayOfWeek") or "sunday").lower()
+        if first not in GRAPH_DAYS:
+            raise _unsupported(rule, f"unknown firstDayOfWeek {first!r}")
         return {
             "rrule_type": "weekly",
+            "week_start": WEEKDAY_FIELDS[GRAPH_DAYS.index(first)],
             **_plain_days(str(rule), [(None, d) for d in days]),
         }
     if kind == "absoluteMonthly":
@@ -639,7 +747,8 @@ def from_graph_recurrence(recurrence: dict[str, Any]) -> dict[str, Any]:
     (``"dayOfMonth": 0``, ``"index": "first"``, ``"endDate": "0001-01-01"``).
     ``relativeYearly`` becomes monthly every ``12 × interval`` months by
     weekday; an ``absoluteYearly`` pattern whose day is not ``range.startDate``
-    becomes monthly every ``12 × interval`` months by date.
+    becomes monthly every ``12 × interval`` months by date. A weekly pattern's
+    ``firstDayOfWeek`` (Outlook's default: sunday) is read as ``week_start``.
 
     :param recurrence: ``{"pattern": {…}, "range": {…}}``.
     :return: the rec in :func:`normalize_recurrence` form.
@@ -689,11 +798,11 @@ def graph_meaning_differs(rec: dict[str, Any], start_date: date) -> bool:
 # --------------------------------------------------------------------------- #
 
 
-def _dateutil_params(rec: dict[str, Any], week_start: str, limit: int) -> dict:
+def _dateutil_params(rec: dict[str, Any], week_start: int, limit: int) -> dict:
     params: dict[str, Any] = {"interval": rec["interval"]}
     if rec["rrule_type"] == "weekly":
         params["byweekday"] = [du.weekday(i) for i in _weekday_indexes(rec)]
-        params["wkst"] = RRULE_DAYS.index(week_start)
+        params["wkst"] = week_start
     elif rec["rrule_type"] == "monthly" and rec["month_by"] == "date":
         params["bymonthday"] = rec["day"]
     elif rec["rrule_type"] == "monthly":
@@ -711,7 +820,7 @@ def expand(
     dtstart_local: date | datetime,
     tz: str,
     limit: int = MAX_RECURRENT_EVENT,
-    week_start: str = "MO",
+    week_start: str | None = None,
 ) -> list[date | datetime]:
     """The occurrence starts of a recurrence, as Odoo computes them.
 
@@ -721,8 +830,12 @@ def expand(
     :param tz: the series' IANA zone; the local wall-clock time is kept across
         DST changes.
     :param limit: at most this many occurrences (Odoo stops at 720).
+    :param week_start: overrides the rec's ``week_start`` ("mon".."sun", or
+        ``MO``..``SU``); dateutil's ``wkst``, Monday when the rec has none.
+        Odoo uses its user's language's week start (see the module's notes).
     :return: naive UTC datetimes, or dates for an all-day series.
     """
+    week_start_index = _week_start(rec, week_start)
     allday = not isinstance(dtstart_local, datetime)
     if allday:
         local = datetime.combine(dtstart_local, time())
@@ -732,7 +845,8 @@ def expand(
         local = dtstart_local
     rec = _checked(rec, local.date())
     freq = getattr(du, rec["rrule_type"].upper())
-    rule = du.rrule(freq, dtstart=local, **_dateutil_params(rec, week_start, limit))
+    params = _dateutil_params(rec, week_start_index, limit)
+    rule = du.rrule(freq, dtstart=local, **params)
     starts = list(islice(rule, limit))
     if allday:
         return [start.date() for start in starts]

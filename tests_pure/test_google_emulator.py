@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import time
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,6 +26,8 @@ from emulators.google_emulator import (
     DEFAULT_CLIENT_SECRET,
     GoogleEmulator,
 )
+from services.neutral_event import utc_naive
+from services.recurrence import expand, to_google_recurrence
 
 TIMED = {
     "start": {"dateTime": "2024-01-15T10:00:00+01:00", "timeZone": "Europe/Brussels"},
@@ -968,6 +971,45 @@ def test_expansion_keeps_wall_clock_time_across_dst(svc, google_emulator):
         "2024-04-01T10:00:00+02:00",
     ]
     assert items[1]["id"].endswith("_20240401T080000Z")
+
+
+@pytest.mark.parametrize("week_start", ["mon", "sun"])
+@pytest.mark.parametrize("tz", ["Europe/Brussels", "America/New_York"])
+def test_pushed_biweekly_tuesday_and_sunday_series_lists_the_instances_of_its_rule(
+    svc, week_start, tz
+):
+    # WKST=SU puts each Sunday a week later than the default MO; the series
+    # crosses the zone's spring DST change
+    rule = {"rrule_type": "weekly", "interval": 2, "tue": True, "sun": True}
+    rule |= {"end_type": "count", "count": 8, "week_start": week_start}
+    start = datetime(2024, 3, 5, 9)
+    lines = to_google_recurrence(rule, utc_naive(start, tz), tz, False)
+    master = (
+        svc.events()
+        .insert(
+            calendarId="primary",
+            body={
+                "summary": "Every other Tuesday and Sunday",
+                "start": {"dateTime": "2024-03-05T09:00:00", "timeZone": tz},
+                "end": {"dateTime": "2024-03-05T10:00:00", "timeZone": tz},
+                "recurrence": lines,
+            },
+        )
+        .execute()
+    )
+    assert master["recurrence"] == lines
+    expected = expand(rule, start, tz)
+    listed = (
+        svc.events()
+        .list(calendarId="primary", singleEvents=True, orderBy="startTime")
+        .execute()["items"]
+    )
+    instances = (
+        svc.events().instances(calendarId="primary", eventId=master["id"]).execute()
+    )
+    for items in (listed, instances["items"]):
+        starts = [datetime.fromisoformat(i["start"]["dateTime"]) for i in items]
+        assert [utc_naive(moment) for moment in starts] == expected
 
 
 def test_all_day_instance_ids_use_a_date_suffix(svc, google_emulator):

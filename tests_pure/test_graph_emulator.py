@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from emulators.graph_recurrence import expand_dates
+from services.recurrence import expand, to_graph_recurrence
 
 GRAPH = "https://graph.microsoft.com/v1.0"
 LOGIN = "https://login.microsoftonline.com"
@@ -651,6 +652,49 @@ def test_weekly_every_other_week_counts_weeks_from_first_day_of_week():
         {"type": "numbered", "startDate": "2024-01-01", "numberOfOccurrences": 4},
     )
     assert dates == ["2024-01-01", "2024-01-07", "2024-01-15", "2024-01-21"]
+
+
+def test_weekly_pattern_with_another_first_day_of_week_is_refused(api):
+    body = weekly()
+    body["recurrence"]["pattern"]["firstDayOfWeek"] = "someday"
+    answer = api.call("POST", "/me/events", json=body)
+    assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("week_start", ["mon", "sun"])
+@pytest.mark.parametrize("tz", ["Europe/Brussels", "America/New_York"])
+def test_pushed_biweekly_tuesday_and_sunday_series_lists_the_occurrences_of_its_rule(
+    api, week_start, tz
+):
+    # firstDayOfWeek sunday puts each Sunday a week later than monday; the
+    # series crosses the zone's spring DST change
+    rule = {"rrule_type": "weekly", "interval": 2, "tue": True, "sun": True}
+    rule |= {"end_type": "count", "count": 8, "week_start": week_start}
+    start = datetime(2024, 3, 5, 9)
+    recurrence = to_graph_recurrence(rule, start.date(), tz)
+    body = timed(
+        "Every other Tuesday and Sunday",
+        "2024-03-05T09:00:00",
+        "2024-03-05T10:00:00",
+        tz,
+        recurrence=recurrence,
+    )
+    master = api.create(body)
+    assert (
+        master["recurrence"]["pattern"]["firstDayOfWeek"]
+        == (recurrence["pattern"]["firstDayOfWeek"])
+    )
+    expected = expand(rule, start, tz)
+    occurrences = [i for i in items_of(api.delta_round()) if i["type"] == "occurrence"]
+    instances = api.call(
+        "GET", f"/me/events/{master['id']}/instances", params=WINDOW
+    ).json()["value"]
+    for items in (occurrences, instances):
+        starts = sorted(
+            datetime.fromisoformat(i["start"]["dateTime"][:19]) for i in items
+        )
+        assert {i["start"]["timeZone"] for i in items} == {"UTC"}
+        assert starts == expected
 
 
 def test_relative_yearly_and_daily_no_end():

@@ -64,6 +64,8 @@ def odoo_recurrences(draw):
         "day": draw(st.integers(1, 31)),
         "weekday": draw(st.sampled_from(ODOO_WEEKDAYS)),
         "byday": draw(st.sampled_from(BYDAY_VALUES)),
+        # absent, or the week start of an Odoo language, WKST, firstDayOfWeek
+        "week_start": draw(st.sampled_from([None, *WEEKDAY_FIELDS])),
     }
     days = draw(st.sets(st.sampled_from(WEEKDAY_FIELDS), min_size=1))
     values.update({field: field in days for field in WEEKDAY_FIELDS})
