@@ -1,24 +1,15 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 import logging
-import time
-
-import psycopg2.errors
 
 from odoo import _, api, fields, models
-from odoo.modules import module
 from odoo.tools import email_normalize
 
+from ..engine import adapter, adapters, first_sync, scheduler
 from ..services import config, oauth_state, providers
-from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
+from ..services.exceptions import AuthorizationError, CalendarSyncError
 
 _logger = logging.getLogger(__name__)
-
-#: First key of the advisory lock a running sync holds on (key, account id).
-SYNC_LOCK_KEY = 0x43534E43  # "CSNC"
-#: One sync per user at a time: a user's Google and Outlook runs touch the
-#: same events, and must not race each other.
-USER_LOCK_KEY = 0x43535553  # "CSUS"
 
 STATE_SELECTION = [
     ("not_connected", "Not Connected"),
@@ -335,8 +326,6 @@ class CalendarSyncAccount(models.Model):
     # reached through the one registry (engine.adapter(provider).signin).
     def _signin(self):
         """The :class:`engine.port.ProviderSignin` of this account's provider."""
-        from ..engine import adapter
-
         self.ensure_one()
         return adapter(self.provider).signin(self)
 
@@ -402,6 +391,8 @@ class CalendarSyncAccount(models.Model):
     def _revoke_grant(self):
         """Revoke the stored grant at the provider where it can be (Google);
         never raises. See :meth:`engine.port.ProviderSignin.revoke`."""
+        if self.provider not in adapters():
+            return None
         try:
             return self._signin().revoke()
         except Exception:
@@ -450,143 +441,21 @@ class CalendarSyncAccount(models.Model):
         return str(error)
 
     # ------------------------------------------------------------------ status
-    def _first_sync_candidates(self):
-        """What the first sync would send: the single events and series the
-        user organizes in Odoo that are in no calendar of this account yet."""
-        self.ensure_one()
-        unbound = [
-            (
-                "calendar_sync_binding_ids",
-                "not any",
-                [("account_id", "=", self.id)],
-            )
-        ]
-        Event = self.env["calendar.event"].sudo()
-        events = Event.search(
-            [("user_id", "=", self.user_id.id), ("recurrence_id", "=", False)] + unbound
-        )
-        series = (
-            self.env["calendar.recurrence"]
-            .sudo()
-            .search([("base_event_id.user_id", "=", self.user_id.id)] + unbound)
-        )
-        return events, series
-
     def _first_sync_counts(self):
-        """What the first sync would send (events, a series counting once),
-        and how many have attendees."""
+        """What the first sync would send (engine/first_sync.py)."""
         self.ensure_one()
-        events, series = self._first_sync_candidates()
-        now = fields.Datetime.now()
-        owner = self.user_id.partner_id
-        items = [(ev.stop, ev.partner_ids) for ev in events] + [
-            (
-                max(rec.calendar_event_ids.mapped("stop"), default=None),
-                rec.base_event_id.partner_ids,
-            )
-            for rec in series
-        ]
-        future = [item for item in items if item[0] and item[0] >= now]
-
-        def with_guests(found):
-            return len([1 for _stop, partners in found if partners - owner])
-
-        return {
-            "all": len(items),
-            "all_with_attendees": with_guests(items),
-            "future": len(future),
-            "future_with_attendees": with_guests(future),
-        }
-
-    def _apply_first_sync_policy(self):
-        """Before the first push: leave out what the user chose not to send
-        (they stay in Odoo, bound nowhere in this calendar)."""
-        self.ensure_one()
-        if self.first_sync_done or self.first_sync_policy == "all":
-            return
-        events, series = self._first_sync_candidates()
-        if self.first_sync_policy == "future":
-            now = fields.Datetime.now()
-            events = events.filtered(lambda ev: ev.stop and ev.stop < now)
-            series = series.filtered(
-                lambda rec: (
-                    max(rec.calendar_event_ids.mapped("stop"), default=now) < now
-                )
-            )
-        Binding = self.env["calendar.sync.binding"].sudo()
-        Binding.create(
-            [
-                {"account_id": self.id, "event_id": event.id, "need_sync": False}
-                for event in events
-            ]
-            + [
-                {"account_id": self.id, "recurrence_id": rec.id, "need_sync": False}
-                for rec in series
-            ]
-            # the occurrences of a series left out are left out with it
-            + [
-                {"account_id": self.id, "event_id": event.id, "need_sync": False}
-                for event in series.calendar_event_ids
-            ]
-        )
+        return first_sync.counts(self)
 
     @api.model
     def _status_for_user(self, user):
         """What the calendar header shows, per provider."""
-        result = {}
-        for provider in config.PROVIDERS:
-            if provider not in config.SYNC_ENGINES:
-                # configured in Settings, but no engine in this version yet
-                result[provider] = {"configured": False, "status": "not_connected"}
-                continue
-            account = self._get_for_user(user, provider, create=False)
-            status = account.sync_status if account else "not_connected"
-            if status == "connected" and account._busy_ids():
-                status = "syncing"  # the cron or another tab, right now
-            result[provider] = {
-                "configured": self._is_provider_configured(provider),
-                "status": status,
-                "last_sync": fields.Datetime.to_string(account.last_sync_date)
-                if account and account.last_sync_date
-                else False,
-                "error": account.last_error or False if account else False,
-                "connect_url": f"/calendar_sync/{provider}/connect",
-            }
-        return result
+        return scheduler.status_for_user(self, user)
 
     @api.model
     def _sync_for_user(self, user, provider):
-        """Sync ``user``'s ``provider`` account now, for the calendar view:
-        ``{changed, status[, counters]}``; ``status`` is "syncing" when another
-        worker (the cron, another tab) is syncing it at this very moment."""
-        account = self._get_for_user(user, provider, create=False)
-        if not account or not account._can_sync():
-            return {
-                "changed": False,
-                "status": account.sync_status if account else "not_connected",
-            }
-        counters = account._sync()
-        if counters is None and account._busy_ids():
-            return {"changed": False, "status": "syncing"}
-        return {
-            "changed": bool(counters and counters.get("pulled")),
-            "status": account.sync_status,
-            "counters": counters or {},
-        }
-
-    @api.model
-    def _connected_users(self, provider, users):
-        """Those of ``users`` whose ``provider`` account is connected."""
-        if not users:
-            return self.env["res.users"]
-        accounts = self.sudo().search(
-            [
-                ("provider", "=", provider),
-                ("user_id", "in", users.ids),
-                ("state", "=", "connected"),
-            ]
-        )
-        return accounts.user_id
+        """Sync ``user``'s ``provider`` account now, for the calendar view
+        (see :func:`engine.scheduler.sync_for_user`)."""
+        return scheduler.sync_for_user(self, user, provider)
 
     @api.model
     def _pushing_users(self, users):
@@ -614,164 +483,25 @@ class CalendarSyncAccount(models.Model):
         return accounts.user_id
 
     # ------------------------------------------------------------------ sync
-    def _can_sync(self):
-        self.ensure_one()
-        # offboarded users (see _user_may_sync) are refused by _lock()
-        return (
-            self.state == "connected"
-            and not self.sync_stopped
-            and not self._is_provider_paused(self.provider)
-            and self._is_provider_configured(self.provider)
-        )
-
+    # One attempt (locks, isolation, outcome, log) and the scheduler's pass
+    # are in engine/scheduler.py.
     def _sync(self):
         """Sync this account now; never raises for provider trouble: the
         outcome is stored on the account where the user sees it.
 
         :return: the run's counters, or None when nothing ran
         """
-        self.ensure_one()
-        account = self.sudo()
-        if not account._can_sync() or not account._lock():
-            return None
-        from ..engine import adapter
-
-        sync_account = adapter(account.provider).sync
-        started, clock = fields.Datetime.now(), time.monotonic()
-        counters = None
-        try:
-            with self.env.cr.savepoint():
-                if not account.first_sync_done:
-                    account._apply_first_sync_policy()
-                counters = sync_account(self.env, account)
-                if not account.first_sync_done:
-                    account.first_sync_done = True
-        except AuthorizationError as exc:
-            _logger.info(
-                "%s sync of %s: needs reconnect", account.provider, account.email
-            )
-            account._mark_needs_reconnect(exc)
-        except (RemoteError, CalendarSyncError) as exc:
-            _logger.warning(
-                "%s sync of %s failed: %s", account.provider, account.email, exc
-            )
-            account.write(
-                {"state": "error", "last_error": account._describe_error(exc)}
-            )
-        except psycopg2.errors.SerializationFailure:
-            raise  # another transaction won: Odoo retries the whole request
-        except Exception as exc:
-            _logger.exception(
-                "%s sync of %s failed unexpectedly", account.provider, account.email
-            )
-            account.write(
-                {
-                    "state": "error",
-                    "last_error": _(
-                        "The synchronization stopped on an unexpected error; it is "
-                        "tried again on the next run. Detail: %(error)s",
-                        error=str(exc)[:300] or exc.__class__.__name__,
-                    ),
-                }
-            )
-        # after the savepoint: a failed run is logged too
-        self.env["calendar.sync.log"]._log_run(
-            account, started, time.monotonic() - clock, counters
-        )
-        return counters
+        return scheduler.sync(self)
 
     def _lock(self):
         """Lock this account for the transaction; False when another worker
-        (the cron, another browser tab) is syncing it right now.
-
-        Besides the row lock, an advisory lock on (SYNC_LOCK_KEY, id) tells
-        other transactions that a sync holds it (:meth:`_busy_ids`); one
-        statement for both, taken in that order.
-        """
-        self.ensure_one()
-        # an archived user, or one who is no longer an employee (share),
-        # never syncs: no row, no lock (offboarding)
-        self.env.cr.execute(
-            "WITH row AS (SELECT a.id, a.user_id FROM calendar_sync_account a "
-            "JOIN res_users u ON u.id = a.user_id AND u.active AND NOT u.share "
-            "WHERE a.id = %s FOR NO KEY UPDATE OF a SKIP LOCKED) "
-            "SELECT pg_try_advisory_xact_lock(%s, id) "
-            "AND pg_try_advisory_xact_lock(%s, user_id) FROM row",
-            [self.id, SYNC_LOCK_KEY, USER_LOCK_KEY],
-        )
-        row = self.env.cr.fetchone()
-        return bool(row and row[0])
-
-    def _busy_ids(self):
-        """Ids of these accounts that another transaction is syncing now."""
-        if not self.ids:
-            return set()
-        self.env.cr.execute(
-            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' "
-            "AND classid::bigint = %s AND objid::bigint = ANY(%s) AND objsubid = 2 "
-            "AND granted "
-            "AND pid <> pg_backend_pid()",
-            [SYNC_LOCK_KEY, list(self.ids)],
-        )
-        return {int(row[0]) for row in self.env.cr.fetchall()}
+        (the cron, another browser tab) is syncing it right now."""
+        return scheduler.lock(self)
 
     def action_sync_now(self):
         """Sync these accounts now and say how it went (one notification)."""
         self.check_access("read")
-        if len(self) != 1:
-            return self._sync_now_several()
-        counters = self._sync()
-        account = self.sudo()
-        if counters is None or account.last_error:
-            return self._notify(
-                account.last_error
-                or _(
-                    "Nothing was synchronized: %(status)s.", status=account.sync_status
-                ),
-                "warning",
-            )
-        return self._notify(
-            _(
-                "Synchronized: %(pulled)s change(s) received, %(pushed)s sent.",
-                pulled=counters["pulled"],
-                pushed=counters["pushed"],
-            ),
-            "success",
-        )
-
-    def _sync_now_several(self):
-        """Sync now for several accounts (the administrator's bulk action): one
-        line per account that did not sync cleanly, then the totals."""
-        labels = dict(self._fields["sync_status"]._description_selection(self.env))
-        totals = {"pulled": 0, "pushed": 0}
-        synced, problems = 0, []
-        for account in self.sudo():
-            counters = account._sync()
-            if counters is not None:
-                synced += 1
-                totals["pulled"] += counters["pulled"]
-                totals["pushed"] += counters["pushed"]
-            if counters is None or account.last_error:
-                problems.append(
-                    f"{account.display_name}: "
-                    + (
-                        account.last_error
-                        or _(
-                            "nothing was synchronized (%(status)s)",
-                            status=labels.get(account.sync_status),
-                        )
-                    )
-                )
-        summary = _(
-            "%(synced)s of %(total)s account(s) synchronized: %(pulled)s change(s) "
-            "received, %(pushed)s sent.",
-            synced=synced,
-            total=len(self),
-            **totals,
-        )
-        return self._notify(
-            "\n".join([*problems, summary]), "warning" if problems else "success"
-        )
+        return self._notify(*scheduler.sync_now(self))
 
     @api.model
     def _notify(self, message, kind):
@@ -800,67 +530,7 @@ class CalendarSyncAccount(models.Model):
     def _cron_sync_all(self, time_budget=None):
         """Incremental sync of every connected account, one account per
         transaction; an account already being synced is skipped."""
-        budget = time_budget or int(self._param("calendar_sync.cron_time_budget", 600))
-        started = time.monotonic()
-        accounts = self.sudo().search(
-            [("state", "in", ("connected", "error")), ("sync_stopped", "=", False)],
-            order="last_attempt_date asc nulls first, id",
-        )
-        for account_id in accounts.ids:
-            if time.monotonic() - started > budget:
-                break
-            self._cron_sync_one(account_id)
-
-    def _cron_sync_one(self, account_id):
-        """One account of the scheduler's pass, in its own transaction: nothing
-        that happens to it (an answer it cannot read, an unexpected error, a
-        lost race) stops the others."""
-        account = self.browse(account_id).sudo()
-        try:
-            account._cron_attempt()
-        except Exception:
-            _logger.exception("Scheduled sync of account %s failed", account_id)
-            if module.current_test:
-                raise
-            self.env.cr.rollback()  # pylint: disable=invalid-commit
-            account = self.browse(account_id).sudo()
-            account.write({"last_attempt_date": fields.Datetime.now()})
-        # one account per transaction, as a cron should (tests run inside
-        # one transaction that must not be committed)
-        if not module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    def _cron_attempt(self):
-        """The scheduler's attempt at this account (see _cron_sync_one)."""
-        if not self._user_may_sync():
-            self.write(
-                {
-                    "last_attempt_date": fields.Datetime.now(),
-                    "last_error": self._offboarded_message(),
-                }
-            )
-            return
-        if not self._lock():
-            return  # another worker is syncing this account right now
-        self.last_attempt_date = fields.Datetime.now()
-        if self.state == "error":
-            self.state = "connected"  # try again
-        self._sync()
-
-    def _user_may_sync(self):
-        """Offboarding: archived users and users who are no longer employees
-        (demoted to portal) keep their tokens but never sync."""
-        self.ensure_one()
-        user = self.user_id.with_context(active_test=False)
-        # ``share`` is False exactly for internal users (base.group_user)
-        return bool(user.active and not user.share)
-
-    def _offboarded_message(self):
-        return _(
-            "Not synchronized: %(user)s is archived or no longer an internal user. "
-            "An administrator can reset this account.",
-            user=self.user_id.with_context(active_test=False).name,
-        )
+        scheduler.cron_pass(self, time_budget)
 
     # ------------------------------------------------------------------ reset
     def action_open_reset_wizard(self):

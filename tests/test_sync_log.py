@@ -107,9 +107,7 @@ class TestSyncLog(GoogleEmulatorMixin, TransactionCase):
     def test_run_that_ends_in_error_is_logged_although_the_run_is_rolled_back(self):
         self.google.add_event(ALICE, {"summary": "Never imported", **timed(self.start)})
         self.google.inject(method="GET", status=404, reason="notFound", times=1)
-        with self.assertLogs(
-            "odoo.addons.calendar_sync.models.calendar_sync_account", "WARNING"
-        ):
+        with self.assertLogs("odoo.addons.calendar_sync.engine.scheduler", "WARNING"):
             self.assertIsNone(self.account._sync())
         self.assertEqual(self.account.state, "error")
         # the run's savepoint was rolled back, its log was not

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import TransactionCase, tagged
 
-from ..models.calendar_sync_account import SYNC_LOCK_KEY
+from ..engine.scheduler import SYNC_LOCK_KEY
 from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
 
 
@@ -87,9 +87,7 @@ class SyncStatusRules:
         account = self.connect(self.alice)
         self.add_remote_event("Kick-off")
         self.storm()
-        with self.assertLogs(
-            "odoo.addons.calendar_sync.models.calendar_sync_account", "WARNING"
-        ):
+        with self.assertLogs("odoo.addons.calendar_sync.engine.scheduler", "WARNING"):
             self.assertIsNone(account._sync())
         header = self.header()
         self.assertEqual(header["status"], "error")
