@@ -108,8 +108,14 @@ class SyncRun(
             "mail_notrack": True,
             "tracking_disable": True,
         }
-        self.Event = env["calendar.event"].sudo().with_context(**ctx)
-        self.Recurrence = env["calendar.recurrence"].sudo().with_context(**ctx)
+        # as the account's user (superuser mode): Odoo expands series with the
+        # week start of its user's language, the one the sync reasons with
+        self.Event = (
+            env["calendar.event"].with_user(self.user).sudo().with_context(**ctx)
+        )
+        self.Recurrence = (
+            env["calendar.recurrence"].with_user(self.user).sudo().with_context(**ctx)
+        )
         self.binder = Binder(
             env,
             self.account,

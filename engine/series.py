@@ -11,7 +11,10 @@ occurrence to its remote instance.
 import logging
 from datetime import datetime, time
 
+from odoo import _
+
 from ..services import planner
+from ..services.exceptions import UnsupportedRecurrence
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical
@@ -271,6 +274,7 @@ class SeriesSync:
             first = neutral["start"]
             length = neutral["stop"] - neutral["start"]
         rule = neutral["rule"]
+        self._check_week_start(rule)
         rec_values = {
             key: value
             for key, value in rule.items()
@@ -354,12 +358,35 @@ class SeriesSync:
             pairs.append((event, free.pop(0)))
         return pairs, free
 
+    def _check_week_start(self, rule):
+        """Odoo expands a series with its user's week start: a remote rule
+        whose occurrences depend on another week start cannot be held."""
+        local = self.Recurrence._calendar_sync_week_start()
+        if normalize_recurrence({**rule, "week_start": local}) != normalize_recurrence(
+            rule
+        ):
+            raise UnsupportedRecurrence(
+                "week start",
+                rule=str(rule),
+                reason=_(
+                    "its weeks start on another day than yours in Odoo (see your "
+                    "language's first day of the week), which gives this rule "
+                    "other dates: it is left in %(provider)s",
+                    provider=self.adapter.label,
+                ),
+            )
+
     def _create_local_series(self, master_id, neutral):
         values = self._values(neutral)
         rule = neutral["rule"]
+        self._check_week_start(rule)
         values.update(
             {
-                **{key: value for key, value in rule.items() if value is not False},
+                **{
+                    key: value
+                    for key, value in rule.items()
+                    if value is not False and key in self.Event._fields
+                },
                 "recurrency": True,
                 "event_tz": neutral["tz"],
             }

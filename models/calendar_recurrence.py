@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 from odoo import Command, api, fields, models
 
-from ..services.recurrence import normalize_recurrence
+from ..services.recurrence import normalize_recurrence, week_start_from_lang
 from .calendar_event import mark_bindings_dirty, sync_applying
 
 #: calendar.recurrence fields that make a new rule for the remote series.
@@ -104,8 +104,15 @@ class CalendarRecurrence(models.Model):
         return self._calendar_sync_rule(), self.event_tz
 
     def _calendar_sync_rule(self):
-        """The recurrence's fields as the dict :mod:`services.recurrence` takes."""
+        """The recurrence's fields as the dict :mod:`services.recurrence` takes,
+        with the week start Odoo expands it with (the current user's
+        language's, as Odoo's own ``_get_lang_week_start``)."""
         self.ensure_one()
-        return normalize_recurrence(
-            {name: self[name] for name in RULE_FIELDS - {"rrule", "event_tz"}}
-        )
+        rule = {name: self[name] for name in RULE_FIELDS - {"rrule", "event_tz"}}
+        rule["week_start"] = self._calendar_sync_week_start()
+        return normalize_recurrence(rule)
+
+    @api.model
+    def _calendar_sync_week_start(self):
+        lang = self.env["res.lang"]._get_data(code=self.env.user.lang or "en_US")
+        return week_start_from_lang(lang.week_start or "7")

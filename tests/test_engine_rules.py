@@ -63,12 +63,12 @@ class EngineCase(GoogleEmulatorMixin, GraphEmulatorMixin, TransactionCase):
     def series(self, name="Weekly", count=3, days=14, **values):
         day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[_future(days).weekday()]
         values.setdefault(day, True)
+        values.setdefault("interval", 1)
         base = self.event(
             name,
             days=days,
             recurrency=True,
             rrule_type="weekly",
-            interval=1,
             end_type="count",
             count=count,
             event_tz="Europe/Brussels",
@@ -811,3 +811,74 @@ class TestAttacksOnSomeoneElsesCalendar(EngineCase):
         self.assertTrue(recurrence.exists())
         self.assertEqual(len(recurrence.calendar_event_ids), 3)
         self.assertEqual(self.google.get_event(ALICE, master_id)["status"], "confirmed")
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestWeekStartRules(EngineCase):
+    """Odoo expands a series with its user's week start; the providers get it."""
+
+    def biweekly_tue_sun(self):
+        tuesday = next(d for d in range(14, 21) if _future(d).weekday() == 1)
+        return self.series(
+            name="Biweekly",
+            days=tuesday,
+            count=8,
+            interval=2,
+            tue=True,
+            sun=True,
+            **{day: False for day in ("mon", "wed", "thu", "fri", "sat")},
+        )
+
+    def test_every_other_week_on_tuesday_and_sunday_keeps_every_meeting_in_google(
+        self,
+    ):
+        self.alice.lang = "en_US"  # weeks start on Sunday
+        google = self.connect_google(self.alice)
+        recurrence = self.biweekly_tue_sun()
+        starts = recurrence.calendar_event_ids.sorted("start").mapped("start")
+        self.assertEqual(len(starts), 8)
+        self.sync(google)
+        master_id = binding(recurrence, "google").remote_id
+        master = self.google.get_event(ALICE, master_id)
+        self.assertIn("WKST=SU", " ".join(master["recurrence"]))
+        instances = [
+            i
+            for i in google._google_client().list_instances(master_id)
+            if i.get("status") != "cancelled"
+        ]
+        self.assertEqual(len(instances), 8)
+        self.assertEqual(len(recurrence.calendar_event_ids), 8)
+        self.assertEqual(google._sync(), {"pulled": 0, "pushed": 0, "failed": 0})
+        self.assertEqual(
+            recurrence.calendar_event_ids.sorted("start").mapped("start"), starts
+        )
+
+    def test_an_outlook_series_with_another_week_start_is_refused_not_misdated(self):
+        self.alice.lang = "en_US"  # weeks start on Sunday
+        outlook = self.connect_microsoft(self.alice)
+        self.graph.add_event(
+            ALICE,
+            {
+                "subject": "Monday-week biweekly",
+                "start": {"dateTime": "2027-01-05T09:00:00", "timeZone": "UTC"},
+                "end": {"dateTime": "2027-01-05T10:00:00", "timeZone": "UTC"},
+                "recurrence": {
+                    "pattern": {
+                        "type": "weekly",
+                        "interval": 2,
+                        "daysOfWeek": ["tuesday", "sunday"],
+                        "firstDayOfWeek": "monday",
+                    },
+                    "range": {
+                        "type": "numbered",
+                        "startDate": "2027-01-05",
+                        "numberOfOccurrences": 8,
+                        "recurrenceTimeZone": "UTC",
+                    },
+                },
+            },
+        )
+        outlook._sync()
+        self.assertFalse(self.Event.search([("name", "=", "Monday-week biweekly")]))
+        self.assertIn("weeks start on another day", outlook.last_error)
+        self.assertEqual(len(self.graph.events(ALICE)), 1, "left in Outlook")
