@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..services import config
+from ..services import providers
 
 _logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class CalendarSyncLog(models.Model):
         readonly=True,
     )
     provider = fields.Selection(
-        selection=[(config.GOOGLE, "Google"), (config.MICROSOFT, "Outlook")],
+        selection=[(p.key, p.short_label) for p in providers.REGISTRY.values()],
         required=True,
         readonly=True,
     )
