@@ -67,6 +67,8 @@ class GoogleAdapter(ProviderAdapter):
 
     provider = config.GOOGLE
     label = _lt("Google Calendar")
+    short_label = _lt("Google")
+    calendar_label = _lt("Google Calendar")
     signin = GoogleSignin
     reset_delete_label = _lt("Delete from the current Google Calendar account")
     reset_unreachable = _lt(

@@ -148,6 +148,8 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
 
     provider = config.MICROSOFT
     label = _lt("Outlook")
+    short_label = _lt("Outlook")
+    calendar_label = _lt("Outlook Calendar")
     signin = MicrosoftSignin
     reset_delete_label = _lt("Delete from the current Outlook account")
     reset_unreachable = _lt(

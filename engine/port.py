@@ -57,6 +57,10 @@ class ProviderAdapter:
     provider = None
     #: the calendar's name in messages (translated: ``_lt``)
     label = None
+    #: the short name on the calendar header's button (translated: ``_lt``)
+    short_label = None
+    #: the calendar's full name in the header's hints (translated: ``_lt``)
+    calendar_label = None
     #: the provider's sign-in and client (a :class:`ProviderSignin` subclass)
     signin = None
     #: the Reset Account wizard's "delete from the remote calendar" (``_lt``)

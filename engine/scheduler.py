@@ -23,7 +23,7 @@ import psycopg2.errors
 from odoo import fields
 from odoo.modules import module
 
-from ..services import config
+from ..services import config, providers
 from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
 from . import adapter, first_sync
 
@@ -273,6 +273,17 @@ def _sync_now_several(records):
 
 
 # ---------------------------------------------------------------- the calendar
+def provider_names(provider):
+    """How the calendar header names a provider: short name, calendar name
+    (translated, from its adapter) and icon (from the registry)."""
+    cls = adapter(provider)
+    return {
+        "name": str(cls.short_label),
+        "calendar": str(cls.calendar_label),
+        "icon": providers.get(provider).icon,
+    }
+
+
 def status_for_user(Account, user):
     """What the calendar header shows, per provider."""
     result = {}
@@ -286,6 +297,7 @@ def status_for_user(Account, user):
         if status == "connected" and busy_ids(account):
             status = "syncing"  # the cron or another tab, right now
         result[provider] = {
+            **provider_names(provider),
             "configured": Account._is_provider_configured(provider),
             "status": status,
             "last_sync": fields.Datetime.to_string(account.last_sync_date)

@@ -19,7 +19,6 @@ import {rpc} from "@web/core/network/rpc";
 import {KeepLast} from "@web/core/utils/concurrency";
 import {patch} from "@web/core/utils/patch";
 
-export const SYNC_PROVIDERS = ["google", "microsoft"];
 export const SYNC_MIN_INTERVAL_MS = 60 * 1000;
 // While another worker (the cron, another tab) syncs, the status is polled.
 export const SYNC_POLL_INTERVAL_MS = 10 * 1000;
@@ -115,7 +114,7 @@ patch(AttendeeCalendarModel.prototype, {
      *      view is not syncing itself (the cron, another tab)
      */
     isCalendarSyncingElsewhere() {
-        return SYNC_PROVIDERS.some(
+        return Object.keys(this.calendarSync.providers || {}).some(
             (provider) =>
                 this.calendarSync.providers[provider]?.status === "syncing" &&
                 !this.calendarSyncRunning.has(provider)
@@ -143,7 +142,7 @@ patch(AttendeeCalendarModel.prototype, {
      */
     getCalendarSyncsDue(providers) {
         const now = Date.now();
-        return SYNC_PROVIDERS.filter((provider) => {
+        return Object.keys(providers || {}).filter((provider) => {
             const info = providers[provider];
             const startedAt = this.calendarSyncStartedAt[provider];
             return (

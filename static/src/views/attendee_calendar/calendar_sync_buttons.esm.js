@@ -11,15 +11,19 @@ import {_t} from "@web/core/l10n/translation";
 import {user} from "@web/core/user";
 import {useService} from "@web/core/utils/hooks";
 
-import {SYNC_PROVIDERS} from "./attendee_calendar_model_patch.esm";
-
-const PROVIDER_ICONS = {google: "fa fa-google", microsoft: "fa fa-windows"};
-
-function providerNames(provider) {
-    if (provider === "google") {
-        return {name: _t("Google"), calendar: _t("Google Calendar")};
-    }
-    return {name: _t("Outlook"), calendar: _t("Outlook Calendar")};
+/**
+ * The provider's names and icon, as the server's provider registry gives them
+ * (translated): no provider is named in this file.
+ *
+ * @param {Object} info the provider's entry of /calendar_sync/status
+ * @returns {Object} {name, calendar, icon}
+ */
+function providerNames(info) {
+    return {
+        name: info.name || "",
+        calendar: info.calendar || info.name || "",
+        icon: info.icon || "fa fa-calendar",
+    };
 }
 
 /**
@@ -42,7 +46,7 @@ export function formatLastSync(lastSync) {
 /**
  * What to show for one provider.
  *
- * @param {String} provider "google" or "microsoft"
+ * @param {String} provider the provider's key
  * @param {Object} info the provider's entry of /calendar_sync/status
  * @returns {Object|null} {provider, status, label, title, icon, variant, action},
  *      null when nothing is shown (not configured, unknown status)
@@ -51,14 +55,14 @@ export function describeSyncButton(provider, info) {
     if (!info?.configured) {
         return null;
     }
-    const {name, calendar} = providerNames(provider);
+    const {name, calendar, icon} = providerNames(info);
     const button = {provider, status: info.status, connectUrl: info.connect_url};
     switch (info.status) {
         case "not_connected":
             return Object.assign(button, {
                 label: name,
                 title: _t("Synchronize with %(calendar)s", {calendar}),
-                icon: PROVIDER_ICONS[provider],
+                icon,
                 variant: "btn-secondary",
                 action: "connect",
             });
@@ -132,9 +136,9 @@ export class CalendarSyncButtons extends Component {
     }
 
     get buttons() {
-        return SYNC_PROVIDERS.map((provider) =>
-            describeSyncButton(provider, this.state.providers[provider])
-        ).filter(Boolean);
+        return Object.keys(this.state.providers || {})
+            .map((provider) => describeSyncButton(provider, this.state.providers[provider]))
+            .filter(Boolean);
     }
 
     onClick(button) {
