@@ -346,6 +346,21 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.assertUnbound(events)
 
     # ------------------------------------------------------------ scope, access
+    def test_pointing_ones_own_wizard_at_a_colleagues_account_is_refused(self):
+        bob_account = self.connect_google(self.bob)
+        Wizard = self.env["calendar.sync.account.reset"].with_user(self.bob)
+        wizard = Wizard.create({"account_id": bob_account.id})
+        with self.assertRaises(AccessError):
+            wizard.write({"account_id": self.account.id})
+        # and a wizard showing someone else's account says nothing of it
+        foreign = self.env["calendar.sync.account.reset"].create(
+            {"account_id": self.account.id}
+        )
+        foreign = foreign.with_user(self.bob)
+        foreign.invalidate_recordset()
+        self.assertFalse(foreign.account_email)
+        self.assertEqual(foreign.event_count, 0)
+
     def test_plain_user_cannot_reset_another_users_account(self):
         Wizard = self.env["calendar.sync.account.reset"]
         with self.assertRaises(AccessError):

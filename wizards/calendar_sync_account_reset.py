@@ -58,7 +58,7 @@ class CalendarSyncAccountReset(models.TransientModel):
     user_id = fields.Many2one(related="account_id.user_id", readonly=True)
     provider = fields.Selection(related="account_id.provider", readonly=True)
     account_email = fields.Char(
-        string="Connected Account", related="account_id.email", readonly=True
+        string="Connected Account", compute="_compute_account_email"
     )
     event_count = fields.Integer(
         string="Events Concerned",
@@ -116,8 +116,31 @@ class CalendarSyncAccountReset(models.TransientModel):
         ]
 
     @api.depends("account_id")
+    def _compute_account_email(self):
+        for wizard in self:
+            wizard.account_email = (
+                wizard.account_id.sudo().email if wizard._may_see_account() else False
+            )
+
+    def _may_see_account(self):
+        """The current user may see this wizard's account (their own, or any
+        for an administrator): computes say nothing of anyone else's."""
+        self.ensure_one()
+        account = self.account_id._origin
+        if not account:
+            return False
+        return bool(
+            self.env.su
+            or self.env.user.has_group("base.group_system")
+            or account.sudo().user_id == self.env.user
+        )
+
+    @api.depends("account_id")
     def _compute_event_count(self):
         for wizard in self:
+            if not wizard._may_see_account():
+                wizard.event_count = 0
+                continue
             domain = wizard.account_id and wizard._reset_bound_domain(strict=False)
             wizard.event_count = (
                 wizard._events_model().search_count(domain) if domain else 0
@@ -129,6 +152,14 @@ class CalendarSyncAccountReset(models.TransientModel):
         wizards = super().create(vals_list)
         wizards._check_account_access()
         return wizards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "account_id" in vals:
+            # pointing an existing wizard at someone else's account would show
+            # their connected e-mail and event count (related fields)
+            self._check_account_access()
+        return result
 
     def _check_account_access(self):
         """Users reset their own accounts; only administrators reset others'."""
@@ -282,7 +313,7 @@ class CalendarSyncAccountReset(models.TransientModel):
             self.env["calendar.sync.binding"]
             .sudo()
             .with_context(active_test=False)
-            .search([("account_id", "=", self.account_id.id)])
+            .search([("account_id", "=", self.account_id._origin.id)])
         )
 
     def _remote_targets(self, events, master_of=None):
