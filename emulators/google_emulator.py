@@ -20,7 +20,7 @@ Public API::
     emu.revoke_refresh_tokens(account); emu.expire_access_tokens()
     emu.invalidate_sync_tokens()
     emu.inject(method=None, path_regex=None, status=429, reason=None,
-               times=1, in_batch=None, after=False, retry_after=None)
+               times=1, in_batch=None, after=False, retry_after=None, html=None)
     emu.requests                  # dicts: method, path, query, batch, sendUpdates,
                                   #  status, account)
     emu.api_requests()            # HTTP requests to the API (a batch counts once)
@@ -433,6 +433,7 @@ class Fault:
     after: bool
     retry_after: int | None
     message: str | None = None
+    html: str | None = None
 
     def matches(self, method: str, path: str, in_batch: bool) -> bool:
         if self.times <= 0:
@@ -444,6 +445,10 @@ class Fault:
         if self.path_regex is None:
             return path.startswith("/calendar/v3/")
         return re.search(self.path_regex, path) is not None
+
+    def page(self) -> Response:
+        """The HTML page answered instead of the API's JSON (``html``)."""
+        return Response(self.status, self.html.encode(), {}, "text/html; charset=utf-8")
 
     def error(self) -> ApiError:
         domain, message = FAULT_DEFAULTS.get(
@@ -709,13 +714,15 @@ class GoogleEmulator:
         after: bool = False,
         retry_after: int | None = None,
         message: str | None = None,
+        html: str | None = None,
     ) -> Fault:
         """Make the next ``times`` matching requests fail.
 
         ``path_regex`` defaults to every Calendar API path. ``in_batch``: None =
         both, True = only batch items, False = only direct HTTP requests.
         ``after=True`` performs the request and then answers the error (a lost
-        response).
+        response). ``html``: answer ``status`` (say 200) with this HTML page
+        instead of Google's JSON, as a proxy or captive portal in the way does.
         """
         reason = reason or DEFAULT_REASON.get(status, "backendError")
         fault = Fault(
@@ -728,6 +735,7 @@ class GoogleEmulator:
             after,
             retry_after,
             message,
+            html,
         )
         with self.lock:
             self.faults.append(fault)
@@ -1227,6 +1235,8 @@ class GoogleEmulator:
                     raise fault.error()
             except ApiError as exc:
                 response = _json(exc.body(), exc.status, **exc.headers)
+                if fault is not None and fault.html is not None:
+                    response = fault.page()
             except OAuthError as exc:
                 response = _json(
                     {"error": exc.error, "error_description": exc.description},

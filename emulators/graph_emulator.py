@@ -29,7 +29,7 @@ Public API (all methods are thread-safe)::
         emu.invalidate_delta_tokens(account=None)
         emu.mailbox_concurrency_limit = 4        # per-item 429 MailboxConcurrency
         emu.inject(method=, path_regex=, status=429, retry_after=1, times=1,
-                   in_batch=None, code=None, latency=0.0)
+                   in_batch=None, code=None, latency=0.0, html=None)
         emu.latency = 0.0                        # seconds added to every request
         emu.requests, emu.invitations            # introspection
         emu.events(account), emu.instances(account, event_id, start, end)
@@ -39,7 +39,18 @@ Public API (all methods are thread-safe)::
         #   custom zone (reported as "tzone://Microsoft/Custom")
         emu.update_event(account, event_id, changes), emu.delete_event(account, id)
         emu.set_attendee_response(account, event_id, email, response)
+        emu.respond(account, event_id, "accept" | "tentativelyAccept" | "decline",
+                    send_response=True)            # as if answered in Outlook
+        emu.deliver_invitations = True           # meetings reach attendees' mailboxes
         emu.reset()
+
+Meetings between mailboxes of the emulator are delivered as Outlook delivers them
+(:meth:`graph_mailbox.Mailbox.receive`): a meeting created, changed or cancelled by
+its organizer lands in the mailbox of every attendee that exists in the emulator (an
+account used once) as that mailbox's own copy, with its own id and the organizer's
+iCalUId; an attendee's answer sent with ``sendResponse`` reaches the organizer's
+attendee list. Simplification: a cancelled meeting is deleted from the attendees'
+calendars at once (Outlook first shows it as cancelled until the attendee removes it).
 
 Run alone: ``python -m emulators.graph_emulator --port 8765``.
 
@@ -199,6 +210,7 @@ class Fault:
     message: str | None
     latency: float = 0.0
     hits: int = 0
+    html: str | None = None
 
     def matches(self, request: HttpRequest) -> bool:
         if self.times <= 0:
@@ -257,6 +269,7 @@ class GraphEmulator:
         self.auto_consent = False
         self.keep_old_refresh_tokens = True
         self.mailbox_concurrency_limit: int | None = None
+        self.deliver_invitations = True
         self.throttle_retry_after = 1
         self.latency = 0.0
         self.access_token_lifetime = 3599
@@ -348,9 +361,10 @@ class GraphEmulator:
                     oid=str(uuid.uuid5(uuid.NAMESPACE_URL, "oid:" + email)),
                     tid=self.tenant_id,
                 )
-                self.mailboxes[email] = Mailbox(
-                    self.accounts[email], self.now, self._record_mail
-                )
+                box = Mailbox(self.accounts[email], self.now, self._record_mail)
+                box.on_meeting_change = self._deliver
+                box.on_response = self._deliver_answer
+                self.mailboxes[email] = box
             return self.accounts[email]
 
     def mailbox(self, email: str) -> Mailbox:
@@ -359,6 +373,25 @@ class GraphEmulator:
     def _record_mail(self, mail: dict) -> None:
         mail["at"] = format_timestamp(self.now())
         self.invitations.append(mail)
+
+    def _deliver(self, box: Mailbox, uid: str, recipients: list[str]) -> None:
+        """The organizer's meeting ``uid`` reaches its recipients' mailboxes."""
+        if not self.deliver_invitations:
+            return
+        source = box.organized(uid)
+        for email in recipients:
+            target = self.mailboxes.get(email.lower())
+            if target is not None and target is not box:
+                target.receive(uid, source, box)
+
+    def _deliver_answer(self, box: Mailbox, event, answer: str) -> None:
+        """An attendee's answer reaches its organizer's mailbox."""
+        if not self.deliver_invitations:
+            return
+        organizer = (event.organizer.get("emailAddress") or {}).get("address", "")
+        target = self.mailboxes.get(organizer.lower())
+        if target is not None and target is not box:
+            target.record_answer(event.ical_uid, box.account.email, answer)
 
     def register_client(self, client_id: str, client_secret: str) -> None:
         with self._lock:
@@ -404,17 +437,21 @@ class GraphEmulator:
         code: str | None = None,
         message: str | None = None,
         latency: float = 0.0,
+        html: str | None = None,
     ) -> Fault:
         """Fail the next ``times`` matching requests with ``status``.
 
         ``in_batch``: None = top-level requests and ``$batch`` items, True = only
         ``$batch`` items, False = only top-level requests. ``latency`` seconds are
         added to each hit; ``status=0`` with ``latency`` only slows requests down.
+        ``html``: answer ``status`` (say 200) with this HTML page instead of
+        Graph's JSON (a proxy or captive portal in the way); nothing is done.
         """
         fault = Fault(
             method, path_regex, status, retry_after, times, in_batch, code, message
         )
         fault.latency = latency
+        fault.html = html
         with self._lock:
             self.faults.append(fault)
         return fault
@@ -465,6 +502,16 @@ class GraphEmulator:
         with self._lock:
             self.mailbox(account).set_attendee_response(event_id, email, response)
 
+    def respond(
+        self, account: str, event_id: str, action: str, send_response: bool = True
+    ) -> None:
+        """``account`` answers its copy of a meeting in Outlook (``accept``,
+        ``tentativelyAccept`` or ``decline``), as ``POST .../{action}`` does."""
+        with self._lock:
+            self.mailbox(account).respond(
+                event_id, action, {"sendResponse": send_response}
+            )
+
     # ------------------------------------------------------------ dispatch
     def _build_routes(self) -> list:
         tenant = r"^/(?P<tenant>[^/]+)"
@@ -509,7 +556,13 @@ class GraphEmulator:
         if delay:
             time.sleep(delay)
         with self._lock:
-            if fault and fault.status:
+            if fault and fault.html is not None:
+                response = HttpResponse(
+                    fault.status,
+                    {"Content-Type": "text/html; charset=utf-8"},
+                    fault.html,
+                )
+            elif fault and fault.status:
                 response = self._fault_response(fault, request)
             else:
                 response = self._dispatch(request)

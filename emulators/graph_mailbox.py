@@ -27,6 +27,7 @@ turns into Graph's error shape (§3.6).
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import html
 import re
@@ -348,6 +349,11 @@ class Mailbox:
         self.occurrences: dict[str, tuple[str, datetime]] = {}
         self.transactions: dict[str, str] = {}
         self._render_cache: dict[tuple, dict] = {}
+        # set by the emulator: how a meeting reaches its attendees' mailboxes
+        # (``(box, ical_uid, recipients)``) and an answer its organizer's
+        # (``(box, event, answer)``); see :meth:`receive`
+        self.on_meeting_change = None
+        self.on_response = None
 
     # ------------------------------------------------------------------ writes
     def _bump(self, event: StoredEvent) -> None:
@@ -466,8 +472,17 @@ class Mailbox:
         view = self._occurrence_view(master, original)
         data["start"] = self._wall(view.start_utc, master, "start")
         data["end"] = self._wall(view.end_utc, master, "end")
+        return self._file_exception(
+            master, original, data, (view.start_utc, view.end_utc), master.join_url
+        )
+
+    def _file_exception(
+        self, master: StoredEvent, original: datetime, data: dict, times, join_url
+    ) -> StoredEvent:
+        """Store ``data`` as the exception of ``master`` at ``original``
+        (``times``: its start and end, UTC)."""
         event = StoredEvent(
-            id=item_id,
+            id=occurrence_id(master.id, original),
             kind="exception",
             data=data,
             created=master.created,
@@ -480,12 +495,12 @@ class Mailbox:
             response=dict(master.response),
             master_id=master.id,
             original_start=original,
-            join_url=master.join_url,
-            start_utc=view.start_utc,
-            end_utc=view.end_utc,
+            join_url=join_url,
+            start_utc=times[0],
+            end_utc=times[1],
         )
-        self.events[item_id] = event
-        master.exceptions[original] = item_id
+        self.events[event.id] = event
+        master.exceptions[original] = event.id
         return event
 
     def _wall(self, instant: datetime, master: StoredEvent, key: str) -> dict:
@@ -561,6 +576,8 @@ class Mailbox:
         if body.get("sendResponse", True):
             organizer = event.organizer["emailAddress"]["address"]
             self._mail(event, answer, [organizer.lower()])
+            if self.on_response:
+                self.on_response(self, event, answer)
 
     def _view_source(self, item_id: str) -> StoredEvent:
         found = self._occurrence(item_id)
@@ -604,6 +621,97 @@ class Mailbox:
                 "subject": event.data.get("subject", ""),
             }
         )
+        if action in ("invite", "update", "cancel") and self.on_meeting_change:
+            self.on_meeting_change(self, event.ical_uid, list(recipients))
+
+    # ---------------------------------------------------------------- delivery
+    def organized(self, uid: str) -> StoredEvent | None:
+        """The single event or series master this mailbox organizes with
+        the iCalUId ``uid`` (its hex part), if any."""
+        return next(
+            (
+                e
+                for e in self.events.values()
+                if e.ical_uid == uid and e.kind != "exception" and e.is_organizer
+            ),
+            None,
+        )
+
+    def receive(
+        self, uid: str, source: StoredEvent | None, organizer_box: Mailbox
+    ) -> None:
+        """Deliver the organizer's meeting ``source`` (None: deleted) to this
+        mailbox, as Outlook delivers a meeting to each attendee's calendar: a copy
+        with **its own id**, the same iCalUId, the organizer's organizer, this
+        mailbox's own answer (``notResponded`` at first) and ``isOrganizer``
+        false; a series brings its cancelled occurrences and exceptions. A later
+        update rewrites the copy (its answer kept); a cancellation, or this
+        mailbox leaving the attendees, deletes it."""
+        held = next(
+            (
+                e
+                for e in self.events.values()
+                if e.ical_uid == uid and e.kind != "exception" and not e.is_organizer
+            ),
+            None,
+        )
+        me = self.account.email.lower()
+        invited = source is not None and me in {
+            a["emailAddress"]["address"].lower()
+            for a in source.data.get("attendees") or []
+        }
+        if not invited:
+            if held is not None:
+                self._drop_exceptions(held)
+                self.events.pop(held.id)
+                self._tombstone(held.id)
+            return
+        now = self.clock()
+        if held is None:
+            held = StoredEvent(
+                id=new_id(),
+                kind=source.kind,
+                data={},
+                created=now,
+                modified=now,
+                change_key="",
+                seq=0,
+                ical_uid=uid,
+                organizer=copy.deepcopy(source.organizer),
+                is_organizer=False,
+                response=self._initial_response(False),
+            )
+            self.events[held.id] = held
+        held.kind = source.kind
+        held.data = _delivered(source.data)
+        held.start_utc, held.end_utc = source.start_utc, source.end_utc
+        held.join_url = source.join_url
+        held.cancelled = set(source.cancelled)
+        for original, exc_id in list(held.exceptions.items()):
+            if original not in source.exceptions:
+                self.events.pop(exc_id, None)
+                self._tombstone(exc_id)
+        held.exceptions = {}
+        for original, exc_id in source.exceptions.items():
+            exc = organizer_box.events.get(exc_id)
+            if exc is None:
+                continue
+            mine = self._file_exception(
+                held,
+                original,
+                _delivered(exc.data),
+                (exc.start_utc, exc.end_utc),
+                exc.join_url,
+            )
+            self._bump(mine)
+        self._bump(held)
+
+    def record_answer(self, uid: str, email: str, answer: str) -> None:
+        """An attendee's answer reaches the meeting this mailbox organizes
+        (Outlook's tracking of responses)."""
+        event = self.organized(uid)
+        if event is not None:
+            self.set_attendee_response(event.id, email, answer)
 
     def _occurrence(self, item_id: str) -> tuple[StoredEvent, datetime] | None:
         found = self.occurrences.get(item_id)
@@ -861,6 +969,13 @@ class Mailbox:
             "onlineMeetingUrl": None,
             "onlineMeeting": {"joinUrl": source.join_url} if source.join_url else None,
         }
+
+
+def _delivered(data: dict) -> dict:
+    """An attendee's copy of the organizer's stored body."""
+    data = copy.deepcopy(data)
+    data.pop("transactionId", None)
+    return data
 
 
 def removed(item_id: str) -> dict:
