@@ -18,3 +18,4 @@ from . import test_settings_preflight
 from . import test_security_boundaries
 from . import test_engine_rules
 from . import test_outlook_window
+from . import test_convergence
