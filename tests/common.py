@@ -5,6 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 from odoo.tests import new_test_user
 
+from ..engine.binder import UNBOUND
+
 
 def make_users(env):
     """An administrator-free pair of plain internal users, and a settings admin."""
@@ -153,19 +155,7 @@ def event_times(start, hours=1, tz="Europe/Brussels"):
 
 
 #: What an Odoo record that has no binding in an account looks like there.
-_UNBOUND = {
-    "remote_id": False,
-    "etag": False,
-    "ical_uid": False,
-    "original_start": False,
-    "need_sync": True,
-    "guest_copy": False,
-    "mirror": False,
-    "answer_pending": False,
-    "sync_error": False,
-    "synced": False,
-    "pending_item": False,
-}
+_UNBOUND = UNBOUND
 
 
 class Unbound:
