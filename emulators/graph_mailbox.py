@@ -566,12 +566,17 @@ class Mailbox:
         event = self._writable_event(item_id)
         answer = RESPONSES[action]
         now = format_timestamp(self.clock())
-        event.response = {"response": answer, "time": now}
-        for attendee in event.data.get("attendees") or []:
-            address = attendee["emailAddress"]["address"].lower()
-            if address == self.account.email.lower():
-                attendee["status"] = {"response": answer, "time": now}
-        self._bump(event)
+        # an answer to a series answers its exceptions too
+        exceptions = [
+            self.events[e] for e in event.exceptions.values() if e in self.events
+        ]
+        for answered in (event, *exceptions):
+            answered.response = {"response": answer, "time": now}
+            for attendee in answered.data.get("attendees") or []:
+                address = attendee["emailAddress"]["address"].lower()
+                if address == self.account.email.lower():
+                    attendee["status"] = {"response": answer, "time": now}
+            self._bump(answered)
         self._bump_master(event)
         if body.get("sendResponse", True):
             organizer = event.organizer["emailAddress"]["address"]
@@ -711,7 +716,8 @@ class Mailbox:
         (Outlook's tracking of responses)."""
         event = self.organized(uid)
         if event is not None:
-            self.set_attendee_response(event.id, email, answer)
+            for item_id in (event.id, *event.exceptions.values()):
+                self.set_attendee_response(item_id, email, answer)
 
     def _occurrence(self, item_id: str) -> tuple[StoredEvent, datetime] | None:
         found = self.occurrences.get(item_id)
