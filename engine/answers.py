@@ -6,7 +6,7 @@ else organizes, given in Odoo, sent to their calendar.
 Part of :class:`engine.run.SyncRun` (a mixin over the same run state).
 """
 
-from odoo import _
+from odoo import _, fields
 
 from ..models.calendar_attendee import ANSWER_STATES
 from ..models.calendar_event import SYNC_CONTEXT
@@ -55,11 +55,22 @@ class AnswerSync:
             recurrence = event.recurrence_id
             if self.binder.remote_id(recurrence) and event.follow_recurrence:
                 remote_id = self.binder.remote_id(recurrence)
+                # the series is answered: Odoo shows it on every occurrence
+                # that follows it (README, "Answers")
+                self._following(recurrence).attendee_ids.filtered(
+                    lambda att, a=attendee, s=state: (
+                        att.partner_id == a.partner_id and att.state != s
+                    )
+                ).with_context(**{SYNC_CONTEXT: True}).write({"state": state})
             else:
                 remote_id = self.binder.remote_id(event)
             if remote_id:
                 targets.setdefault(remote_id, {})[attendee] = (event, state)
-            else:  # no longer in this calendar
+            elif event.stop and event.stop > fields.Datetime.now():
+                # the invitation is not in this calendar (yet): sent when it
+                # arrives, or dropped once the meeting is over
+                self.account.answers_pending = True
+            else:
                 done |= attendee
         ops = []
         for remote_id, found in targets.items():

@@ -9,6 +9,9 @@ held here as a mirror (no attendees), and an idempotent create answered with an
 item this run imported drops that echo.
 """
 
+from odoo import _
+
+from ..services.neutral_event import normalize_email
 from .keys import EventKey, SeriesKey
 
 
@@ -71,13 +74,69 @@ class MatchingSync:
                     del values["need_sync"]
                 self.binder.set(record, **values)
                 del by_uid[other.ical_uid]
+            elif self._awaits_organizer(other, record, self.remote[remote_id]):
+                self._wait_for_organizer(remote_id, record)
+                del by_uid[other.ical_uid]
+
+    def _bound_here(self, record):
+        """``record`` is bound to a live item of this calendar (not to one
+        this listing cancels: a meeting deleted and made again by its
+        organizer comes back as a new item, which takes its place)."""
+        bound = self.binder.remote_id(record)
+        return bool(bound) and not self.remote.get(bound, {}).get("cancelled")
+
+    def _awaits_organizer(self, other, record, neutral):
+        """An invitation to this user that Odoo has as someone else's meeting
+        without them yet: its organizer added them in their calendar, whose
+        sync has not brought the new guest to Odoo. That calendar (bound to
+        the meeting, with this provider, connected) will: wait for it rather
+        than make this user a second meeting."""
+        host = other.account_id
+        series = record._name == "calendar.recurrence"
+        event = record.base_event_id if series else record
+        own = {
+            normalize_email(self.account.email),
+            normalize_email(self.user.partner_id.email),
+        }
+        return bool(
+            host != self.account
+            and not self._bound_here(record)
+            and event.user_id
+            and event.user_id != self.user
+            and host.user_id == event.user_id
+            and host.provider == self.account.provider
+            and host.state == "connected"
+            and other.remote_id
+            and not other.mirror
+            and neutral.get("organizer_email")
+            == normalize_email(event.user_id.partner_id.email)
+            and own & {a["email"] for a in neutral.get("attendees") or []}
+        )
+
+    def _wait_for_organizer(self, remote_id, record):
+        """Keep the invitation aside (tried again on every run, see
+        :meth:`_with_pending`) until its organizer's sync invites this user
+        in Odoo; nothing is planned for it in this run."""
+        series = record._name == "calendar.recurrence"
+        event = record.base_event_id if series else record
+        self._remember_failure(
+            remote_id,
+            _(
+                "Waiting for the calendar of %(organizer)s to add you to this "
+                "meeting in Odoo.",
+                organizer=event.user_id.name,
+            ),
+        )
+        for items in (self.singles, self.masters):
+            items.pop(remote_id, None)
+        self.remote.pop(remote_id, None)
 
     def _may_join(self, other, record, neutral):
         """Whether remote ``neutral`` may be bound to ``record`` (bound as
         ``other`` already): never a meeting the user is not in."""
         if other.account_id == self.account:
             return not other.remote_id  # parked here; else bound elsewhere
-        if self.binder.of(record):
+        if self._bound_here(record):
             return False  # bound to something else in this calendar already
         series = record._name == "calendar.recurrence"
         event = record.base_event_id if series else record
@@ -163,7 +222,14 @@ class MatchingSync:
         imported as new: our own earlier push, whose binding was lost. The
         import was its echo, not a second meeting."""
         echo = self.binder.records(record._name, [remote_id]).get(remote_id)
-        if echo and echo != record and echo.id in self.imported:
+        if not echo or echo == record:
+            return
+        if record._name == "calendar.recurrence":
+            if echo.id in self.imported_series:
+                self.imported_series.discard(echo.id)
+                self._drop_local_series(echo)  # its occurrences' bindings too
+                self.counters["pulled"] -= 1
+        elif echo.id in self.imported:
             self.imported.discard(echo.id)
             echo.unlink()
             self.counters["pulled"] -= 1

@@ -266,7 +266,11 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         events -= waiting
         start, end = self.window
         inside = events.filtered(lambda ev: start <= ev.start <= end)
-        inside.unlink()
+        # still in the user's other calendars: the delete goes there too
+        elsewhere = inside.filtered(self.run._bound_elsewhere)
+        self.binder.drop(elsewhere)
+        elsewhere.write({"active": False, "calendar_sync_deleted": True})
+        (inside - elsewhere).unlink()
         self.run.counters["pulled"] += len(inside)
 
     def after_series(self):

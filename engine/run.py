@@ -126,6 +126,7 @@ class SyncRun(
         )
         self.counters = {"pulled": 0, "pushed": 0, "failed": 0}
         self.imported = set()  # ids of the events this run created from remote
+        self.imported_series = set()  # ids of the series it created so
         self.errors = []
         self.items = {}  # key -> record (event or recurrence)
         self.before = {}

@@ -28,10 +28,20 @@ class SeriesSync:
 
     def _owned_series(self):
         Recurrence = self.Recurrence
-        domain = [("base_event_id.user_id", "=", self.user.id)]
+        # a series whose occurrences are all archived (the calendar's Delete
+        # of the whole series) is ours too: Odoo unsets its base event, its
+        # archived occurrences still name the organizer
+        domain = [
+            "|",
+            ("base_event_id.user_id", "=", self.user.id),
+            "&",
+            ("base_event_id", "=", False),
+            ("calendar_event_ids.user_id", "=", self.user.id),
+        ]
         # changed as a whole, or through an occurrence that follows it
         dirty = self.binder.dirty_domain()
-        series = Recurrence.search(
+        everywhere = Recurrence.with_context(active_test=False)
+        series = everywhere.search(
             domain
             + [
                 "|",
@@ -48,11 +58,12 @@ class SeriesSync:
                 *self.binder.records("calendar.recurrence", self.masters).values()
             )
         if self.full_sync:
-            series |= Recurrence.search(
+            series |= everywhere.search(
                 domain
                 + self.binder.bound_domain([("remote_id", "!=", False)])
                 + self.adapter.window_domain("series")
             )
+        series = Recurrence.browse(series.ids)  # back to the run's context
         self.binder.load(series)
         return series
 
@@ -64,10 +75,18 @@ class SeriesSync:
         dirty = get(recurrence, "need_sync") or any(
             get(ev, "need_sync") and ev.follow_recurrence and ev.active for ev in events
         )
+        # someone else's series invitation seen in another calendar of this
+        # user is not ours to create here (it would invite its organizer)
+        foreign = not self.binder.remote_id(recurrence) and any(
+            binding.guest_copy
+            and binding.account_id != self.account
+            and binding.account_id.user_id == self.user
+            for binding in recurrence.calendar_sync_binding_ids
+        )
         return planner.LocalState(
             key=SeriesKey(recurrence.id),
             remote_id=self.binder.remote_id(recurrence),
-            dirty=dirty and base.user_id == self.user,
+            dirty=dirty and base.user_id == self.user and not foreign,
             archived=not any(events.mapped("active")),
             write_date=max([recurrence.write_date, *events.mapped("write_date")]),
             snapshot=self._series_snapshot(recurrence, base),
@@ -75,10 +94,15 @@ class SeriesSync:
         )
 
     def _series_base(self, recurrence):
-        """The occurrence whose fields stand for the whole series."""
+        """The occurrence whose fields stand for the whole series: Odoo's
+        base event while it follows the series; once it was changed alone
+        (renamed, moved), the first occurrence that still follows."""
+        base = recurrence.base_event_id
+        if base.follow_recurrence:
+            return base
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         following = events.filtered("follow_recurrence").sorted("start")
-        return recurrence.base_event_id or following[:1] or events.sorted("start")[:1]
+        return following[:1] or base or events.sorted("start")[:1]
 
     def _series_neutral(self, recurrence, base):
         neutral = base._calendar_sync_neutral()
@@ -117,6 +141,7 @@ class SeriesSync:
     def _series_CreateLocal(self, action):
         neutral = self.remote[action.remote_id]
         recurrence = self._create_local_series(action.remote_id, neutral)
+        self.imported_series.add(recurrence.id)
         self.items[SeriesKey(recurrence.id)] = recurrence
         self.counters["pulled"] += 1
 
@@ -170,7 +195,19 @@ class SeriesSync:
             self.binder.drop(recurrence)
             self.binder.drop(events)
             return
-        self._drop_local_series(recurrence)
+        if self._bound_elsewhere(recurrence):
+            # still in the user's other calendars: the delete goes there too
+            events = recurrence.calendar_event_ids.with_context(active_test=False)
+            recurrence.calendar_sync_binding_ids.filtered(
+                lambda b: b.account_id != self.account and b.remote_id
+            ).write({"need_sync": True})
+            self.binder.drop(recurrence)
+            self.binder.drop(events)
+            events.filtered("active").write(
+                {"active": False, "calendar_sync_deleted": True}
+            )
+        else:
+            self._drop_local_series(recurrence)
         self.counters["pulled"] += 1
 
     def _series_CreateRemote(self, action):
@@ -265,7 +302,8 @@ class SeriesSync:
     def _reshape_series(self, recurrence, master_id, neutral):
         """Give ``recurrence`` the remote series' rule and times, keeping the
         records of the occurrences that still exist."""
-        base = self._series_base(recurrence)
+        # Odoo's base event takes the first slot again, changed alone or not
+        base = recurrence.base_event_id or self._series_base(recurrence)
         allday = bool(neutral["allday"])
         if allday:
             first = neutral["start_date"]

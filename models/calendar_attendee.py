@@ -63,16 +63,17 @@ class CalendarAttendee(models.Model):
             accounts = all_accounts.filtered(
                 lambda a, p=partner: a.user_id in p.user_ids
             )
+            organizer = partner == event.user_id.partner_id
             for account in accounts:
-                bindings = (
+                mine = (
                     event.calendar_sync_binding_ids
                     | event.recurrence_id.calendar_sync_binding_ids
-                ).filtered(lambda b, a=account: b.account_id == a and b.remote_id)
-                own = bindings.filtered("event_id")
-                if not bindings or (
-                    partner == event.user_id.partner_id and not own.guest_copy
-                ):
+                ).filtered(lambda b, a=account: b.account_id == a)
+                own = mine.filtered("event_id")
+                if organizer and not (mine.filtered("remote_id") and own.guest_copy):
                     continue
+                # an invitee's answer is sent once the invitation is in their
+                # calendar, even if it is not there yet (see _answer_ops)
                 if own:
                     own.answer_pending = True
                 else:

@@ -27,6 +27,19 @@ SYNCED_FIELDS = {
     "user_id",
 }
 
+#: Fields whose change to one occurrence alone ("This event") makes it an
+#: exception of its series, as a change of its times does in Odoo: the series
+#: keeps its values in the calendars, the occurrence is sent on its own.
+DETACHING_FIELDS = SYNCED_FIELDS - {
+    "start",
+    "stop",
+    "allday",
+    "start_date",
+    "stop_date",
+    "active",
+    "user_id",
+}
+
 #: Context key set by the sync while it applies remote changes: such writes
 #: are not local changes and must not be pushed back to the calendar they came
 #: from. Its value is the ``calendar.sync.account`` id applying them (the
@@ -132,6 +145,17 @@ class CalendarEvent(models.Model):
     def write(self, vals):
         if vals.get("active") and "calendar_sync_deleted" not in vals:
             vals = {**vals, "calendar_sync_deleted": False}  # restored
+        if (
+            vals.get("recurrence_update") == "self_only"
+            and len(self) == 1
+            and self.recurrence_id
+            and self.follow_recurrence
+            and "follow_recurrence" not in vals
+            and DETACHING_FIELDS & set(vals)
+            and not sync_applying(self.env)
+        ):
+            # renamed (re-described, re-invited...) alone: an exception
+            vals = {**vals, "follow_recurrence": False}
         if SYNCED_FIELDS & set(vals):
             mark_bindings_dirty(self, sync_applying(self.env))
         return super().write(vals)

@@ -165,15 +165,6 @@ HTML_PAGE = (
 #: regression test in TestConvergenceKnownDefects; take the entry out when
 #: that test passes.
 OPEN_DEFECTS = {
-    # an occurrence renamed alone in Odoo: the first one renames the whole
-    # series in the calendars, another one renamed before the first sync
-    # keeps the series' title there
-    "change_occurrence_name_in_odoo": (
-        "test_renaming_the_first_occurrence_alone_before_the_first_sync_keeps_the_series",
-        "test_renaming_the_first_occurrence_alone_keeps_the_series_title",
-        "test_outlook_series_renaming_the_first_occurrence_alone_keeps_the_series",
-        "test_renaming_the_second_occurrence_alone_before_the_first_sync",
-    ),
     # the same for Carol (Google and Outlook): the first occurrence renamed
     # alone in one calendar renames every occurrence in her other calendar;
     # moved alone in Outlook, a later change of the series never reaches her
@@ -192,17 +183,6 @@ OPEN_DEFECTS = {
         "test_moving_the_first_occurrence_in_odoo_for_a_user_with_both",
         "test_moving_the_first_occurrence_of_a_google_series_for_a_user_with_both",
     ),
-    # Carol moves an occurrence of her new series alone in Odoo before any
-    # sync: the series goes to her Google with its guests, the occurrence
-    # (now an event of its own) to her Outlook with them: the Google guests
-    # never get it
-    "change_occurrence_in_odoo_before_the_first_sync_of_both_calendars": (
-        "test_occurrence_moved_before_the_first_sync_reaches_a_guest_of_a_user_with_both",
-    ),
-    # Carol cancels an occurrence of her series in Outlook: her Google keeps it
-    "cancel_occurrence_in_outlook_by_a_user_with_both_calendars": (
-        "test_occurrence_cancelled_in_outlook_reaches_google_for_a_user_with_both",
-    ),
     # Carol's series changed on two sides (two of Odoo, her Google, her
     # Outlook) between two syncs: an occurrence deleted on one side stays on
     # the other; the machine changes her series on one side between settles
@@ -210,56 +190,11 @@ OPEN_DEFECTS = {
         "test_occurrence_deleted_in_outlook_and_moved_in_google_settles",
         "test_occurrence_deleted_in_odoo_while_her_outlook_changes_the_series",
     ),
-    # an outside organizer's recurring invitation to Carol is created in her
-    # other calendar as her own series (inviting the organizer): the machine
-    # sends Carol no outside recurring invitation
-    "outside_series_invitations_to_a_user_with_both_calendars": (
-        "test_google_series_invitation_from_outside_stays_out_of_outlook",
-        "test_outlook_series_invitation_from_outside_stays_out_of_google",
-    ),
-    # the calendar's Delete of a whole series (action_mass_archive) does not
-    # reach the calendars: the machine deletes no series in Odoo
-    "delete_series_in_odoo": (
-        "test_deleting_a_series_in_odoo_deletes_it_in_google",
-        "test_deleting_a_series_in_odoo_deletes_it_in_outlook",
-    ),
-    # a user invited to a synced meeting in the organizer's calendar, whose
-    # own calendar syncs first, gets a second Odoo event
-    "invite_remotely_a_user_with_a_calendar": (
-        "test_guest_added_in_google_whose_calendar_syncs_first_joins_the_meeting",
-        "test_guest_added_in_outlook_whose_calendar_syncs_first_joins_the_meeting",
-    ),
-    # Carol deletes her series in one of her calendars: her other calendar
-    # keeps it (single events are fine)
-    "delete_series_remotely_by_a_user_with_both_calendars": (
-        "test_series_deleted_in_google_reaches_outlook_for_a_user_with_both",
-        "test_series_deleted_in_outlook_reaches_google_for_a_user_with_both",
-    ),
     # Carol invites someone in her mirror (her calendar that shows her meeting
     # without attendees, README "Both calendars at once"): the guest stays in
     # the mirror only, neither Odoo nor the hosting calendar gets them
     "invite_in_a_mirror": (
         "test_guest_invited_in_the_mirror_of_a_user_with_both_reaches_the_meeting",
-    ),
-    # a meeting deleted in Google while changed in Odoo: Odoo ends with two
-    # (a series: Carol's Outlook gets it as her own); the machine does not
-    # change in Odoo what was deleted remotely since the last settle
-    "delete_remotely_against_a_change_in_odoo": (
-        "test_event_deleted_in_google_and_changed_in_odoo_settles_once",
-        "test_series_deleted_in_google_and_changed_in_odoo_settles_once",
-    ),
-    # an answer given in Odoo before the invitation reached the invitee's
-    # Outlook (or, for a series, Google) is never sent there
-    "answer_in_odoo_before_the_invitation_arrives": (
-        "test_answer_given_in_odoo_before_the_invitation_reaches_outlook_is_sent",
-        "test_answer_to_an_occurrence_before_the_series_reaches_google_is_sent",
-        "test_answer_to_an_occurrence_of_a_google_series_before_it_reaches_the_guest",
-    ),
-    # Outlook: the run after one whose commit was lost after it created a
-    # series fails with a UniqueViolation (the machine loses no Outlook
-    # commit once a series exists)
-    "lost_commit_with_an_outlook_series": (
-        "test_outlook_series_pushed_by_a_run_whose_commit_is_lost",
     ),
 }
 
@@ -1259,14 +1194,7 @@ def shifted(item, provider, amount):
 
 def allowed_guests(organizer, guests, series=False):
     """``guests`` the machine may invite to ``organizer``'s meeting."""
-    guests = [g for g in guests if g != organizer]
-    if (
-        organizer == OLGA
-        and series
-        and "outside_series_invitations_to_a_user_with_both_calendars" in OPEN_DEFECTS
-    ):
-        guests = [g for g in guests if g != CAROL]
-    return guests
+    return [g for g in guests if g != organizer]
 
 
 class Convergence(RuleBasedStateMachine):
@@ -1335,10 +1263,6 @@ class Convergence(RuleBasedStateMachine):
         changes on two sides between two syncs (see OPEN_DEFECTS)."""
         touched = self.world.touched.get(tag, set())
         meeting = self.world.meetings.get(tag) or {}
-        if "delete_remotely_against_a_change_in_odoo" in OPEN_DEFECTS:
-            other = {"odoo": "deleted remotely", "deleted remotely": "odoo"}.get(side)
-            if other in touched:
-                return True
         return bool(
             "changes_on_two_sides_to_a_series_of_a_user_with_both_calendars"
             in OPEN_DEFECTS
@@ -1350,27 +1274,13 @@ class Convergence(RuleBasedStateMachine):
 
     def _odoo_deletable(self, series=None):
         """The meetings the machine may delete or archive in Odoo."""
-        if "delete_series_in_odoo" in OPEN_DEFECTS:
-            series = False
         return self._odoo_meetings(series=series)
 
     def _odoo_archivable(self):
         return self._odoo_deletable(series=False)
 
     def _odoo_series(self):
-        early = "change_occurrence_in_odoo_before_the_first_sync_of_both_calendars"
-        for tag in self._odoo_meetings(series=True):
-            if (
-                early in OPEN_DEFECTS
-                and self.world.meetings[tag]["organizer"] == CAROL
-                and not any(
-                    self.world.odoo_events(tag)
-                    .sudo()
-                    .calendar_sync_binding_ids.mapped("remote_id")
-                )
-            ):
-                continue  # Carol's series no calendar has yet
-            yield tag
+        return self._odoo_meetings(series=True)
 
     def _archived(self):
         return [t for t in self.world.archived if not self.conflicting(t, "odoo")]
@@ -1385,28 +1295,7 @@ class Convergence(RuleBasedStateMachine):
                     continue
                 if self.conflicting(tag_of(event.name), "odoo"):
                     continue
-                if self.answer_too_early(event, world.login_of(email)):
-                    continue
                 yield tag_of(event.name), email
-
-    def answer_too_early(self, event, login):
-        """Whether answering ``event`` in Odoo now, as the user ``login``,
-        would meet the open defect of an answer given before the invitation
-        reached that user's calendar (see OPEN_DEFECTS)."""
-        if "answer_in_odoo_before_the_invitation_arrives" not in OPEN_DEFECTS:
-            return False
-        world = self.world
-        record = event.recurrence_id or event
-        for provider in (GOOGLE, MICROSOFT):
-            account = world.accounts.get((login, provider))
-            if not account or not world.hosted(event, provider):
-                continue
-            if provider == GOOGLE and not event.recurrence_id:
-                continue  # single events are fine in Google
-            bindings = record.sudo().calendar_sync_binding_ids
-            if not any(b.remote_id for b in bindings if b.account_id == account):
-                return True
-        return False
 
     def _remote_meetings(self, series=None, organized=True):
         """(organizer e-mail, provider, tag) of the meetings their organizer
@@ -1572,10 +1461,7 @@ class Convergence(RuleBasedStateMachine):
         self.world.remote_delete(*picked)
 
     def _remote_deletable(self):
-        both = "delete_series_remotely_by_a_user_with_both_calendars" in OPEN_DEFECTS
         for email, provider, tag in self._remote_meetings():
-            if both and email == CAROL and self.world.meetings[tag]["series"]:
-                continue
             if not self.conflicting(tag, "deleted remotely"):
                 yield email, provider, tag
 
@@ -1588,11 +1474,6 @@ class Convergence(RuleBasedStateMachine):
             data, "remote_meetings", "calendar and meeting"
         )
         if not allowed_guests(email, [guest], world.meetings[tag]["series"]):
-            return
-        if (
-            guest in (ALICE, BOB, CAROL)
-            and "invite_remotely_a_user_with_a_calendar" in OPEN_DEFECTS
-        ):
             return
         events = world.odoo_events(tag)
         if (
@@ -1628,12 +1509,6 @@ class Convergence(RuleBasedStateMachine):
             change
             for change in OCCURRENCE_CHANGES
             if not (
-                change == "delete"
-                and (email, provider) == (CAROL, MICROSOFT)
-                and "cancel_occurrence_in_outlook_by_a_user_with_both_calendars"
-                in OPEN_DEFECTS
-            )
-            and not (
                 change in ("name", "time")
                 and email == CAROL
                 and index == 0
@@ -1655,14 +1530,7 @@ class Convergence(RuleBasedStateMachine):
 
     def left_out(self, fault, provider):
         """Whether OPEN_DEFECTS leaves ``fault`` out of a ``provider`` run now."""
-        if fault in OPEN_DEFECTS or f"{fault}_in_{provider}" in OPEN_DEFECTS:
-            return True
-        return (
-            fault == "lost_commit"
-            and provider == MICROSOFT
-            and "lost_commit_with_an_outlook_series" in OPEN_DEFECTS
-            and any(m["series"] for m in self.world.meetings.values())
-        )
+        return fault in OPEN_DEFECTS or f"{fault}_in_{provider}" in OPEN_DEFECTS
 
     @rule(order=st.permutations(ACCOUNTS))
     @step
@@ -1701,11 +1569,10 @@ class ConvergenceCase(GoogleEmulatorMixin, GraphEmulatorMixin, TransactionCase):
         self.world = World(self)
 
 
-# Not in the default run yet: on the engine of 2026-11-30 its fixed examples
-# still find divergences (a mirror's attendees edited in the mirror; an
-# occurrence moved alone in Odoo after inviting a colleague). Run it with
-# --test-tags calendar_sync_convergence; see OPEN_DEFECTS.
-@tagged("post_install", "-at_install", "-standard", "calendar_sync_convergence")
+# In the default run (CI_EXAMPLES fixed examples); the steps that meet an
+# entry of OPEN_DEFECTS are left out until it is fixed. A long run:
+# CALENDAR_SYNC_CONVERGENCE_EXAMPLES=... --test-tags calendar_sync_convergence
+@tagged("post_install", "-at_install", "calendar_sync", "calendar_sync_convergence")
 class TestConvergence(ConvergenceCase):
     """The convergence machine, sized for CI (see the module docstring)."""
 
@@ -2050,73 +1917,6 @@ class TestConvergenceExamples(WrittenOutCase):
         self.world.remote_answer(ALICE, GOOGLE, "M1", "accepted")
         self.settled()
 
-
-@tagged("post_install", "-at_install", "-standard", "calendar_sync_known_defects")
-class TestConvergenceKnownDefects(WrittenOutCase):
-    """Failing examples of the machine, shrunk and written out: defects the
-    engine still has (see OPEN_DEFECTS). Not run by default:
-    ``--test-tags calendar_sync_known_defects``."""
-
-    # ---------------------------------------------------------------- series
-    def test_renaming_the_first_occurrence_alone_before_the_first_sync_keeps_the_series(
-        self,
-    ):
-        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
-        self.world.odoo_occurrence("M1", 0, "name")
-        self.settled()
-
-    def test_renaming_the_first_occurrence_alone_keeps_the_series_title(self):
-        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
-        self.settled()
-        self.world.odoo_occurrence("M1", 0, "name")
-        self.settled()
-
-    def test_renaming_the_second_occurrence_alone_before_the_first_sync(self):
-        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
-        self.world.odoo_occurrence("M1", 1, "name")
-        self.settled()
-
-    def test_outlook_series_renaming_the_first_occurrence_alone_keeps_the_series(self):
-        self.world.odoo_create(BOB, [], day=0, hour=7, hours=1, series=True)
-        self.settled()
-        self.world.odoo_occurrence("M1", 0, "name")
-        self.settled()
-
-    # ---------------------------------------------------------------- lost commit
-    def test_outlook_series_pushed_by_a_run_whose_commit_is_lost(self):
-        self.world.odoo_create(BOB, [], day=8, hour=11, hours=2, series=True)
-        self.world.sync("bob", MICROSOFT, "lost_commit")
-        self.settled()
-
-    # ---------------------------------------------------------------- invitations
-    def test_google_series_invitation_from_outside_stays_out_of_outlook(self):
-        self.world.remote_create(
-            OLGA, GOOGLE, [CAROL], day=12, hour=16, hours=2, series=True
-        )
-        self.settled()
-
-    def test_outlook_series_invitation_from_outside_stays_out_of_google(self):
-        self.world.remote_create(
-            OLGA, MICROSOFT, [CAROL], day=12, hour=16, hours=2, series=True
-        )
-        self.settled()
-
-    # ---------------------------------------------------------------- occurrences
-    def test_occurrence_deleted_in_outlook_and_moved_in_google_settles(self):
-        self.world.remote_create(
-            CAROL, MICROSOFT, [], day=11, hour=8, hours=1, series=True
-        )
-        self.settled()
-        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
-        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "time")
-        self.settled()
-
-    def test_occurrence_cancelled_in_outlook_reaches_google_for_a_user_with_both(self):
-        self.world.odoo_create(CAROL, [], day=0, hour=13, hours=1, series=True)
-        self.settled()
-        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
-        self.settled()
-
     def test_deleting_a_series_in_odoo_deletes_it_in_google(self):
         # the calendar's Delete, "All events": action_mass_archive("all_events")
         self.world.odoo_create(ALICE, [DAN], day=0, hour=9, hours=2, series=True)
@@ -2130,22 +1930,28 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.odoo_delete("M1")
         self.settled()
 
-    # ---------------------------------------------------------------- answers
-    def test_answer_given_in_odoo_before_the_invitation_reaches_outlook_is_sent(self):
-        self.world.odoo_create(BOB, [CAROL], day=0, hour=7, hours=1)
-        self.world.odoo_answer(CAROL, "M1", "accepted")
+    def test_renaming_the_first_occurrence_alone_before_the_first_sync_keeps_the_series(
+        self,
+    ):
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 0, "name")
         self.settled()
 
-    def test_moving_the_first_occurrence_of_a_google_series_for_a_user_with_both(self):
-        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
+    def test_renaming_the_first_occurrence_alone_keeps_the_series_title(self):
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
         self.settled()
-        self.world.odoo_occurrence("M1", 0, "time")
+        self.world.odoo_occurrence("M1", 0, "name")
         self.settled()
 
-    def test_moving_the_first_occurrence_in_odoo_for_a_user_with_both(self):
-        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+    def test_outlook_series_renaming_the_first_occurrence_alone_keeps_the_series(self):
+        self.world.odoo_create(BOB, [], day=0, hour=7, hours=1, series=True)
         self.settled()
-        self.world.odoo_occurrence("M1", 0, "time")
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+
+    def test_renaming_the_second_occurrence_alone_before_the_first_sync(self):
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 1, "name")
         self.settled()
 
     def test_guest_added_in_google_whose_calendar_syncs_first_joins_the_meeting(self):
@@ -2164,6 +1970,58 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.sync("carol", MICROSOFT)
         self.settled()
 
+    def test_answer_given_in_odoo_before_the_invitation_reaches_outlook_is_sent(self):
+        self.world.odoo_create(BOB, [CAROL], day=0, hour=7, hours=1)
+        self.world.odoo_answer(CAROL, "M1", "accepted")
+        self.settled()
+
+    def test_answer_to_an_occurrence_before_the_series_reaches_google_is_sent(self):
+        # Alice accepts one occurrence of Carol's new series in Odoo (README:
+        # answering an occurrence answers the series) before her Google has it
+        self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_answer(ALICE, "M1", "accepted", 0)
+        self.settled()
+
+    def test_answer_to_an_occurrence_of_a_google_series_before_it_reaches_the_guest(
+        self,
+    ):
+        self.world.odoo_create(ALICE, [CAROL], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_answer(CAROL, "M1", "accepted", 0)
+        self.settled()
+
+    def test_outlook_series_pushed_by_a_run_whose_commit_is_lost(self):
+        self.world.odoo_create(BOB, [], day=8, hour=11, hours=2, series=True)
+        self.world.sync("bob", MICROSOFT, "lost_commit")
+        self.settled()
+
+    def test_occurrence_moved_before_the_first_sync_reaches_a_guest_of_a_user_with_both(
+        self,
+    ):
+        # Carol (Google and Outlook) moves one occurrence of her new series
+        # with Alice before any sync: Alice's Google lacks the moved one
+        self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.settled()
+
+    def test_google_series_invitation_from_outside_stays_out_of_outlook(self):
+        self.world.remote_create(
+            OLGA, GOOGLE, [CAROL], day=12, hour=16, hours=2, series=True
+        )
+        self.settled()
+
+    def test_outlook_series_invitation_from_outside_stays_out_of_google(self):
+        self.world.remote_create(
+            OLGA, MICROSOFT, [CAROL], day=12, hour=16, hours=2, series=True
+        )
+        self.settled()
+
+    def test_event_deleted_in_google_and_changed_in_odoo_settles_once(self):
+        self.world.remote_create(ALICE, GOOGLE, [CAROL], day=0, hour=10, hours=3)
+        self.settled()
+        self.world.remote_delete(ALICE, GOOGLE, "M1")
+        self.world.odoo_guests("M1", OLGA, add=True)
+        self.settled()
+
     def test_series_deleted_in_google_and_changed_in_odoo_settles_once(self):
         # Alice deletes her recurring meeting with Carol in Google while she
         # invites Olga to it in Odoo
@@ -2175,11 +2033,55 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.odoo_guests("M1", OLGA, add=True)
         self.settled()
 
-    def test_event_deleted_in_google_and_changed_in_odoo_settles_once(self):
-        self.world.remote_create(ALICE, GOOGLE, [CAROL], day=0, hour=10, hours=3)
+    def test_series_deleted_in_google_reaches_outlook_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
         self.settled()
-        self.world.remote_delete(ALICE, GOOGLE, "M1")
-        self.world.odoo_guests("M1", OLGA, add=True)
+        self.world.remote_delete(CAROL, GOOGLE, "M1")
+        self.settled()
+
+    def test_series_deleted_in_outlook_reaches_google_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.remote_delete(CAROL, MICROSOFT, "M1")
+        self.settled()
+
+    def test_occurrence_cancelled_in_outlook_reaches_google_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=13, hours=1, series=True)
+        self.settled()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.settled()
+
+
+@tagged("post_install", "-at_install", "-standard", "calendar_sync_known_defects")
+class TestConvergenceKnownDefects(WrittenOutCase):
+    """Failing examples of the machine, shrunk and written out: defects the
+    engine still has (see OPEN_DEFECTS). Not run by default:
+    ``--test-tags calendar_sync_known_defects``."""
+
+    # ---------------------------------------------------------------- series
+    # ---------------------------------------------------------------- lost commit
+    # ---------------------------------------------------------------- invitations
+    # ---------------------------------------------------------------- occurrences
+    def test_occurrence_deleted_in_outlook_and_moved_in_google_settles(self):
+        self.world.remote_create(
+            CAROL, MICROSOFT, [], day=11, hour=8, hours=1, series=True
+        )
+        self.settled()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "time")
+        self.settled()
+
+    # ---------------------------------------------------------------- answers
+    def test_moving_the_first_occurrence_of_a_google_series_for_a_user_with_both(self):
+        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.settled()
+
+    def test_moving_the_first_occurrence_in_odoo_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "time")
         self.settled()
 
     def test_occurrence_deleted_in_odoo_while_her_outlook_changes_the_series(self):
@@ -2211,15 +2113,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "name")
         self.settled()
 
-    def test_occurrence_moved_before_the_first_sync_reaches_a_guest_of_a_user_with_both(
-        self,
-    ):
-        # Carol (Google and Outlook) moves one occurrence of her new series
-        # with Alice before any sync: Alice's Google lacks the moved one
-        self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
-        self.world.odoo_occurrence("M1", 1, "time")
-        self.settled()
-
     def test_first_occurrence_moved_and_series_renamed_in_outlook_reach_google(self):
         self.world.odoo_create(CAROL, [], day=5, hour=12, hours=3, series=True)
         self.settled()
@@ -2242,30 +2135,4 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.remote_create(CAROL, MICROSOFT, [BOB], day=0, hour=7, hours=1)
         self.settled()
         self.world.remote_guests(CAROL, GOOGLE, "M1", ERIN, add=True)
-        self.settled()
-
-    def test_series_deleted_in_google_reaches_outlook_for_a_user_with_both(self):
-        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
-        self.settled()
-        self.world.remote_delete(CAROL, GOOGLE, "M1")
-        self.settled()
-
-    def test_series_deleted_in_outlook_reaches_google_for_a_user_with_both(self):
-        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
-        self.settled()
-        self.world.remote_delete(CAROL, MICROSOFT, "M1")
-        self.settled()
-
-    def test_answer_to_an_occurrence_before_the_series_reaches_google_is_sent(self):
-        # Alice accepts one occurrence of Carol's new series in Odoo (README:
-        # answering an occurrence answers the series) before her Google has it
-        self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
-        self.world.odoo_answer(ALICE, "M1", "accepted", 0)
-        self.settled()
-
-    def test_answer_to_an_occurrence_of_a_google_series_before_it_reaches_the_guest(
-        self,
-    ):
-        self.world.odoo_create(ALICE, [CAROL], day=0, hour=7, hours=1, series=True)
-        self.world.odoo_answer(CAROL, "M1", "accepted", 0)
         self.settled()
