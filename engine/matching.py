@@ -9,8 +9,9 @@ held here as a mirror (no attendees), and an idempotent create answered with an
 item this run imported drops that echo.
 """
 
-from odoo import _
+from odoo import Command, _
 
+from ..services import planner
 from ..services.neutral_event import normalize_email
 from .keys import EventKey, SeriesKey
 
@@ -171,7 +172,11 @@ class MatchingSync:
     def _is_mirror(self, record):
         """This calendar shows the user's meeting that another of their
         calendars hosts: it gets it without attendees, so that nobody is
-        invited twice (one meeting reaches a provider once per person)."""
+        invited twice (one meeting reaches a provider once per person). An
+        occurrence is what its series is here."""
+        series = record._name == "calendar.event" and record.recurrence_id
+        if series and self.binder.remote_id(series):
+            return self._is_mirror(series)
         binding = self.binder.of(record)
         if binding and binding.remote_id:
             return binding.mirror
@@ -197,10 +202,56 @@ class MatchingSync:
                 ("remote_id", "in", listed),
             ]
         )
-        for remote_id in mirrors.mapped("remote_id"):
-            neutral = self.remote[remote_id]
+        for mirror in mirrors:
+            neutral = self.remote[mirror.remote_id]
+            self._invited_in_mirror(mirror, neutral)
             neutral["attendees"] = []
             neutral["mirror"] = True
+
+    def _invited_in_mirror(self, mirror, neutral):
+        """Guests the user invited in a mirror (which holds none) join the
+        meeting in Odoo, and so in the calendar hosting it; the mirror is
+        written again without them."""
+        own = {
+            normalize_email(self.account.email),
+            normalize_email(self.user.partner_id.email),
+        }
+        invited = [a for a in neutral.get("attendees") or [] if a["email"] not in own]
+        record = mirror.event_id or mirror.recurrence_id
+        if not invited or not record:
+            return
+        series = record._name == "calendar.recurrence"
+        events = self._following(record) if series else record
+        if not events or events[:1].user_id != self.user:
+            return
+        partners = self._partners([{"attendees": invited}])
+        new = [
+            pid for pid in partners.values() if pid not in events[:1].partner_ids.ids
+        ]
+        if new:
+            events.write({"partner_ids": [Command.link(pid) for pid in new]})
+        if series:
+            record.calendar_sync_binding_ids.filtered("remote_id").write(
+                {"need_sync": True}
+            )
+        mirror.need_sync = True
+        self.mirrors_to_rewrite.add(mirror.remote_id)
+
+    def _rewrite_mirrors(self, actions):
+        """A mirror the user invited guests in is written again without them
+        (the planner sees no change: its attendees are left out of both
+        sides)."""
+        if not self.mirrors_to_rewrite:
+            return actions
+        out = []
+        for action in actions:
+            if (
+                isinstance(action, planner.MarkSynced)
+                and action.remote_id in self.mirrors_to_rewrite
+            ):
+                action = planner.UpdateRemote(action.key, action.remote_id)
+            out.append(action)
+        return out
 
     def _is_guest_copy_elsewhere(self, record):
         """``record`` was imported as someone's copy of a meeting they do not

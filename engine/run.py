@@ -126,6 +126,7 @@ class SyncRun(
         )
         self.counters = {"pulled": 0, "pushed": 0, "failed": 0}
         self.imported = set()  # ids of the events this run created from remote
+        self.mirrors_to_rewrite = set()  # remote ids of mirrors given guests
         self.imported_series = set()  # ids of the series it created so
         self.errors = []
         self.items = {}  # key -> record (event or recurrence)
@@ -314,7 +315,8 @@ class SyncRun(
         local += [self._event_state(e) for e in singles]
         remote = [self._remote_state(rid, n, True) for rid, n in self.masters.items()]
         remote += [self._remote_state(rid, n) for rid, n in self.singles.items()]
-        ops += self._apply(planner.plan(local, remote, full_sync=self.full_sync))
+        actions = planner.plan(local, remote, full_sync=self.full_sync)
+        ops += self._apply(self._rewrite_mirrors(actions))
         self._push(ops)
         self._refresh_etags()
         self.adapter.after_series()

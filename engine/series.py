@@ -130,13 +130,29 @@ class SeriesSync:
     def _series_slots(self, recurrence, base):
         """The rule's occurrence starts (naive UTC, or dates when all-day)."""
         tz = recurrence.event_tz or base._calendar_sync_tz()
-        dtstart = recurrence.dtstart or base.start
+        dtstart = self._series_anchor(recurrence) or base.start
         if base.allday:
-            local = base.start_date if not recurrence.dtstart else dtstart.date()
-            return expand(recurrence._calendar_sync_rule(), local, tz)
+            return expand(recurrence._calendar_sync_rule(), dtstart.date(), tz)
         return expand(
             recurrence._calendar_sync_rule(), utc_to_naive_local(dtstart, tz), tz
         )
+
+    def _series_anchor(self, recurrence):
+        """The series' first slot (naive UTC): the earliest start of the
+        occurrences that follow it, or original slot of those changed alone
+        (archived ones included). Not Odoo's ``dtstart``, the earliest
+        *current* start: a first occurrence moved alone would move the whole
+        series with it."""
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        self.binder.load(events)
+        starts = []
+        for event in events:
+            original = self.binder.get(event, "original_start")
+            if not event.follow_recurrence and original:
+                starts.append(original)
+            elif event.follow_recurrence and event.active:
+                starts.append(event.start)
+        return min(starts) if starts else recurrence.dtstart
 
     def _series_CreateLocal(self, action):
         neutral = self.remote[action.remote_id]

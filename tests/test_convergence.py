@@ -62,14 +62,12 @@ the emulators keep what it wrote).
 Each example runs in a savepoint of the test's transaction, rolled back at
 its end, and both emulators are reset: a fresh world per example.
 
-Defects the machine found and that are still open are written down as
-explicit tests in :class:`TestConvergenceKnownDefects` (tag
-``calendar_sync_known_defects``, not run by default); the machine leaves out
-the operations that trigger them (:data:`OPEN_DEFECTS`), each with the name of
-its test. When the engine is fixed, run ``--test-tags
-calendar_sync_known_defects`` (the class is not tagged ``standard``), then take
-the entry out of :data:`OPEN_DEFECTS`. :class:`TestConvergenceExamples` holds
-examples written out that pass.
+Every defect the machine found is written out, step by step, as an example
+in :class:`TestConvergenceExamples` (named after the rule it proves). A defect
+found and not fixed yet is written out the same way in a class of its own,
+tagged ``-standard`` (not run by default), and the machine leaves out the
+operations that trigger it (:data:`OPEN_DEFECTS`, empty today) until it is
+fixed.
 
 Operations of an organizer in Odoo are done as that user, and only while Odoo
 shows them as the organizer (an invitation imported first from a guest's
@@ -161,42 +159,9 @@ HTML_PAGE = (
 )
 
 #: Operations (rule names) and faults of the machine that trigger defects the
-#: engine still has: the default run leaves them out. Each names its explicit
-#: regression test in TestConvergenceKnownDefects; take the entry out when
-#: that test passes.
-OPEN_DEFECTS = {
-    # the same for Carol (Google and Outlook): the first occurrence renamed
-    # alone in one calendar renames every occurrence in her other calendar;
-    # moved alone in Outlook, a later change of the series never reaches her
-    # Google (or is refused there for good, 404); the machine leaves the
-    # first occurrence of Carol's series alone in her calendars
-    "change_first_occurrence_remotely_by_a_user_with_both_calendars": (
-        "test_first_occurrence_renamed_in_outlook_keeps_the_series_title_in_google",
-        "test_first_occurrence_renamed_in_google_keeps_the_series_title_in_outlook",
-        "test_first_occurrence_renamed_in_google_after_the_import_keeps_the_title",
-        "test_first_occurrence_moved_and_series_renamed_in_outlook_reach_google",
-        "test_series_renamed_in_outlook_after_its_first_occurrence_moved",
-    ),
-    # Carol moves the first occurrence of her series alone in Odoo: her
-    # Google calendar gets the series twice and Odoo loses it
-    "change_first_occurrence_in_odoo_by_a_user_with_both_calendars": (
-        "test_moving_the_first_occurrence_in_odoo_for_a_user_with_both",
-        "test_moving_the_first_occurrence_of_a_google_series_for_a_user_with_both",
-    ),
-    # Carol's series changed on two sides (two of Odoo, her Google, her
-    # Outlook) between two syncs: an occurrence deleted on one side stays on
-    # the other; the machine changes her series on one side between settles
-    "changes_on_two_sides_to_a_series_of_a_user_with_both_calendars": (
-        "test_occurrence_deleted_in_outlook_and_moved_in_google_settles",
-        "test_occurrence_deleted_in_odoo_while_her_outlook_changes_the_series",
-    ),
-    # Carol invites someone in her mirror (her calendar that shows her meeting
-    # without attendees, README "Both calendars at once"): the guest stays in
-    # the mirror only, neither Odoo nor the hosting calendar gets them
-    "invite_in_a_mirror": (
-        "test_guest_invited_in_the_mirror_of_a_user_with_both_reaches_the_meeting",
-    ),
-}
+#: engine still has: the default run leaves them out. Each entry names the
+#: written-out test of its defect (module docstring); none is open today.
+OPEN_DEFECTS: dict[str, tuple[str, ...]] = {}
 
 KINDS = ("timed", "allday", "series")
 ODOO_FIELDS = ("name", "location", "description", "time", "allday")
@@ -333,29 +298,12 @@ def step(method):
 
 
 def operation(method):
-    """An operation of the World: counted (the machine's statistics), and
-    remembered per meeting until the next settle (:attr:`World.touched`)."""
+    """An operation of the World, counted (the machine's statistics)."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         self.changes += 1
-        result = method(self, *args, **kwargs)
-        name = method.__name__
-        if name.startswith("odoo_") and name != "odoo_create":
-            tag = next(a for a in args if isinstance(a, str) and a in self.meetings)
-            self.touched.setdefault(tag, set()).add("odoo")
-        elif name in (
-            "remote_edit",
-            "remote_delete",
-            "remote_guests",
-            "remote_occurrence",
-        ):
-            self.touched.setdefault(args[2], set()).add(args[1])
-            if name == "remote_delete":
-                self.touched[args[2]].add("deleted remotely")
-        elif name == "settle":
-            self.touched = {}
-        return result
+        return method(self, *args, **kwargs)
 
     return wrapper
 
@@ -388,7 +336,6 @@ class World:
         self.tokens = {}
         self.meetings = {}  # tag -> {"organizer": email, "origin": ..., "series": bool}
         self.archived = set()  # tags archived in Odoo
-        self.touched = {}  # tag -> {"odoo", "deleted remotely"} since the last settle
         self.count = 0
         self.syncs = 0
         self.changes = 0
@@ -417,7 +364,6 @@ class World:
         self.tokens = {}
         self.meetings = {}
         self.archived = set()
-        self.touched = {}
         self.count = 0
 
     def new_tag(self, organizer, origin, series):
@@ -1244,8 +1190,6 @@ class Convergence(RuleBasedStateMachine):
             organizers.setdefault(tag_of(event.name), set()).add(event.user_id.email)
         for tag, found in organizers.items():
             meeting = world.meetings.get(tag)
-            if self.conflicting(tag, "odoo"):
-                continue
             if (
                 meeting
                 and world.user_of(meeting["organizer"])
@@ -1256,21 +1200,6 @@ class Convergence(RuleBasedStateMachine):
 
     def _odoo_singles(self):
         return self._odoo_meetings(series=False)
-
-    def conflicting(self, tag, side):
-        """Whether changing meeting ``tag`` on ``side`` ("odoo", "google",
-        "microsoft", "deleted remotely") now would meet an open defect of
-        changes on two sides between two syncs (see OPEN_DEFECTS)."""
-        touched = self.world.touched.get(tag, set())
-        meeting = self.world.meetings.get(tag) or {}
-        return bool(
-            "changes_on_two_sides_to_a_series_of_a_user_with_both_calendars"
-            in OPEN_DEFECTS
-            and meeting.get("organizer") == CAROL
-            and meeting.get("series")
-            and side in ("odoo", GOOGLE, MICROSOFT)
-            and touched & {"odoo", GOOGLE, MICROSOFT} - {side}
-        )
 
     def _odoo_deletable(self, series=None):
         """The meetings the machine may delete or archive in Odoo."""
@@ -1283,7 +1212,7 @@ class Convergence(RuleBasedStateMachine):
         return self._odoo_meetings(series=True)
 
     def _archived(self):
-        return [t for t in self.world.archived if not self.conflicting(t, "odoo")]
+        return list(self.world.archived)
 
     def _odoo_invitations(self):
         """(tag, e-mail) of the Odoo users invited to someone else's meeting."""
@@ -1292,8 +1221,6 @@ class Convergence(RuleBasedStateMachine):
             for attendee in event.attendee_ids:
                 email = attendee.partner_id.email_normalized
                 if not world.user_of(email) or email == world.organizer(event):
-                    continue
-                if self.conflicting(tag_of(event.name), "odoo"):
                     continue
                 yield tag_of(event.name), email
 
@@ -1312,8 +1239,7 @@ class Convergence(RuleBasedStateMachine):
                     continue
                 if (meeting["organizer"] == email) != organized:
                     continue
-                if not organized or not self.conflicting(tag, provider):
-                    yield email, provider, tag
+                yield email, provider, tag
 
     def _remote_singles(self):
         return self._remote_meetings(series=False)
@@ -1403,14 +1329,7 @@ class Convergence(RuleBasedStateMachine):
     @step
     def change_occurrence_in_odoo(self, data, change):
         tag = self.pick(data, "odoo_series", "series")
-        first = 0
-        if (
-            self.world.meetings[tag]["organizer"] == CAROL
-            and "change_first_occurrence_in_odoo_by_a_user_with_both_calendars"
-            in OPEN_DEFECTS
-        ):
-            first = 1
-        index = data.draw(st.integers(first, 2), label="occurrence")
+        index = data.draw(st.integers(0, 2), label="occurrence")
         self.world.odoo_occurrence(tag, index, change)
 
     # ------------------------------------------------------------ remote
@@ -1461,9 +1380,7 @@ class Convergence(RuleBasedStateMachine):
         self.world.remote_delete(*picked)
 
     def _remote_deletable(self):
-        for email, provider, tag in self._remote_meetings():
-            if not self.conflicting(tag, "deleted remotely"):
-                yield email, provider, tag
+        return self._remote_meetings()
 
     @when("remote_meetings", "invite_remotely")
     @rule(data=st.data(), guest=st.sampled_from(GUESTS))
@@ -1474,13 +1391,6 @@ class Convergence(RuleBasedStateMachine):
             data, "remote_meetings", "calendar and meeting"
         )
         if not allowed_guests(email, [guest], world.meetings[tag]["series"]):
-            return
-        events = world.odoo_events(tag)
-        if (
-            "invite_in_a_mirror" in OPEN_DEFECTS
-            and events
-            and world.mirrored(events[0], world.users["carol"], provider)
-        ):
             return
         item = world.remote_find(email, provider, tag)
         if provider == GOOGLE:
@@ -1505,20 +1415,7 @@ class Convergence(RuleBasedStateMachine):
     @step
     def change_occurrence_remotely(self, data, index):
         email, provider, tag = self.pick(data, "remote_series", "calendar and series")
-        changes = [
-            change
-            for change in OCCURRENCE_CHANGES
-            if not (
-                change in ("name", "time")
-                and email == CAROL
-                and index == 0
-                and "change_first_occurrence_remotely_by_a_user_with_both_calendars"
-                in OPEN_DEFECTS
-            )
-        ]
-        if not changes:
-            return
-        change = data.draw(st.sampled_from(changes), label="change")
+        change = data.draw(st.sampled_from(OCCURRENCE_CHANGES), label="change")
         self.world.remote_occurrence(email, provider, tag, index, change)
 
     # ------------------------------------------------------------ sync
@@ -2051,46 +1948,15 @@ class TestConvergenceExamples(WrittenOutCase):
         self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
         self.settled()
 
-
-@tagged("post_install", "-at_install", "-standard", "calendar_sync_known_defects")
-class TestConvergenceKnownDefects(WrittenOutCase):
-    """Failing examples of the machine, shrunk and written out: defects the
-    engine still has (see OPEN_DEFECTS). Not run by default:
-    ``--test-tags calendar_sync_known_defects``."""
-
-    # ---------------------------------------------------------------- series
-    # ---------------------------------------------------------------- lost commit
-    # ---------------------------------------------------------------- invitations
-    # ---------------------------------------------------------------- occurrences
-    def test_occurrence_deleted_in_outlook_and_moved_in_google_settles(self):
-        self.world.remote_create(
-            CAROL, MICROSOFT, [], day=11, hour=8, hours=1, series=True
+    def test_occurrence_renamed_alone_reaches_a_mirror_without_its_guests(self):
+        # Carol's series with outside guests is hosted by her Google; her
+        # Outlook mirrors it: the renamed occurrence goes there without guests
+        self.world.odoo_create(
+            CAROL, [OLGA, ERIN], day=2, hour=16, hours=3, series=True
         )
+        self.world.sync("carol", GOOGLE)
         self.settled()
-        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
-        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "time")
-        self.settled()
-
-    # ---------------------------------------------------------------- answers
-    def test_moving_the_first_occurrence_of_a_google_series_for_a_user_with_both(self):
-        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
-        self.settled()
-        self.world.odoo_occurrence("M1", 0, "time")
-        self.settled()
-
-    def test_moving_the_first_occurrence_in_odoo_for_a_user_with_both(self):
-        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
-        self.settled()
-        self.world.odoo_occurrence("M1", 0, "time")
-        self.settled()
-
-    def test_occurrence_deleted_in_odoo_while_her_outlook_changes_the_series(self):
-        self.world.remote_create(
-            CAROL, GOOGLE, [], day=0, hour=13, hours=1, series=True
-        )
-        self.settled()
-        self.world.remote_guests(CAROL, MICROSOFT, "M1", OLGA, add=True)
-        self.world.odoo_occurrence("M1", 1, "delete")
+        self.world.odoo_occurrence("M1", 1, "name")
         self.settled()
 
     def test_first_occurrence_renamed_in_outlook_keeps_the_series_title_in_google(self):
@@ -2100,16 +1966,16 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "name")
         self.settled()
 
+    def test_first_occurrence_renamed_in_google_keeps_the_series_title_in_outlook(self):
+        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "name")
+        self.settled()
+
     def test_first_occurrence_renamed_in_google_after_the_import_keeps_the_title(self):
         self.world.remote_create(
             CAROL, MICROSOFT, [OLGA], day=0, hour=7, hours=1, series=True
         )
         self.settled()
-        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "name")
-        self.settled()
-
-    def test_first_occurrence_renamed_in_google_keeps_the_series_title_in_outlook(self):
-        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
         self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "name")
         self.settled()
 
@@ -2128,7 +1994,36 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.remote_edit(CAROL, MICROSOFT, "M1", "name")
         self.settled()
 
-    # ---------------------------------------------------------------- mirrors
+    def test_moving_the_first_occurrence_in_odoo_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.settled()
+
+    def test_moving_the_first_occurrence_of_a_google_series_for_a_user_with_both(self):
+        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.settled()
+
+    def test_occurrence_deleted_in_outlook_and_moved_in_google_settles(self):
+        self.world.remote_create(
+            CAROL, MICROSOFT, [], day=11, hour=8, hours=1, series=True
+        )
+        self.settled()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "time")
+        self.settled()
+
+    def test_occurrence_deleted_in_odoo_while_her_outlook_changes_the_series(self):
+        self.world.remote_create(
+            CAROL, GOOGLE, [], day=0, hour=13, hours=1, series=True
+        )
+        self.settled()
+        self.world.remote_guests(CAROL, MICROSOFT, "M1", OLGA, add=True)
+        self.world.odoo_occurrence("M1", 1, "delete")
+        self.settled()
+
     def test_guest_invited_in_the_mirror_of_a_user_with_both_reaches_the_meeting(self):
         # Carol's meeting is hosted by her Outlook; her Google shows her own
         # copy without attendees, where she invites Erin
