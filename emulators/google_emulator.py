@@ -61,6 +61,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rruleset, rrulestr
 
+from .hang import Hangs
+
 DEFAULT_CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
 DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -588,6 +590,7 @@ class GoogleEmulator:
             self.accounts: dict[str, dict] = {}
             self.requests: list[dict] = []
             self.faults: list[Fault] = []
+            self.hangs = Hangs()
             self._pending: dict[str, dict] = {}
             self._codes: dict[str, dict] = {}
             self._refresh: dict[str, dict] = {}
@@ -744,6 +747,13 @@ class GoogleEmulator:
     def clear_faults(self) -> None:
         with self.lock:
             self.faults.clear()
+        self.hangs.clear()
+
+    def hang(self, seconds, times=1, method=None, path_regex=None):
+        """Perform the next ``times`` matching HTTP requests, then answer them
+        only after ``seconds`` (a response lost after the write: see
+        :mod:`emulators.hang`)."""
+        return self.hangs.add(seconds, times, method, path_regex)
 
     def api_requests(self) -> list[dict]:
         """HTTP requests to the Calendar API (a batch is one request)."""
@@ -2057,6 +2067,7 @@ class _Handler(BaseHTTPRequestHandler):
         response = self.emulator.handle(
             self.command, self.path, headers, body, in_batch=False
         )
+        self.emulator.hangs.wait(self.command, self.path)
         payload = response.payload()
         self.send_response(response.status, HTTP_REASONS.get(response.status))
         if response.content_type:

@@ -93,6 +93,7 @@ from .graph_mailbox import (
     bad_request,
 )
 from .graph_recurrence import UTC, format_timestamp, parse_instant, resolve_zone
+from .hang import Hangs
 
 AUTHORITY_HOST = "https://login.microsoftonline.com"
 GRAPH_ORIGIN = "https://graph.microsoft.com"
@@ -291,6 +292,7 @@ class GraphEmulator:
         self.requests: list[RecordedRequest] = []
         self.invitations: list[dict] = []
         self.faults: list[Fault] = []
+        self.hangs = Hangs()
         self._consents: dict[str, dict] = {}
         self._codes: dict[str, dict] = {}
         self._access_tokens: dict[str, dict] = {}
@@ -459,6 +461,13 @@ class GraphEmulator:
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
+        self.hangs.clear()
+
+    def hang(self, seconds, times=1, method=None, path_regex=None):
+        """Perform the next ``times`` matching HTTP requests, then answer them
+        only after ``seconds`` (a response lost after the write: see
+        :mod:`emulators.hang`)."""
+        return self.hangs.add(seconds, times, method, path_regex)
 
     def events(self, account: str) -> list[dict]:
         """Stored singles, masters and exceptions of ``account`` (rendered, UTC)."""
@@ -1351,6 +1360,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = HttpResponse(
                 500, {}, {"error": {"code": "Emulator", "message": repr(exc)}}
             )
+        self.emulator.hangs.wait(self.command, self.path)
         payload = response.payload()
         self.send_response(response.status)
         for key, value in response.headers.items():

@@ -155,6 +155,7 @@ class GoogleSignin(ProviderSignin):
             **{
                 "batch_size": batch_size,
                 "max_retries": account._max_retries(),
+                "timeout": account._http_timeout(),
                 **options,
             },
         )

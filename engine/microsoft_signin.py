@@ -59,7 +59,9 @@ def host_map(env):
 def session(env):
     """The HTTP session of msal and Graph (origins rewritten per the host
     map, default timeout)."""
-    return graph_client.RewritingSession(host_map(env))
+    return graph_client.RewritingSession(
+        host_map(env), timeout=_accounts(env)._http_timeout()
+    )
 
 
 def msal_app(env, http_session=None):

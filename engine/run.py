@@ -451,7 +451,13 @@ class SyncRun(
     def _record_write(self, op, record, remote):
         if op.action == "delete":
             if record._name == "calendar.recurrence":
-                self._drop_local_series(record)
+                if self._bound_elsewhere(record):
+                    # still in another calendar of the user: deleted there too
+                    events = record.calendar_event_ids.with_context(active_test=False)
+                    self.binder.drop(record)
+                    self.binder.drop(events)
+                else:
+                    self._drop_local_series(record)
             elif record.calendar_sync_deleted and not self._bound_elsewhere(record):
                 # deleted in Odoo, and now gone from every calendar: for good
                 record.unlink()

@@ -298,6 +298,17 @@ class CalendarSyncAccount(models.Model):
         return config.ENDPOINT_DEFAULTS.get(key, default)
 
     @api.model
+    def _http_timeout(self):
+        """Seconds every HTTP request to a provider may take
+        (``calendar_sync.http_timeout``, 20 by default, 1 to 120)."""
+        try:
+            return max(
+                1.0, min(float(self._param("calendar_sync.http_timeout", 20)), 120.0)
+            )
+        except ValueError:
+            return 20.0
+
+    @api.model
     def _max_retries(self):
         """Retries of a throttled or unavailable request before the run gives
         up on it (``calendar_sync.max_retries``, 5 by default)."""

@@ -55,9 +55,12 @@ answers.
 Faults (argument ``fault`` of the ``sync`` rule): 429 or 503 with a long
 ``Retry-After`` on the listing or on the writes (the clients give up at once,
 without sleeping), a 200 with an HTML page, an expired sync token (410 on
-Google, a refused delta link on Outlook), and a run whose commit is lost after
-its remote writes (``account._sync()`` inside a savepoint that is rolled back:
-the emulators keep what it wrote).
+Google, a refused delta link on Outlook), a listing or a batch of writes
+whose answer comes after the client's timeout (the provider did the writes:
+``hang`` of the emulators, ``calendar_sync.http_timeout`` of 1 s for that
+run), and a run whose commit is lost after its remote writes
+(``account._sync()`` inside a savepoint that is rolled back: the emulators
+keep what it wrote).
 
 Each example runs in a savepoint of the test's transaction, rolled back at
 its end, and both emulators are reset: a fresh world per example.
@@ -150,6 +153,8 @@ FAULTS = (
     "unavailable_writes",
     "html_listing",
     "html_writes",
+    "timeout_listing",
+    "timeout_writes",
     "expired_token",
     "lost_commit",
 )
@@ -167,6 +172,9 @@ KINDS = ("timed", "allday", "series")
 ODOO_FIELDS = ("name", "location", "description", "time", "allday")
 REMOTE_FIELDS = ("name", "location", "description", "time")
 OCCURRENCE_CHANGES = ("name", "time", "delete")
+
+#: Seconds of the HTTP timeout in a run that meets a timeout fault.
+TIMEOUT = 1
 
 #: Settle rounds at most (every account once a round) before "does not converge".
 MAX_ROUNDS = 4
@@ -804,6 +812,9 @@ class World:
         elif fault != "none" and fault != "lost_commit":
             kind, where = fault.split("_")
             self.inject(emulator, provider, kind, where)
+        params = self.env["ir.config_parameter"].sudo()
+        if fault.startswith("timeout"):
+            params.set_param("calendar_sync.http_timeout", str(TIMEOUT))
         try:
             if fault == "lost_commit":
                 # the run's own savepoint is released, the transaction is not
@@ -819,6 +830,8 @@ class World:
             return account._sync()
         finally:
             emulator.clear_faults()
+            if fault.startswith("timeout"):
+                params.set_param("calendar_sync.http_timeout", False)
 
     def inject(self, emulator, provider, kind, where):
         """One fault on the account's next listing, or on its next writes."""
@@ -828,6 +841,14 @@ class World:
             options = {"in_batch": True, "times": 2}
             if provider == GOOGLE:
                 options["method"] = "POST"
+        if kind == "timeout":
+            # performed by the provider, answered after the client gave up
+            if where == "listing":
+                emulator.hang(TIMEOUT + 0.5, method="GET")
+            else:
+                batch = r"\$batch" if provider == MICROSOFT else r"^/batch/"
+                emulator.hang(TIMEOUT + 0.5, method="POST", path_regex=batch)
+            return
         if kind == "html":
             if where == "writes":
                 # the whole batch request answers the page
@@ -1702,13 +1723,13 @@ class TestConvergenceExamples(WrittenOutCase):
         self,
     ):
         self.world.sync("alice", GOOGLE)
-        self.world.sync("alice", GOOGLE, "html_listing")  # raises today
+        self.world.sync("alice", GOOGLE, "html_listing")
         self.settled()
 
     def test_a_200_with_an_html_page_instead_of_the_outlook_delta_fails_the_run_only(
         self,
     ):
-        self.world.sync("bob", MICROSOFT, "html_listing")  # raises today
+        self.world.sync("bob", MICROSOFT, "html_listing")
         self.settled()
 
     def test_a_200_with_an_html_page_instead_of_the_google_batch_fails_the_run_only(
@@ -1723,6 +1744,44 @@ class TestConvergenceExamples(WrittenOutCase):
     ):
         self.world.odoo_create(BOB, [], day=1, hour=9, hours=1)
         self.world.sync("bob", MICROSOFT, "html_writes")
+        self.settled()
+
+    def test_a_google_batch_whose_answer_times_out_creates_each_event_once(self):
+        # Google made the events, the answer never reached Odoo
+        self.world.odoo_create(ALICE, [CAROL], day=1, hour=9, hours=1)
+        self.world.odoo_create(ALICE, [], day=2, hour=9, hours=1, series=True)
+        self.world.sync("alice", GOOGLE, "timeout_writes")
+        self.assertEqual(self.world.google.hangs.taken, 1)
+        self.settled()
+
+    def test_an_outlook_batch_whose_answer_times_out_creates_each_event_once(self):
+        self.world.odoo_create(BOB, [CAROL], day=1, hour=9, hours=1)
+        self.world.odoo_create(BOB, [], day=2, hour=9, hours=1, series=True)
+        self.world.sync("bob", MICROSOFT, "timeout_writes")
+        self.assertEqual(self.world.graph.hangs.taken, 1)
+        self.settled()
+
+    def test_a_listing_that_times_out_fails_the_run_only(self):
+        self.world.remote_create(ALICE, GOOGLE, [BOB], day=1, hour=9, hours=1)
+        self.world.remote_create(BOB, MICROSOFT, [ALICE], day=2, hour=9, hours=1)
+        self.world.sync("alice", GOOGLE, "timeout_listing")
+        self.world.sync("bob", MICROSOFT, "timeout_listing")
+        self.assertEqual(
+            (self.world.google.hangs.taken, self.world.graph.hangs.taken), (1, 1)
+        )
+        self.settled()
+
+    def test_deleting_in_odoo_a_series_whose_first_occurrence_was_renamed_remotely(
+        self,
+    ):
+        # found by the one-hour run: Carol's Outlook series with Alice and Bob
+        self.world.remote_create(
+            CAROL, MICROSOFT, [ALICE, BOB], day=0, hour=11, hours=1, series=True
+        )
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "name")
+        self.world.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        self.settled()
+        self.world.odoo_delete("M1")
         self.settled()
 
     def test_meeting_of_a_user_with_both_calendars_reaches_both_if_a_guest_syncs_first(
