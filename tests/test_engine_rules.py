@@ -12,6 +12,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
+from ..engine.scheduler import USER_LOCK_KEY
 from .common import (
     GoogleEmulatorMixin,
     GraphEmulatorMixin,
@@ -293,6 +294,25 @@ class TestIsolationRules(EngineCase):
         # the next pass tries Alice again, and she recovers
         Account._cron_sync_all()
         self.assertEqual(alice.state, "connected", alice.last_error)
+        self.assertEqual(len(self.google.events(ALICE)), 1)
+
+    def test_a_second_run_for_the_same_user_waits_for_the_first(self):
+        # Alice's Google and Outlook: another worker syncs her Google while
+        # her Outlook's turn comes (two runs of one user never overlap)
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        self.event("Planning")
+        with self.registry.cursor() as other:
+            other.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [USER_LOCK_KEY, self.alice.id],
+            )
+            self.assertFalse(outlook._lock())
+            outlook._sync()
+            self.assertFalse(self.graph.events(ALICE))  # nothing ran
+            other.rollback()
+        self.sync(outlook, google)
+        self.assertEqual(len(self.graph.events(ALICE)), 1)
         self.assertEqual(len(self.google.events(ALICE)), 1)
 
     def test_archived_and_demoted_users_are_not_synced(self):
