@@ -19,14 +19,16 @@ from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical
 from .keys import SeriesKey
+from .managed import ManagedSync
 
 _logger = logging.getLogger(__name__)
 
 
-class SeriesSync:
+class SeriesSync(ManagedSync):
     """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
 
     def _owned_series(self):
+        self._extend_endless()
         Recurrence = self.Recurrence
         # a series whose occurrences are all archived (the calendar's Delete
         # of the whole series) is ours too: Odoo unsets its base event, its
@@ -131,10 +133,16 @@ class SeriesSync:
         """The rule's occurrence starts (naive UTC, or dates when all-day)."""
         tz = recurrence.event_tz or base._calendar_sync_tz()
         dtstart = self._series_anchor(recurrence) or base.start
+        horizon = recurrence.calendar_sync_horizon or None
         if base.allday:
-            return expand(recurrence._calendar_sync_rule(), dtstart.date(), tz)
+            return expand(
+                recurrence._calendar_sync_rule(), dtstart.date(), tz, horizon=horizon
+            )
         return expand(
-            recurrence._calendar_sync_rule(), utc_to_naive_local(dtstart, tz), tz
+            recurrence._calendar_sync_rule(),
+            utc_to_naive_local(dtstart, tz),
+            tz,
+            horizon=horizon,
         )
 
     def _series_anchor(self, recurrence):
