@@ -152,6 +152,12 @@ class ProviderAdapter:
         """``{original start: remote instance id}`` for ``originals``."""
         raise NotImplementedError
 
+    def extra_occurrences(self, neutral, slots):
+        """Original starts (naive UTC, or dates when all-day) of the remote
+        series ``neutral``'s occurrences that its Odoo rule, whose occurrence
+        starts are ``slots``, does not give (see :mod:`engine.managed`)."""
+        return []
+
     def stale_instances(self, master_id):
         """Archived events still bound to an instance of ``master_id``."""
         return self.run.Event.browse()

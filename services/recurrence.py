@@ -821,6 +821,7 @@ def expand(
     tz: str,
     limit: int = MAX_RECURRENT_EVENT,
     week_start: str | None = None,
+    horizon: date | None = None,
 ) -> list[date | datetime]:
     """The occurrence starts of a recurrence, as Odoo computes them.
 
@@ -833,6 +834,9 @@ def expand(
     :param week_start: overrides the rec's ``week_start`` ("mon".."sun", or
         ``MO``..``SU``); dateutil's ``wkst``, Monday when the rec has none.
         Odoo uses its user's language's week start (see the module's notes).
+    :param horizon: for an endless rule, the occurrences go on (beyond
+        ``limit``) up to this local date, inclusive: an endless series' Odoo
+        occurrences once the sync moved its horizon forward.
     :return: naive UTC datetimes, or dates for an all-day series.
     """
     week_start_index = _week_start(rec, week_start)
@@ -848,6 +852,10 @@ def expand(
     params = _dateutil_params(rec, week_start_index, limit)
     rule = du.rrule(freq, dtstart=local, **params)
     starts = list(islice(rule, limit))
+    if horizon and rec["end_type"] == "forever" and starts:
+        end = datetime.combine(horizon, time.max)
+        if starts[-1] < end:
+            starts = list(rule.replace(until=end))
     if allday:
         return [start.date() for start in starts]
     return [utc_naive(start, tz) for start in starts]
