@@ -379,6 +379,7 @@ class SeriesSync(ManagedSync):
             self._occurrences(recurrence).filtered(
                 lambda ev: ev.follow_recurrence and self._original(ev) in excluded
             ).unlink()
+        self._add_extra_occurrences(recurrence, master_id, neutral)
 
     @staticmethod
     def _times(slot, length, allday):
@@ -475,6 +476,7 @@ class SeriesSync(ManagedSync):
                 lambda ev: self._original(ev) in excluded
             )
             gone.unlink()
+        self._add_extra_occurrences(recurrence, master_id, neutral)
         self.binder.set(self._occurrences(recurrence), need_sync=False)
         return recurrence
 
