@@ -56,6 +56,7 @@ class ManagedSync:
         base = self._series_base(recurrence)
         slots = self._series_slots(recurrence, base)
         extra = self.adapter.extra_occurrences(neutral, slots)
+        self.binder.set(recurrence, extra_occurrences=bool(extra))
         if not extra:
             return
         events = recurrence.calendar_event_ids.with_context(active_test=False)
@@ -82,6 +83,9 @@ class ManagedSync:
             ]
         )
         ids = self.adapter.instance_ids(recurrence, master_id, set(extra))
+        # archived occurrences of the series' previous Odoo recurrence (an
+        # "all events" edit rewrites it) may still hold these instances
+        self.binder.unbind_remote(list(ids.values()))
         etag = neutral.get("etag")
         pairs = []
         for event, slot in zip(made, extra, strict=True):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 """Every series shows the same occurrences in Odoo, Google and Outlook."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
@@ -237,3 +237,208 @@ class TestEndlessOutlook(SeriesHelpers, GraphEmulatorMixin, TransactionCase):
         self.assertEqual(remote["recurrence"]["range"]["type"], "noEnd")
         counters = self.sync()
         self.assertEqual(counters["pushed"], 0)
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestOutlookMonthEnd(SeriesHelpers, GraphEmulatorMixin, TransactionCase):
+    """Outlook puts day 29-31 on the last day of shorter months: Odoo shows
+    every one of Outlook's occurrences."""
+
+    def setUp(self):
+        super().setUp()
+        self.account = self.connect_microsoft(self.alice)
+
+    def outlook_series(self, first, pattern, count=12):
+        return self.graph.add_event(
+            ALICE,
+            {
+                "subject": "Month end report",
+                **event_times(first),
+                "recurrence": {
+                    "pattern": pattern,
+                    "range": {
+                        "type": "numbered",
+                        "numberOfOccurrences": count,
+                        "startDate": first.date().isoformat(),
+                        "recurrenceTimeZone": "Europe/Brussels",
+                    },
+                },
+            },
+        )
+
+    def next_day(self, day, month=None):
+        today = fields.Date.today()
+        year, month_ = today.year, month or today.month
+        candidate = date(year, month_, day)
+        while candidate <= today + timedelta(days=7):
+            year += 1
+            candidate = date(year, month_, day)
+        return datetime.combine(candidate, datetime.min.time()).replace(hour=9)
+
+    def outlook_dates(self, master_id, first):
+        instances = self.graph.instances(
+            ALICE, master_id, first - timedelta(days=1), first + timedelta(days=800)
+        )
+        return sorted(
+            datetime.fromisoformat(i["start"]["dateTime"][:19]).date()
+            for i in instances
+        )
+
+    def odoo_dates(self, recurrence):
+        return sorted(
+            ev.start.date() for ev in recurrence.calendar_event_ids.filtered("active")
+        )
+
+    def test_monthly_on_the_31st_shows_every_outlook_occurrence(self):
+        first = self.next_day(31, 1)
+        master = self.outlook_series(
+            first, {"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 31}
+        )
+        self.sync()
+        outlook = self.outlook_dates(master["id"], first)
+        self.assertEqual(len(outlook), 12)
+        recurrence = self.local_series("microsoft", master["id"])
+        self.assertEqual(self.odoo_dates(recurrence), outlook)
+        self.assertIn(date(first.year, 2, 28 + (first.year % 4 == 0)), outlook)
+        # nothing goes back, and a second run changes nothing
+        counters = self.sync()
+        self.assertEqual(counters["pushed"], 0)
+        self.assertEqual(self.outlook_dates(master["id"], first), outlook)
+        self.assertEqual(self.odoo_dates(recurrence), outlook)
+
+    def test_yearly_on_february_29_shows_every_outlook_occurrence(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "calendar_sync.microsoft_future_days", "2000"
+        )
+        today = fields.Date.today()
+        year = today.year + 1
+        while year % 4:
+            year += 1
+        first = datetime(year, 2, 29, 9, 0)
+        master = self.outlook_series(
+            first,
+            {"type": "absoluteYearly", "interval": 1, "dayOfMonth": 29, "month": 2},
+            count=2,
+        )
+        self.sync()
+        outlook = self.outlook_dates(master["id"], first)
+        self.assertEqual(outlook, [date(year, 2, 29), date(year + 1, 2, 28)])
+        recurrence = self.local_series("microsoft", master["id"])
+        self.assertEqual(self.odoo_dates(recurrence), outlook)
+
+    def month_end_series(self):
+        first = self.next_day(31, 1)
+        master = self.outlook_series(
+            first, {"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 31}
+        )
+        self.sync()
+        return first, master, self.local_series("microsoft", master["id"])
+
+    def test_all_events_edit_of_a_month_end_series_keeps_outlook_dates(self):
+        first, master, recurrence = self.month_end_series()
+        outlook = self.outlook_dates(master["id"], first)
+        self.occurrences(recurrence)[0].with_user(self.alice).write(
+            {"name": "Closing", "recurrence_update": "all_events"}
+        )
+        self.sync()
+        masters = [
+            e for e in self.graph.events(ALICE) if e.get("type") == "seriesMaster"
+        ]
+        self.assertEqual([m["subject"] for m in masters], ["Closing"])
+        self.assertEqual(self.outlook_dates(masters[0]["id"], first), outlook)
+        recurrence = self.local_series("microsoft", masters[0]["id"])
+        self.assertEqual(self.odoo_dates(recurrence), outlook)
+        self.assertEqual(
+            set(recurrence.calendar_event_ids.filtered("active").mapped("name")),
+            {"Closing"},
+        )
+
+    def test_month_end_occurrences_deleted_on_either_side_go_on_the_other(self):
+        first, master, recurrence = self.month_end_series()
+        outlook = self.outlook_dates(master["id"], first)
+        instances = self.graph.instances(
+            ALICE, master["id"], first - timedelta(days=1), first + timedelta(days=800)
+        )
+        by_day = {
+            datetime.fromisoformat(i["start"]["dateTime"][:19]).date(): i
+            for i in instances
+        }
+        february = date(first.year, 2, 28 + (first.year % 4 == 0))
+        april = date(first.year, 4, 30)
+        # February's in Outlook
+        self.graph.delete_event(ALICE, by_day[february]["id"])
+        self.sync()
+        self.assertNotIn(february, self.odoo_dates(recurrence))
+        # April's in Odoo
+        [april_event] = recurrence.calendar_event_ids.filtered(
+            lambda ev: ev.start.date() == april
+        )
+        april_event.with_user(self.alice).action_mass_archive("self_only")
+        self.sync()
+        expected = [day for day in outlook if day not in (february, april)]
+        self.assertEqual(self.outlook_dates(master["id"], first), expected)
+        self.assertEqual(self.odoo_dates(recurrence), expected)
+
+    def test_month_end_series_moved_to_the_15th_in_outlook_drops_the_fallbacks(self):
+        first, master, recurrence = self.month_end_series()
+        self.graph.update_event(
+            ALICE,
+            master["id"],
+            {
+                "recurrence": {
+                    "pattern": {
+                        "type": "absoluteMonthly",
+                        "interval": 1,
+                        "dayOfMonth": 15,
+                    },
+                    "range": {
+                        "type": "numbered",
+                        "numberOfOccurrences": 12,
+                        "startDate": first.date().isoformat(),
+                        "recurrenceTimeZone": "Europe/Brussels",
+                    },
+                },
+            },
+        )
+        self.sync()
+        outlook = self.outlook_dates(master["id"], first)
+        self.assertEqual({day.day for day in outlook}, {15})
+        self.assertEqual(self.odoo_dates(recurrence), outlook)
+
+    def test_month_end_series_made_in_odoo_is_still_refused_on_every_occurrence(self):
+        self.sync()
+        first = self.next_day(31, 1)
+        recurrence = self.odoo_series(
+            first,
+            name="Invoice run",
+            rrule_type="monthly",
+            month_by="date",
+            day=31,
+            end_type="count",
+            count=6,
+        )
+        self.account._sync()
+        self.assertFalse(
+            [e for e in self.graph.events(ALICE) if e.get("type") == "seriesMaster"]
+        )
+        self.assertIn("Invoice run", self.account.last_error)
+        self.assertIn("once the series is changed", self.account.last_error)
+        self.assertNotIn("retries", self.account.last_error)
+        for event in recurrence.calendar_event_ids:
+            self.assertIn("last day of shorter months", event.calendar_sync_error)
+        # it stays while the series stays as it is
+        self.account._sync()
+        self.assertIn("Invoice run", self.account.last_error)
+        # changed to a day every month has: sent, and the errors go
+        recurrence.calendar_event_ids.sorted("start")[0].with_user(self.alice).write(
+            {"day": 28, "recurrence_update": "all_events"}
+        )
+        self.sync()
+        [master] = [
+            e for e in self.graph.events(ALICE) if e.get("type") == "seriesMaster"
+        ]
+        self.assertEqual(master["recurrence"]["pattern"]["dayOfMonth"], 28)
+        recurrence = self.local_series("microsoft", master["id"])
+        self.assertFalse(
+            any(recurrence.calendar_event_ids.mapped("calendar_sync_error"))
+        )
