@@ -29,11 +29,14 @@ class SeriesSync(ManagedSync):
 
     def _owned_series(self):
         self._extend_endless()
+        self._sync_managed()
         Recurrence = self.Recurrence
         # a series whose occurrences are all archived (the calendar's Delete
         # of the whole series) is ours too: Odoo unsets its base event, its
-        # archived occurrences still name the organizer
+        # archived occurrences still name the organizer; a provider-managed
+        # series is applied apart (engine/managed.py)
         domain = [
+            ("calendar_sync_managed", "=", False),
             "|",
             ("base_event_id.user_id", "=", self.user.id),
             "&",
