@@ -252,6 +252,15 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
             ids[original] = instance["remote_id"]
         return {o: ids[o] for o in originals if o in ids}
 
+    def managed_instances(self, master_id, neutral):
+        instances = self._series_instances([master_id])[master_id]
+        if master_id in self._instance_errors:
+            return None
+        return instances
+
+    def remote_link(self, item):
+        return item.get("webLink") or ""
+
     def extra_occurrences(self, neutral, slots):
         """The last day of the months lacking day 29-31 (or February 29)
         where Outlook puts a series' occurrence, up to Odoo's last slot; in

@@ -152,6 +152,18 @@ class ProviderAdapter:
         """``{original start: remote instance id}`` for ``originals``."""
         raise NotImplementedError
 
+    def managed_instances(self, master_id, neutral):
+        """The occurrences of a remote series Odoo holds as the provider
+        expands it (see :mod:`engine.managed`): neutral events with their
+        ``remote_id``, ``original_start`` and ``cancelled``; None when they
+        could not be read."""
+        raise NotImplementedError
+
+    def remote_link(self, item):
+        """The address of a raw remote item in the provider's web calendar
+        ("" when unknown)."""
+        return ""
+
     def extra_occurrences(self, neutral, slots):
         """Original starts (naive UTC, or dates when all-day) of the remote
         series ``neutral``'s occurrences that its Odoo rule, whose occurrence

@@ -3,7 +3,8 @@
 import re
 from datetime import datetime, time, timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
 
 from ..services.recurrence import normalize_recurrence, week_start_from_lang
@@ -57,6 +58,21 @@ class CalendarRecurrence(models.Model):
         readonly=True,
         help="An endless series has occurrences in Odoo up to this day (at "
         "least Odoo's usual 720); the sync moves it forward as time passes.",
+    )
+
+    calendar_sync_managed = fields.Char(
+        string="Managed by",
+        copy=False,
+        readonly=True,
+        help="Key of the connected calendar (google, microsoft) whose series "
+        "this is, with a rule Odoo's recurrences cannot hold: its occurrences "
+        "are the provider's, and the whole series is edited there.",
+    )
+    calendar_sync_manage_url = fields.Char(
+        string="Edit the Series At",
+        copy=False,
+        readonly=True,
+        help="The series in its calendar's web page.",
     )
 
     @api.model_create_multi
@@ -228,3 +244,29 @@ class CalendarRecurrence(models.Model):
             ]
         )
         return events
+
+    # ------------------------------------------------------------ managed series
+    def _calendar_sync_managed_label(self):
+        self.ensure_one()
+        labels = dict(
+            self.env["calendar.sync.account"]
+            ._fields["provider"]
+            ._description_selection(self.env)
+        )
+        return labels.get(self.calendar_sync_managed, self.calendar_sync_managed)
+
+    def _calendar_sync_refuse_edit(self):
+        """Whole-series edits of a provider-managed series are made in its
+        calendar: say where."""
+        for recurrence in self.sudo():
+            message = _(
+                "“%(name)s” repeats in a way Odoo's recurrences cannot (it is "
+                "shown as %(provider)s has it): change the whole series in "
+                "%(provider)s. A single occurrence, and your answer, can be "
+                "changed here.",
+                name=recurrence.base_event_id.name or recurrence.name,
+                provider=recurrence._calendar_sync_managed_label(),
+            )
+            if recurrence.calendar_sync_manage_url:
+                message += "\n" + recurrence.calendar_sync_manage_url
+            raise UserError(message)
