@@ -186,6 +186,7 @@ class ManagedSync:
                 recurrence
                 and recurrence.calendar_sync_managed
                 and self.binder.get(recurrence, "etag") == neutral.get("etag")
+                and not self.binder.get(recurrence, "sync_error")
             ):
                 continue  # as last read
             try:

@@ -423,6 +423,10 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         self._clear_failure(recurrence)
         if master_id in self._gone:
             return []  # the series itself is gone: its removal says so
+        if recurrence.calendar_sync_managed:
+            # Outlook's own occurrences, read again with its next change: no
+            # Odoo rule to bind or delete by
+            return []
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         self.binder.load(events)
         before = {
@@ -463,7 +467,11 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         (Outlook has no EXDATE), for a series this calendar organizes."""
         run = self.run
         base = run._series_base(recurrence)
-        if base.user_id != run.user or self.binder.get(recurrence, "guest_copy"):
+        if (
+            base.user_id != run.user
+            or self.binder.get(recurrence, "guest_copy")
+            or recurrence.calendar_sync_managed
+        ):
             return []
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         # an archived occurrence still bound is deleted by the occurrence pass
