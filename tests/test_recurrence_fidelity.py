@@ -3,6 +3,7 @@
 """Every series shows the same occurrences in Odoo, Google and Outlook."""
 
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
@@ -471,13 +472,15 @@ class TestManagedGoogleSeries(SeriesHelpers, GoogleEmulatorMixin, TransactionCas
         )
 
     def google_starts(self, master_id):
-        return sorted(
-            datetime.fromisoformat(i["start"]["dateTime"])
-            .astimezone(timezone.utc)
-            .replace(tzinfo=None)
-            for i in self.account._client().list_instances(master_id)
-            if i.get("status") != "cancelled"
-        )
+        starts = []
+        for item in self.account._client().list_instances(master_id):
+            if item.get("status") == "cancelled":
+                continue
+            moment = datetime.fromisoformat(item["start"]["dateTime"])
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=ZoneInfo(item["start"]["timeZone"]))
+            starts.append(moment.astimezone(timezone.utc).replace(tzinfo=None))
+        return sorted(starts)
 
     def odoo_starts(self, recurrence):
         return sorted(recurrence.calendar_event_ids.filtered("active").mapped("start"))
@@ -553,6 +556,23 @@ class TestManagedGoogleSeries(SeriesHelpers, GoogleEmulatorMixin, TransactionCas
         self.assertEqual(
             sorted(active.mapped("start")), self.google_starts(master["id"])
         )
+        self.assertEqual(self.sync()["pushed"], 0)
+
+    def test_occurrences_moved_or_cancelled_in_google_follow_in_odoo(self):
+        master = self.google_series("RRULE:FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=3")
+        self.sync()
+        recurrence = self.local_series("google", master["id"])
+        first, second, _third = self.account._client().list_instances(master["id"])
+        self.google.update_event(
+            ALICE,
+            first["id"],
+            event_times(datetime(2030, 9, 14, 11, 0), tz="Europe/Brussels"),
+        )
+        self.google.delete_event(ALICE, second["id"])
+        self.sync()
+        self.assertEqual(self.odoo_starts(recurrence), self.google_starts(master["id"]))
+        self.assertEqual(self.odoo_starts(recurrence)[0], datetime(2030, 9, 14, 9, 0))
+        self.assertEqual(len(self.odoo_starts(recurrence)), 2)
         self.assertEqual(self.sync()["pushed"], 0)
 
     def test_answer_to_a_managed_occurrence_reaches_google(self):
