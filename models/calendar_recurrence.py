@@ -186,14 +186,21 @@ class CalendarRecurrence(models.Model):
         """
         today = self.env.context.get("calendar_sync_today") or fields.Date.today()
         series = self or self.search([("end_type", "=", "forever")])
+        series = series.filtered(lambda r: r.end_type == "forever" and r.base_event_id)
+        # the last occurrence of each (archived ones too), in one query
+        groups = (
+            self.env["calendar.event"]
+            .with_context(active_test=False)
+            .sudo()
+            ._read_group(
+                [("recurrence_id", "in", series.ids)], ["recurrence_id"], ["start:max"]
+            )
+        )
+        lasts = {recurrence.id: last for recurrence, last in groups}
         extended = self.browse()
-        for recurrence in series.filtered(lambda r: r.end_type == "forever"):
-            events = recurrence.with_context(active_test=False).calendar_event_ids
-            base = recurrence.base_event_id
-            if not base or not events:
-                continue
-            last = max(events.mapped("start"))
-            if last.date() >= today + timedelta(days=EXTEND_AHEAD_DAYS):
+        for recurrence in series:
+            base, last = recurrence.base_event_id, lasts.get(recurrence.id)
+            if not last or last.date() >= today + timedelta(days=EXTEND_AHEAD_DAYS):
                 continue
             recurrence.sudo().calendar_sync_horizon = today + timedelta(
                 days=HORIZON_DAYS
