@@ -702,3 +702,59 @@ class TestManagedOutlookSeries(SeriesHelpers, GraphEmulatorMixin, TransactionCas
         self.assertEqual(odoo, outlook)
         self.assertTrue(all(day.weekday() < 5 and day.day <= 3 for day in odoo))
         self.assertEqual(self.sync()["pushed"], 0)
+
+    def test_managed_outlook_occurrence_moved_in_odoo_moves_in_outlook(self):
+        start = fields.Date.today() + timedelta(days=20)
+        first = datetime.combine(start, datetime.min.time()).replace(hour=9)
+        master = self.graph.add_event(
+            ALICE,
+            {
+                "subject": "Every other week, Monday weeks",
+                **event_times(first),
+                "recurrence": {
+                    "pattern": {
+                        "type": "weekly",
+                        "interval": 2,
+                        "daysOfWeek": [
+                            ("monday", "tuesday", "wednesday", "thursday")[
+                                first.weekday() % 4
+                            ],
+                            "sunday",
+                        ],
+                        "firstDayOfWeek": "monday",
+                    },
+                    "range": {
+                        "type": "numbered",
+                        "numberOfOccurrences": 6,
+                        "startDate": first.date().isoformat(),
+                        "recurrenceTimeZone": "Europe/Brussels",
+                    },
+                },
+            },
+        )
+        self.alice.lang = "en_US"  # weeks start on Sunday in Odoo
+        self.sync()
+        recurrence = self.local_series("microsoft", master["id"])
+        self.assertEqual(recurrence.calendar_sync_managed, "microsoft")
+        event = recurrence.calendar_event_ids.sorted("start")[1]
+        event.with_user(self.alice).write(
+            {
+                "start": event.start + timedelta(hours=3),
+                "stop": event.stop + timedelta(hours=3),
+                "recurrence_update": "self_only",
+            }
+        )
+        self.sync()
+        instances = self.graph.instances(
+            ALICE, master["id"], first - timedelta(days=1), first + timedelta(days=120)
+        )
+        [moved] = [
+            i for i in instances if i["id"] == binding(event, "microsoft").remote_id
+        ]
+        self.assertEqual(moved["type"], "exception")
+        self.assertEqual(
+            sorted(
+                datetime.fromisoformat(i["start"]["dateTime"][:19]) for i in instances
+            ),
+            sorted(recurrence.calendar_event_ids.filtered("active").mapped("start")),
+        )
