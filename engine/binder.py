@@ -23,6 +23,7 @@ UNBOUND = {
     "sync_error": False,
     "synced": False,
     "pending_item": False,
+    "extra_occurrences": False,
 }
 
 _RECORD_FIELD = {

@@ -11,9 +11,9 @@ Sign-in and the API client of an account: :mod:`.google_signin`.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from odoo import _lt
+from odoo import _lt, fields
 
 from ..services import config
 from ..services.exceptions import InvalidSyncToken
@@ -97,6 +97,25 @@ class GoogleAdapter(ProviderAdapter):
         start = neutral["start_date"] if neutral["allday"] else neutral["start"]
         local = start if neutral["allday"] else utc_to_naive_local(start, neutral["tz"])
         return from_google_recurrence(neutral["recurrence"], local, neutral["tz"])
+
+    def managed_instances(self, master_id, neutral):
+        lines = neutral.get("recurrence") or []
+        endless = not any("COUNT=" in line or "UNTIL=" in line for line in lines)
+        today = datetime.combine(fields.Date.today(), datetime.min.time())
+        # an endless series: up to two years ahead, as Odoo's own horizon
+        items = self.client.list_instances(
+            master_id, time_max=today + timedelta(days=730) if endless else None
+        )
+        return [
+            {
+                **from_google(item, self.run.time_zone, self.default_reminders),
+                "remote_id": item["id"],
+            }
+            for item in items
+        ]
+
+    def remote_link(self, item):
+        return item.get("htmlLink") or ""
 
     def new_remote_id(self):
         return new_event_id()

@@ -43,9 +43,10 @@ from ..services.exceptions import (
     UnsupportedRecurrence,
 )
 from ..services.graph_mapper import from_graph, to_graph, transaction_id, zone_name
-from ..services.neutral_event import utc_to_naive_local
+from ..services.neutral_event import utc_naive, utc_to_naive_local
 from ..services.recurrence import (
     from_graph_recurrence,
+    graph_extra_dates,
     graph_meaning_differs,
     to_graph_recurrence,
 )
@@ -174,6 +175,7 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         self._instance_errors = {}  # master id -> why its instances are unknown
         self._gone = set()  # master ids whose /instances answered 404
         self._exdates = {}
+        self._fallbacks = {}  # op key -> the series sent, whose fallbacks Odoo holds
         self._retry = set()  # master ids an earlier run could not read
         self._changed = []  # master ids whose instances this run compares
         self._pending = set()  # ids of the recurrences this run could not read
@@ -249,6 +251,54 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
                 original = utc_to_naive_local(original, tz).date()
             ids[original] = instance["remote_id"]
         return {o: ids[o] for o in originals if o in ids}
+
+    def managed_instances(self, master_id, neutral):
+        instances = self._series_instances([master_id])[master_id]
+        if master_id in self._instance_errors:
+            return None
+        return instances
+
+    def remote_link(self, item):
+        return item.get("webLink") or ""
+
+    def extra_occurrences(self, neutral, slots):
+        """The last day of the months lacking day 29-31 (or February 29)
+        where Outlook puts a series' occurrence, up to Odoo's last slot; in
+        the window, only those Outlook still has (a deleted one is not
+        listed)."""
+        recurrence = neutral.get("recurrence") or {}
+        if not slots or not recurrence.get("pattern"):
+            return []
+        tz, allday = neutral["tz"], bool(neutral["allday"])
+        until = slots[-1] if allday else utc_to_naive_local(slots[-1], tz).date()
+        if neutral["rule"]["end_type"] == "end_date":
+            until = neutral["rule"]["until"]
+        if not allday:
+            wall = utc_to_naive_local(neutral["start"], tz).time()
+        days = graph_extra_dates(recurrence, until)
+        extra = [
+            day if allday else utc_naive(datetime.combine(day, wall), tz)
+            for day in days
+        ]
+        master_id = neutral["remote_id"]
+        instances = self._series_instances([master_id])[master_id]
+        if master_id in self._instance_errors:
+            return []
+        listed = {
+            utc_to_naive_local(original, tz).date() if allday else original
+            for original in (instance.get("original_start") for instance in instances)
+            if original is not None
+        }
+        start, end = self.window
+        if not start:
+            return [slot for slot in extra if slot in listed]
+        # beyond the window Outlook lists nothing: its occurrences are there
+        return [
+            slot
+            for slot in extra
+            if slot in listed
+            or not start.date() <= (slot if allday else slot.date()) <= end.date()
+        ]
 
     def unmatched_occurrences(self, events):
         # Outlook lists every occurrence of the window: an Odoo occurrence it
@@ -373,6 +423,10 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         self._clear_failure(recurrence)
         if master_id in self._gone:
             return []  # the series itself is gone: its removal says so
+        if recurrence.calendar_sync_managed:
+            # Outlook's own occurrences, read again with its next change: no
+            # Odoo rule to bind or delete by
+            return []
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         self.binder.load(events)
         before = {
@@ -413,7 +467,11 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         (Outlook has no EXDATE), for a series this calendar organizes."""
         run = self.run
         base = run._series_base(recurrence)
-        if base.user_id != run.user or self.binder.get(recurrence, "guest_copy"):
+        if (
+            base.user_id != run.user
+            or self.binder.get(recurrence, "guest_copy")
+            or recurrence.calendar_sync_managed
+        ):
             return []
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         # an archived occurrence still bound is deleted by the occurrence pass
@@ -479,7 +537,7 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
             if neutral["allday"]
             else utc_to_naive_local(first, neutral["tz"]).date()
         )
-        if graph_meaning_differs(rule, start):
+        if graph_meaning_differs(rule, start) and not self._holds_fallback(key):
             raise UnsupportedRecurrence(
                 "Outlook gives this rule other dates",
                 rule=str(rule),
@@ -493,12 +551,26 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         recurrence = to_graph_recurrence(rule, start, neutral["tz"])
         body = to_graph(neutral, recurrence=recurrence)
         self._exdates[key] = exdates
+        if self._holds_fallback(key):
+            self._fallbacks[key] = {**neutral, "recurrence": recurrence, "rule": rule}
         if action == "insert":
             tid = self._transaction(neutral.get("odoo_id"), key)
             return GraphOp(key, action, None, self.client.create_request(body, tid))
         # never conditional: see _if_match
         return GraphOp(
             key, action, remote_id, self.client.patch_request(remote_id, body)
+        )
+
+    def _holds_fallback(self, key):
+        """Whether the series is held in Odoo as Outlook holds it: imported
+        from Outlook with its occurrences on the last day of shorter months
+        (see :meth:`extra_occurrences`), so the same pattern sent back keeps
+        the same occurrences on both sides."""
+        recurrence = self.run.items.get(key)
+        return bool(
+            recurrence
+            and recurrence._name == "calendar.recurrence"
+            and self.binder.get(recurrence, "extra_occurrences")
         )
 
     def delete_op(self, key, remote_id, etag=None):
@@ -537,11 +609,19 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
 
     def after_pushed(self, op, record, remote):
         exdates = self._exdates.pop(op.key, None)
-        if exdates and record._name == "calendar.recurrence" and op.action != "delete":
-            # Outlook has no EXDATE: delete the occurrences Odoo does not have
-            master_id = self.binder.remote_id(record)
+        sent = self._fallbacks.pop(op.key, None)
+        if record._name != "calendar.recurrence" or op.action == "delete":
+            return []
+        master_id = self.binder.remote_id(record)
+        if exdates or sent:
             self._instances.pop(master_id, None)
             self._instance_errors.pop(master_id, None)
+        if sent:
+            # the last days of shorter months stay in Odoo as Outlook has them
+            sent = {**sent, "remote_id": master_id, "etag": remote.get("etag")}
+            self.run._add_extra_occurrences(record, master_id, sent)
+        if exdates:
+            # Outlook has no EXDATE: delete the occurrences Odoo does not have
             return self._slot_deletes(record, master_id, exdates)
         return []
 

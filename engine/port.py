@@ -152,6 +152,24 @@ class ProviderAdapter:
         """``{original start: remote instance id}`` for ``originals``."""
         raise NotImplementedError
 
+    def managed_instances(self, master_id, neutral):
+        """The occurrences of a remote series Odoo holds as the provider
+        expands it (see :mod:`engine.managed`): neutral events with their
+        ``remote_id``, ``original_start`` and ``cancelled``; None when they
+        could not be read."""
+        raise NotImplementedError
+
+    def remote_link(self, item):
+        """The address of a raw remote item in the provider's web calendar
+        ("" when unknown)."""
+        return ""
+
+    def extra_occurrences(self, neutral, slots):
+        """Original starts (naive UTC, or dates when all-day) of the remote
+        series ``neutral``'s occurrences that its Odoo rule, whose occurrence
+        starts are ``slots``, does not give (see :mod:`engine.managed`)."""
+        return []
+
     def stale_instances(self, master_id):
         """Archived events still bound to an instance of ``master_id``."""
         return self.run.Event.browse()

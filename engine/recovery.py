@@ -20,6 +20,10 @@ from ..services.exceptions import UnsupportedRecurrence
 class RecoverySync:
     """The failure-handling part of a sync run (see :class:`engine.run.SyncRun`)."""
 
+    #: messages of the series whose rule the provider cannot hold: not retried
+    #: until the series changes (each run instance sets its own)
+    refusals = frozenset()
+
     def _with_pending(self, items):
         """``items`` plus the remote items whose application failed on an
         earlier run (kept on their binding): they are tried again until they
@@ -96,7 +100,18 @@ class RecoverySync:
 
     def _fail(self, record, error):
         message = str(error)
-        if isinstance(error, UnsupportedRecurrence):
+        refused = isinstance(error, UnsupportedRecurrence) and bool(record)
+        if refused and record._name == "calendar.recurrence" and record.exists():
+            # the rule itself: said on every occurrence, by the series' title
+            message = _(
+                "“%(name)s”: this recurrence cannot be synced with %(provider)s: "
+                "%(reason)s It is sent again once the series is changed in Odoo.",
+                name=self._series_base(record).name,
+                provider=self.adapter.label,
+                reason=getattr(error, "reason", message),
+            )
+            self.refusals = self.refusals | {message}
+        elif isinstance(error, UnsupportedRecurrence):
             message = _(
                 "This recurrence cannot be synced with %(provider)s: %(reason)s",
                 provider=self.adapter.label,
@@ -105,6 +120,9 @@ class RecoverySync:
         self.counters["failed"] += 1
         self.errors.append(message)
         if record and record._name == "calendar.recurrence":
+            occurrences = record.exists().calendar_event_ids.filtered("active")
+            if refused and occurrences:
+                self.binder.set(occurrences, sync_error=message[:500])
             record = self._series_base(record)
         if record and record.exists():
             self.binder.set(record, sync_error=message[:500])
@@ -112,6 +130,13 @@ class RecoverySync:
     def summary_error(self):
         if not self.errors:
             return False
+        if self.errors[0] in self.refusals:
+            # the error says when it is sent again
+            return _(
+                "%(count)s event(s) could not be synced. First error: %(error)s",
+                count=len(self.errors),
+                error=self.errors[0],
+            )
         return _(
             "%(count)s event(s) could not be synced; the sync retries them on its "
             "next run. First error: %(error)s",

@@ -152,9 +152,7 @@ class SyncRun(
                     if warnings:
                         self.warnings[remote_id] = warnings
                 if kind == "master" and not neutral["cancelled"]:
-                    neutral["rule"], neutral["exdates"] = self.adapter.remote_rule(
-                        neutral
-                    )
+                    neutral["rule"], neutral["exdates"] = self._remote_rule(neutral)
                 buckets[kind][remote_id] = neutral
             except Exception as exc:  # noqa: BLE001 - one bad item must not stop the run
                 message = _(

@@ -19,19 +19,24 @@ from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical
 from .keys import SeriesKey
+from .managed import ManagedSync
 
 _logger = logging.getLogger(__name__)
 
 
-class SeriesSync:
+class SeriesSync(ManagedSync):
     """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
 
     def _owned_series(self):
+        self._extend_endless()
+        self._sync_managed()
         Recurrence = self.Recurrence
         # a series whose occurrences are all archived (the calendar's Delete
         # of the whole series) is ours too: Odoo unsets its base event, its
-        # archived occurrences still name the organizer
+        # archived occurrences still name the organizer; a provider-managed
+        # series is applied apart (engine/managed.py)
         domain = [
+            ("calendar_sync_managed", "=", False),
             "|",
             ("base_event_id.user_id", "=", self.user.id),
             "&",
@@ -131,10 +136,16 @@ class SeriesSync:
         """The rule's occurrence starts (naive UTC, or dates when all-day)."""
         tz = recurrence.event_tz or base._calendar_sync_tz()
         dtstart = self._series_anchor(recurrence) or base.start
+        horizon = recurrence.calendar_sync_horizon or None
         if base.allday:
-            return expand(recurrence._calendar_sync_rule(), dtstart.date(), tz)
+            return expand(
+                recurrence._calendar_sync_rule(), dtstart.date(), tz, horizon=horizon
+            )
         return expand(
-            recurrence._calendar_sync_rule(), utc_to_naive_local(dtstart, tz), tz
+            recurrence._calendar_sync_rule(),
+            utc_to_naive_local(dtstart, tz),
+            tz,
+            horizon=horizon,
         )
 
     def _series_anchor(self, recurrence):
@@ -371,6 +382,7 @@ class SeriesSync:
             self._occurrences(recurrence).filtered(
                 lambda ev: ev.follow_recurrence and self._original(ev) in excluded
             ).unlink()
+        self._add_extra_occurrences(recurrence, master_id, neutral)
 
     @staticmethod
     def _times(slot, length, allday):
@@ -467,6 +479,7 @@ class SeriesSync:
                 lambda ev: self._original(ev) in excluded
             )
             gone.unlink()
+        self._add_extra_occurrences(recurrence, master_id, neutral)
         self.binder.set(self._occurrences(recurrence), need_sync=False)
         return recurrence
 

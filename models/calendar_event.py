@@ -87,6 +87,17 @@ class CalendarEvent(models.Model):
         help="Why the last attempt to sync this event with a connected calendar "
         "failed. The sync tries again on its next run.",
     )
+    calendar_sync_managed_note = fields.Char(
+        string="Series Managed By",
+        compute="_compute_calendar_sync_managed_note",
+        help="This occurrence belongs to a series whose rule Odoo's "
+        "recurrences cannot hold: it is shown as its calendar has it, and the "
+        "whole series is edited there.",
+    )
+    calendar_sync_manage_url = fields.Char(
+        related="recurrence_id.calendar_sync_manage_url",
+        string="Edit the Series At",
+    )
     calendar_sync_deleted = fields.Boolean(
         string="Deleted in Odoo",
         copy=False,
@@ -125,6 +136,22 @@ class CalendarEvent(models.Model):
             ]
             event.calendar_sync_error = "\n".join(errors) or False
 
+    @api.depends("recurrence_id.calendar_sync_managed")
+    def _compute_calendar_sync_managed_note(self):
+        for event in self:
+            recurrence = event.recurrence_id
+            event.calendar_sync_managed_note = (
+                _(
+                    "Edit this series in %(provider)s: it repeats in a way "
+                    "Odoo's recurrences cannot, and is shown as %(provider)s "
+                    "has it. A single occurrence, and your answer, can be "
+                    "changed here.",
+                    provider=recurrence._calendar_sync_managed_label(),
+                )
+                if recurrence.calendar_sync_managed
+                else False
+            )
+
     def _compute_calendar_sync_flags(self):
         self.calendar_sync_settled = False
         self.calendar_sync_unbound = False
@@ -143,6 +170,11 @@ class CalendarEvent(models.Model):
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
+        whole = vals.get("recurrence_update") in ("all_events", "future_events")
+        if (whole or vals.get("recurrency") is False) and not sync_applying(self.env):
+            self.recurrence_id.filtered(
+                "calendar_sync_managed"
+            )._calendar_sync_refuse_edit()
         if vals.get("active") and "calendar_sync_deleted" not in vals:
             vals = {**vals, "calendar_sync_deleted": False}  # restored
         if (
@@ -177,6 +209,8 @@ class CalendarEvent(models.Model):
 
     def action_mass_archive(self, recurrence_update_setting):
         recurrence = self.recurrence_id
+        if recurrence_update_setting in ("all_events", "future_events"):
+            recurrence.filtered("calendar_sync_managed")._calendar_sync_refuse_edit()
         result = super().action_mass_archive(recurrence_update_setting)
         if recurrence_update_setting == "all_events" and recurrence.exists():
             recurrence.sudo().calendar_sync_binding_ids.write({"need_sync": True})

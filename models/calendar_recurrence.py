@@ -1,9 +1,22 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from odoo import Command, api, fields, models
+import re
+from datetime import datetime, time, timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import clean_context
 
 from ..services.recurrence import normalize_recurrence, week_start_from_lang
-from .calendar_event import mark_bindings_dirty, sync_applying
+from .calendar_event import SYNC_CONTEXT, mark_bindings_dirty, sync_applying
+
+#: The end Odoo gives an endless rule when it serializes it (its 720
+#: occurrences, or our horizon): never part of the rule itself.
+_ENDLESS_END = re.compile(r";(?:COUNT|UNTIL)=[^;\s]*")
+#: An endless series gets more occurrences when its last one is less than
+#: this many days ahead, up to ``HORIZON_DAYS`` ahead.
+EXTEND_AHEAD_DAYS = 365
+HORIZON_DAYS = 730
 
 #: calendar.recurrence fields that make a new rule for the remote series.
 RULE_FIELDS = {
@@ -37,6 +50,29 @@ class CalendarRecurrence(models.Model):
         string="Calendar Bindings",
         groups="base.group_system",
         copy=False,
+    )
+
+    calendar_sync_horizon = fields.Date(
+        string="Occurrences Until",
+        copy=False,
+        readonly=True,
+        help="An endless series has occurrences in Odoo up to this day (at "
+        "least Odoo's usual 720); the sync moves it forward as time passes.",
+    )
+
+    calendar_sync_managed = fields.Char(
+        string="Managed by",
+        copy=False,
+        readonly=True,
+        help="Key of the connected calendar (google, microsoft) whose series "
+        "this is, with a rule Odoo's recurrences cannot hold: its occurrences "
+        "are the provider's, and the whole series is edited there.",
+    )
+    calendar_sync_manage_url = fields.Char(
+        string="Edit the Series At",
+        copy=False,
+        readonly=True,
+        help="The series in its calendar's web page.",
     )
 
     @api.model_create_multi
@@ -116,3 +152,128 @@ class CalendarRecurrence(models.Model):
     def _calendar_sync_week_start(self):
         lang = self.env["res.lang"]._get_data(code=self.env.user.lang or "en_US")
         return week_start_from_lang(lang.week_start or "7")
+
+    # ------------------------------------------------------------ endless series
+    def _rrule_serialize(self):
+        """An endless rule is stored without the end Odoo expands it with
+        (``COUNT=720``): Odoo reads its stored rule back into the fields, and
+        would otherwise turn "forever" into "720 times"."""
+        text = super()._rrule_serialize()
+        if self.end_type == "forever" and text:
+            text = _ENDLESS_END.sub("", text)
+        return text
+
+    def _get_rrule(self, dtstart=None):
+        """Odoo's 720 occurrences of an endless series, or more: up to its
+        horizon (:meth:`_calendar_sync_extend_endless`) when that is later."""
+        rule = super()._get_rrule(dtstart=dtstart)
+        if self.end_type != "forever" or not self.calendar_sync_horizon or not dtstart:
+            return rule
+        horizon = datetime.combine(self.calendar_sync_horizon, time.max)
+        if rule[-1] >= horizon:
+            return rule
+        return rule.replace(count=None, until=horizon)
+
+    def _calendar_sync_extend_endless(self):
+        """Give the endless series of ``self`` (every endless series when
+        empty) whose last occurrence is less than a year ahead their
+        occurrences up to two years ahead. Nothing is sent anywhere: the
+        series' rule is unchanged, and each calendar it is bound in reads the
+        new occurrences as in step (the sync binds them to their remote
+        instances).
+
+        :return: the series extended
+        """
+        today = self.env.context.get("calendar_sync_today") or fields.Date.today()
+        series = self or self.search([("end_type", "=", "forever")])
+        series = series.filtered(lambda r: r.end_type == "forever" and r.base_event_id)
+        # the last occurrence of each (archived ones too), in one query
+        groups = (
+            self.env["calendar.event"]
+            .with_context(active_test=False)
+            .sudo()
+            ._read_group(
+                [("recurrence_id", "in", series.ids)], ["recurrence_id"], ["start:max"]
+            )
+        )
+        lasts = {recurrence.id: last for recurrence, last in groups}
+        extended = self.browse()
+        for recurrence in series:
+            base, last = recurrence.base_event_id, lasts.get(recurrence.id)
+            if not last or last.date() >= today + timedelta(days=EXTEND_AHEAD_DAYS):
+                continue
+            recurrence.sudo().calendar_sync_horizon = today + timedelta(
+                days=HORIZON_DAYS
+            )
+            duration = base.stop - base.start
+            ranges = sorted(
+                r for r in recurrence._range_calculation(base, duration) if r[0] > last
+            )
+            if not ranges:
+                continue
+            recurrence._calendar_sync_add_occurrences(base, ranges)
+            extended |= recurrence
+        return extended
+
+    def _calendar_sync_add_occurrences(self, base, ranges):
+        """New occurrences following the rule at ``ranges`` (``(start,
+        stop)``), in step with every calendar the series is bound in."""
+        self.ensure_one()
+        [base_values] = base.copy_data()
+        ctx = {
+            **clean_context(self.env.context),
+            SYNC_CONTEXT: True,
+            "no_mail_to_attendees": True,
+            "mail_create_nolog": True,
+            "mail_notrack": True,
+        }
+        Event = self.env["calendar.event"].sudo().with_context(**ctx)
+        events = Event.create(
+            [
+                {
+                    **base_values,
+                    "start": start,
+                    "stop": stop,
+                    "recurrence_id": self.id,
+                    "follow_recurrence": True,
+                }
+                for start, stop in ranges
+            ]
+        )
+        accounts = (
+            self.sudo().calendar_sync_binding_ids.filtered("remote_id").account_id
+        )
+        self.env["calendar.sync.binding"].sudo().create(
+            [
+                {"account_id": account.id, "event_id": event.id, "need_sync": False}
+                for account in accounts
+                for event in events
+            ]
+        )
+        return events
+
+    # ------------------------------------------------------------ managed series
+    def _calendar_sync_managed_label(self):
+        self.ensure_one()
+        labels = dict(
+            self.env["calendar.sync.account"]
+            ._fields["provider"]
+            ._description_selection(self.env)
+        )
+        return labels.get(self.calendar_sync_managed, self.calendar_sync_managed)
+
+    def _calendar_sync_refuse_edit(self):
+        """Whole-series edits of a provider-managed series are made in its
+        calendar: say where."""
+        for recurrence in self.sudo():
+            message = _(
+                "“%(name)s” repeats in a way Odoo's recurrences cannot (it is "
+                "shown as %(provider)s has it): change the whole series in "
+                "%(provider)s. A single occurrence, and your answer, can be "
+                "changed here.",
+                name=recurrence.base_event_id.name or recurrence.name,
+                provider=recurrence._calendar_sync_managed_label(),
+            )
+            if recurrence.calendar_sync_manage_url:
+                message += "\n" + recurrence.calendar_sync_manage_url
+            raise UserError(message)

@@ -83,6 +83,13 @@ class CalendarSyncBinding(models.Model):
         "(technical): a change made on both sides since is merged field by "
         "field against it.",
     )
+    extra_occurrences = fields.Boolean(
+        string="Occurrences Beyond the Rule",
+        readonly=True,
+        help="The remote series has occurrences its Odoo rule does not give "
+        "(Outlook's last day of the months lacking day 29 to 31): Odoo holds "
+        "them as occurrences of the series of their own.",
+    )
     pending_item = fields.Text(
         string="Item to Retry",
         readonly=True,

@@ -43,6 +43,9 @@ Public API:
 * :func:`graph_meaning_differs`: whether Outlook gives the rule other
   occurrences (day 29-31 monthly, Feb 29 yearly: Outlook falls back to the
   month's last day, RFC 5545 and Odoo skip the month; api-notes §3.4).
+* :func:`graph_expand_dates`: the dates Outlook gives a ``patternedRecurrence``
+  (its own reading: ``firstDayOfWeek``, the last-day fallback of day 29-31 and
+  Feb 29), and :func:`graph_extra_dates`: those of them Odoo's rule skips.
 * :func:`expand`: occurrence starts with dateutil, as Odoo computes them
   (local wall-clock time kept across DST, ``is_dst=False`` like Odoo; ``wkst``
   from the week start).
@@ -749,6 +752,10 @@ def from_graph_recurrence(recurrence: dict[str, Any]) -> dict[str, Any]:
     weekday; an ``absoluteYearly`` pattern whose day is not ``range.startDate``
     becomes monthly every ``12 × interval`` months by date. A weekly pattern's
     ``firstDayOfWeek`` (Outlook's default: sunday) is read as ``week_start``.
+    A numbered pattern Outlook moves to the last day of shorter months (day
+    29-31, February 29) ends on its last occurrence's date instead (Odoo's
+    rule skips those months, so would otherwise run longer); the fallback
+    days themselves are :func:`graph_extra_dates`.
 
     :param recurrence: ``{"pattern": {…}, "range": {…}}``.
     :return: the rec in :func:`normalize_recurrence` form.
@@ -765,7 +772,131 @@ def from_graph_recurrence(recurrence: dict[str, Any]) -> dict[str, Any]:
     rec: dict[str, Any] = {"interval": interval}
     rec.update(_graph_pattern_rec(recurrence, pattern, start))
     rec.update(_graph_end(recurrence, rng))
-    return normalize_recurrence(rec)
+    return _graph_fallback_end(recurrence, normalize_recurrence(rec))
+
+
+def _graph_falls_back(pattern: dict[str, Any]) -> bool:
+    """Whether Outlook may put this pattern's occurrences on a month's last
+    day instead of its ``dayOfMonth`` (day 29-31, or February 29)."""
+    kind = pattern.get("type")
+    day = _int(pattern.get("dayOfMonth"), 0)
+    if kind == "absoluteMonthly":
+        return day >= 29
+    if kind == "absoluteYearly":
+        month = _int(pattern.get("month"), 0)
+        return day > _SHORT_MONTHS.get(month, 31)
+    return False
+
+
+def _graph_fallback_end(recurrence: dict[str, Any], rec: dict[str, Any]) -> dict:
+    """A numbered range of a pattern Outlook moves to the last day of shorter
+    months counts Outlook's occurrences: Odoo's rule skipping those months
+    would run longer. Its end in Odoo is Outlook's last occurrence's date."""
+    if rec["end_type"] != "count" or not _graph_falls_back(recurrence["pattern"]):
+        return rec
+    dates = graph_expand_dates(recurrence, limit=rec["count"])
+    wanted = _int(recurrence["pattern"].get("dayOfMonth"), 0)
+    if all(day.day == wanted for day in dates):
+        return rec  # never reaches a month lacking the day
+    return normalize_recurrence({**rec, "end_type": "end_date", "until": dates[-1]})
+
+
+def _graph_month_day(pattern: dict, year: int, month: int) -> date | None:
+    """A monthly or yearly pattern's day in one month, Outlook's way."""
+    length = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    if pattern["type"] in ("absoluteMonthly", "absoluteYearly"):
+        # Outlook: a day the month lacks means its last day
+        return date(year, month, min(_int(pattern.get("dayOfMonth"), 1), length))
+    wanted = {GRAPH_DAYS.index(str(d).lower()) for d in pattern.get("daysOfWeek")}
+    days = [
+        date(year, month, d)
+        for d in range(1, length + 1)
+        if date(year, month, d).weekday() in wanted
+    ]
+    index = str(pattern.get("index") or "first")
+    if index == "last":
+        return days[-1] if days else None
+    position = ("first", "second", "third", "fourth").index(index)
+    return days[position] if len(days) > position else None
+
+
+def _graph_candidates(pattern: dict, start: date):
+    """Every date the pattern gives from ``start``'s period on, in order
+    (some before ``start``, which the caller drops)."""
+    kind, interval = pattern["type"], _int(pattern.get("interval"), 1)
+    if kind == "daily":
+        day = start
+        while True:
+            yield day
+            day += timedelta(days=interval)
+    if kind == "weekly":
+        # weeks start on firstDayOfWeek (sunday by default): the week holding
+        # startDate is the first one
+        first = GRAPH_DAYS.index(str(pattern.get("firstDayOfWeek") or "sunday"))
+        offsets = sorted(
+            (GRAPH_DAYS.index(str(d).lower()) - first) % 7
+            for d in pattern["daysOfWeek"]
+        )
+        week = start - timedelta(days=(start.weekday() - first) % 7)
+        while True:
+            for offset in offsets:
+                yield week + timedelta(days=offset)
+            week += timedelta(weeks=interval)
+    step = interval if kind.endswith("Monthly") else 12 * interval
+    year, month = start.year, start.month
+    if kind.endswith("Yearly"):
+        month = _int(pattern.get("month"), start.month)
+        year += month < start.month
+    while year <= 9999:
+        day = _graph_month_day(pattern, year, month)
+        if day is not None:
+            yield day
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
+def graph_expand_dates(
+    recurrence: dict[str, Any],
+    until: date | None = None,
+    limit: int = MAX_RECURRENT_EVENT,
+) -> list[date]:
+    """The local dates of a ``patternedRecurrence``'s occurrences as Outlook
+    gives them: weeks from ``firstDayOfWeek`` (sunday by default), day 29-31
+    (February 29 yearly) on the last day of the months lacking it,
+    ``relativeMonthly`` with several ``daysOfWeek`` on the n-th of any of
+    them; from ``range.startDate``, up to its end, ``until`` (inclusive) and
+    ``limit`` occurrences, whichever comes first.
+    """
+    pattern, rng = recurrence["pattern"], recurrence["range"]
+    start = date.fromisoformat(str(rng["startDate"])[:10])
+    last = until or date.max
+    if rng.get("type") == "endDate":
+        last = min(last, date.fromisoformat(str(rng["endDate"])[:10]))
+    if rng.get("type") == "numbered":
+        limit = min(limit, _int(rng.get("numberOfOccurrences"), 0))
+    out: list[date] = []
+    for day in _graph_candidates(pattern, start):
+        if day > last or len(out) >= limit:
+            break
+        if day >= start:
+            out.append(day)
+    return out
+
+
+def graph_extra_dates(recurrence: dict[str, Any], until: date) -> list[date]:
+    """The dates Outlook gives the pattern where Odoo's rule (RFC 5545's
+    reading) has none: the last day of the months lacking day 29-31 (or
+    February 29), up to ``until`` (inclusive). Empty for other patterns.
+    """
+    pattern = recurrence.get("pattern") or {}
+    if not _graph_falls_back(pattern):
+        return []
+    wanted = _int(pattern.get("dayOfMonth"), 0)
+    return [
+        day
+        for day in graph_expand_dates(recurrence, until, limit=10 * MAX_RECURRENT_EVENT)
+        if day.day != wanted
+    ]
 
 
 def _visited_months(start: date, interval: int) -> set[int]:
@@ -821,6 +952,7 @@ def expand(
     tz: str,
     limit: int = MAX_RECURRENT_EVENT,
     week_start: str | None = None,
+    horizon: date | None = None,
 ) -> list[date | datetime]:
     """The occurrence starts of a recurrence, as Odoo computes them.
 
@@ -833,6 +965,9 @@ def expand(
     :param week_start: overrides the rec's ``week_start`` ("mon".."sun", or
         ``MO``..``SU``); dateutil's ``wkst``, Monday when the rec has none.
         Odoo uses its user's language's week start (see the module's notes).
+    :param horizon: for an endless rule, the occurrences go on (beyond
+        ``limit``) up to this local date, inclusive: an endless series' Odoo
+        occurrences once the sync moved its horizon forward.
     :return: naive UTC datetimes, or dates for an all-day series.
     """
     week_start_index = _week_start(rec, week_start)
@@ -848,6 +983,10 @@ def expand(
     params = _dateutil_params(rec, week_start_index, limit)
     rule = du.rrule(freq, dtstart=local, **params)
     starts = list(islice(rule, limit))
+    if horizon and rec["end_type"] == "forever" and starts:
+        end = datetime.combine(horizon, time.max)
+        if starts[-1] < end:
+            starts = list(rule.replace(until=end))
     if allday:
         return [start.date() for start in starts]
     return [utc_naive(start, tz) for start in starts]

@@ -434,7 +434,10 @@ class TestBadInputRules(EngineCase):
     def test_an_event_that_fails_to_import_stays_listed_and_is_retried_until_it_syncs(
         self,
     ):
-        # a rule Odoo cannot hold (hourly): the series cannot be imported
+        # an hourly series, whose occurrences Google cannot list for now
+        self.google.inject(
+            "GET", r"/instances", status=403, reason="forbidden", times=2
+        )
         bad = self.google.add_event(
             ALICE,
             {
@@ -873,7 +876,9 @@ class TestWeekStartRules(EngineCase):
             recurrence.calendar_event_ids.sorted("start").mapped("start"), starts
         )
 
-    def test_an_outlook_series_with_another_week_start_is_refused_not_misdated(self):
+    def test_an_outlook_series_with_another_week_start_is_shown_as_outlook_has_it(
+        self,
+    ):
         self.alice.lang = "en_US"  # weeks start on Sunday
         outlook = self.connect_microsoft(self.alice)
         self.graph.add_event(
@@ -899,6 +904,18 @@ class TestWeekStartRules(EngineCase):
             },
         )
         outlook._sync()
-        self.assertFalse(self.Event.search([("name", "=", "Monday-week biweekly")]))
-        self.assertIn("weeks start on another day", outlook.last_error)
+        self.assertFalse(outlook.last_error)
+        events = self.Event.search([("name", "=", "Monday-week biweekly")])
+        self.assertEqual(events.recurrence_id.calendar_sync_managed, "microsoft")
+        # Outlook's 8, with its Monday weeks: Sunday 5 days after Tuesday
+        self.assertEqual(
+            sorted(events.mapped("start"))[:4],
+            [
+                datetime(2027, 1, 5, 9, 0),
+                datetime(2027, 1, 10, 9, 0),
+                datetime(2027, 1, 19, 9, 0),
+                datetime(2027, 1, 24, 9, 0),
+            ],
+        )
+        self.assertEqual(len(events), 8)
         self.assertEqual(len(self.graph.events(ALICE)), 1, "left in Outlook")

@@ -316,8 +316,8 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(len(events), 3)
         self.assertNotIn(datetime(2030, 3, 12, 8, 30), events.mapped("start"))
 
-    def test_unsupported_google_rule_is_reported_not_silently_changed(self):
-        self.google.add_event(
+    def test_google_rule_odoo_cannot_hold_is_shown_as_google_expands_it(self):
+        master = self.google.add_event(
             ALICE,
             {
                 "summary": "Twice a month",
@@ -332,6 +332,20 @@ class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
                 "recurrence": ["RRULE:FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=4"],
             },
         )
-        self.account._sync()
-        self.assertFalse(self.Event.search([("name", "=", "Twice a month")]))
-        self.assertIn("could not be synced", self.account.last_error)
+        self.sync()
+        recurrence = self.local_series(master["id"])
+        self.assertEqual(recurrence.calendar_sync_managed, "google")
+        self.assertEqual(
+            [ev.start for ev in self.occurrences(recurrence)],
+            [
+                datetime(2030, 3, 1, 8, 0),
+                datetime(2030, 3, 15, 8, 0),
+                datetime(2030, 4, 1, 7, 0),
+                datetime(2030, 4, 15, 7, 0),
+            ],
+        )
+        self.assertEqual(self.sync()["pushed"], 0)
+        self.assertEqual(
+            self.google.get_event(ALICE, master["id"])["recurrence"],
+            ["RRULE:FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=4"],
+        )

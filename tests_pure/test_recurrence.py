@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil import rrule as du
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from services.exceptions import UnsupportedRecurrence
@@ -136,6 +136,8 @@ def test_rrule_sent_to_google_expands_like_odoo(values, start, tz):
 @given(odoo_recurrences(), local_starts, st.sampled_from(ZONES))
 def test_graph_round_trip_keeps_the_recurrence(values, start, tz):
     pattern = to_graph_recurrence(values, start.date(), tz)
+    # a rule Outlook reads otherwise (day 29-31) is refused before a push
+    assume(not graph_meaning_differs(values, start.date()))
     assert from_graph_recurrence(pattern) == normalize_recurrence(values)
     assert pattern["range"]["recurrenceTimeZone"] == tz
 
