@@ -170,6 +170,13 @@ OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
     # ("All events"): her Outlook run binds an Outlook occurrence id that an
     # occurrence of the series Odoo rewrote still holds (UniqueViolation)
     "change_series_rule_in_odoo": ("test_series_given_one_more_occurrence_in_odoo",),
+    # found by the long run: a guest added by an outside organizer to her
+    # Google series with an exception: the guest's Google copy lacks the
+    # exception that Odoo shows them (the emulator does not add a series'
+    # new guest to its exceptions: to check against Google's behaviour)
+    "invite_remotely_to_an_outside_series": (
+        "test_guest_added_to_an_outside_google_series_with_an_exception",
+    ),
 }
 
 KINDS = ("timed", "allday", "series")
@@ -1453,6 +1460,12 @@ class Convergence(RuleBasedStateMachine):
         )
         if not allowed_guests(email, [guest], world.meetings[tag]["series"]):
             return
+        if (
+            "invite_remotely_to_an_outside_series" in OPEN_DEFECTS
+            and email == OLGA
+            and world.meetings[tag]["series"]
+        ):
+            return
         item = world.remote_find(email, provider, tag)
         if provider == GOOGLE:
             invited = {a["email"] for a in item.get("attendees") or []}
@@ -2160,4 +2173,17 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.settled()
         self.world.odoo_series("M1", 0, "rule", "all_events")
         self.world.odoo_series("M2", 0, "rule", "all_events")
+        self.settled()
+
+    def test_guest_added_to_an_outside_google_series_with_an_exception(self):
+        # found by the long run (derandomized off): Olga's Google series, its
+        # second occurrence renamed, then Alice invited to the series: Odoo
+        # shows Alice the renamed occurrence, her Google copy does not have it
+        # (does Google add a series' new guest to its exceptions? the emulator
+        # does not; to settle against Google's documented behaviour)
+        self.world.remote_create(
+            OLGA, GOOGLE, [ERIN], day=13, hour=8, hours=3, series=True
+        )
+        self.world.remote_occurrence(OLGA, GOOGLE, "M1", 1, "name")
+        self.world.remote_guests(OLGA, GOOGLE, "M1", ALICE, add=True)
         self.settled()
