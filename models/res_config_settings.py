@@ -1,11 +1,19 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
 from ..engine.microsoft_signin import host_map
 from ..services import config, credentials_check, graph_client
+
+#: ``./run-odoo --demo``: the demo users (login, also their password; name).
+DEMO_USERS = (("alice", "Alice Demo"), ("bob", "Bob Demo"))
+#: Set by ``./run-odoo --demo`` only: the emulators' page, linked from the
+#: calendar's demo banner.
+DEMO_PAGE_PARAM = "calendar_sync.demo_page_url"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -346,3 +354,68 @@ class ResConfigSettings(models.TransientModel):
             provider=provider,
             detail=result.detail or result.error,
         )
+
+    # ------------------------------------------------------------------ demo
+    @api.model
+    def _calendar_sync_setup_demo(self, params, page_url):
+        """``./run-odoo --demo``: point both providers at the emulators (the
+        system parameters ``params``), remember the emulators' page (the
+        calendar then shows the demo banner), and create the demo users with a
+        few events, unless they exist.
+
+        :return: the demo users
+        """
+        config_params = self.env["ir.config_parameter"].sudo()
+        for key, value in params.items():
+            config_params.set_param(key, value)
+        config_params.set_param(DEMO_PAGE_PARAM, page_url)
+        users = self.env["res.users"]
+        for login, name in DEMO_USERS:
+            users |= self._calendar_sync_demo_user(login, name)
+        alice, bob = users
+        if not self.env["calendar.event"].search_count(
+            [("user_id", "in", users.ids)], limit=1
+        ):
+            self._calendar_sync_demo_events(alice, bob)
+        return users
+
+    @api.model
+    def _calendar_sync_demo_user(self, login, name):
+        Users = self.env["res.users"].with_context(active_test=False)
+        user = Users.search([("login", "=", login)], limit=1)
+        if user:
+            return user
+        return Users.with_context(no_reset_password=True).create(
+            {
+                "login": login,
+                "password": login,
+                "name": name,
+                "email": f"{login}@demo.example",
+                "tz": "Europe/Brussels",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+
+    @api.model
+    def _calendar_sync_demo_events(self, alice, bob):
+        """Alice's meetings with Bob (one past, two ahead), Bob's own one."""
+        today = fields.Datetime.now().replace(hour=8, minute=0, second=0)
+        both = [(6, 0, (alice.partner_id | bob.partner_id).ids)]
+        for user, name, days, partners in (
+            (alice, "Retrospective (from Odoo)", -20, both),
+            (alice, "Project kick-off (from Odoo)", 1, both),
+            (alice, "Planning (from Odoo)", 6, both),
+            (bob, "Dentist (from Odoo)", 2, [(6, 0, bob.partner_id.ids)]),
+        ):
+            start = today + timedelta(days=days)
+            self.env["calendar.event"].with_user(user).with_context(
+                no_mail_to_attendees=True
+            ).create(
+                {
+                    "name": name,
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "user_id": user.id,
+                    "partner_ids": partners,
+                }
+            )
