@@ -41,11 +41,13 @@ LABELS = {GOOGLE: "Google Calendar", OUTLOOK: "Outlook"}
 class DemoSides:
     """The two emulators and what the demo page does with them."""
 
-    def __init__(self, host: str, port: int, accounts: list[str], tz: str):
+    def __init__(self, host: str, ports: tuple, accounts: list[str], tz: str):
+        """``ports``: (Google's, Outlook's); 0 takes a free one."""
+        google_port, graph_port = ports
         self.google = GoogleEmulator(
-            default_account=accounts[0], host=host, port=port + 1
+            default_account=accounts[0], host=host, port=google_port
         )
-        self.graph = GraphEmulator(host, port + 2, default_account=accounts[0])
+        self.graph = GraphEmulator(host, graph_port, default_account=accounts[0])
         self.accounts = [a.strip().lower() for a in accounts]
         self.tz = tz
 
@@ -319,7 +321,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tz", default="Europe/Brussels")
     parser.add_argument("--odoo", default="http://localhost:8069/odoo/calendar")
     args = parser.parse_args(argv)
-    sides = DemoSides(args.host, args.port, args.account, args.tz)
+    ports = (args.port + 1, args.port + 2)
+    sides = DemoSides(args.host, ports, args.account, args.tz)
     sides.start()
     sides.seed()
     server = ThreadingHTTPServer((args.host, args.port), _handler(sides, args.odoo))
@@ -332,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        pass
+        return  # stopped by the person who started it
     finally:
         server.shutdown()
         sides.stop()

@@ -3,12 +3,24 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
 from ..engine.microsoft_signin import host_map
 from ..services import config, credentials_check, graph_client
 
+#: What Check credentials reads of the form, per provider.
+CHECKED_FIELDS = {
+    config.GOOGLE: (
+        "calendar_sync_google_client_id",
+        "calendar_sync_google_client_secret",
+    ),
+    config.MICROSOFT: (
+        "calendar_sync_microsoft_client_id",
+        "calendar_sync_microsoft_client_secret",
+        "calendar_sync_microsoft_tenant",
+    ),
+}
 #: ``./run-odoo --demo``: the demo users (login, also their password; name).
 DEMO_USERS = (("alice", "Alice Demo"), ("bob", "Bob Demo"))
 #: Set by ``./run-odoo --demo`` only: the emulators' page, linked from the
@@ -30,12 +42,14 @@ class ResConfigSettings(models.TransientModel):
     # Secrets are write-only: never loaded into the settings form (so never
     # sent to the browser once saved); an empty value keeps the stored one.
     calendar_sync_google_client_secret = fields.Char(string="Google Client Secret")
-    # Whether a secret is stored. A default, not a compute: the form's first
-    # onchange leaves computes without dependencies False.
+    # Whether a secret is stored. Not stored in the settings record: the form
+    # reloaded after a save reads it again from the system parameters (a
+    # stored value would say what was there before the save). The default is
+    # what the form's first onchange shows (it does not compute it).
     calendar_sync_google_client_secret_set = fields.Boolean(
         string="Google Client Secret Saved",
+        compute="_compute_calendar_sync_secret_set",
         default=lambda self: self._calendar_sync_secret_set(config.GOOGLE),
-        readonly=True,
     )
     calendar_sync_google_paused = fields.Boolean(
         string="Pause Google Synchronization",
@@ -58,8 +72,8 @@ class ResConfigSettings(models.TransientModel):
     calendar_sync_microsoft_client_secret = fields.Char(string="Outlook Client Secret")
     calendar_sync_microsoft_client_secret_set = fields.Boolean(
         string="Outlook Client Secret Saved",
+        compute="_compute_calendar_sync_secret_set",
         default=lambda self: self._calendar_sync_secret_set(config.MICROSOFT),
-        readonly=True,
     )
     calendar_sync_microsoft_paused = fields.Boolean(
         string="Pause Outlook Synchronization",
@@ -88,6 +102,16 @@ class ResConfigSettings(models.TransientModel):
         default=lambda self: self._calendar_sync_web_base_url(),
         readonly=True,
     )
+
+    @api.depends(
+        "calendar_sync_google_client_secret", "calendar_sync_microsoft_client_secret"
+    )
+    def _compute_calendar_sync_secret_set(self):
+        google = self._calendar_sync_secret_set(config.GOOGLE)
+        microsoft = self._calendar_sync_secret_set(config.MICROSOFT)
+        for settings in self:
+            settings.calendar_sync_google_client_secret_set = google
+            settings.calendar_sync_microsoft_client_secret_set = microsoft
 
     @api.model
     def _calendar_sync_stored_secret(self, provider):
@@ -158,6 +182,26 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     # ------------------------------------------------------- credentials check
+    @api.model
+    def calendar_sync_check_credentials(self, provider, values):
+        """The settings form's Check credentials, on what is typed in the form
+        (``values``), without saving anything: the form stays changed, and
+        leaving it still asks whether to save.
+
+        :return: the notification action of the check
+        """
+        if not self.env.is_admin():
+            raise AccessError(_("Only administrators can check the credentials."))
+        if provider not in CHECKED_FIELDS:
+            raise ValidationError(_("Unknown calendar provider."))
+        typed = {
+            name: values[name]
+            for name in CHECKED_FIELDS[provider]
+            if isinstance(values.get(name), str)
+        }
+        record = self.new(typed)
+        return getattr(record, f"action_calendar_sync_check_{provider}")()
+
     def action_calendar_sync_check_google(self):
         """Ask Google whether it accepts the Client ID and Secret (no sign-in)."""
         self.ensure_one()
@@ -234,7 +278,8 @@ class ResConfigSettings(models.TransientModel):
                 "title": title,
                 "message": message,
                 "type": kind,
-                "sticky": kind != "success",
+                # the redirect URI to register stays until dismissed
+                "sticky": True,
             },
         }
 

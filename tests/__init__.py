@@ -19,3 +19,4 @@ from . import test_security_boundaries
 from . import test_engine_rules
 from . import test_outlook_window
 from . import test_convergence
+from . import test_demo

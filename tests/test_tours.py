@@ -95,7 +95,9 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
         ):
             params.set_param(key, False)
         self.start_tour(
-            "/odoo/settings", "calendar_sync_settings_tour", login="cs_admin"
+            "/odoo/action-calendar.calendar_settings_action",
+            "calendar_sync_settings_tour",
+            login="cs_admin",
         )
         self.assertEqual(params.get_param("calendar_sync.google_enabled"), "True")
         self.assertEqual(
@@ -117,7 +119,9 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
     def test_https_browser_is_warned_of_odoos_http_addresses(self):
         # web.base.url and the redirect URI are http://127.0.0.1 here
         self.start_tour(
-            "/odoo/settings", "calendar_sync_https_warning_tour", login="cs_admin"
+            "/odoo/action-calendar.calendar_settings_action",
+            "calendar_sync_https_warning_tour",
+            login="cs_admin",
         )
 
     # ------------------------------------------------------------ connect

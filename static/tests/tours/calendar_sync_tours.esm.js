@@ -39,21 +39,76 @@ function settingsSteps(provider, clientId, secret, callbackPath) {
     ];
 }
 
+/** The Settings of the Calendar app, where the providers are configured. */
+const CALENDAR_SETTINGS = "/odoo/action-calendar.calendar_settings_action";
+
+/**
+ * @param {String} provider
+ * @returns {Object} a step that fails when the redirect URI is cut off
+ */
+function redirectUriShownWhole(provider) {
+    return {
+        content: "the redirect URI is shown whole, not cut off",
+        trigger: `div[name=calendar_sync_${provider}_redirect_uri] span:first-child`,
+        run() {
+            const span = this.anchor;
+            if (span.scrollWidth > span.clientWidth + 1) {
+                throw new Error(`redirect URI cut off: ${span.textContent}`);
+            }
+        },
+    };
+}
+
 tours.add("calendar_sync_settings_tour", {
-    url: "/odoo/settings",
+    url: CALENDAR_SETTINGS,
     steps: () => [
+        {
+            content: "Settings › Calendar holds both providers, with documentation",
+            trigger: "#calendar_sync_google_setting a.o_doc_link",
+        },
+        {
+            trigger: "#calendar_sync_microsoft_setting a.o_doc_link",
+        },
         ...settingsSteps(
             "google",
             "tour-client.apps.googleusercontent.com",
             "tour-google-secret",
             "/google_account/authentication"
         ),
+        redirectUriShownWhole("google"),
         ...settingsSteps(
             "microsoft",
             "00000000-0000-0000-0000-00000000feed",
             "tour-outlook-secret",
             "/microsoft_account/authentication"
         ),
+        redirectUriShownWhole("microsoft"),
+        {
+            content: "a GUID client id fits its field",
+            trigger: "div[name=calendar_sync_microsoft_client_id] input",
+            run() {
+                if (this.anchor.scrollWidth > this.anchor.clientWidth + 1) {
+                    throw new Error("client id cut off");
+                }
+            },
+        },
+        {
+            content: "check the Google credentials before saving",
+            trigger: "button.o_calendar_sync_check_google",
+            run: "click",
+        },
+        {
+            content: "Google does not know this client: said in plain words",
+            trigger:
+                ".o_notification:contains(Google does not know the Client ID tour-client.apps.googleusercontent.com)",
+        },
+        {
+            content: "checking lost nothing: the form still has unsaved changes",
+            trigger: ".o_dirty_warning",
+        },
+        {
+            trigger: "div[name=calendar_sync_google_client_id] input:value(tour-client.apps.googleusercontent.com)",
+        },
         {
             content: "save the settings (the page reloads)",
             trigger: ".o_form_button_save",
@@ -68,18 +123,15 @@ tours.add("calendar_sync_settings_tour", {
             trigger: "#calendar_sync_microsoft_setting input[type=checkbox]:checked",
         },
         {
+            content: "the saved secrets are said to be saved",
+            trigger: "#calendar_sync_google_settings:contains(A secret is saved)",
+        },
+        {
+            trigger: "#calendar_sync_microsoft_settings:contains(A secret is saved)",
+        },
+        {
             content: "nothing left unsaved",
             trigger: "body:not(:has(.o_dirty_warning))",
-        },
-        {
-            content: "check the Google credentials",
-            trigger: "button.o_calendar_sync_check_google",
-            run: "click",
-        },
-        {
-            content: "Google does not know this client: said in plain words",
-            trigger:
-                ".o_notification:contains(Google does not know the Client ID tour-client.apps.googleusercontent.com)",
         },
     ],
 });
@@ -181,7 +233,7 @@ tours.add("calendar_sync_outlook_tour", {
  * believe it is served over https, as behind a TLS proxy.
  */
 tours.add("calendar_sync_https_warning_tour", {
-    url: "/odoo/settings",
+    url: CALENDAR_SETTINGS,
     steps: () => {
         const block = "#calendar_sync_google_settings";
         return [
@@ -229,7 +281,7 @@ tours.add("calendar_sync_https_warning_tour", {
                 trigger: block,
                 run() {
                     const {action} = odoo.__WOWL_DEBUG__.root.env.services;
-                    action.doAction("base_setup.action_general_configuration", {
+                    action.doAction("calendar.calendar_settings_action", {
                         clearBreadcrumbs: true,
                     });
                 },
