@@ -368,8 +368,10 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
                 self.assertEqual(account.sync_status, "needs_reconnect")
                 self.assertFalse(account.access_token)
                 self.assertIn(
-                    f"Outlook refused the connection (invalid_grant, AADSTS{code})",
-                    account.last_error,
+                    "Outlook no longer accepts the connection", account.last_error
+                )
+                self.assertIn(
+                    f"(Detail: invalid_grant, AADSTS{code})", account.last_error
                 )
                 self.assertNotIn("Traceback", account.last_error)
                 self.assertEqual(account.email, "alice@example.com")

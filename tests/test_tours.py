@@ -184,3 +184,43 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
         account = self._account("microsoft")
         self.assertEqual(account.state, "not_connected")
         self.assertFalse(account.sudo().refresh_token)
+
+    # ------------------------------------------------------------ header
+    def _connected_alice(self):
+        account = self.connect_google(self.alice)
+        account._sync()
+        return account
+
+    def test_header_counts_refused_events_and_stops_and_restarts(self):
+        account = self._connected_alice()
+        self.env["calendar.event"].with_user(self.alice).create(
+            {
+                "name": "Refused meeting",
+                "start": self._today_at(14),
+                "stop": self._today_at(15),
+            }
+        )
+        self.google.inject(
+            method="POST",
+            path_regex=r"/calendar/v3/calendars/[^/]+/events$",
+            status=400,
+            reason="invalid",
+            times=100,
+        )
+        account._sync()
+        self.start_tour(
+            "/odoo/calendar", "calendar_sync_header_tour", login="cs_alice", timeout=120
+        )
+        account.invalidate_recordset()
+        self.assertFalse(account.sync_stopped)
+
+    def test_calendar_in_error_is_tried_again_when_it_opens(self):
+        account = self._connected_alice()
+        self.google.inject(status=503, times=50)
+        with self.assertLogs("odoo.addons.calendar_sync.engine.scheduler", "WARNING"):
+            account._sync()
+        self.assertEqual(account.state, "error")
+        self.google.clear_faults()
+        self.start_tour("/odoo/calendar", "calendar_sync_error_tour", login="cs_alice")
+        account.invalidate_recordset()
+        self.assertEqual(account.state, "connected")

@@ -181,25 +181,43 @@ function connectSteps(provider, eventName) {
             timeout: 30000,
         },
         {
-            content: "the ✓ opens the Calendar tab of the user's preferences",
+            content: "the ✓ opens the provider's menu",
             trigger: `${button}.o_calendar_sync_state_connected`,
             run: "click",
         },
         {
-            trigger: ".modal .o_notebook a.nav-link[name=calendar_sync]",
+            content: "… which opens the user's preferences on the Calendar tab",
+            trigger: `.o_calendar_sync_menu_${provider} .o_calendar_sync_menu_preferences`,
             run: "click",
         },
         {
-            content: "the tab shows the account and its state",
-            trigger: `.modal div[name=calendar_sync_account_ids] .o_data_row:contains(Connected)`,
+            trigger: ".modal .o_notebook a.nav-link.active[name=calendar_sync]",
+        },
+        {
+            content: "one card per calendar, with its state",
+            trigger: `.modal div[name=calendar_sync_account_ids] .o_kanban_record:contains(Connected)`,
         },
         {
             content: "… and what the last run did",
-            trigger: `.modal div[name=calendar_sync_account_ids] .o_data_row td[name=last_run_pulled]:contains(1)`,
+            trigger: `.modal div[name=calendar_sync_account_ids] .o_kanban_record .o_calendar_sync_received:contains(1)`,
+        },
+        {
+            content: "the card fits the dialog: no sideways scroll",
+            trigger: ".modal .o_notebook",
+            run() {
+                const body = this.anchor.closest(".modal-body");
+                if (body.scrollWidth > body.clientWidth + 1) {
+                    throw new Error("the Calendar tab scrolls sideways");
+                }
+            },
+        },
+        {
+            content: "no raw delta link or token on the card",
+            trigger: ".modal div[name=calendar_sync_account_ids]:not(:has([name=sync_token])):not(:has([name=refresh_token_display]))",
         },
         {
             content: "Reset Account",
-            trigger: `.modal div[name=calendar_sync_account_ids] .o_data_row button[name=action_open_reset_wizard]`,
+            trigger: `.modal div[name=calendar_sync_account_ids] .o_kanban_record button[name=action_open_reset_wizard]`,
             run: "click",
         },
         {
@@ -214,8 +232,98 @@ function connectSteps(provider, eventName) {
             content: "done, and the user is told how to resume",
             trigger: ".o_notification:contains(event(s) processed)",
         },
+        {
+            content: "the dialogs close; the header says at once that the calendar is no longer connected",
+            trigger: `body:not(:has(.modal)) ${button}.o_calendar_sync_state_not_connected`,
+        },
     ];
 }
+
+/**
+ * The header of a connected user: an event Google refused is counted and
+ * marked, its list says why; stopping and restarting are one click each.
+ */
+tours.add("calendar_sync_header_tour", {
+    url: "/odoo/calendar",
+    steps: () => {
+        const button = ".o_calendar_sync_buttons .o_calendar_sync_google";
+        const menu = ".o_calendar_sync_menu_google";
+        return [
+            {
+                content: "the header counts the event Google refused",
+                trigger: `${button}.o_calendar_sync_state_connected:contains(1 not synced)`,
+                timeout: 30000,
+            },
+            {
+                content: "its card is marked",
+                trigger: ".fc-event:contains(Refused meeting) .o_calendar_sync_not_synced",
+            },
+            {
+                trigger: `${button}`,
+                run: "click",
+            },
+            {
+                content: "the menu links to the events not synced",
+                trigger: `${menu} .o_calendar_sync_menu_not_synced`,
+                run: "click",
+            },
+            {
+                content: "the list names the event and says why",
+                trigger: ".o_list_view .o_data_row:contains(Refused meeting) td[name=calendar_sync_error]:not(:empty)",
+            },
+            {
+                content: "back to the calendar",
+                trigger: ".o_breadcrumb .breadcrumb-item a",
+                run: "click",
+            },
+            {
+                trigger: `${button}.o_calendar_sync_state_connected`,
+                run: "click",
+            },
+            {
+                content: "stop the synchronization from the menu",
+                trigger: `${menu} .o_calendar_sync_menu_stop`,
+                run: "click",
+            },
+            {
+                content: "the user is told it is stopped, nothing deleted",
+                trigger: ".o_notification:contains(is stopped)",
+            },
+            {
+                content: "the header says the user stopped it",
+                trigger: `${button}.o_calendar_sync_state_paused:contains(stopped)`,
+            },
+            {
+                trigger: `${button}`,
+                run: "click",
+            },
+            {
+                content: "restart it, one click",
+                trigger: `${menu} .o_calendar_sync_menu_restart`,
+                run: "click",
+            },
+            {
+                trigger: ".o_notification:contains(is restarted)",
+            },
+            {
+                content: "synchronized again",
+                trigger: `${button}.o_calendar_sync_state_connected`,
+            },
+        ];
+    },
+});
+
+/** A calendar in error is tried again when the calendar opens. */
+tours.add("calendar_sync_error_tour", {
+    url: "/odoo/calendar",
+    steps: () => [
+        {
+            content: "the failed account is synchronized again, the header says so",
+            trigger: ".o_calendar_sync_buttons .o_calendar_sync_google.o_calendar_sync_state_connected",
+            timeout: 30000,
+        },
+    ],
+});
 
 tours.add("calendar_sync_google_tour", {
     url: "/odoo/calendar",
