@@ -617,9 +617,25 @@ class CalendarSyncAccount(models.Model):
         return action
 
     def _first_sync_counts(self):
-        """What the first sync would send (engine/first_sync.py)."""
+        """What the first sync would send (engine/first_sync.py), and how many
+        of those events came from the user's other connected calendar
+        (``from_other``, with its name in ``other_calendar``)."""
         self.ensure_one()
-        return first_sync.counts(self)
+        result = first_sync.counts(self)
+        events, series = first_sync.candidates(self)
+        records = events | series.base_event_id
+        others = records.sudo().calendar_sync_binding_ids.account_id.filtered(
+            lambda other: other != self and other.user_id == self.user_id
+        )
+        result["from_other"] = len(
+            (events | series.base_event_id).filtered(
+                lambda ev: ev.sudo().calendar_sync_binding_ids.account_id & others
+            )
+        )
+        result["other_calendar"] = (
+            adapter(others[0].provider).calendar_label if others else ""
+        )
+        return result
 
     @api.model
     def _status_for_user(self, user):
@@ -760,4 +776,9 @@ class CalendarSyncAccount(models.Model):
             "default_account_id": self.id,
             "calendar_sync_provider": self.provider,
         }
+        if self.provider in adapters():
+            action["name"] = _(
+                "Reset %(calendar)s Account",
+                calendar=adapter(self.provider).calendar_label,
+            )
         return action

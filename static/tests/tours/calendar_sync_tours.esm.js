@@ -141,7 +141,7 @@ tours.add("calendar_sync_settings_tour", {
  * chooses what the first sync sends, sees the remote event and the ✓, opens the
  * Calendar tab from the ✓ and resets the account there.
  */
-function connectSteps(provider, eventName) {
+function connectSteps(provider, eventName, calendarName) {
     const button = `.o_calendar_sync_buttons .o_calendar_sync_${provider}`;
     const form = "form.o_calendar_sync_first_sync";
     return [
@@ -221,8 +221,15 @@ function connectSteps(provider, eventName) {
             run: "click",
         },
         {
-            content: "the wizard says what it will do",
-            trigger: ".modal div[name=delete_policy] input[type=radio]",
+            content: "the wizard names the calendar",
+            trigger: `.modal .modal-title:contains(Reset ${calendarName} Account)`,
+        },
+        {
+            trigger: `.modal div[name=delete_policy]:contains(Delete from the current ${calendarName.replace(" Calendar", "")})`,
+        },
+        {
+            content: "… and warns that reconnecting the same account re-imports",
+            trigger: ".modal .o_calendar_sync_reset_reimport",
         },
         {
             trigger: ".modal button[name=action_reset]",
@@ -327,12 +334,12 @@ tours.add("calendar_sync_error_tour", {
 
 tours.add("calendar_sync_google_tour", {
     url: "/odoo/calendar",
-    steps: () => connectSteps("google", "Google kick-off"),
+    steps: () => connectSteps("google", "Google kick-off", "Google Calendar"),
 });
 
 tours.add("calendar_sync_outlook_tour", {
     url: "/odoo/calendar",
-    steps: () => connectSteps("microsoft", "Outlook kick-off"),
+    steps: () => connectSteps("microsoft", "Outlook kick-off", "Outlook Calendar"),
 });
 
 /**
