@@ -161,6 +161,16 @@ class CalendarSyncAccount(models.Model):
     last_run_failed = fields.Integer(
         string="Failed in Last Run", compute="_compute_last_run"
     )
+    # The events this account could not sync, each with its reason (the
+    # Calendar tab and the header link to them).
+    not_synced_event_ids = fields.Many2many(
+        comodel_name="calendar.event",
+        string="Events Not Synced",
+        compute="_compute_not_synced_event_ids",
+    )
+    not_synced_count = fields.Integer(
+        string="Not Synced", compute="_compute_not_synced_event_ids"
+    )
     # Odoo matches attendees by e-mail: the connected account should be the user's.
     email_mismatch = fields.Boolean(
         string="E-mail Mismatch", compute="_compute_email_mismatch"
@@ -250,6 +260,12 @@ class CalendarSyncAccount(models.Model):
             account.last_run_pulled = log.pulled if log else 0
             account.last_run_pushed = log.pushed if log else 0
             account.last_run_failed = log.failed if log else 0
+
+    def _compute_not_synced_event_ids(self):
+        for account in self:
+            events = account._not_synced_events() if account.id else None
+            account.not_synced_event_ids = events
+            account.not_synced_count = len(events or [])
 
     @api.depends("email", "user_id.email")
     @api.depends_context("uid")

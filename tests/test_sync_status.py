@@ -193,6 +193,9 @@ class SyncStatusRules:
         )
         self.assertEqual(listed, event)
         self.assertTrue(listed.calendar_sync_error)
+        # the Calendar tab and the account name it too
+        self.assertEqual(self.tab(account).not_synced_event_ids, event)
+        self.assertEqual(self.tab(account).not_synced_count, 1)
         # accepted on the next run: nothing left to show
         self.clear_faults()
         account._sync()
