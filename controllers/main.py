@@ -52,6 +52,11 @@ class CalendarSyncController(http.Controller):
             "calendar_sync.oauth_error_page",
             {
                 "provider_name": provider_name(provider),
+                # one sentence, so that each language joins the words its way
+                # ("Outlook-Verbindung fehlgeschlagen")
+                "heading": _(
+                    "%(provider)s connection failed", provider=provider_name(provider)
+                ),
                 "message": message,
             },
             status=status,
