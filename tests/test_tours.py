@@ -224,3 +224,25 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
         self.start_tour("/odoo/calendar", "calendar_sync_error_tour", login="cs_alice")
         account.invalidate_recordset()
         self.assertEqual(account.state, "connected")
+
+    # ------------------------------------------------------------ in German
+    def _in_german(self, *users):
+        """The users read Odoo in German (the addon's terms loaded)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["calendar_sync"], ["de_DE"], overwrite=True
+        )
+        for user in users:
+            user.lang = "de_DE"
+
+    def test_german_administrator_enables_google_and_outlook_in_settings(self):
+        self._in_german(self.admin)
+        self.test_administrator_enables_google_and_outlook_in_settings()
+
+    def test_german_header_counts_refused_events_and_stops_and_restarts(self):
+        self._in_german(self.alice)
+        self.test_header_counts_refused_events_and_stops_and_restarts()
+
+    def test_german_user_connects_google_and_finds_the_calendar_tab(self):
+        self._in_german(self.alice)
+        self.test_user_connects_google_chooses_the_first_sync_and_resets()

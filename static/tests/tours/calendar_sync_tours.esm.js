@@ -99,8 +99,7 @@ tours.add("calendar_sync_settings_tour", {
         },
         {
             content: "Google does not know this client: said in plain words",
-            trigger:
-                ".o_notification:contains(Google does not know the Client ID tour-client.apps.googleusercontent.com)",
+            trigger: ".o_notification:contains(tour-client.apps.googleusercontent.com)",
         },
         {
             content: "checking lost nothing: the form still has unsaved changes",
@@ -124,10 +123,10 @@ tours.add("calendar_sync_settings_tour", {
         },
         {
             content: "the saved secrets are said to be saved",
-            trigger: "#calendar_sync_google_settings:contains(A secret is saved)",
+            trigger: "#calendar_sync_google_settings .o_calendar_sync_secret_saved",
         },
         {
-            trigger: "#calendar_sync_microsoft_settings:contains(A secret is saved)",
+            trigger: "#calendar_sync_microsoft_settings .o_calendar_sync_secret_saved",
         },
         {
             content: "nothing left unsaved",
@@ -141,7 +140,7 @@ tours.add("calendar_sync_settings_tour", {
  * chooses what the first sync sends, sees the remote event and the ✓, opens the
  * Calendar tab from the ✓ and resets the account there.
  */
-function connectSteps(provider, eventName, calendarName) {
+function connectSteps(provider, eventName, brand) {
     const button = `.o_calendar_sync_buttons .o_calendar_sync_${provider}`;
     const form = "form.o_calendar_sync_first_sync";
     return [
@@ -195,7 +194,7 @@ function connectSteps(provider, eventName, calendarName) {
         },
         {
             content: "one card per calendar, with its state",
-            trigger: `.modal div[name=calendar_sync_account_ids] .o_kanban_record:contains(Connected)`,
+            trigger: `.modal div[name=calendar_sync_account_ids] .o_kanban_record div[name=sync_status] .text-bg-success`,
         },
         {
             content: "… and what the last run did",
@@ -222,10 +221,10 @@ function connectSteps(provider, eventName, calendarName) {
         },
         {
             content: "the wizard names the calendar",
-            trigger: `.modal .modal-title:contains(Reset ${calendarName} Account)`,
+            trigger: `.modal .modal-title:contains(${brand})`,
         },
         {
-            trigger: `.modal div[name=delete_policy]:contains(Delete from the current ${calendarName.replace(" Calendar", "")})`,
+            trigger: `.modal div[name=delete_policy] label:contains(${brand})`,
         },
         {
             content: "… and warns that reconnecting the same account re-imports",
@@ -237,7 +236,7 @@ function connectSteps(provider, eventName, calendarName) {
         },
         {
             content: "done, and the user is told how to resume",
-            trigger: ".o_notification:contains(event(s) processed)",
+            trigger: ".o_notification",
         },
         {
             content: "the dialogs close; the header says at once that the calendar is no longer connected",
@@ -258,7 +257,7 @@ tours.add("calendar_sync_header_tour", {
         return [
             {
                 content: "the header counts the event Google refused",
-                trigger: `${button}.o_calendar_sync_state_connected:contains(1 not synced)`,
+                trigger: `${button}.o_calendar_sync_state_connected.btn-outline-warning`,
                 timeout: 30000,
             },
             {
@@ -271,7 +270,7 @@ tours.add("calendar_sync_header_tour", {
             },
             {
                 content: "the menu links to the events not synced",
-                trigger: `${menu} .o_calendar_sync_menu_not_synced`,
+                trigger: `${menu} .o_calendar_sync_menu_not_synced:contains(1)`,
                 run: "click",
             },
             {
@@ -294,11 +293,11 @@ tours.add("calendar_sync_header_tour", {
             },
             {
                 content: "the user is told it is stopped, nothing deleted",
-                trigger: ".o_notification:contains(is stopped)",
+                trigger: ".o_notification.o_calendar_sync_stopped_notice",
             },
             {
                 content: "the header says the user stopped it",
-                trigger: `${button}.o_calendar_sync_state_paused:contains(stopped)`,
+                trigger: `${button}.o_calendar_sync_state_paused .fa-stop`,
             },
             {
                 trigger: `${button}`,
@@ -310,7 +309,7 @@ tours.add("calendar_sync_header_tour", {
                 run: "click",
             },
             {
-                trigger: ".o_notification:contains(is restarted)",
+                trigger: ".o_notification.o_calendar_sync_restarted_notice",
             },
             {
                 content: "synchronized again",
@@ -334,12 +333,12 @@ tours.add("calendar_sync_error_tour", {
 
 tours.add("calendar_sync_google_tour", {
     url: "/odoo/calendar",
-    steps: () => connectSteps("google", "Google kick-off", "Google Calendar"),
+    steps: () => connectSteps("google", "Google kick-off", "Google"),
 });
 
 tours.add("calendar_sync_outlook_tour", {
     url: "/odoo/calendar",
-    steps: () => connectSteps("microsoft", "Outlook kick-off", "Outlook Calendar"),
+    steps: () => connectSteps("microsoft", "Outlook kick-off", "Outlook"),
 });
 
 /**

@@ -231,7 +231,7 @@ export class CalendarSyncButtons extends Component {
                 "The synchronization with %(calendar)s is stopped. Nothing was deleted; restart it from this menu.",
                 {calendar: button.calendar}
             ),
-            {type: "info"}
+            {type: "info", className: "o_calendar_sync_stopped_notice"}
         );
         await this.refresh();
     }
@@ -243,7 +243,7 @@ export class CalendarSyncButtons extends Component {
                 "The synchronization with %(calendar)s is restarted: what changed meanwhile on either side is caught up now.",
                 {calendar: button.calendar}
             ),
-            {type: "success"}
+            {type: "success", className: "o_calendar_sync_restarted_notice"}
         );
         await this.reload();
     }
