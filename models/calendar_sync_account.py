@@ -508,6 +508,10 @@ class CalendarSyncAccount(models.Model):
     def _describe_error(self, error):
         """One plain sentence for the user about ``error``, in their language;
         what the provider said stays as its detail (for support)."""
+        lang = self.user_id.lang if len(self) == 1 else None
+        if lang and lang != self.env.lang:
+            # stored for the user to read, whoever ran the sync (the cron too)
+            return self.with_context(lang=lang)._describe_error(error)
         name = self._error_provider_name(error)
         detail = self._error_detail(error)
         if isinstance(error, AuthorizationError):
@@ -582,15 +586,27 @@ class CalendarSyncAccount(models.Model):
     # ------------------------------------------------------------------ status
     def _not_synced_events(self):
         """The Odoo events this account could not sync (their binding holds the
-        provider's refusal): the events, and those of a refused series."""
+        provider's refusal): the events, and those of a refused series.
+
+        In SQL: it runs after a sync (the log), in the sync's environment,
+        whose caches it must leave as they are (no recordset of bindings,
+        series or events is read)."""
         self.ensure_one()
-        bindings = (
-            self.env["calendar.sync.binding"]
-            .sudo()
-            .search([("account_id", "=", self.id), ("sync_error", "!=", False)])
+        self.env["calendar.sync.binding"].flush_model(
+            ["account_id", "sync_error", "event_id", "recurrence_id"]
         )
-        events = bindings.event_id | bindings.recurrence_id.calendar_event_ids
-        return events.filtered("active")
+        self.env["calendar.event"].flush_model(["active", "recurrence_id"])
+        self.env.cr.execute(
+            "SELECT DISTINCT e.id FROM calendar_sync_binding b "
+            "JOIN calendar_event e ON e.id = b.event_id "
+            "OR (b.recurrence_id IS NOT NULL AND e.recurrence_id = b.recurrence_id) "
+            "WHERE b.account_id = %s AND b.sync_error IS NOT NULL "
+            "AND b.sync_error != '' AND e.active",
+            [self.id],
+        )
+        return self.env["calendar.event"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
 
     def _not_synced_count(self):
         self.ensure_one()
