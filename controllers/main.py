@@ -52,6 +52,11 @@ class CalendarSyncController(http.Controller):
             "calendar_sync.oauth_error_page",
             {
                 "provider_name": provider_name(provider),
+                # one sentence, so that each language joins the words its way
+                # ("Outlook-Verbindung fehlgeschlagen")
+                "heading": _(
+                    "%(provider)s connection failed", provider=provider_name(provider)
+                ),
                 "message": message,
             },
             status=status,
@@ -115,8 +120,9 @@ class CalendarSyncController(http.Controller):
 
     def _after_connect(self, account, return_url):
         """Before anything is sent, a newly connected account chooses what its
-        first sync sends; then back where the user came from."""
-        if account.first_sync_done:
+        first sync sends (unless there is nothing to send); then back where
+        the user came from."""
+        if account.first_sync_done or not account._first_sync_counts()["all"]:
             return request.redirect(return_url, local=False)
         query = urlencode({"return_url": return_url})
         return request.redirect(
@@ -141,6 +147,9 @@ class CalendarSyncController(http.Controller):
         target = oauth_state.safe_return_url(return_url or "", self._base_url())
         if not account or account.first_sync_done:
             return request.redirect(target, local=False)
+        counts = account._first_sync_counts()
+        if not counts["all"]:
+            return request.redirect(target, local=False)  # nothing to choose
         if request.httprequest.method == "POST":
             if policy not in ("none", "future", "all"):
                 raise BadRequest()
@@ -150,7 +159,7 @@ class CalendarSyncController(http.Controller):
             "calendar_sync.first_sync_page",
             {
                 "provider_name": provider_name(provider),
-                "counts": account._first_sync_counts(),
+                "counts": counts,
                 "policy": account.first_sync_policy,
                 "return_url": target,
                 "action": f"/calendar_sync/{provider}/first_sync",

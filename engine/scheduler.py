@@ -133,6 +133,9 @@ def busy_ids(accounts):
         "SELECT objid FROM pg_locks WHERE locktype = 'advisory' "
         "AND classid::bigint = %s AND objid::bigint = ANY(%s) AND objsubid = 2 "
         "AND granted "
+        # advisory locks are cluster-wide: only this database's count
+        "AND database = (SELECT oid FROM pg_database "
+        "WHERE datname = current_database()) "
         "AND pid <> pg_backend_pid()",
         [SYNC_LOCK_KEY, list(accounts.ids)],
     )
@@ -189,9 +192,25 @@ def _cron_attempt(account):
     if not lock(account):
         return  # another worker is syncing this account right now
     account.last_attempt_date = fields.Datetime.now()
-    if account.state == "error":
-        account.state = "connected"  # try again
+    retry(account)
     account._sync()
+
+
+def retry(account, reconnect=False):
+    """Let an account that failed be tried again (the scheduler's pass, Sync
+    Now, the calendar opening): "error" is no dead end. With ``reconnect``
+    (Sync Now), an account whose refresh token the provider refused asks the
+    provider again too (its administrator may have fixed the client secret)."""
+    account = account.sudo()
+    states = ("error", "needs_reconnect") if reconnect else ("error",)
+    if (
+        account.state in states
+        and account.refresh_token
+        and not account.sync_stopped
+        and not account._is_provider_paused(account.provider)
+        and account._is_provider_configured(account.provider)
+    ):
+        account.state = "connected"
 
 
 def user_may_sync(account):
@@ -218,6 +237,7 @@ def sync_now(records):
     env = records.env
     if len(records) != 1:
         return _sync_now_several(records)
+    retry(records, reconnect=True)  # Sync Now always asks the provider
     counters = records._sync()
     account = records.sudo()
     if counters is None or account.last_error:
@@ -246,6 +266,7 @@ def _sync_now_several(records):
     totals = {"pulled": 0, "pushed": 0}
     synced, problems = 0, []
     for account in records.sudo():
+        retry(account, reconnect=True)  # Sync Now always asks the provider
         counters = account._sync()
         if counters is not None:
             synced += 1
@@ -300,6 +321,10 @@ def status_for_user(Account, user):
             **provider_names(provider),
             "configured": Account._is_provider_configured(provider),
             "status": status,
+            "account_id": account.id if account else False,
+            # stopped by the user (else "paused" is the administrator's pause)
+            "stopped": bool(account and account.sync_stopped),
+            "not_synced": account._not_synced_count() if account else 0,
             "last_sync": fields.Datetime.to_string(account.last_sync_date)
             if account and account.last_sync_date
             else False,
@@ -314,6 +339,8 @@ def sync_for_user(Account, user, provider):
     ``{changed, status[, counters]}``; ``status`` is "syncing" when another
     worker (the cron, another tab) is syncing it at this very moment."""
     account = Account._get_for_user(user, provider, create=False)
+    if account and user_may_sync(account):
+        retry(account)  # opening the calendar tries a failed account again
     if not account or not can_sync(account):
         return {
             "changed": False,

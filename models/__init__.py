@@ -6,6 +6,7 @@ from . import calendar_sync_account
 from . import calendar_sync_binding
 from . import calendar_attendee  # extends calendar.sync.account too
 from . import calendar_sync_log
+from . import ir_http
 from . import res_config_settings
 from . import res_partner
 from . import res_users

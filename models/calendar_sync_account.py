@@ -2,12 +2,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 import logging
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
 from ..engine import adapter, adapters, first_sync, scheduler
 from ..services import config, oauth_state, providers
-from ..services.exceptions import AuthorizationError, CalendarSyncError
+from ..services.exceptions import (
+    AuthorizationError,
+    CalendarSyncError,
+    RateLimited,
+    RemoteError,
+    UntrustedLink,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +33,20 @@ SYNC_STATUS_SELECTION = [
     ("needs_reconnect", "Needs Reconnect"),
     ("error", "Error"),
 ]
+
+
+#: Fields that are no criterion for anybody (not offered as a "group by").
+TECHNICAL_FIELDS = (
+    "access_token",
+    "refresh_token",
+    "sync_token",
+    "oauth_nonce",
+    "oauth_code_verifier",
+    "oauth_flow",
+    "token_expiry",
+    "pending_items",
+    "first_sync_done",
+)
 
 
 class CalendarSyncAccount(models.Model):
@@ -138,6 +161,16 @@ class CalendarSyncAccount(models.Model):
     last_run_failed = fields.Integer(
         string="Failed in Last Run", compute="_compute_last_run"
     )
+    # The events this account could not sync, each with its reason (the
+    # Calendar tab and the header link to them).
+    not_synced_event_ids = fields.Many2many(
+        comodel_name="calendar.event",
+        string="Events Not Synced",
+        compute="_compute_not_synced_event_ids",
+    )
+    not_synced_count = fields.Integer(
+        string="Not Synced", compute="_compute_not_synced_event_ids"
+    )
     # Odoo matches attendees by e-mail: the connected account should be the user's.
     email_mismatch = fields.Boolean(
         string="E-mail Mismatch", compute="_compute_email_mismatch"
@@ -228,7 +261,14 @@ class CalendarSyncAccount(models.Model):
             account.last_run_pushed = log.pushed if log else 0
             account.last_run_failed = log.failed if log else 0
 
+    def _compute_not_synced_event_ids(self):
+        for account in self:
+            events = account._not_synced_events() if account.id else None
+            account.not_synced_event_ids = events
+            account.not_synced_count = len(events or [])
+
     @api.depends("email", "user_id.email")
+    @api.depends_context("uid")
     def _compute_email_mismatch(self):
         for account in self:
             email = email_normalize(account.email or "") or account.email
@@ -238,19 +278,54 @@ class CalendarSyncAccount(models.Model):
             account.email_mismatch_warning = False
             if not account.email_mismatch:
                 continue
-            account.email_mismatch_label = _("Not your Odoo e-mail")
-            if user_email:
-                account.email_mismatch_warning = _(
-                    "Odoo matches your events by e-mail: connect the account of "
-                    "%(user_email)s, or change your e-mail in Odoo.",
-                    user_email=account.user_id.email,
-                )
+            if account.user_id == self.env.user:
+                account._email_mismatch_for_owner(user_email)
             else:
-                account.email_mismatch_warning = _(
-                    "Odoo matches your events by e-mail, and yours is not set in "
-                    "Odoo: set it to %(email)s, the connected account.",
-                    email=account.email,
-                )
+                account._email_mismatch_for_others(user_email)
+
+    def _email_mismatch_for_owner(self, user_email):
+        self.email_mismatch_label = _("Not your Odoo e-mail")
+        if user_email:
+            self.email_mismatch_warning = _(
+                "Odoo matches your events by e-mail: connect the account of "
+                "%(user_email)s, or change your e-mail in Odoo.",
+                user_email=self.user_id.email,
+            )
+        else:
+            self.email_mismatch_warning = _(
+                "Odoo matches your events by e-mail, and yours is not set in "
+                "Odoo: set it to %(email)s, the connected account.",
+                email=self.email,
+            )
+
+    def _email_mismatch_for_others(self, user_email):
+        """The same warning, as an administrator reads it on another user's
+        account."""
+        self.email_mismatch_label = _("Not the user's Odoo e-mail")
+        if user_email:
+            self.email_mismatch_warning = _(
+                "Odoo matches events by e-mail: %(user)s should connect the "
+                "account of %(user_email)s, or change their e-mail in Odoo.",
+                user=self.user_id.name,
+                user_email=self.user_id.email,
+            )
+        else:
+            self.email_mismatch_warning = _(
+                "Odoo matches events by e-mail, and %(user)s has none in Odoo: "
+                "set it to %(email)s, the connected account.",
+                user=self.user_id.name,
+                email=self.email,
+            )
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Tokens, sync tokens and the pending sign-in's nonce and verifier
+        mean nothing as a "group by": the search view does not offer them."""
+        res = super().fields_get(allfields, attributes)
+        for name in TECHNICAL_FIELDS:
+            if name in res and "groupable" in res[name]:
+                res[name]["groupable"] = False
+        return res
 
     @api.depends("sync_stopped", "provider")
     def _compute_sync_paused(self):
@@ -431,31 +506,168 @@ class CalendarSyncAccount(models.Model):
 
     @api.model
     def _describe_error(self, error):
-        """One plain sentence for the user about ``error``."""
+        """One plain sentence for the user about ``error``, in their language;
+        what the provider said stays as its detail (for support)."""
+        lang = self.user_id.lang if len(self) == 1 else None
+        if lang and lang != self.env.lang:
+            # stored for the user to read, whoever ran the sync (the cron too)
+            return self.with_context(lang=lang)._describe_error(error)
+        name = self._error_provider_name(error)
+        detail = self._error_detail(error)
         if isinstance(error, AuthorizationError):
-            provider = getattr(error, "provider", None)
-            known = providers.REGISTRY.get(provider)
+            message = _(
+                "%(provider)s no longer accepts the connection: connect again with "
+                "the Reconnect %(provider)s button at the top of the calendar. Your "
+                "events stay where they are.",
+                provider=name,
+            )
+        elif isinstance(error, RateLimited):
+            message = _(
+                "%(provider)s asked Odoo to slow down: the synchronization tries "
+                "again on its next run.",
+                provider=name,
+            )
+        elif isinstance(error, UntrustedLink):
+            message = _(
+                "%(provider)s answered with an address Odoo does not trust: "
+                "nothing was synchronized. Tell your administrator.",
+                provider=name,
+            )
+        elif isinstance(error, RemoteError):
+            message = self._describe_remote_error(error, name)
+        elif isinstance(error, CalendarSyncError):
+            return error.message or error.__class__.__name__
+        else:
+            return str(error)
+        return _("%(message)s (Detail: %(detail)s)", message=message, detail=detail)
+
+    @api.model
+    def _describe_remote_error(self, error, name):
+        status = getattr(error, "status", 0) or 0
+        if status == 0 or status >= 500:
+            return _(
+                "%(provider)s could not be reached or is not available right now: "
+                "the synchronization tries again on its next run.",
+                provider=name,
+            )
+        if status in (401, 403):
+            return _(
+                "%(provider)s refused access to the calendar: the synchronization "
+                "tries again on its next run; reconnect if it goes on.",
+                provider=name,
+            )
+        return _(
+            "%(provider)s refused a request of the synchronization: it tries "
+            "again on its next run.",
+            provider=name,
+        )
+
+    def _error_provider_name(self, error):
+        """The provider's short name ("Google", "Outlook") for ``error``."""
+        provider = (self.provider if len(self) == 1 else None) or getattr(
+            error, "provider", None
+        )
+        known = providers.REGISTRY.get(provider)
+        if known:
+            return known.short_label
+        return provider.capitalize() if provider else _("The provider")
+
+    @api.model
+    def _error_detail(self, error):
+        """What the provider said, as it said it (codes stay untranslated)."""
+        if isinstance(error, AuthorizationError):
             detail = getattr(error, "error", "") or error.message
             codes = getattr(error, "codes", None)
             if codes:
                 detail = f"{detail}, AADSTS{codes[0]}"
-            return _(
-                "%(provider)s refused the connection (%(error)s). Reconnect your "
-                "account from the Calendar app.",
-                provider=(known.short_label if known else provider.capitalize())
-                if provider
-                else _("The provider"),
-                error=detail,
-            )
-        if isinstance(error, CalendarSyncError):
-            return error.message or error.__class__.__name__
-        return str(error)
+            return detail
+        return (getattr(error, "message", "") or str(error))[:300]
 
     # ------------------------------------------------------------------ status
-    def _first_sync_counts(self):
-        """What the first sync would send (engine/first_sync.py)."""
+    def _not_synced_events(self):
+        """The Odoo events this account could not sync (their binding holds the
+        provider's refusal): the events, and those of a refused series.
+
+        In SQL: it runs after a sync (the log), in the sync's environment,
+        whose caches it must leave as they are (no recordset of bindings,
+        series or events is read)."""
         self.ensure_one()
-        return first_sync.counts(self)
+        self.env["calendar.sync.binding"].flush_model(
+            ["account_id", "sync_error", "event_id", "recurrence_id"]
+        )
+        self.env["calendar.event"].flush_model(["active", "recurrence_id"])
+        self.env.cr.execute(
+            "SELECT DISTINCT e.id FROM calendar_sync_binding b "
+            "JOIN calendar_event e ON e.id = b.event_id "
+            "OR (b.recurrence_id IS NOT NULL AND e.recurrence_id = b.recurrence_id) "
+            "WHERE b.account_id = %s AND b.sync_error IS NOT NULL "
+            "AND b.sync_error != '' AND e.active",
+            [self.id],
+        )
+        return self.env["calendar.event"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+
+    def _not_synced_count(self):
+        self.ensure_one()
+        return len(self._not_synced_events())
+
+    def action_open_not_synced_events(self):
+        """The list of the events this account could not sync, each saying why."""
+        self.ensure_one()
+        self.check_access("read")
+        events = self._not_synced_events()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _(
+                "Not synced with %(calendar)s",
+                calendar=adapter(self.provider).calendar_label,
+            ),
+            "res_model": "calendar.event",
+            "views": [
+                (
+                    self.env.ref(
+                        "calendar_sync.calendar_event_view_list_not_synced"
+                    ).id,
+                    "list",
+                ),
+                (False, "form"),
+            ],
+            "domain": [("id", "in", events.ids)],
+            "context": {"create": False},
+        }
+
+    def action_open_sync_log(self):
+        """The runs of this account (its owner sees their own runs only)."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "calendar_sync.calendar_sync_log_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def _first_sync_counts(self):
+        """What the first sync would send (engine/first_sync.py), and how many
+        of those events came from the user's other connected calendar
+        (``from_other``, with its name in ``other_calendar``)."""
+        self.ensure_one()
+        result = first_sync.counts(self)
+        events, series = first_sync.candidates(self)
+        records = events | series.base_event_id
+        others = records.sudo().calendar_sync_binding_ids.account_id.filtered(
+            lambda other: other != self and other.user_id == self.user_id
+        )
+        result["from_other"] = len(
+            (events | series.base_event_id).filtered(
+                lambda ev: ev.sudo().calendar_sync_binding_ids.account_id & others
+            )
+        )
+        result["other_calendar"] = (
+            adapter(others[0].provider).calendar_label if others else ""
+        )
+        return result
 
     @api.model
     def _status_for_user(self, user):
@@ -543,6 +755,47 @@ class CalendarSyncAccount(models.Model):
         transaction; an account already being synced is skipped."""
         scheduler.cron_pass(self, time_budget)
 
+    def action_invite_to_connect(self):
+        """Administrators' overview: ask the users of these not connected
+        accounts to connect their calendar (an Odoo notification, by e-mail
+        or in their inbox as each of them chose)."""
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(_("Only administrators can invite users to connect."))
+        invited = self.env["res.users"]
+        for account in self.sudo().filtered(lambda a: a.state == "not_connected"):
+            user = account.user_id
+            calendar = adapter(account.provider).calendar_label
+            name = adapter(account.provider).short_label
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=_("Connect your %(calendar)s", calendar=calendar),
+                body=Markup("<p>%s</p><p><a href='/odoo/calendar'>%s</a></p>")
+                % (
+                    _(
+                        "Your administrator invites you to synchronize your Odoo "
+                        "calendar with %(calendar)s: open the Calendar app and "
+                        "click %(button)s at the top of the calendar.",
+                        calendar=calendar,
+                        button=name,
+                    ),
+                    _("Open the Calendar app"),
+                ),
+                author_id=self.env.user.partner_id.id,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            invited |= user
+        if not invited:
+            return self._notify(
+                _("Nothing to do: these accounts are connected."), "info"
+            )
+        return self._notify(
+            _(
+                "Invited to connect: %(users)s.",
+                users=", ".join(invited.mapped("name")),
+            ),
+            "success",
+        )
+
     # ------------------------------------------------------------------ reset
     def action_open_reset_wizard(self):
         """Open the Reset Account wizard on this account."""
@@ -555,4 +808,9 @@ class CalendarSyncAccount(models.Model):
             "default_account_id": self.id,
             "calendar_sync_provider": self.provider,
         }
+        if self.provider in adapters():
+            action["name"] = _(
+                "Reset %(calendar)s Account",
+                calendar=adapter(self.provider).calendar_label,
+            )
         return action

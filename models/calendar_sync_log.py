@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from ..services import providers
 
@@ -67,6 +67,16 @@ class CalendarSyncLog(models.Model):
     error = fields.Text(
         readonly=True, help="The account's last error after the run, if any."
     )
+    # The events a partial run could not sync, named with a link (what
+    # their reason says is on each event).
+    failed_event_ids = fields.Many2many(
+        comodel_name="calendar.event",
+        relation="calendar_sync_log_event_rel",
+        column1="log_id",
+        column2="event_id",
+        string="Events Not Synced",
+        readonly=True,
+    )
     state = fields.Selection(
         selection=[
             ("success", "Success"),
@@ -116,6 +126,11 @@ class CalendarSyncLog(models.Model):
                 "failed": counters.get("failed", 0),
                 "error": account.last_error or False,
                 "state": state,
+                "failed_event_ids": [
+                    Command.set(
+                        account._not_synced_events().ids if state == "partial" else []
+                    )
+                ],
             }
         )
 

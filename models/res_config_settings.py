@@ -1,11 +1,31 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
 from ..engine.microsoft_signin import host_map
 from ..services import config, credentials_check, graph_client
+
+#: What Check credentials reads of the form, per provider.
+CHECKED_FIELDS = {
+    config.GOOGLE: (
+        "calendar_sync_google_client_id",
+        "calendar_sync_google_client_secret",
+    ),
+    config.MICROSOFT: (
+        "calendar_sync_microsoft_client_id",
+        "calendar_sync_microsoft_client_secret",
+        "calendar_sync_microsoft_tenant",
+    ),
+}
+#: ``./run-odoo --demo``: the demo users (login, also their password; name).
+DEMO_USERS = (("alice", "Alice Demo"), ("bob", "Bob Demo"))
+#: Set by ``./run-odoo --demo`` only: the emulators' page, linked from the
+#: calendar's demo banner.
+DEMO_PAGE_PARAM = "calendar_sync.demo_page_url"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -22,12 +42,14 @@ class ResConfigSettings(models.TransientModel):
     # Secrets are write-only: never loaded into the settings form (so never
     # sent to the browser once saved); an empty value keeps the stored one.
     calendar_sync_google_client_secret = fields.Char(string="Google Client Secret")
-    # Whether a secret is stored. A default, not a compute: the form's first
-    # onchange leaves computes without dependencies False.
+    # Whether a secret is stored. Not stored in the settings record: the form
+    # reloaded after a save reads it again from the system parameters (a
+    # stored value would say what was there before the save). The default is
+    # what the form's first onchange shows (it does not compute it).
     calendar_sync_google_client_secret_set = fields.Boolean(
         string="Google Client Secret Saved",
+        compute="_compute_calendar_sync_secret_set",
         default=lambda self: self._calendar_sync_secret_set(config.GOOGLE),
-        readonly=True,
     )
     calendar_sync_google_paused = fields.Boolean(
         string="Pause Google Synchronization",
@@ -50,8 +72,8 @@ class ResConfigSettings(models.TransientModel):
     calendar_sync_microsoft_client_secret = fields.Char(string="Outlook Client Secret")
     calendar_sync_microsoft_client_secret_set = fields.Boolean(
         string="Outlook Client Secret Saved",
+        compute="_compute_calendar_sync_secret_set",
         default=lambda self: self._calendar_sync_secret_set(config.MICROSOFT),
-        readonly=True,
     )
     calendar_sync_microsoft_paused = fields.Boolean(
         string="Pause Outlook Synchronization",
@@ -80,6 +102,16 @@ class ResConfigSettings(models.TransientModel):
         default=lambda self: self._calendar_sync_web_base_url(),
         readonly=True,
     )
+
+    @api.depends(
+        "calendar_sync_google_client_secret", "calendar_sync_microsoft_client_secret"
+    )
+    def _compute_calendar_sync_secret_set(self):
+        google = self._calendar_sync_secret_set(config.GOOGLE)
+        microsoft = self._calendar_sync_secret_set(config.MICROSOFT)
+        for settings in self:
+            settings.calendar_sync_google_client_secret_set = google
+            settings.calendar_sync_microsoft_client_secret_set = microsoft
 
     @api.model
     def _calendar_sync_stored_secret(self, provider):
@@ -150,6 +182,26 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     # ------------------------------------------------------- credentials check
+    @api.model
+    def calendar_sync_check_credentials(self, provider, values):
+        """The settings form's Check credentials, on what is typed in the form
+        (``values``), without saving anything: the form stays changed, and
+        leaving it still asks whether to save.
+
+        :return: the notification action of the check
+        """
+        if not self.env.is_admin():
+            raise AccessError(_("Only administrators can check the credentials."))
+        if provider not in CHECKED_FIELDS:
+            raise ValidationError(_("Unknown calendar provider."))
+        typed = {
+            name: values[name]
+            for name in CHECKED_FIELDS[provider]
+            if isinstance(values.get(name), str)
+        }
+        record = self.new(typed)
+        return getattr(record, f"action_calendar_sync_check_{provider}")()
+
     def action_calendar_sync_check_google(self):
         """Ask Google whether it accepts the Client ID and Secret (no sign-in)."""
         self.ensure_one()
@@ -226,7 +278,8 @@ class ResConfigSettings(models.TransientModel):
                 "title": title,
                 "message": message,
                 "type": kind,
-                "sticky": kind != "success",
+                # the redirect URI to register stays until dismissed
+                "sticky": True,
             },
         }
 
@@ -346,3 +399,68 @@ class ResConfigSettings(models.TransientModel):
             provider=provider,
             detail=result.detail or result.error,
         )
+
+    # ------------------------------------------------------------------ demo
+    @api.model
+    def _calendar_sync_setup_demo(self, params, page_url):
+        """``./run-odoo --demo``: point both providers at the emulators (the
+        system parameters ``params``), remember the emulators' page (the
+        calendar then shows the demo banner), and create the demo users with a
+        few events, unless they exist.
+
+        :return: the demo users
+        """
+        config_params = self.env["ir.config_parameter"].sudo()
+        for key, value in params.items():
+            config_params.set_param(key, value)
+        config_params.set_param(DEMO_PAGE_PARAM, page_url)
+        users = self.env["res.users"]
+        for login, name in DEMO_USERS:
+            users |= self._calendar_sync_demo_user(login, name)
+        alice, bob = users
+        if not self.env["calendar.event"].search_count(
+            [("user_id", "in", users.ids)], limit=1
+        ):
+            self._calendar_sync_demo_events(alice, bob)
+        return users
+
+    @api.model
+    def _calendar_sync_demo_user(self, login, name):
+        Users = self.env["res.users"].with_context(active_test=False)
+        user = Users.search([("login", "=", login)], limit=1)
+        if user:
+            return user
+        return Users.with_context(no_reset_password=True).create(
+            {
+                "login": login,
+                "password": login,
+                "name": name,
+                "email": f"{login}@demo.example",
+                "tz": "Europe/Brussels",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+
+    @api.model
+    def _calendar_sync_demo_events(self, alice, bob):
+        """Alice's meetings with Bob (one past, two ahead), Bob's own one."""
+        today = fields.Datetime.now().replace(hour=8, minute=0, second=0)
+        both = [(6, 0, (alice.partner_id | bob.partner_id).ids)]
+        for user, name, days, partners in (
+            (alice, "Retrospective (from Odoo)", -20, both),
+            (alice, "Project kick-off (from Odoo)", 1, both),
+            (alice, "Planning (from Odoo)", 6, both),
+            (bob, "Dentist (from Odoo)", 2, [(6, 0, bob.partner_id.ids)]),
+        ):
+            start = today + timedelta(days=days)
+            self.env["calendar.event"].with_user(user).with_context(
+                no_mail_to_attendees=True
+            ).create(
+                {
+                    "name": name,
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "user_id": user.id,
+                    "partner_ids": partners,
+                }
+            )

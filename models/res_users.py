@@ -1,6 +1,6 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -14,3 +14,16 @@ class ResUsers(models.Model):
         string="Calendar Accounts",
         readonly=True,
     )
+
+    @api.model
+    def action_calendar_sync_preferences(self):
+        """My Preferences of the current user, opened on the Calendar tab (the
+        calendar header's menu)."""
+        action = self.action_get()
+        view = self.env.ref("calendar_sync.res_users_view_form_preferences_calendar")
+        action.update(
+            res_id=self.env.user.id,
+            view_id=view.id,
+            views=[(view.id, "form")],
+        )
+        return action

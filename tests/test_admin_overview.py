@@ -212,3 +212,42 @@ class TestAdminOverview(GoogleEmulatorMixin, TransactionCase):
         self.assertFalse(any(bound_values(events, "google", "need_sync")))
         self.assertEqual(len(self.google.events(ALICE)), 1)
         self.assertEqual(len(self.google.events(BOB)), 1)
+
+    # ------------------------------------------------------------ presentation
+    def test_overview_offers_no_token_or_sign_in_secret_as_group_by(self):
+        fields = self.Account.with_user(self.admin).fields_get(attributes=["groupable"])
+        for name in (
+            "access_token",
+            "refresh_token",
+            "sync_token",
+            "oauth_nonce",
+            "oauth_code_verifier",
+        ):
+            self.assertFalse(fields[name].get("groupable"), name)
+        self.assertTrue(fields["provider"]["groupable"])
+        self.assertTrue(fields["user_id"]["groupable"])
+
+    def test_email_warning_on_another_users_row_names_that_user(self):
+        self.bob_account.sudo().email = "bob.private@example.org"
+        mine = self.bob_account.with_user(self.bob)
+        self.assertEqual(mine.email_mismatch_label, "Not your Odoo e-mail")
+        theirs = self.bob_account.with_user(self.admin)
+        self.assertEqual(theirs.email_mismatch_label, "Not the user's Odoo e-mail")
+        self.assertIn("Bob should connect", theirs.email_mismatch_warning)
+        self.assertIn(BOB, theirs.email_mismatch_warning)
+
+    def test_not_connected_row_invites_its_user_to_connect(self):
+        account = self.Account._get_for_user(self.admin, "google")
+        self.assertEqual(account.state, "not_connected")
+        before = self.env["mail.message"].search_count([])
+        action = account.with_user(self.admin).action_invite_to_connect()
+        self.assertEqual(action["params"]["type"], "success")
+        message = self.env["mail.message"].search([], order="id desc", limit=1)
+        self.assertEqual(self.env["mail.message"].search_count([]), before + 1)
+        self.assertIn(self.admin.partner_id, message.partner_ids)
+        self.assertIn("/odoo/calendar", message.body)
+        # connected accounts are not invited; users invite nobody
+        action = self.alice_account.with_user(self.admin).action_invite_to_connect()
+        self.assertEqual(action["params"]["type"], "info")
+        with self.assertRaises(AccessError):
+            account.with_user(self.alice).action_invite_to_connect()

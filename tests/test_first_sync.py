@@ -140,3 +140,51 @@ class TestFirstSyncProtection(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase)
             if "bob@example.com" in m["recipients"]
         }
         self.assertEqual(mailed, {"Future meeting", "Past meeting"})
+
+    # ------------------------------------------------------------ the page
+    def _page(self, provider):
+        self.authenticate("cs_alice", "cs_alice")
+        return self.url_open(
+            f"/calendar_sync/{provider}/first_sync?return_url=/odoo/calendar",
+            allow_redirects=False,
+        )
+
+    def test_page_tells_each_provider_s_truth_about_invitations(self):
+        self.connect_google(self.alice)
+        text = " ".join(self._page("google").text.split())
+        self.assertIn("Google mails none of them", text)
+        self.assertNotIn("may mail", text)
+        self.connect_microsoft(self.alice)
+        text = " ".join(self._page("microsoft").text.split())
+        self.assertIn("Outlook mails those attendees an invitation", text)
+
+    def test_nothing_to_send_asks_nothing(self):
+        (self.past | self.future).unlink()
+        self.connect_google(self.alice)
+        page = self._page("google")
+        self.assertEqual(page.status_code, 303)
+        self.assertTrue(page.headers["Location"].endswith("/odoo/calendar"))
+
+    def test_page_says_which_events_came_from_the_other_calendar(self):
+        (self.past | self.future).unlink()
+        google = self.connect_google(self.alice)
+        start = datetime.combine(fields.Date.today(), datetime.min.time())
+        self.google.add_event(
+            ALICE,
+            {
+                "summary": "From Google",
+                "start": {
+                    "dateTime": (start + timedelta(days=3, hours=9)).isoformat() + "Z"
+                },
+                "end": {
+                    "dateTime": (start + timedelta(days=3, hours=10)).isoformat() + "Z"
+                },
+            },
+        )
+        google._sync()
+        self.assertTrue(
+            self.env["calendar.event"].search([("name", "=", "From Google")])
+        )
+        self.connect_microsoft(self.alice)
+        text = " ".join(self._page("microsoft").text.split())
+        self.assertIn("<strong>1</strong> of them came from your Google Calendar", text)

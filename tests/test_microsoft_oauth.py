@@ -130,12 +130,9 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
         self.assertTrue(callback.startswith(redirect_uri + "?"), callback)
         response = self._callback(callback)
         self.assertEqual(response.status_code, 303, response.text[:500])
-        # a new account first chooses what its first sync sends, then goes back
-        self.assertTrue(
-            response.headers["Location"].endswith(
-                "/calendar_sync/microsoft/first_sync?return_url=%2Fodoo%2Fcalendar"
-            )
-        )
+        # Alice organizes no event in Odoo: nothing to choose, straight back
+        # (with events, the first-sync choice comes first: test_first_sync.py)
+        self.assertTrue(response.headers["Location"].endswith("/odoo/calendar"))
 
         account = self._account(self.alice)
         self.assertEqual(account.state, "connected")
@@ -368,8 +365,10 @@ class TestMicrosoftOAuth(GraphEmulatorMixin, HttpCase):
                 self.assertEqual(account.sync_status, "needs_reconnect")
                 self.assertFalse(account.access_token)
                 self.assertIn(
-                    f"Outlook refused the connection (invalid_grant, AADSTS{code})",
-                    account.last_error,
+                    "Outlook no longer accepts the connection", account.last_error
+                )
+                self.assertIn(
+                    f"(Detail: invalid_grant, AADSTS{code})", account.last_error
                 )
                 self.assertNotIn("Traceback", account.last_error)
                 self.assertEqual(account.email, "alice@example.com")

@@ -149,10 +149,16 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         action = self.account.with_user(self.alice).action_open_reset_wizard()
         self.assertEqual(action["res_model"], "calendar.sync.account.reset")
         self.assertEqual(action["target"], "new")
+        self.assertEqual(action["name"], "Reset Google Calendar Account")
         Wizard = self.env["calendar.sync.account.reset"].with_user(self.alice)
         form = Form(Wizard.with_context(**action["context"]))
         self.assertEqual(form.account_id, self.account)
         self.assertEqual(form.provider, "google")
+        # what the choice shows, whatever context loaded the form's fields
+        self.assertEqual(
+            Wizard.new({"account_id": self.account.id}).delete_remote_label,
+            "Delete from the current Google Calendar account",
+        )
         self.assertEqual(form.delete_policy, "dont_delete")
         self.assertEqual(form.sync_policy, "new")
         labels = dict(

@@ -54,6 +54,23 @@ class TestSettings(TransactionCase):
         values = fresh.web_read({"calendar_sync_google_client_secret": {}})
         self.assertFalse(values[0]["calendar_sync_google_client_secret"])
 
+    def test_settings_form_says_a_secret_is_saved_once_saved(self):
+        Settings = self.env["res.config.settings"]
+        spec = {"calendar_sync_microsoft_client_secret_set": {}}
+        self.assertFalse(
+            Settings.onchange({}, [], spec)["value"].get(
+                "calendar_sync_microsoft_client_secret_set"
+            )
+        )
+        saved = self._save(calendar_sync_microsoft_client_secret="ms-secret")
+        # the form reloaded after saving, and a new form, both say so
+        self.assertTrue(saved.web_read(spec)[0][next(iter(spec))])
+        self.assertTrue(
+            Settings.onchange({}, [], spec)["value"][
+                "calendar_sync_microsoft_client_secret_set"
+            ]
+        )
+
     def test_empty_secret_on_save_keeps_the_stored_one(self):
         self._save(calendar_sync_microsoft_client_secret="first")
         self._save(calendar_sync_microsoft_client_id="changed-id")

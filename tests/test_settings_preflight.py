@@ -3,6 +3,7 @@
 import json
 import socket
 
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import GoogleEmulatorMixin, GraphEmulatorMixin
@@ -57,7 +58,7 @@ class TestSettingsPreflight(GoogleEmulatorMixin, GraphEmulatorMixin, Transaction
         settings = self._settings()
         params = self._check_google()
         self.assertEqual(params["type"], "success")
-        self.assertFalse(params["sticky"])
+        self.assertTrue(params["sticky"], "the URI to register stays until dismissed")
         self.assertIn(
             "Google accepted the Client ID and Client Secret", params["message"]
         )
@@ -121,12 +122,45 @@ class TestSettingsPreflight(GoogleEmulatorMixin, GraphEmulatorMixin, Transaction
         self.assertEqual(params["type"], "success")
         self.assertEqual(len(self._token_requests()), 1)
 
+    def test_check_credentials_of_the_form_checks_what_is_typed_and_saves_nothing(
+        self,
+    ):
+        Settings = self.env["res.config.settings"].with_user(self.admin)
+        before = Settings.sudo().search_count([])
+        action = Settings.calendar_sync_check_credentials(
+            "google",
+            {"calendar_sync_google_client_id": "nobody.apps.googleusercontent.com"},
+        )
+        self.assertIn(
+            "Google does not know the Client ID nobody.apps.googleusercontent.com",
+            action["params"]["message"],
+        )
+        # no settings record saved (the form stays changed), no parameter written
+        self.assertEqual(Settings.sudo().search_count([]), before)
+        self.assertNotEqual(
+            self._param("google_calendar_client_id"),
+            "nobody.apps.googleusercontent.com",
+        )
+        action = Settings.calendar_sync_check_credentials(
+            "microsoft", {"calendar_sync_microsoft_tenant": "contoso.onmicrosoft.com"}
+        )
+        self.assertEqual(action["tag"], "display_notification")
+
+    def test_only_administrators_check_credentials(self):
+        user = new_test_user(
+            self.env, login="cs_preflight_user", groups="base.group_user"
+        )
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(
+                user
+            ).calendar_sync_check_credentials("google", {})
+
     # --------------------------------------------------------------- Microsoft
     def test_check_credentials_accepts_right_microsoft_credentials(self):
         settings = self._settings()
         params = self._check_microsoft()
         self.assertEqual(params["type"], "success")
-        self.assertFalse(params["sticky"])
+        self.assertTrue(params["sticky"], "the URI to register stays until dismissed")
         self.assertIn(
             "Microsoft accepted the Client ID and Client Secret", params["message"]
         )
@@ -183,9 +217,8 @@ class TestSettingsPreflight(GoogleEmulatorMixin, GraphEmulatorMixin, Transaction
 
     def test_settings_form_has_the_buttons_and_the_https_warning(self):
         arch = self.env["res.config.settings"].get_view(view_type="form")["arch"]
-        for name in (
-            "action_calendar_sync_check_google",
-            "action_calendar_sync_check_microsoft",
-        ):
-            self.assertIn(f'name="{name}"', arch)
+        for provider in ("google", "microsoft"):
+            self.assertIn(
+                f'name="calendar_sync_check_credentials" provider="{provider}"', arch
+            )
         self.assertEqual(arch.count('name="calendar_sync_https_warning"'), 2)

@@ -92,6 +92,8 @@ class TestSyncLog(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(log.failed, 1)
         self.assertEqual(log.error, self.account.last_error)
         self.assertIn("could not be synced", log.error)
+        # the run names the event it could not sync (a link in the log's form)
+        self.assertEqual(log.failed_event_ids.mapped("name"), ["Refused"])
 
     def test_run_that_needs_reconnect_is_logged_as_failed_with_the_reason(self):
         self.google.revoke_refresh_tokens(ALICE)

@@ -22,7 +22,7 @@ class SyncStatusRules:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.alice, cls.bob, _admin = make_users(cls.env)
+        cls.alice, cls.bob, cls.admin = make_users(cls.env)
         cls.Account = cls.env["calendar.sync.account"]
         # a storm is over after one retry: the test need not wait 30 s of backoff
         cls.env["ir.config_parameter"].sudo().set_param("calendar_sync.max_retries", 1)
@@ -91,7 +91,10 @@ class SyncStatusRules:
             self.assertIsNone(account._sync())
         header = self.header()
         self.assertEqual(header["status"], "error")
-        self.assertTrue(header["error"])
+        # said in plain words (translated), what the provider said as a detail
+        self.assertIn("is not available right now", header["error"])
+        self.assertIn("(Detail: ", header["error"])
+        self.assertIn("503", header["error"])
         self.assertNotIn("Traceback", header["error"])
         self.assertEqual(self.tab(account).last_error, header["error"])
         self.assertFalse(
@@ -127,6 +130,77 @@ class SyncStatusRules:
         self.assertTrue(account._lock())
         self.assertEqual(self.header()["status"], "connected")
 
+    def test_sync_now_and_opening_the_calendar_try_a_failed_account_again(self):
+        account = self.connect(self.alice)
+        for retry in (
+            lambda: self.Account._sync_for_user(self.alice, self.provider),
+            lambda: account.with_user(self.alice).action_sync_now(),
+        ):
+            self.storm()
+            with self.assertLogs(
+                "odoo.addons.calendar_sync.engine.scheduler", "WARNING"
+            ):
+                account._sync()
+            self.assertEqual(self.header()["status"], "error")
+            self.clear_faults()
+            retry()
+            header = self.header()
+            self.assertEqual(header["status"], "connected")
+            self.assertFalse(header["error"])
+
+    def test_administrators_bulk_sync_now_asks_the_provider_again(self):
+        accounts = self.connect(self.alice) | self.connect(self.bob)
+        self.storm()
+        with self.assertLogs("odoo.addons.calendar_sync.engine.scheduler", "WARNING"):
+            for account in accounts:
+                account._sync()
+        self.assertEqual(set(accounts.mapped("state")), {"error"})
+        self.clear_faults()
+        action = accounts.with_user(self.admin).action_sync_now()
+        self.assertEqual(action["params"]["type"], "success", action["params"])
+        accounts.invalidate_recordset()
+        self.assertEqual(set(accounts.mapped("state")), {"connected"})
+
+    def test_sync_stopped_by_the_user_is_told_apart_from_the_pause(self):
+        account = self.connect(self.alice)
+        account.with_user(self.alice).action_stop_sync()
+        header = self.header()
+        self.assertEqual((header["status"], header["stopped"]), ("paused", True))
+        account.with_user(self.alice).action_restart_sync()
+        header = self.header()
+        self.assertEqual((header["status"], header["stopped"]), ("connected", False))
+        self.set_paused(True)
+        header = self.header()
+        self.assertEqual((header["status"], header["stopped"]), ("paused", False))
+
+    def test_refused_event_is_counted_in_the_header_and_listed_with_why(self):
+        account = self.connect(self.alice)
+        account._sync()
+        start = datetime.now().replace(microsecond=0) + timedelta(days=2)
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.alice)
+            .create(
+                {"name": "Refused", "start": start, "stop": start + timedelta(hours=1)}
+            )
+        )
+        self.refuse_pushes()
+        account._sync()
+        self.assertEqual(self.header()["not_synced"], 1)
+        action = account.with_user(self.alice).action_open_not_synced_events()
+        listed = (
+            self.env["calendar.event"].with_user(self.alice).search(action["domain"])
+        )
+        self.assertEqual(listed, event)
+        self.assertTrue(listed.calendar_sync_error)
+        # the Calendar tab and the account name it too
+        self.assertEqual(self.tab(account).not_synced_event_ids, event)
+        self.assertEqual(self.tab(account).not_synced_count, 1)
+        # accepted on the next run: nothing left to show
+        self.clear_faults()
+        account._sync()
+        self.assertEqual(self.header()["not_synced"], 0)
+
     def test_account_of_another_email_shows_the_mismatch_warning(self):
         account = self.connect(self.alice, account_email="alice.private@example.org")
         tab = self.tab(account)
@@ -154,6 +228,15 @@ class TestGoogleSyncStatus(SyncStatusRules, GoogleEmulatorMixin, TransactionCase
 
     def storm(self):
         self.google.inject(status=503, times=50)
+
+    def refuse_pushes(self):
+        self.google.inject(
+            method="POST",
+            path_regex=r"/calendar/v3/calendars/[^/]+/events$",
+            status=400,
+            reason="invalid",
+            times=10,
+        )
 
     def clear_faults(self):
         self.google.clear_faults()
@@ -188,6 +271,16 @@ class TestOutlookSyncStatus(SyncStatusRules, GraphEmulatorMixin, TransactionCase
 
     def storm(self):
         self.graph.inject(status=503, times=50, retry_after=None)
+
+    def refuse_pushes(self):
+        self.graph.inject(
+            method="POST",
+            path_regex=r"/events$",
+            status=400,
+            code="ErrorInvalidRequest",
+            retry_after=None,
+            times=10,
+        )
 
     def clear_faults(self):
         self.graph.clear_faults()

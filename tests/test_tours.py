@@ -95,7 +95,9 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
         ):
             params.set_param(key, False)
         self.start_tour(
-            "/odoo/settings", "calendar_sync_settings_tour", login="cs_admin"
+            "/odoo/action-calendar.calendar_settings_action",
+            "calendar_sync_settings_tour",
+            login="cs_admin",
         )
         self.assertEqual(params.get_param("calendar_sync.google_enabled"), "True")
         self.assertEqual(
@@ -117,7 +119,9 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
     def test_https_browser_is_warned_of_odoos_http_addresses(self):
         # web.base.url and the redirect URI are http://127.0.0.1 here
         self.start_tour(
-            "/odoo/settings", "calendar_sync_https_warning_tour", login="cs_admin"
+            "/odoo/action-calendar.calendar_settings_action",
+            "calendar_sync_https_warning_tour",
+            login="cs_admin",
         )
 
     # ------------------------------------------------------------ connect
@@ -180,3 +184,65 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
         account = self._account("microsoft")
         self.assertEqual(account.state, "not_connected")
         self.assertFalse(account.sudo().refresh_token)
+
+    # ------------------------------------------------------------ header
+    def _connected_alice(self):
+        account = self.connect_google(self.alice)
+        account._sync()
+        return account
+
+    def test_header_counts_refused_events_and_stops_and_restarts(self):
+        account = self._connected_alice()
+        self.env["calendar.event"].with_user(self.alice).create(
+            {
+                "name": "Refused meeting",
+                "start": self._today_at(14),
+                "stop": self._today_at(15),
+            }
+        )
+        self.google.inject(
+            method="POST",
+            path_regex=r"/calendar/v3/calendars/[^/]+/events$",
+            status=400,
+            reason="invalid",
+            times=100,
+        )
+        account._sync()
+        self.start_tour(
+            "/odoo/calendar", "calendar_sync_header_tour", login="cs_alice", timeout=120
+        )
+        account.invalidate_recordset()
+        self.assertFalse(account.sync_stopped)
+
+    def test_calendar_in_error_is_tried_again_when_it_opens(self):
+        account = self._connected_alice()
+        self.google.inject(status=503, times=50)
+        with self.assertLogs("odoo.addons.calendar_sync.engine.scheduler", "WARNING"):
+            account._sync()
+        self.assertEqual(account.state, "error")
+        self.google.clear_faults()
+        self.start_tour("/odoo/calendar", "calendar_sync_error_tour", login="cs_alice")
+        account.invalidate_recordset()
+        self.assertEqual(account.state, "connected")
+
+    # ------------------------------------------------------------ in German
+    def _in_german(self, *users):
+        """The users read Odoo in German (the addon's terms loaded)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["calendar_sync"], ["de_DE"], overwrite=True
+        )
+        for user in users:
+            user.lang = "de_DE"
+
+    def test_german_administrator_enables_google_and_outlook_in_settings(self):
+        self._in_german(self.admin)
+        self.test_administrator_enables_google_and_outlook_in_settings()
+
+    def test_german_header_counts_refused_events_and_stops_and_restarts(self):
+        self._in_german(self.alice)
+        self.test_header_counts_refused_events_and_stops_and_restarts()
+
+    def test_german_user_connects_google_and_finds_the_calendar_tab(self):
+        self._in_german(self.alice)
+        self.test_user_connects_google_chooses_the_first_sync_and_resets()

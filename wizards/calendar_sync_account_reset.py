@@ -101,6 +101,19 @@ class CalendarSyncAccountReset(models.TransientModel):
         "some of them may then appear twice.",
     )
 
+    # The remote delete's choice as the wizard's calendar names it (shown by
+    # the calendar_sync_delete_policy widget).
+    delete_remote_label = fields.Char(compute="_compute_delete_remote_label")
+
+    @api.depends("provider")
+    def _compute_delete_remote_label(self):
+        known = adapters()
+        for wizard in self:
+            adapter = known.get(wizard.provider)
+            wizard.delete_remote_label = (
+                self.env._(adapter.reset_delete_label) if adapter else False
+            )
+
     @api.model
     def _selection_delete_policy(self):
         adapter = adapters().get(self.env.context.get("calendar_sync_provider"))

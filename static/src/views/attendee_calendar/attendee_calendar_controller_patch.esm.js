@@ -5,10 +5,12 @@ import {AttendeeCalendarController} from "@calendar/views/attendee_calendar/atte
 import {patch} from "@web/core/utils/patch";
 
 import {CalendarSyncButtons} from "./calendar_sync_buttons.esm";
+import {DemoBanner} from "./calendar_sync_demo_banner.esm";
 
 patch(AttendeeCalendarController, {
     components: {
         ...AttendeeCalendarController.components,
         CalendarSyncButtons,
+        DemoBanner,
     },
 });

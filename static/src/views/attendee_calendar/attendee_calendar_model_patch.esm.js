@@ -138,7 +138,8 @@ patch(AttendeeCalendarModel.prototype, {
 
     /**
      * @param {Object} providers status by provider
-     * @returns {String[]} the connected providers not synced in the last minute
+     * @returns {String[]} the connected (or failed) providers not synced in the
+     *      last minute
      */
     getCalendarSyncsDue(providers) {
         const now = Date.now();
@@ -147,7 +148,8 @@ patch(AttendeeCalendarModel.prototype, {
             const startedAt = this.calendarSyncStartedAt[provider];
             return (
                 info?.configured &&
-                info.status === "connected" &&
+                // a failed account is tried again too: "error" is no dead end
+                ["connected", "error"].includes(info.status) &&
                 !this.calendarSyncRunning.has(provider) &&
                 (startedAt === undefined || now - startedAt >= SYNC_MIN_INTERVAL_MS)
             );

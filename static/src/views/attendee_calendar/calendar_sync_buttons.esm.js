@@ -6,9 +6,10 @@
  */
 import {Component, useState} from "@odoo/owl";
 import {browser} from "@web/core/browser/browser";
+import {Dropdown} from "@web/core/dropdown/dropdown";
+import {DropdownItem} from "@web/core/dropdown/dropdown_item";
 import {deserializeDateTime, formatDateTime} from "@web/core/l10n/dates";
 import {_t} from "@web/core/l10n/translation";
-import {user} from "@web/core/user";
 import {useService} from "@web/core/utils/hooks";
 
 /**
@@ -48,15 +49,29 @@ export function formatLastSync(lastSync) {
  *
  * @param {String} provider the provider's key
  * @param {Object} info the provider's entry of /calendar_sync/status
- * @returns {Object|null} {provider, status, label, title, icon, variant, action},
- *      null when nothing is shown (not configured, unknown status)
+ * @returns {Object|null} {provider, status, label, title, icon, variant, action,
+ *      notSynced, accountId, stopped, error}, null when nothing is shown (not
+ *      configured, unknown status). ``action`` is what a click does: "connect",
+ *      or "menu" (the provider's menu).
  */
 export function describeSyncButton(provider, info) {
     if (!info?.configured) {
         return null;
     }
     const {name, calendar, icon} = providerNames(info);
-    const button = {provider, status: info.status, connectUrl: info.connect_url};
+    const notSynced = info.not_synced || 0;
+    const button = {
+        provider,
+        status: info.status,
+        connectUrl: info.connect_url,
+        accountId: info.account_id || false,
+        stopped: Boolean(info.stopped),
+        error: info.error || "",
+        notSynced,
+        calendar,
+        name,
+        action: "menu",
+    };
     switch (info.status) {
         case "not_connected":
             return Object.assign(button, {
@@ -68,17 +83,28 @@ export function describeSyncButton(provider, info) {
             });
         case "connected": {
             const lastSync = formatLastSync(info.last_sync);
+            let title = lastSync
+                ? _t("Synchronized with %(calendar)s, last sync %(when)s", {
+                      calendar,
+                      when: lastSync,
+                  })
+                : _t("Synchronized with %(calendar)s", {calendar});
+            if (notSynced) {
+                title = `${title}. ${_t(
+                    "%(count)s event(s) could not be synchronized.",
+                    {count: notSynced}
+                )}`;
+            }
             return Object.assign(button, {
-                label: name,
-                title: lastSync
-                    ? _t("Synchronized with %(calendar)s, last sync %(when)s", {
-                          calendar,
-                          when: lastSync,
+                label: notSynced
+                    ? _t("%(provider)s · %(count)s not synced", {
+                          provider: name,
+                          count: notSynced,
                       })
-                    : _t("Synchronized with %(calendar)s", {calendar}),
+                    : name,
+                title,
                 icon: "fa fa-check",
-                variant: "btn-outline-success",
-                action: "preferences",
+                variant: notSynced ? "btn-outline-warning" : "btn-outline-success",
             });
         }
         case "syncing":
@@ -87,22 +113,35 @@ export function describeSyncButton(provider, info) {
                 title: _t("Synchronizing with %(calendar)s…", {calendar}),
                 icon: "fa fa-refresh fa-spin",
                 variant: "btn-outline-secondary",
-                action: "preferences",
             });
         case "paused":
+            if (button.stopped) {
+                return Object.assign(button, {
+                    label: _t("%(provider)s: stopped", {provider: name}),
+                    title: _t(
+                        "You stopped the synchronization with %(calendar)s: restart it from this menu.",
+                        {calendar}
+                    ),
+                    icon: "fa fa-stop",
+                    variant: "btn-outline-secondary",
+                });
+            }
             return Object.assign(button, {
                 label: _t("%(provider)s: paused", {provider: name}),
-                title: _t("Synchronization is paused by your administrator"),
+                title: _t(
+                    "The synchronization with %(calendar)s is paused by your administrator.",
+                    {calendar}
+                ),
                 icon: "fa fa-pause",
                 variant: "btn-outline-warning",
-                action: "preferences",
             });
         case "needs_reconnect":
             return Object.assign(button, {
                 label: _t("Reconnect %(provider)s", {provider: name}),
-                title:
-                    info.error ||
-                    _t("The connection to %(calendar)s must be renewed", {calendar}),
+                title: _t(
+                    "%(calendar)s no longer accepts the connection: click to connect again. Your events stay where they are.",
+                    {calendar}
+                ),
                 icon: "fa fa-exclamation-triangle",
                 variant: "btn-warning",
                 action: "connect",
@@ -115,7 +154,6 @@ export function describeSyncButton(provider, info) {
                     _t("The synchronization with %(calendar)s failed", {calendar}),
                 icon: "fa fa-exclamation-circle",
                 variant: "btn-outline-danger",
-                action: "preferences",
             });
         default:
             return null;
@@ -124,14 +162,20 @@ export function describeSyncButton(provider, info) {
 
 export class CalendarSyncButtons extends Component {
     static template = "calendar_sync.CalendarSyncButtons";
+    static components = {Dropdown, DropdownItem};
     static props = {
         // The model's reactive `calendarSync`: {providers: {google: {...}, ...}}
         state: Object,
+        // Fetch the status again (after an action taken from the menu).
+        refresh: {type: Function, optional: true},
+        // Reload the calendar's events (and the status) after a sync.
+        reload: {type: Function, optional: true},
     };
 
     setup() {
         this.state = useState(this.props.state);
         this.actionService = useService("action");
+        this.notification = useService("notification");
         this.orm = useService("orm");
     }
 
@@ -141,21 +185,91 @@ export class CalendarSyncButtons extends Component {
             .filter(Boolean);
     }
 
-    onClick(button) {
-        if (button.action === "connect") {
-            this.connect(button.connectUrl);
+    async refresh() {
+        if (this.props.refresh) {
+            await this.props.refresh();
+        }
+    }
+
+    /** What a sync brought shows in the calendar (the status too). */
+    async reload() {
+        if (this.props.reload) {
+            await this.props.reload();
         } else {
-            this.openPreferences();
+            await this.refresh();
         }
     }
 
     /**
-     * Open "My Preferences" on the current user (where the Calendar tab lists the
-     * accounts), the way the user menu does: base.action_res_users_my has no res_id.
+     * "Sync now" / "Retry now": the server always asks the provider; the
+     * outcome is said in a notification.
+     */
+    async syncNow(button) {
+        const action = await this.callAccount(button, "action_sync_now");
+        const params = action?.params || {};
+        this.notification.add(params.message || "", {
+            type: params.type || "info",
+            sticky: params.type !== "success",
+        });
+        await this.reload();
+    }
+
+    /**
+     * Run an action method of the button's account.
+     *
+     * @param {Object} button
+     * @param {String} method e.g. "action_stop_sync"
+     */
+    callAccount(button, method) {
+        return this.orm.call("calendar.sync.account", method, [[button.accountId]]);
+    }
+
+    async stop(button) {
+        await this.callAccount(button, "action_stop_sync");
+        this.notification.add(
+            _t(
+                "The synchronization with %(calendar)s is stopped. Nothing was deleted; restart it from this menu.",
+                {calendar: button.calendar}
+            ),
+            {type: "info", className: "o_calendar_sync_stopped_notice"}
+        );
+        await this.refresh();
+    }
+
+    async restart(button) {
+        await this.callAccount(button, "action_restart_sync");
+        this.notification.add(
+            _t(
+                "The synchronization with %(calendar)s is restarted: what changed meanwhile on either side is caught up now.",
+                {calendar: button.calendar}
+            ),
+            {type: "success", className: "o_calendar_sync_restarted_notice"}
+        );
+        await this.reload();
+    }
+
+    /**
+     * Open a list the account's action names: the events this calendar did not
+     * accept (each saying why), or its sync log.
+     *
+     * @param {Object} button
+     * @param {String} method
+     */
+    async openList(button, method) {
+        this.actionService.doAction(await this.callAccount(button, method));
+    }
+
+    /**
+     * Open "My Preferences" on its Calendar tab; the header says what changed
+     * there (a Reset Account, a stop) once the dialog closes.
      */
     async openPreferences() {
-        const action = await this.orm.call("res.users", "action_get");
-        this.actionService.doAction({...action, res_id: user.userId});
+        const action = await this.orm.call(
+            "res.users",
+            "action_calendar_sync_preferences",
+            []
+        );
+        this.actionService.doAction(action, {onClose: () => this.refresh()});
     }
 
     /**
