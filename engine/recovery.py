@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from odoo import _
 
-from ..services.exceptions import UnsupportedRecurrence
+from ..services.exceptions import RemoteError, UnsupportedRecurrence
 
 
 class RecoverySync:
@@ -99,7 +99,12 @@ class RecoverySync:
             )
 
     def _fail(self, record, error):
-        message = str(error)
+        # what the provider said, in a sentence of the user's language (its
+        # code kept as a detail); our own messages as they are
+        if isinstance(error, RemoteError):
+            message = self.account._describe_error(error)
+        else:
+            message = str(error)
         refused = isinstance(error, UnsupportedRecurrence) and bool(record)
         if refused and record._name == "calendar.recurrence" and record.exists():
             # the rule itself: said on every occurrence, by the series' title
