@@ -31,6 +31,7 @@
         "data/ir_cron_data.xml",
         "views/calendar_sync_log_views.xml",
         "views/calendar_sync_account_views.xml",
+        "views/calendar_sync_match_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/calendar_sync_templates.xml",

@@ -28,7 +28,9 @@ they exist:
 Running it again is harmless: an account that holds a refresh token already
 is left alone, and bindings are only added where missing.
 
-Public API: :func:`take_over`, :func:`odoo_modules`, :func:`schedule_uninstall`.
+Public API: :func:`take_over`, :func:`odoo_modules`, :func:`schedule_uninstall`,
+:func:`enable_providers`, :func:`settle_occurrences`,
+:func:`remember_uninstalled`.
 """
 
 import logging
@@ -49,6 +51,16 @@ _logger = logging.getLogger(__name__)
 #: acknowledged) with the etag that matches any, as after a forced write; the
 #: first sync that reads the item records its real one.
 ANY_ETAG = "*"
+#: Set when calendar_sync is installed where Odoo's modules were uninstalled
+#: before (their settings are left): each account's first sync lists likely
+#: pairs for the administrator (``engine.relink``).
+PARAM_RELINK = "calendar_sync.relink_odoo_links"
+#: What Odoo's modules leave behind when uninstalled (system parameters).
+ODOO_TRACES = (
+    "microsoft_calendar.microsoft_guid",
+    config.PARAM_GOOGLE_CLIENT_ID,
+    config.PARAM_MICROSOFT_CLIENT_ID,
+)
 
 #: Odoo's columns per provider: the event/series id, the pending-change flag
 #: (on events and series), the iCalUID column.
@@ -106,7 +118,7 @@ def take_over(env):
     _original_starts(env)
     report["left out"] = _leave_out_unlinked(env, events, recurrences)
     _stop_odoo_sync(cr, settings)
-    _enable_providers(env, report)
+    enable_providers(env, report)
     env.invalidate_all()
     _logger.info("calendar_sync: took over from Odoo's modules: %s", report)
     return report
@@ -367,45 +379,50 @@ def _original_starts(env):
         else:
             outlook |= binding
     for recurrence in outlook.event_id.recurrence_id:
-        events = recurrence.calendar_event_ids
-        base = recurrence.base_event_id or events.sorted("start")[:1]
-        if not base:
-            continue
-        slots = {
-            start.replace(tzinfo=None)
-            for start, _stop in recurrence._range_calculation(
-                base, base.stop - base.start
-            )
-        }
-        on_slot = events.filtered(
-            lambda ev, b=base, s=slots: (
-                not ev.follow_recurrence
-                and ev.start in s
-                and ev.stop - ev.start == b.stop - b.start
-                and (ev.name, ev.location or "", ev.allday)
-                == (b.name, b.location or "", b.allday)
-            )
+        settle_occurrences(
+            env,
+            recurrence,
+            outlook.filtered(lambda b, r=recurrence: b.event_id.recurrence_id == r),
         )
-        if on_slot:
-            # as the rule has them: no recurrence rewrite (plain SQL)
-            env.cr.execute(
-                "UPDATE calendar_event SET follow_recurrence = TRUE WHERE id IN %s",
-                [tuple(on_slot.ids)],
-            )
-            on_slot.invalidate_recordset(["follow_recurrence"])
-        moved = outlook.filtered(
-            lambda b, r=recurrence, f=on_slot: (
-                b.event_id.recurrence_id == r and b.event_id not in f
-            )
+
+
+def settle_occurrences(env, recurrence, bindings):
+    """Occurrences of ``recurrence`` on their rule's slot follow it again (as
+    its base event); ``bindings`` (of its other occurrences, in one account)
+    get the rule's free slots as original starts, in order."""
+    events = recurrence.calendar_event_ids
+    base = recurrence.base_event_id or events.sorted("start")[:1]
+    if not base:
+        return
+    slots = {
+        start.replace(tzinfo=None)
+        for start, _stop in recurrence._range_calculation(base, base.stop - base.start)
+    }
+    on_slot = events.filtered(
+        lambda ev: (
+            not ev.follow_recurrence
+            and ev.start in slots
+            and ev.stop - ev.start == base.stop - base.start
+            and (ev.name, ev.location or "", ev.allday)
+            == (base.name, base.location or "", base.allday)
         )
-        found = pair_moved_occurrences(
-            slots,
-            events.filtered("follow_recurrence").mapped("start"),
-            [(binding.id, binding.event_id.start) for binding in moved],
+    )
+    if on_slot:
+        # as the rule has them: no recurrence rewrite (plain SQL)
+        env.cr.execute(
+            "UPDATE calendar_event SET follow_recurrence = TRUE WHERE id IN %s",
+            [tuple(on_slot.ids)],
         )
-        for binding in moved:
-            if binding.id in found:
-                binding.original_start = found[binding.id]
+        on_slot.invalidate_recordset(["follow_recurrence"])
+    moved = bindings.filtered(lambda b: b.event_id not in on_slot)
+    found = pair_moved_occurrences(
+        slots,
+        events.filtered("follow_recurrence").mapped("start"),
+        [(binding.id, binding.event_id.start) for binding in moved],
+    )
+    for binding in moved:
+        if binding.id in found:
+            binding.original_start = found[binding.id]
 
 
 def _leave_out_unlinked(env, event_columns, recurrence_columns):
@@ -490,7 +507,7 @@ def _stop_odoo_sync(cr, settings):
         )
 
 
-def _enable_providers(env, report):
+def enable_providers(env, report):
     """Show a provider in calendar_sync when Odoo's module had its client id
     (same system parameter) or connected accounts."""
     params = env["ir.config_parameter"].sudo()
@@ -498,6 +515,14 @@ def _enable_providers(env, report):
         client_id = params.get_param(config.PROVIDER_PARAMS[provider]["client_id"])
         if client_id or report.get(f"{provider} accounts"):
             params.set_param(f"calendar_sync.{provider}_enabled", "True")
+
+
+def remember_uninstalled(env):
+    """Odoo's modules were here and are gone (their system parameters are
+    left): the first sync of each account lists likely pairs."""
+    params = env["ir.config_parameter"].sudo()
+    if any(params.get_param(key) for key in ODOO_TRACES):
+        params.set_param(PARAM_RELINK, "True")
 
 
 def schedule_uninstall(env):

@@ -23,11 +23,12 @@ for :mod:`takeover_checks`.
 
 import json
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import requests
 from emulator_host import Control
-from old_scenario import OldScenario, graph_weekly, remote_times, utc
+from old_scenario import TZ, OldScenario, graph_weekly, remote_times, utc
 
 from odoo import fields
 
@@ -58,6 +59,17 @@ def route_to_emulators(hosts):
         return original(self, method, url, *args, **kwargs)
 
     requests.sessions.Session.request = request
+
+
+def google_times(local, hours=1.0):
+    """Google's ``start``/``end`` as Google answers them: the local time with
+    its UTC offset (Odoo's module reads the offset, not ``timeZone``)."""
+    times = remote_times(local, hours)
+    for key in ("start", "end"):
+        wall = datetime.fromisoformat(times[key]["dateTime"])
+        aware = utc(wall).replace(tzinfo=timezone.utc).astimezone(ZoneInfo(TZ))
+        times[key]["dateTime"] = aware.isoformat()
+    return times
 
 
 class OdooScenario(OldScenario):
@@ -182,13 +194,13 @@ class OdooScenario(OldScenario):
         # ---- made remotely
         ctl = self.ctl
         ctl.google_add(
-            ALICE, {"summary": "Alice: dentist", **remote_times(monday + 3 * day)}
+            ALICE, {"summary": "Alice: dentist", **google_times(monday + 3 * day)}
         )
         self.google_series = ctl.google_add(
             ALICE,
             {
                 "summary": "Alice: standup",
-                **remote_times(monday + day + timedelta(hours=1), 0.25),
+                **google_times(monday + day + timedelta(hours=1), 0.25),
                 "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=4"],
             },
         )
@@ -196,12 +208,12 @@ class OdooScenario(OldScenario):
             ERIN,
             {
                 "summary": "Erin's webinar",
-                **remote_times(monday + 4 * day),
+                **google_times(monday + 4 * day),
                 "attendees": [{"email": ERIN}, {"email": ALICE}],
             },
         )
         ctl.google_add(
-            DAN, {"summary": "Dan: gym", **remote_times(monday + 4 * day, 2)}
+            DAN, {"summary": "Dan: gym", **google_times(monday + 4 * day, 2)}
         )
         ctl.graph_add(BOB, {"subject": "Bob: lunch", **remote_times(monday + 3 * day)})
         self.graph_series = ctl.graph_add(
@@ -222,7 +234,7 @@ class OdooScenario(OldScenario):
         original = utc(monday + 2 * 7 * day + day + timedelta(hours=1))
         instance = f"{self.google_series['id']}_" + original.strftime("%Y%m%dT%H%M%SZ")
         moved = monday + 2 * 7 * day + 2 * day + timedelta(hours=2)
-        ctl.google_update(ALICE, instance, remote_times(moved, 0.25))
+        ctl.google_update(ALICE, instance, google_times(moved, 0.25))
         instances = ctl.graph_instances(BOB, self.graph_series["id"])
         instances.sort(key=lambda item: item["start"]["dateTime"])
         ctl.graph_update(

@@ -31,9 +31,12 @@ duplicate on either side, and list the likely pairs for the administrator.
 import json
 import logging
 import traceback
+from datetime import timedelta
 
 from emulator_host import Control
 from upgraded_checks import UpgradedChecks
+
+from odoo import fields
 
 _logger = logging.getLogger(__name__)
 
@@ -141,6 +144,7 @@ class TakeoverChecks(UpgradedChecks):
             "the same remote id (and Outlook's iCalUID) in the calendar holding it",
             self.bindings_carried,
         )
+        self.guarded("taking over a second time changes nothing", self.takeover_again)
         self.guarded(
             "Outlook paused by the administrator stays paused: its sync sends "
             "and reads nothing",
@@ -261,6 +265,24 @@ class TakeoverChecks(UpgradedChecks):
                     problems.append(f"series {row['id']}: no {provider} binding")
         return problems
 
+    def takeover_again(self):
+        from odoo.addons.calendar_sync import hooks
+        from odoo.addons.calendar_sync.engine import takeover
+
+        def state():
+            self.env.invalidate_all()
+            accounts = self.Account.search([])
+            return (
+                sorted(accounts.mapped(lambda a: (a.id, a.refresh_token, a.state))),
+                sorted(self.Binding.search([]).mapped(lambda b: (b.id, b.remote_id))),
+            )
+
+        before = state()
+        hooks.post_init_hook(self.env)
+        takeover.take_over(self.env)
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        return [] if state() == before else ["accounts or bindings changed"]
+
     def paused_outlook(self):
         problems = []
         outlook = self.accounts.filtered(lambda a: a.provider == "microsoft")
@@ -371,4 +393,161 @@ class TakeoverChecks(UpgradedChecks):
 
     # ------------------------------------------------------------ uninstalled
     def run_uninstalled(self):
-        self.check("the already-uninstalled path is checked", ["not implemented yet"])
+        self.guarded(
+            "users connect again (Odoo's modules took their tokens with them)",
+            self.connect_again,
+        )
+        self.guarded(
+            "calendar_sync's first syncs: no remote create or delete, no Odoo "
+            "event created, no mail, no invitation, no error",
+            self.first_syncs,
+        )
+        self.guarded(
+            "every Google event and series Odoo's module pushed is bound again "
+            "to its Odoo event (the Odoo id it carries)",
+            self.google_relinked,
+        )
+        self.guarded(
+            "every other event of every calendar is bound or listed as a "
+            "likely pair for the administrator",
+            self.bound_or_listed,
+        )
+        self.guarded(
+            "the administrator merges the likely pairs: bound, nothing created "
+            "or mailed, every event in every calendar bound",
+            self.merge_pairs,
+        )
+        self.guarded(
+            "changes made afterwards in Odoo and in each calendar sync as updates",
+            self.later_changes,
+        )
+
+    def connect_again(self):
+        """As the OAuth callback leaves an account (Dan, who had stopped his
+        sync, does not connect again)."""
+        problems = []
+        for login, user in self.users.items():
+            if login == "to_dan":
+                continue
+            for provider, token in (
+                ("google", user["google_calendar_rtoken"]),
+                ("microsoft", user["microsoft_calendar_rtoken"]),
+            ):
+                if not token:
+                    continue
+                if provider == "google":
+                    tokens, extra = self.ctl.google_tokens(user["email"]), {}
+                else:
+                    tokens = self.ctl.graph_tokens(user["email"])
+                    extra = {
+                        "token_expiry": fields.Datetime.now()
+                        + timedelta(seconds=tokens["lifetime"])
+                    }
+                odoo_user = self.env["res.users"].browse(user["id"])
+                account = self.Account._get_for_user(odoo_user, provider)
+                account.write(
+                    {
+                        "email": user["email"],
+                        "access_token": tokens["access_token"],
+                        "refresh_token": tokens["refresh_token"],
+                        "state": "connected",
+                        **extra,
+                    }
+                )
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        if len(self.accounts) != 3:
+            problems.append(f"{len(self.accounts)} accounts, not 3")
+        return problems
+
+    def google_relinked(self):
+        problems = []
+        alice = self.users["to_alice"]
+        attends = {
+            row["event_id"]
+            for row in self.state["attendees"]
+            if row["partner_id"] == alice["partner_id"]
+        }
+        account = self.account_of("to_alice", "google")
+        # what Odoo's module pushed carries the Odoo id (not what it imported)
+        key = f"{self.state['dbname']}_odoo_id"
+        remote = {
+            e["id"]
+            for e in self.ctl.google_events(ALICE)
+            if key in ((e.get("extendedProperties") or {}).get("shared") or {})
+        }
+        for row in self.state["events"]:
+            if not row["google_id"] or row["recurrence_id"]:
+                continue
+            if row["google_id"] not in remote or row["id"] not in attends:
+                continue
+            if not self.Binding.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("event_id", "=", row["id"]),
+                    ("remote_id", "=", row["google_id"]),
+                ]
+            ):
+                problems.append(f"event {row['id']} {row['name']} not bound again")
+        for row in self.state["recurrences"]:
+            if row["google_id"] in remote and not self.Binding.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("recurrence_id", "=", row["id"]),
+                    ("remote_id", "=", row["google_id"]),
+                ]
+            ):
+                problems.append(f"series {row['id']} not bound again")
+        return problems
+
+    def unbound_remote(self, occurrences=True):
+        """{account: remote ids in its calendar it has no binding for}; an
+        Outlook occurrence counts with ``occurrences`` only."""
+        remote, out = self.ctl.snapshot(), {}
+        for account in self.accounts:
+            if account.provider == "google":
+                events = remote["google"].get(account.email, [])
+                ids = {e["id"] for e in events if e.get("status") != "cancelled"}
+                ids = {i for i in ids if "_" not in i}  # occurrences: by series
+            else:
+                ids = {
+                    e["id"]
+                    for e in remote["graph"].get(account.email, [])
+                    if occurrences
+                    or e.get("type") in ("singleInstance", "seriesMaster")
+                }
+            bound = self.Binding.search(
+                [("account_id", "=", account.id), ("remote_id", "in", list(ids))]
+            )
+            missing = ids - set(bound.mapped("remote_id"))
+            if missing:
+                out[account] = missing
+        return out
+
+    def bound_or_listed(self):
+        problems = []
+        Match = self.env["calendar.sync.match"].sudo()
+        for account, missing in self.unbound_remote(occurrences=False).items():
+            listed = set(
+                Match.search(
+                    [("account_id", "=", account.id), ("state", "=", "pending")]
+                ).mapped("remote_id")
+            )
+            for remote_id in sorted(missing - listed):
+                problems.append(
+                    f"{account.email}: {remote_id} neither bound nor listed"
+                )
+        if not Match.search_count([("state", "=", "pending")]):
+            problems.append("no likely pair listed (Outlook events have no proof)")
+        return problems
+
+    def merge_pairs(self):
+        Match = self.env["calendar.sync.match"].sudo()
+        pending = Match.search([("state", "=", "pending")])
+        mark, before = self.ctl.mark(), self.census()
+        pending.action_merge()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        _history, problems = self.sync_all()
+        problems += self.quiet(mark, before, "merged pairs")
+        for account, missing in self.unbound_remote().items():
+            problems += [f"{account.email}: {rid} unbound" for rid in sorted(missing)]
+        return problems
