@@ -418,6 +418,11 @@ class TakeoverChecks(UpgradedChecks):
             self.merge_pairs,
         )
         self.guarded(
+            "a likely pair kept apart becomes two events on both sides, and "
+            "nothing else is created",
+            self.keep_apart,
+        )
+        self.guarded(
             "changes made afterwards in Odoo and in each calendar sync as updates",
             self.later_changes,
         )
@@ -543,11 +548,46 @@ class TakeoverChecks(UpgradedChecks):
     def merge_pairs(self):
         Match = self.env["calendar.sync.match"].sudo()
         pending = Match.search([("state", "=", "pending")])
+        # one is kept for the next check
+        self.kept = pending.filtered(lambda m: m.remote_name == "Carol: offsite")
+        pending -= self.kept
         mark, before = self.ctl.mark(), self.census()
         pending.action_merge()
         self.env.cr.commit()  # pylint: disable=invalid-commit
         _history, problems = self.sync_all()
         problems += self.quiet(mark, before, "merged pairs")
+        kept = set(self.kept.mapped("remote_id"))
         for account, missing in self.unbound_remote().items():
-            problems += [f"{account.email}: {rid} unbound" for rid in sorted(missing)]
+            problems += [
+                f"{account.email}: {rid} unbound" for rid in sorted(missing - kept)
+            ]
+        return problems
+
+    def keep_apart(self):
+        if len(self.kept) != 1:
+            return [f"Carol's offsite is not a pending pair: {self.kept}"]
+        event = self.kept.event_id
+        mark, before = self.ctl.mark(), self.census()
+        self.kept.action_keep()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        _history, problems = self.sync_all()
+        creates = [w for w in self.ctl.writes(mark) if w["create"]]
+        if len(creates) != 1 or creates[0]["provider"] != "graph":
+            problems.append(f"remote creates: {creates}")
+        created = self.census()["events"] - before["events"]
+        names = self.Event.browse(sorted(created)).mapped("name")
+        if names != ["Carol: offsite"]:
+            problems.append(f"Odoo events created: {names}")
+        offsites = [
+            e
+            for e in self.ctl.graph_events(CAROL)
+            if e.get("subject") == "Carol: offsite"
+        ]
+        if len(offsites) != 2:
+            problems.append(f"{len(offsites)} offsites in Carol's Outlook")
+        binding = self.Binding.search(
+            [("event_id", "=", event.id), ("account_id", "=", self.kept.account_id.id)]
+        )
+        if not binding.remote_id or binding.remote_id == self.kept.remote_id:
+            problems.append(f"the Odoo offsite is not its own event: {binding}")
         return problems
