@@ -73,8 +73,17 @@ def _new_items(run):
     }
     if not todo:
         return {}
-    known = run.binder.records("calendar.event", todo)
-    known.update(run.binder.records("calendar.recurrence", todo))
+    # read around the binder: its cache is the run's (nothing to load here)
+    bound = run.binder.Binding.search(
+        [
+            ("account_id", "=", run.account.id),
+            ("remote_id", "in", list(todo)),
+            "|",
+            ("event_id", "!=", False),
+            ("recurrence_id", "!=", False),
+        ]
+    )
+    known = set(bound.mapped("remote_id"))
     return {rid: n for rid, n in todo.items() if rid not in known}
 
 
