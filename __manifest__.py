@@ -13,12 +13,10 @@
     "application": False,
     "installable": True,
     "depends": ["calendar", "base_setup", "base_automation"],
-    "excludes": [
-        "google_calendar",
-        "microsoft_calendar",
-        "google_account",
-        "microsoft_account",
-    ],
+    # Odoo's google_calendar / microsoft_calendar may be installed: the
+    # post-init hook takes over their links and uninstalls them (hooks.py);
+    # models/ir_module_module.py refuses them once calendar_sync is installed.
+    "post_init_hook": "post_init_hook",
     "external_dependencies": {
         "python": [
             "msal",
@@ -33,6 +31,7 @@
         "data/ir_cron_data.xml",
         "views/calendar_sync_log_views.xml",
         "views/calendar_sync_account_views.xml",
+        "views/calendar_sync_match_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/calendar_sync_templates.xml",

@@ -1281,6 +1281,12 @@ class GoogleEmulator:
         )
         if not match:
             raise _not_found()
+        token = _qone(query, "access_token")
+        if token and not headers.get("authorization"):
+            # Google's standard query parameter: the OAuth 2.0 token of the
+            # request in the URL (what Odoo's own google_calendar sends on
+            # GET and DELETE) instead of the Authorization header
+            headers = {**headers, "authorization": f"Bearer {token}"}
         account = self._account_for(headers)
         record["account"] = account
         cid = unquote(match.group(1)).lower()

@@ -42,6 +42,7 @@ from .events import EventSync
 from .keys import EventKey, InstanceKey, SeriesKey
 from .matching import MatchingSync
 from .recovery import RecoverySync
+from .relink import relink
 from .series import SeriesSync
 
 _logger = logging.getLogger(__name__)
@@ -293,6 +294,8 @@ class SyncRun(
         answers = self._pending_answers()
         self._mark_mirrors()
         self._rebind_known()
+        # after Odoo's own sync modules: what they pushed, and likely pairs
+        relink(self)
         ops = []
         # pass 1: series and single events
         series = self._owned_series()

@@ -353,6 +353,14 @@ class SeriesSync(ManagedSync):
         if "dtstart" in recurrence._fields and not allday:
             recurrence.dtstart = first
         slots = self._series_slots(recurrence, base)
+        # a moved occurrence still holds its original slot: no second one there
+        moved = self._occurrences(recurrence).filtered(
+            lambda ev: (
+                not ev.follow_recurrence and self.binder.get(ev, "original_start")
+            )
+        )
+        held = {self._original(ev) for ev in moved}
+        slots = [slot for slot in slots if slot not in held]
         followers = self._following(recurrence).sorted("start")
         pairs, free = self._pair_slots(followers, slots, allday, neutral["tz"])
         for event, slot in pairs:

@@ -10,3 +10,5 @@ from . import ir_http
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import ir_module_module
+from . import calendar_sync_match

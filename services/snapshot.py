@@ -73,7 +73,8 @@ def equivalent_zones(first: str | None, second: str | None) -> bool:
     year = datetime.now(timezone.utc).year
     for month_offset in range(36):
         when = datetime(year + month_offset // 12, month_offset % 12 + 1, 15)
-        offsets = {zone.utcoffset(when, is_dst=False) for zone in zones}
+        # localize: pytz.utc's utcoffset() takes no is_dst
+        offsets = {zone.localize(when, is_dst=False).utcoffset() for zone in zones}
         if len(offsets) > 1:
             return False
     return True
