@@ -175,6 +175,7 @@ class ManagedSync:
                 # Odoo series (the planner finds the master unbound)
                 self.binder.drop(recurrence)
                 self._drop_local_series(recurrence)
+        self._note_managed_elsewhere()
         managed = self._managed_masters()
         if not managed:
             return
@@ -205,6 +206,34 @@ class ManagedSync:
                 )
                 self._fail(recurrence, message)
                 self._remember_failure(remote_id, message)
+
+    def _note_managed_elsewhere(self):
+        """The user's series managed by their other calendar are not copied
+        into this one (their rule is one this provider may not hold): each
+        occurrence says so here, once, instead of missing silently."""
+        series = self.Recurrence.search(
+            [
+                ("calendar_sync_managed", "!=", False),
+                ("calendar_sync_managed", "!=", self.adapter.provider),
+                ("calendar_event_ids.user_id", "=", self.user.id),
+            ]
+        )
+        if not series:
+            return
+        self.binder.load(series)
+        for recurrence in series:
+            if self.binder.get(recurrence, "sync_error"):
+                continue  # said already
+            message = _(
+                "This series is managed by %(manager)s (it repeats in a way Odoo "
+                "cannot): it is not copied to %(provider)s. See and change it in "
+                "%(manager)s.",
+                manager=recurrence._calendar_sync_managed_label(),
+                provider=self.adapter.label,
+            )
+            occurrences = recurrence.calendar_event_ids
+            self.binder.set(recurrence, sync_error=message, need_sync=False)
+            self.binder.set(occurrences, sync_error=message, need_sync=False)
 
     def _apply_managed(self, master_id, neutral, recurrence):
         instances = self.adapter.managed_instances(master_id, neutral)

@@ -644,6 +644,32 @@ class TestManagedGoogleSeries(SeriesHelpers, GoogleEmulatorMixin, TransactionCas
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
+class TestManagedSeriesWithBothCalendars(
+    SeriesHelpers, GoogleEmulatorMixin, GraphEmulatorMixin, TransactionCase
+):
+    def test_a_series_managed_by_google_says_it_is_not_copied_to_outlook(self):
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        master = self.google.add_event(
+            ALICE,
+            {
+                "summary": "Friday the 13th",
+                **event_times(datetime(2030, 9, 13, 18, 0), tz="Europe/Brussels"),
+                "recurrence": ["RRULE:FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=3"],
+            },
+        )
+        for account in (google, outlook, google, outlook):
+            account._sync()
+            self.assertNotEqual(account.state, "error", account.last_error)
+        recurrence = self.local_series("google", master["id"])
+        self.assertEqual(recurrence.calendar_sync_managed, "google")
+        # not in Outlook, and each occurrence says why
+        self.assertFalse(self.graph.events(ALICE))
+        for event in recurrence.calendar_event_ids:
+            self.assertIn("not copied to Outlook", event.calendar_sync_error)
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
 class TestManagedOutlookSeries(SeriesHelpers, GraphEmulatorMixin, TransactionCase):
     """An Outlook pattern Odoo cannot hold is shown as Outlook expands it."""
 
