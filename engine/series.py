@@ -175,6 +175,13 @@ class SeriesSync(ManagedSync):
     def _series_UpdateLocal(self, action):
         recurrence = self.items[action.key]
         neutral = self.remote[action.remote_id]
+        if not self._occurrences(recurrence):
+            # deleted in Odoo, changed later in the calendar: the calendar's
+            # version wins (planner), the series comes back
+            # (occurrences cancelled alone before are cancelled again by the
+            # calendar's own exceptions)
+            events = recurrence.calendar_event_ids.with_context(active_test=False)
+            events.write({"active": True, "calendar_sync_deleted": False})
         base = self._series_base(recurrence)
         if base.user_id != self.user:
             # someone else's series in this user's calendar: their answer only
