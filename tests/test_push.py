@@ -1,0 +1,171 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from ..engine import push
+from ..services import push as push_rules
+from .common import GoogleEmulatorMixin, make_users
+
+ALICE = "alice@example.com"
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestGooglePush(GoogleEmulatorMixin, HttpCase):
+    """Google push channels: the emulator POSTs real notifications to Odoo's
+    webhook, which requests a sync of the account (run here by calling the
+    notified-calendars cron)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, _admin = make_users(cls.env)
+        cls.Account = cls.env["calendar.sync.account"]
+
+    def setUp(self):
+        super().setUp()
+        # deliveries wait until the test flushes them: the test cursor is then
+        # idle while Odoo's HTTP thread answers them
+        self.google.push.hold = True
+        self.env["ir.config_parameter"].sudo().set_param(
+            "calendar_sync.push_url", self.base_url()
+        )
+        self.account = self.connect_google(self.alice)
+
+    def sync(self):
+        self.account._sync()
+        self.assertEqual(self.account.state, "connected", self.account.last_error)
+
+    def remote_event(self, name):
+        return self.google.add_event(
+            ALICE,
+            {
+                "summary": name,
+                "start": {"dateTime": "2030-03-04T09:00:00+01:00"},
+                "end": {"dateTime": "2030-03-04T10:00:00+01:00"},
+            },
+        )
+
+    def local(self, name):
+        return self.env["calendar.event"].search([("name", "=", name)])
+
+    def notify(self, headers):
+        url = self.base_url() + push_rules.WEBHOOK_PATHS["google"]
+        self.env.flush_all()
+        return self.opener.post(url, data=b"", headers=headers, timeout=10)
+
+    def deliver(self):
+        """Google delivers what the emulator holds (what the test wrote is
+        flushed first: Odoo's HTTP thread reads the database)."""
+        self.env.flush_all()
+        return self.google.push.flush()
+
+    # ------------------------------------------------------------ channel
+    def test_sync_opens_a_watch_channel_with_a_secret_token(self):
+        self.sync()
+        account = self.account.sudo()
+        channel = self.google.channels[account.push_channel_id]
+        self.assertEqual(channel["account"], ALICE)
+        self.assertEqual(
+            channel["address"], self.base_url() + "/calendar_sync/push/google"
+        )
+        self.assertEqual(channel["token"], account.push_secret)
+        self.assertGreaterEqual(len(account.push_secret), 32)
+        self.assertEqual(account.push_resource_id, channel["resourceId"])
+        self.assertGreater(account.push_expiry, fields.Datetime.now())
+
+    def test_no_channel_when_odoo_has_no_public_https_address(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("calendar_sync.push_url", "")
+        params.set_param("web.base.url", "http://localhost:8069")
+        self.sync()
+        self.assertFalse(self.account.push_channel_id)
+        self.assertFalse(self.google.channels)
+        self.assertEqual(push.status(self.env, "google"), (None, "not_https"))
+
+    def test_channel_close_to_expiry_is_replaced_and_the_old_one_stopped(self):
+        self.sync()
+        old = self.account.push_channel_id
+        self.account.push_expiry = fields.Datetime.now() + timedelta(hours=1)
+        self.sync()
+        self.assertNotEqual(self.account.push_channel_id, old)
+        self.assertEqual(list(self.google.channels), [self.account.push_channel_id])
+
+    def test_stopping_the_sync_stops_the_channel(self):
+        self.sync()
+        self.account.with_user(self.alice).action_stop_sync()
+        self.assertFalse(self.google.channels)
+        self.assertFalse(self.account.push_channel_id)
+        self.assertTrue(
+            [r for r in self.google.requests if r["path"].endswith("channels/stop")]
+        )
+
+    # ------------------------------------------------------------ notifications
+    def test_remote_change_reaches_odoo_through_the_webhook_and_one_run(self):
+        self.sync()
+        self.deliver()  # the channel's "sync" message
+        self.assertFalse(self.account.push_pending)
+        self.remote_event("Pushed meeting")
+        self.remote_event("Second pushed meeting")
+        delivered = self.deliver()
+        self.assertEqual([d["status"] for d in delivered], [200, 200])
+        self.assertEqual(delivered[0]["headers"]["X-Goog-Resource-State"], "exists")
+        self.account.invalidate_recordset()
+        self.assertTrue(self.account.push_pending)
+        cron = self.env.ref(push.NOTIFIED_CRON)
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        self.assertFalse(self.local("Pushed meeting"))
+        listings = len(self.google.api_requests())
+        self.Account._cron_sync_notified()
+        self.assertTrue(self.local("Pushed meeting"))
+        self.assertTrue(self.local("Second pushed meeting"))
+        self.assertFalse(self.account.push_pending)
+        # both notifications: one run (one listing, whatever it sends back)
+        listings_after = [
+            r
+            for r in self.google.api_requests()[listings:]
+            if r["method"] == "GET" and r["path"].endswith("/events")
+        ]
+        self.assertEqual(len(listings_after), 1)
+
+    def test_sync_message_is_answered_and_ignored(self):
+        self.sync()
+        delivered = self.deliver()
+        self.assertEqual(
+            [(d["headers"]["X-Goog-Resource-State"], d["status"]) for d in delivered],
+            [("sync", 200)],
+        )
+        self.account.invalidate_recordset()
+        self.assertFalse(self.account.push_pending)
+
+    def test_forged_notifications_are_refused_and_change_nothing(self):
+        self.sync()
+        self.deliver()
+        channel = self.account.push_channel_id
+        forged = [
+            {"X-Goog-Channel-ID": channel, "X-Goog-Channel-Token": "guess"},
+            {"X-Goog-Channel-ID": channel},
+            {"X-Goog-Channel-ID": "unknown", "X-Goog-Channel-Token": "x"},
+        ]
+        for headers in forged:
+            answer = self.notify({**headers, "X-Goog-Resource-State": "exists"})
+            self.assertEqual(answer.status_code, 404)
+        self.account.invalidate_recordset()
+        self.assertFalse(self.account.push_pending)
+
+    def test_notification_of_a_stopped_account_is_refused(self):
+        self.sync()
+        self.deliver()
+        headers = {
+            "X-Goog-Channel-ID": self.account.push_channel_id,
+            "X-Goog-Channel-Token": self.account.sudo().push_secret,
+            "X-Goog-Resource-State": "exists",
+        }
+        self.account.sudo().sync_stopped = True
+        self.assertEqual(self.notify(headers).status_code, 404)
+        self.account.sudo().sync_stopped = False
+        self.assertEqual(self.notify(headers).status_code, 200)
+        self.account.invalidate_recordset()
+        self.assertTrue(self.account.push_pending)
