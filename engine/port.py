@@ -303,9 +303,18 @@ class ProviderPush:
         carrying ``secret``.
 
         :return: ``{"resource_id": str or False, "expiry": naive UTC datetime}``
+            and, when the provider names the channel itself, ``"channel_id"``
         :raises CalendarSyncError: the provider refused or was not reachable
         """
         raise NotImplementedError
+
+    def renew(self, client, channel_id, resource_id):
+        """Extend an open channel: its new expiry (naive UTC), or None when
+        the provider cannot (a new channel is then opened instead).
+
+        :raises CalendarSyncError: the provider refused or was not reachable
+        """
+        return
 
     def close(self, client, channel_id, resource_id):
         """Close a channel (one the provider no longer knows counts as closed).

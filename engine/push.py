@@ -84,18 +84,32 @@ def ensure(account):
             close(account)
             return
         margin = timedelta(seconds=push.renew_margin)
-        if (
-            account.push_channel_id
-            and account.push_address == address
-            and not push_rules.needs_renewal(
-                account.push_expiry, fields.Datetime.now(), margin
-            )
+        current = account.push_channel_id and account.push_address == address
+        if current and not push_rules.needs_renewal(
+            account.push_expiry, fields.Datetime.now(), margin
         ):
+            return
+        if current and _renew(account, push):
             return
         _open(account, push, address)
     except CalendarSyncError as exc:
         _logger.warning("Push channel of account %s: %s", account.id, exc)
         account.push_error = account._describe_error(exc)
+
+
+def _renew(account, push):
+    """Extend the channel where the provider can; False when it cannot (or
+    no longer knows the channel): a new one is opened instead."""
+    try:
+        expiry = push.renew(
+            account._client(), account.push_channel_id, account.push_resource_id
+        )
+    except CalendarSyncError as exc:
+        _logger.info("Push channel of account %s not renewed: %s", account.id, exc)
+        return False
+    if expiry:
+        account.write({"push_expiry": expiry, "push_error": False})
+    return bool(expiry)
 
 
 def _open(account, push, address):
@@ -104,6 +118,7 @@ def _open(account, push, address):
     client = account._client()
     channel_id, secret = str(uuid.uuid4()), secrets.token_urlsafe(32)
     opened = push.open(client, address, channel_id, secret)
+    channel_id = opened.get("channel_id") or channel_id
     old = (account.push_channel_id, account.push_resource_id)
     account.write(
         {
@@ -175,10 +190,13 @@ def find(env, provider, channel_id, secret):
     return Account
 
 
-def request_sync(account):
+def request_sync(account, renew=False, forget=False):
     """Ask for a background sync of ``account``: flag it and wake the
     "notified calendars" cron (several notifications: one run).
 
+    :param renew: the channel is to be renewed by that run (its expiry is
+        set to now)
+    :param forget: the provider dropped the channel: that run opens a new one
     :return: False when a running sync holds the account longer than the
         webhook may wait (the provider is asked to retry)
     """
@@ -187,12 +205,16 @@ def request_sync(account):
         with cr.savepoint():
             cr.execute("SET LOCAL lock_timeout = %s", [LOCK_WAIT])
             cr.execute(
-                "UPDATE calendar_sync_account SET push_pending = true WHERE id = %s",
-                [account.id],
+                "UPDATE calendar_sync_account SET push_pending = true, "
+                "push_expiry = CASE WHEN %s THEN now() AT TIME ZONE 'UTC' "
+                "ELSE push_expiry END, "
+                "push_channel_id = CASE WHEN %s THEN NULL "
+                "ELSE push_channel_id END WHERE id = %s",
+                [bool(renew), bool(forget), account.id],
             )
     except psycopg2.errors.LockNotAvailable:
         return False
-    account.invalidate_recordset(["push_pending"])
+    account.invalidate_recordset(["push_pending", "push_expiry", "push_channel_id"])
     account.env.ref(NOTIFIED_CRON).sudo()._trigger()
     return True
 
