@@ -1,22 +1,20 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from ..engine import push
 from ..services import push as push_rules
-from .common import GoogleEmulatorMixin, make_users
+from .common import GoogleEmulatorMixin, GraphEmulatorMixin, event_times, make_users
 
 ALICE = "alice@example.com"
 
 
-@tagged("post_install", "-at_install", "calendar_sync")
-class TestGooglePush(GoogleEmulatorMixin, HttpCase):
-    """Google push channels: the emulator POSTs real notifications to Odoo's
-    webhook, which requests a sync of the account (run here by calling the
-    notified-calendars cron)."""
+class PushCase(HttpCase):
+    """What both providers' push tests share: a user, the webhook address the
+    emulator calls (Odoo's test server), the held deliveries, the cron."""
 
     @classmethod
     def setUpClass(cls):
@@ -26,17 +24,42 @@ class TestGooglePush(GoogleEmulatorMixin, HttpCase):
 
     def setUp(self):
         super().setUp()
-        # deliveries wait until the test flushes them: the test cursor is then
-        # idle while Odoo's HTTP thread answers them
-        self.google.push.hold = True
         self.env["ir.config_parameter"].sudo().set_param(
             "calendar_sync.push_url", self.base_url()
         )
-        self.account = self.connect_google(self.alice)
 
     def sync(self):
         self.account._sync()
         self.assertEqual(self.account.state, "connected", self.account.last_error)
+
+    def local(self, name):
+        return self.env["calendar.event"].search([("name", "=", name)])
+
+    def deliver(self):
+        """The provider delivers what the emulator holds (what the test wrote
+        is flushed first: Odoo's HTTP thread reads the database; the test
+        cursor is idle meanwhile)."""
+        self.env.flush_all()
+        return self.emulator.push.flush()
+
+    def run_notified(self):
+        """The notified-calendars cron, as its own transaction sees the
+        database (the webhook wrote from Odoo's HTTP thread)."""
+        self.env.invalidate_all()
+        self.Account._cron_sync_notified()
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestGooglePush(GoogleEmulatorMixin, PushCase):
+    """Google push channels: the emulator POSTs real notifications to Odoo's
+    webhook, which requests a sync of the account (run here by calling the
+    notified-calendars cron)."""
+
+    def setUp(self):
+        super().setUp()
+        self.emulator = self.google
+        self.google.push.hold = True
+        self.account = self.connect_google(self.alice)
 
     def remote_event(self, name):
         return self.google.add_event(
@@ -48,19 +71,10 @@ class TestGooglePush(GoogleEmulatorMixin, HttpCase):
             },
         )
 
-    def local(self, name):
-        return self.env["calendar.event"].search([("name", "=", name)])
-
     def notify(self, headers):
         url = self.base_url() + push_rules.WEBHOOK_PATHS["google"]
         self.env.flush_all()
         return self.opener.post(url, data=b"", headers=headers, timeout=10)
-
-    def deliver(self):
-        """Google delivers what the emulator holds (what the test wrote is
-        flushed first: Odoo's HTTP thread reads the database)."""
-        self.env.flush_all()
-        return self.google.push.flush()
 
     # ------------------------------------------------------------ channel
     def test_sync_opens_a_watch_channel_with_a_secret_token(self):
@@ -118,7 +132,7 @@ class TestGooglePush(GoogleEmulatorMixin, HttpCase):
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
         self.assertFalse(self.local("Pushed meeting"))
         listings = len(self.google.api_requests())
-        self.Account._cron_sync_notified()
+        self.run_notified()
         self.assertTrue(self.local("Pushed meeting"))
         self.assertTrue(self.local("Second pushed meeting"))
         self.assertFalse(self.account.push_pending)
@@ -169,3 +183,132 @@ class TestGooglePush(GoogleEmulatorMixin, HttpCase):
         self.assertEqual(self.notify(headers).status_code, 200)
         self.account.invalidate_recordset()
         self.assertTrue(self.account.push_pending)
+
+
+@tagged("post_install", "-at_install", "calendar_sync")
+class TestOutlookPush(GraphEmulatorMixin, PushCase):
+    """Graph subscriptions: the validation handshake, change and lifecycle
+    notifications POSTed by the emulator to Odoo's webhook, forged ones."""
+
+    def setUp(self):
+        super().setUp()
+        self.emulator = self.graph
+        self.graph.push.hold = True
+        self.graph.subscription_require_https = False  # the test server is http
+        self.account = self.connect_microsoft(self.alice)
+        self.start = datetime.now().replace(microsecond=0, second=0) + timedelta(days=2)
+
+    def url(self):
+        return self.base_url() + push_rules.WEBHOOK_PATHS["microsoft"]
+
+    def post(self, items):
+        self.env.flush_all()
+        return self.opener.post(self.url(), json={"value": items}, timeout=10)
+
+    def remote_event(self, name):
+        return self.graph.add_event(ALICE, {"subject": name, **event_times(self.start)})
+
+    def test_sync_creates_a_subscription_after_the_validation_handshake(self):
+        self.sync()
+        account = self.account.sudo()
+        subscription = self.graph.subscriptions[account.push_channel_id]
+        self.assertEqual(subscription["account"], ALICE)
+        self.assertEqual(subscription["changeType"], "created,updated,deleted")
+        self.assertEqual(subscription["resource"], "me/events")
+        self.assertEqual(subscription["clientState"], account.push_secret)
+        self.assertEqual(subscription["notificationUrl"], self.url())
+        self.assertGreater(account.push_expiry, fields.Datetime.now())
+        self.assertLessEqual(
+            account.push_expiry, fields.Datetime.now() + timedelta(minutes=10080)
+        )
+
+    def test_validation_token_is_echoed_decoded_in_plain_text(self):
+        answer = self.opener.post(
+            self.url() + "?validationToken=Validation%3A%20Testing%20a%2Bb",
+            data=b"",
+            headers={"Content-Type": "text/plain; charset=utf-8"},
+            timeout=10,
+        )
+        self.assertEqual(answer.status_code, 200)
+        self.assertTrue(answer.headers["Content-Type"].startswith("text/plain"))
+        self.assertEqual(answer.text, "Validation: Testing a+b")
+
+    def test_subscription_is_refused_when_the_handshake_fails(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "calendar_sync.push_url", self.base_url() + "/nowhere"
+        )
+        self.sync()  # the sync itself still works: polling
+        self.assertFalse(self.account.push_channel_id)
+        self.assertFalse(self.graph.subscriptions)
+        self.assertTrue(self.account.push_error)
+
+    def test_remote_change_reaches_odoo_through_the_webhook(self):
+        self.sync()
+        self.remote_event("Pushed Outlook meeting")
+        delivered = self.deliver()
+        self.assertEqual([d["status"] for d in delivered], [202])
+        self.account.invalidate_recordset()
+        self.assertTrue(self.account.push_pending)
+        self.assertFalse(self.local("Pushed Outlook meeting"))
+        self.run_notified()
+        self.assertTrue(self.local("Pushed Outlook meeting"))
+        self.assertFalse(self.account.push_pending)
+
+    def test_forged_notifications_are_refused_and_change_nothing(self):
+        self.sync()
+        sid = self.account.push_channel_id
+        for item in (
+            {"subscriptionId": sid, "clientState": "guess", "changeType": "updated"},
+            {"subscriptionId": sid, "changeType": "updated"},
+            {"subscriptionId": "unknown", "clientState": "x"},
+        ):
+            self.assertEqual(self.post([item]).status_code, 403)
+        self.assertEqual(
+            self.opener.post(self.url(), data=b"not json", timeout=10).status_code,
+            400,
+        )
+        self.account.invalidate_recordset()
+        self.assertFalse(self.account.push_pending)
+
+    def test_reauthorization_required_renews_the_subscription(self):
+        self.sync()
+        sid = self.account.push_channel_id
+        self.graph.lifecycle(sid, "reauthorizationRequired")
+        self.assertEqual([d["status"] for d in self.deliver()], [202])
+        self.run_notified()
+        self.assertEqual(self.account.push_channel_id, sid)
+        self.assertGreater(
+            self.account.push_expiry, fields.Datetime.now() + timedelta(days=1)
+        )
+        self.assertTrue(
+            [
+                r
+                for r in self.graph.requests
+                if r.method == "PATCH" and "/subscriptions/" in r.path
+            ]
+        )
+
+    def test_removed_subscription_is_recreated(self):
+        self.sync()
+        sid = self.account.push_channel_id
+        self.graph.lifecycle(sid, "subscriptionRemoved")
+        self.assertEqual([d["status"] for d in self.deliver()], [202])
+        self.run_notified()
+        self.assertTrue(self.account.push_channel_id)
+        self.assertNotEqual(self.account.push_channel_id, sid)
+        self.assertEqual(list(self.graph.subscriptions), [self.account.push_channel_id])
+
+    def test_missed_notifications_request_a_sync(self):
+        self.sync()
+        self.remote_event("Missed meeting")
+        self.graph.push.queued.clear()  # Graph dropped it...
+        self.graph.lifecycle(self.account.push_channel_id, "missed")  # ...and says so
+        self.assertEqual([d["status"] for d in self.deliver()], [202])
+        self.run_notified()
+        self.assertTrue(self.local("Missed meeting"))
+
+    def test_stopping_the_sync_deletes_the_subscription(self):
+        self.sync()
+        self.account.with_user(self.alice).action_stop_sync()
+        self.assertFalse(self.graph.subscriptions)
+        self.assertFalse(self.account.push_channel_id)
