@@ -99,6 +99,18 @@ class TestGooglePush(GoogleEmulatorMixin, PushCase):
         self.assertFalse(self.google.channels)
         self.assertEqual(push.status(self.env, "google"), (None, "not_https"))
 
+    def test_settings_say_whether_push_is_active_and_why_not(self):
+        Settings = self.env["res.config.settings"]
+        self.assertIn(self.base_url(), Settings.create({}).calendar_sync_push_status)
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("calendar_sync.push_url", "")
+        params.set_param("web.base.url", "http://erp.example.com")
+        status = Settings.create({}).calendar_sync_push_status
+        self.assertIn("Not active", status)
+        self.assertIn("not https", status)
+        params.set_param("web.base.url", "https://localhost")
+        self.assertIn("local", Settings.create({}).calendar_sync_push_status)
+
     def test_channel_close_to_expiry_is_replaced_and_the_old_one_stopped(self):
         self.sync()
         old = self.account.push_channel_id
@@ -241,6 +253,8 @@ class TestOutlookPush(GraphEmulatorMixin, PushCase):
         self.assertFalse(self.account.push_channel_id)
         self.assertFalse(self.graph.subscriptions)
         self.assertTrue(self.account.push_error)
+        status = self.env["res.config.settings"].create({}).calendar_sync_push_status
+        self.assertIn("1 calendar(s) could not open", status)
 
     def test_remote_change_reaches_odoo_through_the_webhook(self):
         self.sync()
