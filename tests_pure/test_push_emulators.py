@@ -199,29 +199,25 @@ def test_graph_subscription_is_validated_then_notifies_changes(graph, subscriber
     )
 
 
+def _subscribe(graph, url, minutes=60):
+    return _graph_session(graph).post(
+        GRAPH + "/subscriptions", json=_subscription(url, minutes), timeout=10
+    )
+
+
 def test_graph_subscription_fails_when_the_handshake_is_not_echoed(graph, subscriber):
     subscriber.echo = False
-    answer = _graph_session(graph).post(
-        GRAPH + "/subscriptions", json=_subscription(subscriber.url), timeout=10
-    )
-    assert answer.status_code == 400
+    assert _subscribe(graph, subscriber.url).status_code == 400
     assert not graph.subscriptions
 
 
 def test_graph_subscription_longer_than_the_maximum_is_refused(graph, subscriber):
-    answer = _graph_session(graph).post(
-        GRAPH + "/subscriptions",
-        json=_subscription(subscriber.url, minutes=10080 + 60),
-        timeout=10,
-    )
+    answer = _subscribe(graph, subscriber.url, minutes=10080 + 60)
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "ExtensionError"
 
 
 def test_graph_subscription_requires_https_by_default(graph, subscriber):
     graph.subscription_require_https = True
-    answer = _graph_session(graph).post(
-        GRAPH + "/subscriptions", json=_subscription(subscriber.url), timeout=10
-    )
-    assert answer.status_code == 400
+    assert _subscribe(graph, subscriber.url).status_code == 400
     assert not subscriber.received
