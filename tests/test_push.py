@@ -128,6 +128,21 @@ class TestGooglePush(GoogleEmulatorMixin, PushCase):
             [r for r in self.google.requests if r["path"].endswith("channels/stop")]
         )
 
+    def test_reset_and_deletion_stop_the_channel(self):
+        self.sync()
+        action = self.account.with_user(self.alice).action_open_reset_wizard()
+        Wizard = self.env["calendar.sync.account.reset"].with_user(self.alice)
+        Wizard.with_context(**action["context"]).create(
+            {"delete_policy": "dont_delete", "sync_policy": "new"}
+        ).action_reset()
+        self.assertFalse(self.google.channels)
+        self.assertFalse(self.account.push_channel_id)
+        bob = self.connect_google(self.bob)
+        bob._sync()
+        self.assertTrue(self.google.channels)
+        bob.unlink()
+        self.assertFalse(self.google.channels)
+
     # ------------------------------------------------------------ notifications
     def test_remote_change_reaches_odoo_through_the_webhook_and_one_run(self):
         self.sync()
