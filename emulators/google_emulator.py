@@ -32,7 +32,16 @@ Public API::
 
 Run standalone: ``python -m emulators.google_emulator --port 8765``.
 
-Deliberate simplifications: no push channels (``events/watch``), no ``events.import``/
+Push channels: ``events.watch`` / ``channels.stop``; every change to an event a
+watched calendar shows is POSTed to the channel's address with Google's headers
+(``X-Goog-Channel-ID``, ``-Token``, ``-Resource-ID``, ``-Resource-URI``,
+``-Resource-State``, ``-Message-Number``, ``-Channel-Expiration``) and an empty
+body, from a background thread (``emulators/push_delivery.py``); a new channel
+first gets a ``sync`` message. ``emu.push`` is the outbox (``emu.push.hold``,
+``emu.push.flush()``, ``emu.push.delivered``), ``emu.channels`` the open ones,
+``emu.channel_max_ttl`` the longest lifetime (seconds; Calendar's is undocumented).
+
+Deliberate simplifications: no ``events.import``/
 ``move``, ``q`` is a plain substring match, attendee copies share the organizer's
 event (only ``extendedProperties.private`` is per calendar), recurring expansion is
 capped at ``max_instances`` occurrences per series.
@@ -62,6 +71,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rruleset, rrulestr
 
 from .hang import Hangs
+from .push_delivery import Outbox
 
 DEFAULT_CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
@@ -591,6 +601,9 @@ class GoogleEmulator:
             self.requests: list[dict] = []
             self.faults: list[Fault] = []
             self.hangs = Hangs()
+            self.push = Outbox()
+            self.channels: dict[str, dict] = {}
+            self.channel_max_ttl = 604800
             self._pending: dict[str, dict] = {}
             self._codes: dict[str, dict] = {}
             self._refresh: dict[str, dict] = {}
@@ -857,6 +870,81 @@ class GoogleEmulator:
         self._last_stamp = now
         ev.body["updated"] = rfc3339(now)
         ev.body["etag"] = f'"{ETAG_BASE + self._seq}"'
+        self._notify_watchers({ev.owner, *ev.guests()})
+
+    # ------------------------------------------------------------ push
+
+    def _watch(self, account: str, payload: dict) -> Response:
+        channel_id = payload.get("id") or ""
+        address = payload.get("address") or ""
+        if payload.get("type") not in ("web_hook", "webhook"):
+            raise _bad_request("Channel type must be web_hook.")
+        if not channel_id or len(channel_id) > 64 or channel_id in self.channels:
+            raise _bad_request("Invalid or duplicate channel id.")
+        if not address.startswith(("https://", "http://")):
+            raise _bad_request("Invalid channel address.")
+        ttl = self.channel_max_ttl
+        wanted = (payload.get("params") or {}).get("ttl")
+        if wanted and str(wanted).isdigit():
+            ttl = min(ttl, int(wanted))
+        expiration = self.clock() + timedelta(seconds=ttl)
+        channel = {
+            "id": channel_id,
+            "account": account,
+            "address": address,
+            "token": payload.get("token"),
+            "resourceId": secrets.token_urlsafe(20),
+            "expiration": expiration,
+            "number": 1,
+        }
+        self.channels[channel_id] = channel
+        self._send(channel, "sync")  # may arrive before this answer
+        return _json(
+            {
+                "kind": "api#channel",
+                "id": channel_id,
+                "resourceId": channel["resourceId"],
+                "resourceUri": self._resource_uri(account),
+                "token": channel["token"],
+                "expiration": str(int(expiration.timestamp() * 1000)),
+            }
+        )
+
+    def _stop_channel(self, payload: dict) -> Response:
+        channel = self.channels.get(payload.get("id") or "")
+        if channel is None or channel["resourceId"] != payload.get("resourceId"):
+            raise _not_found()
+        del self.channels[channel["id"]]
+        return Response(204, b"", {})
+
+    def _resource_uri(self, account: str) -> str:
+        return f"{self.base_url}/calendar/v3/calendars/{account}/events?alt=json"
+
+    def _notify_watchers(self, accounts: set) -> None:
+        now = self.clock()
+        for channel in list(self.channels.values()):
+            if channel["expiration"] <= now:
+                del self.channels[channel["id"]]  # expired: Google forgets it
+            elif channel["account"] in accounts:
+                self._send(channel, "exists")
+
+    def _send(self, channel: dict, state: str) -> None:
+        if state != "sync":
+            channel["number"] += secrets.randbelow(3) + 1  # increasing, with gaps
+        headers = {
+            "X-Goog-Channel-ID": channel["id"],
+            "X-Goog-Message-Number": str(channel["number"]),
+            "X-Goog-Resource-ID": channel["resourceId"],
+            "X-Goog-Resource-URI": self._resource_uri(channel["account"]),
+            "X-Goog-Resource-State": state,
+            "X-Goog-Channel-Expiration": channel["expiration"].strftime(
+                "%a, %d %b %Y %H:%M:%S GMT"
+            ),
+            "User-Agent": "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)",
+        }
+        if channel["token"]:
+            headers["X-Goog-Channel-Token"] = channel["token"]
+        self.push.post(channel["address"], headers, b"")
 
     # ------------------------------------------------------------------ views
 
@@ -1275,6 +1363,16 @@ class GoogleEmulator:
             if "multipart/mixed" not in headers.get("content-type", ""):
                 raise _bad_request("Batch requests must be multipart/mixed.")
             return self._batch(headers, body)
+        if path == "/calendar/v3/channels/stop" and method == "POST":
+            record["account"] = self._account_for(headers)
+            return self._stop_channel(_json_body(body))
+        watch = re.match(r"^/calendar/v3/calendars/([^/]+)/events/watch$", path)
+        if watch and method == "POST":
+            account = self._account_for(headers)
+            record["account"] = account
+            if unquote(watch.group(1)).lower() not in ("primary", account):
+                raise _not_found()
+            return self._watch(account, _json_body(body))
         match = re.match(
             r"^/calendar/v3/calendars/([^/]+)(/events(?:/([^/]+))?(/instances)?)?/?$",
             path,

@@ -5,7 +5,8 @@ Test infrastructure: one threaded stdlib HTTP server on 127.0.0.1 that plays
 ``login.microsoftonline.com`` (OpenID metadata, authorize with a consent page, token
 endpoint with PKCE, nonce, refresh-token rotation and AAD-style errors) and
 ``graph.microsoft.com/v1.0`` (``/me``, ``/me/calendarView/delta``, events CRUD,
-``/instances``, ``accept``/``tentativelyAccept``/``decline`` and ``$batch``). It follows
+``/instances``, ``accept``/``tentativelyAccept``/``decline``, ``$batch`` and change
+notification ``/subscriptions``, see ``emulators/graph_subscriptions.py``). It follows
 ``shared/reference/api-notes.md`` §0, §3 and §5.2, quirks included.
 
 The server speaks plain http but its OpenID metadata and its ``@odata.nextLink`` /
@@ -93,6 +94,7 @@ from .graph_mailbox import (
     bad_request,
 )
 from .graph_recurrence import UTC, format_timestamp, parse_instant, resolve_zone
+from .graph_subscriptions import SubscriptionsMixin
 from .hang import Hangs
 
 AUTHORITY_HOST = "https://login.microsoftonline.com"
@@ -243,7 +245,7 @@ def _b64url_json(value: dict) -> str:
     return _b64url(json.dumps(value, separators=(",", ":")).encode())
 
 
-class GraphEmulator:
+class GraphEmulator(SubscriptionsMixin):
     """Microsoft identity platform + Graph v1.0 calendar emulator (see module doc)."""
 
     def __init__(
@@ -299,6 +301,7 @@ class GraphEmulator:
         self._refresh_tokens: dict[str, dict] = {}
         self._delta_states: dict[str, dict] = {}
         self._random = random.Random(self._seed)
+        self._reset_subscriptions()
 
     def reset(self) -> None:
         """Forget every account, event, token, fault and recorded request."""
@@ -366,6 +369,7 @@ class GraphEmulator:
                 box = Mailbox(self.accounts[email], self.now, self._record_mail)
                 box.on_meeting_change = self._deliver
                 box.on_response = self._deliver_answer
+                box.on_change = self._mailbox_changed
                 self.mailboxes[email] = box
             return self.accounts[email]
 
@@ -546,6 +550,9 @@ class GraphEmulator:
                 "respond",
             ),
             ("POST", r"^/v1\.0/\$batch$", "batch"),
+            ("POST", r"^/v1\.0/subscriptions$", "create_subscription"),
+            ("PATCH", r"^/v1\.0/subscriptions/(?P<id>[^/]+)$", "patch_subscription"),
+            ("DELETE", r"^/v1\.0/subscriptions/(?P<id>[^/]+)$", "delete_subscription"),
         ]
         return [
             (method, re.compile(regex, re.IGNORECASE), "_r_" + name)

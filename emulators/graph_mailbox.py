@@ -354,13 +354,18 @@ class Mailbox:
         # (``(box, event, answer)``); see :meth:`receive`
         self.on_meeting_change = None
         self.on_response = None
+        # set by the emulator: ``(box, item id, "created" | "updated" |
+        # "deleted")`` after every change (change notifications)
+        self.on_change = None
 
     # ------------------------------------------------------------------ writes
-    def _bump(self, event: StoredEvent) -> None:
+    def _bump(self, event: StoredEvent, change: str = "updated") -> None:
         self.seq += 1
         event.seq = self.seq
         event.modified = self.clock()
         event.change_key = new_change_key()
+        if self.on_change:
+            self.on_change(self, event.id, change)
 
     # not an Odoo model: pylint-odoo's rule for create() does not apply
     def create(  # pylint: disable=method-required-super
@@ -394,7 +399,7 @@ class Mailbox:
             end_utc=end,
         )
         self._set_online_meeting(event)
-        self._bump(event)
+        self._bump(event, "created")
         self.events[event.id] = event
         if tid:
             self.transactions[tid] = event.id
@@ -554,6 +559,8 @@ class Mailbox:
     def _tombstone(self, item_id: str) -> None:
         self.seq += 1
         self.tombstones.append((self.seq, item_id))
+        if self.on_change:
+            self.on_change(self, item_id, "deleted")
 
     def respond(self, item_id: str, action: str, body: dict) -> None:
         """``accept`` / ``tentativelyAccept`` / ``decline`` by this mailbox."""

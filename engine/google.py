@@ -21,6 +21,7 @@ from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
 from ..services.neutral_event import normalize_email, utc_to_naive_local
 from ..services.recurrence import from_google_recurrence, to_google_recurrence
+from .google_push import GooglePush
 from .google_signin import GoogleSignin
 from .port import ProviderAdapter
 from .run import SyncRun
@@ -70,6 +71,7 @@ class GoogleAdapter(ProviderAdapter):
     short_label = _lt("Google")
     calendar_label = _lt("Google Calendar")
     signin = GoogleSignin
+    push = GooglePush
     reset_delete_label = _lt("Delete from the current Google Calendar account")
     reset_unreachable = _lt(
         "Google Calendar could not be reached (%(error)s), so no event was "

@@ -51,6 +51,7 @@ from ..services.recurrence import (
     to_graph_recurrence,
 )
 from .keys import EventKey, InstanceKey
+from .microsoft_push import MicrosoftPush
 from .microsoft_signin import MicrosoftSignin
 from .microsoft_window import (
     GONE_STATUSES,
@@ -152,6 +153,7 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
     short_label = _lt("Outlook")
     calendar_label = _lt("Outlook Calendar")
     signin = MicrosoftSignin
+    push = MicrosoftPush
     reset_delete_label = _lt("Delete from the current Outlook account")
     reset_unreachable = _lt(
         "Outlook could not be reached (%(error)s), so no event was deleted "

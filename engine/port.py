@@ -63,6 +63,8 @@ class ProviderAdapter:
     calendar_label = None
     #: the provider's sign-in and client (a :class:`ProviderSignin` subclass)
     signin = None
+    #: the provider's push channel (a :class:`ProviderPush` subclass), or None
+    push = None
     #: the Reset Account wizard's "delete from the remote calendar" (``_lt``)
     reset_delete_label = None
     #: the Reset Account wizard's sentence when the provider could not be
@@ -276,3 +278,47 @@ class ProviderSignin:
             it, None when there is nothing the provider can revoke
         """
         return
+
+
+class ProviderPush:
+    """One provider's push channel of one account (``engine/<provider>_push.py``):
+    opening it, closing it, and reading its notifications. The neutral part
+    (when to open, renew, close; the webhook's answer) is :mod:`engine.push`.
+
+    The channel is kept on the account in provider-neutral fields:
+    ``push_channel_id``, ``push_secret``, ``push_resource_id``, ``push_expiry``.
+    """
+
+    #: key in :data:`services.providers.REGISTRY`
+    provider = None
+    #: renew a channel when it expires within this many seconds
+    renew_margin = 86400
+
+    def __init__(self, account):
+        account.ensure_one()
+        self.account = account
+
+    def open(self, client, address, channel_id, secret):
+        """Open a channel that notifies ``address``, named ``channel_id`` and
+        carrying ``secret``.
+
+        :return: ``{"resource_id": str or False, "expiry": naive UTC datetime}``
+            and, when the provider names the channel itself, ``"channel_id"``
+        :raises CalendarSyncError: the provider refused or was not reachable
+        """
+        raise NotImplementedError
+
+    def renew(self, client, channel_id, resource_id):
+        """Extend an open channel: its new expiry (naive UTC), or None when
+        the provider cannot (a new channel is then opened instead).
+
+        :raises CalendarSyncError: the provider refused or was not reachable
+        """
+        return
+
+    def close(self, client, channel_id, resource_id):
+        """Close a channel (one the provider no longer knows counts as closed).
+
+        :raises CalendarSyncError: the provider refused or was not reachable
+        """
+        raise NotImplementedError

@@ -25,7 +25,7 @@ from odoo.modules import module
 
 from ..services import config, providers
 from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
-from . import adapter, first_sync
+from . import adapter, first_sync, push
 
 _logger = logging.getLogger(__name__)
 
@@ -97,6 +97,8 @@ def sync(record):
     env["calendar.sync.log"]._log_run(
         account, started, time.monotonic() - clock, counters
     )
+    if counters is not None and account.state == "connected":
+        push.ensure(account)  # open or renew the push channel; never raises
     return counters
 
 

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
-from ..engine import adapter, adapters, first_sync, scheduler
+from ..engine import adapter, adapters, first_sync, push, scheduler
 from ..services import config, oauth_state, providers
 from ..services.exceptions import (
     AuthorizationError,
@@ -187,6 +187,28 @@ class CalendarSyncAccount(models.Model):
         search="_search_sync_paused",
         help="The user stopped the synchronization, or the administrator paused "
         "the provider for everybody.",
+    )
+    # Push notifications (engine/push.py): the open channel (Google) or
+    # subscription (Outlook), its secret, and whether a notification asked for
+    # a sync that has not run yet.
+    push_channel_id = fields.Char(
+        string="Push Channel", copy=False, readonly=True, index="btree_not_null"
+    )
+    push_secret = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    push_resource_id = fields.Char(copy=False, readonly=True)
+    push_expiry = fields.Datetime(
+        string="Push Channel Valid Until", copy=False, readonly=True
+    )
+    push_address = fields.Char(copy=False, readonly=True)
+    push_pending = fields.Boolean(
+        string="Notified", copy=False, readonly=True, index="btree_not_null"
+    )
+    push_error = fields.Char(
+        string="Push Problem",
+        copy=False,
+        readonly=True,
+        help="Why the last attempt to open the push channel failed (the "
+        "calendar is still synchronized by the scheduler).",
     )
     # Pending OAuth flow (between the redirect to the provider and its callback).
     oauth_nonce = fields.Char(groups="base.group_system", copy=False, readonly=True)
@@ -489,6 +511,7 @@ class CalendarSyncAccount(models.Model):
         # the provider forgets the grant too (Microsoft has no per-token revoke)
         self.check_access("unlink")
         for account in self.sudo():
+            push.close(account)
             account._revoke_grant()
         return super().unlink()
 
@@ -742,6 +765,8 @@ class CalendarSyncAccount(models.Model):
     def action_stop_sync(self):
         """Stop syncing this account (the user's choice); nothing is deleted."""
         self.check_access("read")
+        for account in self.sudo():
+            push.close(account)
         self.sudo().write({"sync_stopped": True})
 
     def action_restart_sync(self):
@@ -795,6 +820,16 @@ class CalendarSyncAccount(models.Model):
             ),
             "success",
         )
+
+    @api.model
+    def _cron_sync_notified(self):
+        """Sync the accounts a push notification flagged (engine/push.py)."""
+        push.notified_pass(self)
+
+    def _push_close(self):
+        """Close the push channel of these accounts (best effort)."""
+        for account in self.sudo():
+            push.close(account)
 
     # ------------------------------------------------------------------ reset
     def action_open_reset_wizard(self):

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
+from ..engine import push
 from ..engine.microsoft_signin import host_map
 from ..services import config, credentials_check, graph_client
 
@@ -59,6 +60,12 @@ class ResConfigSettings(models.TransientModel):
     calendar_sync_google_redirect_uri = fields.Char(
         string="Google Redirect URI",
         default=lambda self: self._calendar_sync_redirect_uri(config.GOOGLE),
+        readonly=True,
+    )
+    # Push notifications: whether the providers can notify Odoo, and why not.
+    calendar_sync_push_status = fields.Text(
+        string="Push Notifications",
+        default=lambda self: self._calendar_sync_push_status(),
         readonly=True,
     )
     calendar_sync_microsoft = fields.Boolean(
@@ -129,6 +136,41 @@ class ResConfigSettings(models.TransientModel):
         """The ``web.base.url`` system parameter (False if unset)."""
         params = self.env["ir.config_parameter"].sudo()
         return params.get_param("web.base.url") or False
+
+    @api.model
+    def _calendar_sync_push_status(self):
+        """What Settings say about push notifications (engine/push.py)."""
+        address, reason = push.status(self.env, config.GOOGLE)
+        if not address:
+            return _(
+                "Not active: %(reason)s Changes made in Google or Outlook reach "
+                "Odoo when the scheduler runs and when a user opens the calendar.",
+                reason=push.reason_text(self.env, reason),
+            )
+        root = address.rsplit("/calendar_sync/", 1)[0]
+        lines = [
+            _(
+                "Active: Google and Outlook notify Odoo of each change at "
+                "%(root)s/calendar_sync/push/… (the server must be reachable "
+                "there from the internet, with a valid certificate).",
+                root=root,
+            )
+        ]
+        failed = (
+            self.env["calendar.sync.account"]
+            .sudo()
+            .search_count([("push_error", "!=", False), ("state", "=", "connected")])
+        )
+        if failed:
+            lines.append(
+                _(
+                    "%(count)s calendar(s) could not open a notification channel "
+                    "(is the address reachable?); they are synchronized by the "
+                    "scheduler.",
+                    count=failed,
+                )
+            )
+        return "\n".join(lines)
 
     @api.model
     def _calendar_sync_redirect_uri(self, provider):

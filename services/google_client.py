@@ -425,6 +425,36 @@ class GoogleCalendarClient:
         """The primary calendar: ``id`` is the account's email, plus ``timeZone``."""
         return self._checked(lambda: self._calendars.get(calendarId="primary"))
 
+    # ------------------------------------------------------------------ push
+
+    @within_budget
+    def watch(
+        self, channel_id: str, token: str, address: str, ttl: int | None = None
+    ) -> dict:
+        """Open a push channel (``events.watch``) on the calendar: Google
+        POSTs to ``address`` with ``X-Goog-Channel-ID`` = ``channel_id`` and
+        ``X-Goog-Channel-Token`` = ``token``. Returns the channel (``id``,
+        ``resourceId``, ``expiration`` in Unix ms, a string or a number)."""
+        body = {"id": channel_id, "type": "web_hook", "address": address}
+        body["token"] = token
+        if ttl:
+            body["params"] = {"ttl": str(int(ttl))}
+        return self._checked(
+            lambda: self._events.watch(calendarId=self.calendar_id, body=body)
+        )
+
+    @within_budget
+    def stop_channel(self, channel_id: str, resource_id: str) -> None:
+        """Stop a push channel (``channels.stop``); a channel Google no longer
+        knows (404) counts as stopped."""
+        outcome = self._call(
+            lambda: self._service.channels().stop(
+                body={"id": channel_id, "resourceId": resource_id}
+            )
+        )
+        if not outcome.ok and outcome.status != 404:
+            self._raise(outcome)
+
     @within_budget
     def list_events(
         self,

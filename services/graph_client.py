@@ -143,6 +143,7 @@ from .graph_results import (
     _retry_after,
     iso_utc,
 )
+from .graph_subscriptions import GraphSubscriptionsMixin
 
 #: The client, and what its callers take from this module (split over
 #: graph_auth, graph_requests and graph_results, re-exported here).
@@ -189,7 +190,7 @@ UNTRUSTED_LINK_MESSAGES = {
 }
 
 
-class GraphCalendarClient(GraphRequestsMixin):
+class GraphCalendarClient(GraphRequestsMixin, GraphSubscriptionsMixin):
     """Client of the signed-in user's primary Outlook calendar (Graph v1.0).
 
     :param access_token: the bearer token.

@@ -21,3 +21,4 @@ from . import test_outlook_window
 from . import test_convergence
 from . import test_recurrence_fidelity
 from . import test_demo
+from . import test_push

@@ -213,6 +213,7 @@ class CalendarSyncAccountReset(models.TransientModel):
             deleted = own
             self._unlink_events(own)
         self._reset_unbind((events - deleted).exists())
+        account._push_close()
         if account._revoke_grant() is False:
             problems.append(self._revoke_failed(account))
         account.write(
