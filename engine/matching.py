@@ -86,6 +86,14 @@ class MatchingSync:
         bound = self.binder.remote_id(record)
         return bool(bound) and not self.remote.get(bound, {}).get("cancelled")
 
+    def _own_emails(self):
+        """The addresses this calendar's user answers under (the account's
+        and the Odoo user's)."""
+        return {
+            normalize_email(self.account.email),
+            normalize_email(self.user.partner_id.email),
+        }
+
     def _awaits_organizer(self, other, record, neutral):
         """An invitation to this user that Odoo has as someone else's meeting
         without them yet: its organizer added them in their calendar, whose
@@ -95,10 +103,7 @@ class MatchingSync:
         host = other.account_id
         series = record._name == "calendar.recurrence"
         event = record.base_event_id if series else record
-        own = {
-            normalize_email(self.account.email),
-            normalize_email(self.user.partner_id.email),
-        }
+        own = self._own_emails()
         return bool(
             host != self.account
             and not self._bound_here(record)
@@ -212,10 +217,7 @@ class MatchingSync:
         """Guests the user invited in a mirror (which holds none) join the
         meeting in Odoo, and so in the calendar hosting it; the mirror is
         written again without them."""
-        own = {
-            normalize_email(self.account.email),
-            normalize_email(self.user.partner_id.email),
-        }
+        own = self._own_emails()
         invited = [a for a in neutral.get("attendees") or [] if a["email"] not in own]
         record = mirror.event_id or mirror.recurrence_id
         if not invited or not record:

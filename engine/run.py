@@ -454,9 +454,7 @@ class SyncRun(
             if record._name == "calendar.recurrence":
                 if self._bound_elsewhere(record):
                     # still in another calendar of the user: deleted there too
-                    events = record.calendar_event_ids.with_context(active_test=False)
-                    self.binder.drop(record)
-                    self.binder.drop(events)
+                    self._unbind_series(record)
                 else:
                     self._drop_local_series(record)
             elif record.calendar_sync_deleted and not self._bound_elsewhere(record):

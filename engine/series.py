@@ -225,18 +225,14 @@ class SeriesSync(ManagedSync):
         if self._series_base(recurrence).user_id != self.user:
             # an attendee removed someone else's series from their calendar
             self._decline(self._occurrences(recurrence))
-            events = recurrence.calendar_event_ids.with_context(active_test=False)
-            self.binder.drop(recurrence)
-            self.binder.drop(events)
+            self._unbind_series(recurrence)
             return
         if self._bound_elsewhere(recurrence):
             # still in the user's other calendars: the delete goes there too
-            events = recurrence.calendar_event_ids.with_context(active_test=False)
             recurrence.calendar_sync_binding_ids.filtered(
                 lambda b: b.account_id != self.account and b.remote_id
             ).write({"need_sync": True})
-            self.binder.drop(recurrence)
-            self.binder.drop(events)
+            events = self._unbind_series(recurrence)
             events.filtered("active").write(
                 {"active": False, "calendar_sync_deleted": True}
             )
@@ -497,6 +493,14 @@ class SeriesSync(ManagedSync):
         self._add_extra_occurrences(recurrence, master_id, neutral)
         self.binder.set(self._occurrences(recurrence), need_sync=False)
         return recurrence
+
+    def _unbind_series(self, recurrence):
+        """Forget ``recurrence`` and all its occurrences (archived ones too)
+        in this account; return those occurrences."""
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        self.binder.drop(recurrence)
+        self.binder.drop(events)
+        return events
 
     def _drop_local_series(self, recurrence):
         events = recurrence.calendar_event_ids.with_context(active_test=False)
