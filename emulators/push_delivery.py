@@ -60,14 +60,22 @@ class Outbox:
             return self.delivered[before:]
 
     def _send_later(self, messages: list[dict]) -> None:
-        thread = threading.Thread(
-            target=self._deliver, args=(messages,), name="emulator-push", daemon=True
-        )
         with self.lock:
+            # in the order they were posted, as the providers number them
+            # (Google's "sync" message comes first): after the sender before
+            previous = self._threads[-1] if self._threads else None
+            thread = threading.Thread(
+                target=self._deliver,
+                args=(messages, previous),
+                name="emulator-push",
+                daemon=True,
+            )
             self._threads.append(thread)
         thread.start()
 
-    def _deliver(self, messages: list[dict]) -> None:
+    def _deliver(self, messages: list[dict], previous=None) -> None:
+        if previous is not None:
+            previous.join(self.timeout * 3)
         for message in messages:
             status, _headers, _body = self.call(
                 message["url"], message["headers"], message["body"]
