@@ -7,11 +7,13 @@ all) which of the events they already organize in Odoo the first push sends;
 what they leave out stays in Odoo, bound nowhere in that calendar (a binding
 that does not need sync), and is never pushed.
 
-Public API: :func:`candidates`, :func:`counts` (the choice page),
-:func:`apply_choice` (before the first run).
+Public API: :func:`candidates`, :func:`counts` and :func:`counts_with_other`
+(the choice page), :func:`apply_choice` (before the first run).
 """
 
 from odoo import fields
+
+from . import adapter
 
 
 def candidates(account):
@@ -66,6 +68,25 @@ def counts(account):
         "future": len(future),
         "future_with_attendees": with_guests(future),
     }
+
+
+def counts_with_other(account):
+    """:func:`counts`, and how many of those events came from the user's
+    other connected calendar (``from_other``, with its name in
+    ``other_calendar``)."""
+    result = counts(account)
+    events, series = candidates(account)
+    records = (events | series.base_event_id).sudo()
+    others = records.calendar_sync_binding_ids.account_id.filtered(
+        lambda other: other != account and other.user_id == account.user_id
+    )
+    result["from_other"] = len(
+        records.filtered(lambda ev: ev.calendar_sync_binding_ids.account_id & others)
+    )
+    result["other_calendar"] = (
+        adapter(others[0].provider).calendar_label if others else ""
+    )
+    return result
 
 
 def apply_choice(account):

@@ -356,3 +356,28 @@ def sync_for_user(Account, user, provider):
         "status": account.sync_status,
         "counters": counters or {},
     }
+
+
+def pushing_users(Account, users):
+    """Those of ``users`` whose events some provider hosts now (a connected,
+    running account of a provider that is not paused): the provider sends
+    the invitations of their events."""
+    if not users:
+        return Account.env["res.users"]
+    hosting = [
+        provider
+        for provider in config.SYNC_ENGINES
+        if Account._is_provider_configured(provider)
+        and not Account._is_provider_paused(provider)
+    ]
+    if not hosting:
+        return Account.env["res.users"]
+    accounts = Account.sudo().search(
+        [
+            ("provider", "in", hosting),
+            ("user_id", "in", users.ids),
+            ("state", "=", "connected"),
+            ("sync_stopped", "=", False),
+        ]
+    )
+    return accounts.user_id

@@ -2,21 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 import logging
 
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
-from ..engine import adapter, adapters, first_sync, push, scheduler
-from ..services import config, oauth_state, providers
-from ..services.exceptions import (
-    AuthorizationError,
-    CalendarSyncError,
-    RateLimited,
-    RemoteError,
-    UntrustedLink,
-)
+from ..engine import adapter, adapters, first_sync, messages, oauth, push, scheduler
+from ..services import config, providers
 
 _logger = logging.getLogger(__name__)
 
@@ -260,22 +251,7 @@ class CalendarSyncAccount(models.Model):
 
     @api.depends("log_ids")
     def _compute_last_run(self):
-        # the latest run of each account, in one query whatever the list size
-        latest = {}
-        ids = [account_id for account_id in self.ids if account_id]
-        if ids:
-            Log = self.env["calendar.sync.log"].sudo()
-            Log.flush_model(["account_id", "started"])
-            self.env.cr.execute(
-                "SELECT DISTINCT ON (account_id) account_id, id "
-                "FROM calendar_sync_log WHERE account_id IN %s "
-                "ORDER BY account_id, started DESC, id DESC",
-                [tuple(ids)],
-            )
-            latest = {
-                account_id: Log.browse(log_id)
-                for account_id, log_id in self.env.cr.fetchall()
-            }
+        latest = self.env["calendar.sync.log"].sudo()._latest_by_account(self.ids)
         for account in self:
             log = latest.get(account.id)
             account.last_run_started = log.started if log else False
@@ -300,44 +276,10 @@ class CalendarSyncAccount(models.Model):
             account.email_mismatch_warning = False
             if not account.email_mismatch:
                 continue
-            if account.user_id == self.env.user:
-                account._email_mismatch_for_owner(user_email)
-            else:
-                account._email_mismatch_for_others(user_email)
-
-    def _email_mismatch_for_owner(self, user_email):
-        self.email_mismatch_label = _("Not your Odoo e-mail")
-        if user_email:
-            self.email_mismatch_warning = _(
-                "Odoo matches your events by e-mail: connect the account of "
-                "%(user_email)s, or change your e-mail in Odoo.",
-                user_email=self.user_id.email,
-            )
-        else:
-            self.email_mismatch_warning = _(
-                "Odoo matches your events by e-mail, and yours is not set in "
-                "Odoo: set it to %(email)s, the connected account.",
-                email=self.email,
-            )
-
-    def _email_mismatch_for_others(self, user_email):
-        """The same warning, as an administrator reads it on another user's
-        account."""
-        self.email_mismatch_label = _("Not the user's Odoo e-mail")
-        if user_email:
-            self.email_mismatch_warning = _(
-                "Odoo matches events by e-mail: %(user)s should connect the "
-                "account of %(user_email)s, or change their e-mail in Odoo.",
-                user=self.user_id.name,
-                user_email=self.user_id.email,
-            )
-        else:
-            self.email_mismatch_warning = _(
-                "Odoo matches events by e-mail, and %(user)s has none in Odoo: "
-                "set it to %(email)s, the connected account.",
-                user=self.user_id.name,
-                email=self.email,
-            )
+            (
+                account.email_mismatch_label,
+                account.email_mismatch_warning,
+            ) = messages.email_check(account, account.email, user_email)
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
@@ -398,21 +340,14 @@ class CalendarSyncAccount(models.Model):
     def _http_timeout(self):
         """Seconds every HTTP request to a provider may take
         (``calendar_sync.http_timeout``, 20 by default, 1 to 120)."""
-        try:
-            return max(
-                1.0, min(float(self._param("calendar_sync.http_timeout", 20)), 120.0)
-            )
-        except ValueError:
-            return 20.0
+        raw = self._param("calendar_sync.http_timeout", 20)
+        return config.bounded(raw, 20.0, 1.0, 120.0, float)
 
     @api.model
     def _max_retries(self):
         """Retries of a throttled or unavailable request before the run gives
         up on it (``calendar_sync.max_retries``, 5 by default)."""
-        try:
-            return max(0, min(int(self._param("calendar_sync.max_retries", 5)), 10))
-        except ValueError:
-            return 5
+        return config.bounded(self._param("calendar_sync.max_retries", 5), 5, 0, 10)
 
     @api.model
     def _provider_credentials(self, provider):
@@ -462,39 +397,16 @@ class CalendarSyncAccount(models.Model):
         """One plain sentence for the user whose sign-in failed."""
         return self._signin().sign_in_error(error)
 
-    def _oauth_secret(self):
-        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
-
     def _oauth_new_state(self, return_url):
-        """``(state, nonce)`` of a new sign-in: the signed ``state`` to send to
-        the provider, and its nonce, which the caller keeps on the account."""
-        self.ensure_one()
-        args = (self.user_id.id, self.env.cr.dbname, self.provider)
-        state = oauth_state.make_state(self._oauth_secret(), *args, return_url)
-        payload = oauth_state.read_state(self._oauth_secret(), state, *args)
-        return state, payload["nonce"]
+        """``(state, nonce)`` of a new sign-in (engine/oauth.py)."""
+        return oauth.new_state(self, return_url)
 
     def _oauth_consume_state(self, state):
-        """Check the callback's ``state`` and burn its nonce (no replay).
+        """Check the callback's ``state`` and burn its nonce (engine/oauth.py).
 
-        :return: the state's payload
         :raises InvalidOAuthState: forged, expired, replayed, other user/db
         """
-        self.ensure_one()
-        payload = oauth_state.read_state(
-            self._oauth_secret(),
-            state,
-            self.user_id.id,
-            self.env.cr.dbname,
-            self.provider,
-        )
-        account = self.sudo()
-        if not account.oauth_nonce or payload["nonce"] != account.oauth_nonce:
-            raise oauth_state.InvalidOAuthState(
-                "This sign-in link was already used or replaced.", reason="replayed"
-            )
-        account.oauth_nonce = False
-        return payload
+        return oauth.consume_state(self, state)
 
     def _revoke_grant(self):
         """Revoke the stored grant at the provider where it can be (Google);
@@ -530,81 +442,8 @@ class CalendarSyncAccount(models.Model):
     @api.model
     def _describe_error(self, error):
         """One plain sentence for the user about ``error``, in their language;
-        what the provider said stays as its detail (for support)."""
-        lang = self.user_id.lang if len(self) == 1 else None
-        if lang and lang != self.env.lang:
-            # stored for the user to read, whoever ran the sync (the cron too)
-            return self.with_context(lang=lang)._describe_error(error)
-        name = self._error_provider_name(error)
-        detail = self._error_detail(error)
-        if isinstance(error, AuthorizationError):
-            message = _(
-                "%(provider)s no longer accepts the connection: connect again with "
-                "the Reconnect %(provider)s button at the top of the calendar. Your "
-                "events stay where they are.",
-                provider=name,
-            )
-        elif isinstance(error, RateLimited):
-            message = _(
-                "%(provider)s asked Odoo to slow down: the synchronization tries "
-                "again on its next run.",
-                provider=name,
-            )
-        elif isinstance(error, UntrustedLink):
-            message = _(
-                "%(provider)s answered with an address Odoo does not trust: "
-                "nothing was synchronized. Tell your administrator.",
-                provider=name,
-            )
-        elif isinstance(error, RemoteError):
-            message = self._describe_remote_error(error, name)
-        elif isinstance(error, CalendarSyncError):
-            return error.message or error.__class__.__name__
-        else:
-            return str(error)
-        return _("%(message)s (Detail: %(detail)s)", message=message, detail=detail)
-
-    @api.model
-    def _describe_remote_error(self, error, name):
-        status = getattr(error, "status", 0) or 0
-        if status == 0 or status >= 500:
-            return _(
-                "%(provider)s could not be reached or is not available right now: "
-                "the synchronization tries again on its next run.",
-                provider=name,
-            )
-        if status in (401, 403):
-            return _(
-                "%(provider)s refused access to the calendar: the synchronization "
-                "tries again on its next run; reconnect if it goes on.",
-                provider=name,
-            )
-        return _(
-            "%(provider)s refused a request of the synchronization: it tries "
-            "again on its next run.",
-            provider=name,
-        )
-
-    def _error_provider_name(self, error):
-        """The provider's short name ("Google", "Outlook") for ``error``."""
-        provider = (self.provider if len(self) == 1 else None) or getattr(
-            error, "provider", None
-        )
-        known = providers.REGISTRY.get(provider)
-        if known:
-            return known.short_label
-        return provider.capitalize() if provider else _("The provider")
-
-    @api.model
-    def _error_detail(self, error):
-        """What the provider said, as it said it (codes stay untranslated)."""
-        if isinstance(error, AuthorizationError):
-            detail = getattr(error, "error", "") or error.message
-            codes = getattr(error, "codes", None)
-            if codes:
-                detail = f"{detail}, AADSTS{codes[0]}"
-            return detail
-        return (getattr(error, "message", "") or str(error))[:300]
+        what the provider said stays as its detail (engine/messages.py)."""
+        return messages.describe_error(self, error)
 
     # ------------------------------------------------------------------ status
     def _not_synced_events(self):
@@ -615,21 +454,7 @@ class CalendarSyncAccount(models.Model):
         whose caches it must leave as they are (no recordset of bindings,
         series or events is read)."""
         self.ensure_one()
-        self.env["calendar.sync.binding"].flush_model(
-            ["account_id", "sync_error", "event_id", "recurrence_id"]
-        )
-        self.env["calendar.event"].flush_model(["active", "recurrence_id"])
-        self.env.cr.execute(
-            "SELECT DISTINCT e.id FROM calendar_sync_binding b "
-            "JOIN calendar_event e ON e.id = b.event_id "
-            "OR (b.recurrence_id IS NOT NULL AND e.recurrence_id = b.recurrence_id) "
-            "WHERE b.account_id = %s AND b.sync_error IS NOT NULL "
-            "AND b.sync_error != '' AND e.active",
-            [self.id],
-        )
-        return self.env["calendar.event"].browse(
-            [row[0] for row in self.env.cr.fetchall()]
-        )
+        return self.env["calendar.sync.binding"]._not_synced_events(self)
 
     def _not_synced_count(self):
         self.ensure_one()
@@ -676,21 +501,7 @@ class CalendarSyncAccount(models.Model):
         of those events came from the user's other connected calendar
         (``from_other``, with its name in ``other_calendar``)."""
         self.ensure_one()
-        result = first_sync.counts(self)
-        events, series = first_sync.candidates(self)
-        records = events | series.base_event_id
-        others = records.sudo().calendar_sync_binding_ids.account_id.filtered(
-            lambda other: other != self and other.user_id == self.user_id
-        )
-        result["from_other"] = len(
-            (events | series.base_event_id).filtered(
-                lambda ev: ev.sudo().calendar_sync_binding_ids.account_id & others
-            )
-        )
-        result["other_calendar"] = (
-            adapter(others[0].provider).calendar_label if others else ""
-        )
-        return result
+        return first_sync.counts_with_other(self)
 
     @api.model
     def _status_for_user(self, user):
@@ -708,25 +519,7 @@ class CalendarSyncAccount(models.Model):
         """Those of ``users`` whose events some provider hosts now (a connected,
         running account of a provider that is not paused): the provider sends
         the invitations of their events."""
-        if not users:
-            return self.env["res.users"]
-        providers = [
-            provider
-            for provider in config.SYNC_ENGINES
-            if self._is_provider_configured(provider)
-            and not self._is_provider_paused(provider)
-        ]
-        if not providers:
-            return self.env["res.users"]
-        accounts = self.sudo().search(
-            [
-                ("provider", "in", providers),
-                ("user_id", "in", users.ids),
-                ("state", "=", "connected"),
-                ("sync_stopped", "=", False),
-            ]
-        )
-        return accounts.user_id
+        return scheduler.pushing_users(self, users)
 
     # ------------------------------------------------------------------ sync
     # One attempt (locks, isolation, outcome, log) and the scheduler's pass
@@ -786,29 +579,7 @@ class CalendarSyncAccount(models.Model):
         or in their inbox as each of them chose)."""
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(_("Only administrators can invite users to connect."))
-        invited = self.env["res.users"]
-        for account in self.sudo().filtered(lambda a: a.state == "not_connected"):
-            user = account.user_id
-            calendar = adapter(account.provider).calendar_label
-            name = adapter(account.provider).short_label
-            self.env["mail.thread"].sudo().message_notify(
-                partner_ids=user.partner_id.ids,
-                subject=_("Connect your %(calendar)s", calendar=calendar),
-                body=Markup("<p>%s</p><p><a href='/odoo/calendar'>%s</a></p>")
-                % (
-                    _(
-                        "Your administrator invites you to synchronize your Odoo "
-                        "calendar with %(calendar)s: open the Calendar app and "
-                        "click %(button)s at the top of the calendar.",
-                        calendar=calendar,
-                        button=name,
-                    ),
-                    _("Open the Calendar app"),
-                ),
-                author_id=self.env.user.partner_id.id,
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-            invited |= user
+        invited = messages.invite_to_connect(self)
         if not invited:
             return self._notify(
                 _("Nothing to do: these accounts are connected."), "info"

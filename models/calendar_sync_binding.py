@@ -17,7 +17,7 @@ Sync state is written by the sync only: users have no access to this model
 created and changed with ``sudo()`` by the engine.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CalendarSyncBinding(models.Model):
@@ -135,3 +135,25 @@ class CalendarSyncBinding(models.Model):
         """The bound Odoo record (event or recurrence)."""
         self.ensure_one()
         return self.event_id or self.recurrence_id
+
+    @api.model
+    def _not_synced_events(self, account):
+        """The Odoo events ``account`` could not sync (their binding holds the
+        provider's refusal): the events, and those of a refused series.
+
+        In SQL: it runs after a sync (the log), in the sync's environment,
+        whose caches it must leave as they are (no recordset of bindings,
+        series or events is read)."""
+        self.flush_model(["account_id", "sync_error", "event_id", "recurrence_id"])
+        self.env["calendar.event"].flush_model(["active", "recurrence_id"])
+        self.env.cr.execute(
+            "SELECT DISTINCT e.id FROM calendar_sync_binding b "
+            "JOIN calendar_event e ON e.id = b.event_id "
+            "OR (b.recurrence_id IS NOT NULL AND e.recurrence_id = b.recurrence_id) "
+            "WHERE b.account_id = %s AND b.sync_error IS NOT NULL "
+            "AND b.sync_error != '' AND e.active",
+            [account.id],
+        )
+        return self.env["calendar.event"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )

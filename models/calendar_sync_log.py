@@ -135,6 +135,25 @@ class CalendarSyncLog(models.Model):
         )
 
     @api.model
+    def _latest_by_account(self, account_ids):
+        """``{account id: its latest run}``, in one query whatever the number
+        of accounts (the Calendar tab, the administrators' list)."""
+        ids = [account_id for account_id in account_ids if account_id]
+        if not ids:
+            return {}
+        self.flush_model(["account_id", "started"])
+        self.env.cr.execute(
+            "SELECT DISTINCT ON (account_id) account_id, id "
+            "FROM calendar_sync_log WHERE account_id IN %s "
+            "ORDER BY account_id, started DESC, id DESC",
+            [tuple(ids)],
+        )
+        return {
+            account_id: self.browse(log_id)
+            for account_id, log_id in self.env.cr.fetchall()
+        }
+
+    @api.model
     def _retention_days(self):
         raw = self.env["ir.config_parameter"].sudo().get_param(PARAM_RETENTION_DAYS)
         try:

@@ -114,3 +114,12 @@ def mask_secret(value: str | None, visible: int = 4) -> str:
 def is_https(url: str) -> bool:
     """Whether ``url`` uses https."""
     return urlsplit(url or "").scheme == "https"
+
+
+def bounded(raw, default, low, high, cast=int):
+    """A number setting: ``raw`` read with ``cast`` and kept within
+    ``[low, high]``; ``default`` when it is not a number."""
+    try:
+        return max(low, min(cast(raw), high))
+    except (TypeError, ValueError):
+        return default

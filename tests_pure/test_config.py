@@ -49,3 +49,16 @@ def test_zones_ticking_alike_are_equivalent_and_others_not():
     assert not equivalent_zones("Europe/Brussels", "Europe/London")
     assert not equivalent_zones("Europe/Brussels", "America/New_York")
     assert not equivalent_zones("Europe/Brussels", None)
+
+
+def test_number_setting_is_kept_within_its_bounds():
+    assert config.bounded("300", 20.0, 1.0, 120.0, float) == 120.0
+    assert config.bounded("0", 20.0, 1.0, 120.0, float) == 1.0
+    assert config.bounded("7.5", 20.0, 1.0, 120.0, float) == 7.5
+    assert config.bounded("3", 5, 0, 10) == 3
+
+
+def test_number_setting_that_is_no_number_takes_its_default():
+    assert config.bounded("soon", 20.0, 1.0, 120.0, float) == 20.0
+    assert config.bounded(None, 5, 0, 10) == 5
+    assert config.bounded("2.5", 5, 0, 10) == 5
