@@ -33,7 +33,7 @@ Part of :class:`engine.run.SyncRun` (a mixin over the same run state, used by
 import logging
 from datetime import datetime, time
 
-from odoo import _
+from odoo import _, fields
 
 from ..services.exceptions import UnsupportedRecurrence
 from ..services.recurrence import normalize_recurrence
@@ -59,15 +59,33 @@ _FREQS = {
 class ManagedSync:
     """Endless horizons and extra occurrences of the series of a run."""
 
-    def _extend_endless(self):
+    def _daily(self):
+        """Whether this run does the daily upkeep of series (horizons of
+        endless series, notices of series managed elsewhere): a full sync, or
+        the account's first run of the day. An incremental run with nothing
+        to do then costs no query for them (the scheduler's no-op pass)."""
+        last = self.account.last_sync_date
+        today = self.env.context.get("calendar_sync_today") or fields.Date.today()
+        return self.full_sync or not last or last.date() < today
+
+    def _extend_endless(self, received=None):
         """Move the horizon of this user's endless series bound here forward
         (see :meth:`calendar.recurrence._calendar_sync_extend_endless`) and
-        bind their new occurrences."""
+        bind their new occurrences: all of them once a day (:meth:`_daily`),
+        and the series ``received`` (remote ids) in this run right after they
+        were applied (an old endless series is not shown ending soon)."""
+        if received is None and not self._daily():
+            return
+        bound = [("remote_id", "!=", False)]
+        if received is not None:
+            if not received:
+                return
+            bound.append(("remote_id", "in", list(received)))
         series = self.Recurrence.search(
             [
                 ("end_type", "=", "forever"),
                 ("base_event_id.user_id", "=", self.user.id),
-                *self.binder.bound_domain([("remote_id", "!=", False)]),
+                *self.binder.bound_domain(bound),
             ]
         )
         if not series:
@@ -210,7 +228,10 @@ class ManagedSync:
     def _note_managed_elsewhere(self):
         """The user's series managed by their other calendar are not copied
         into this one (their rule is one this provider may not hold): each
-        occurrence says so here, once, instead of missing silently."""
+        occurrence says so here, once, instead of missing silently; at a full
+        sync and once a day (:meth:`_daily`)."""
+        if not self._daily():
+            return
         series = self.Recurrence.search(
             [
                 ("calendar_sync_managed", "!=", False),

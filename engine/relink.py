@@ -37,13 +37,16 @@ def relink(run):
     """Bind the remote items of ``run`` that Odoo's module left proof of, and
     hold back the likely pairs (see the module docstring)."""
     Match = run.env["calendar.sync.match"].sudo()
-    held = set(
-        Match.search(
-            [("account_id", "=", run.account.id), ("state", "=", "pending")]
-        ).mapped("remote_id")
-    )
-    for remote_id in held & set(run.remote):
-        _hold(run, remote_id)
+    if run.remote:  # a likely pair waiting for the administrator stays apart
+        held = Match.search(
+            [
+                ("account_id", "=", run.account.id),
+                ("state", "=", "pending"),
+                ("remote_id", "in", list(run.remote)),
+            ]
+        )
+        for remote_id in set(held.mapped("remote_id")):
+            _hold(run, remote_id)
     if not run.full_sync:
         return
     new = _new_items(run)

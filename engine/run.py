@@ -320,6 +320,7 @@ class SyncRun(
         ops += self._apply(self._rewrite_mirrors(actions))
         self._push(ops)
         self._refresh_etags()
+        self._extend_endless(received=self.masters)
         self.adapter.after_series()
         # pass 2: occurrences that differ from their series
         occurrences = self._local_occurrences()

@@ -140,6 +140,29 @@ class TestEndlessGoogle(SeriesHelpers, GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(counters["pushed"], 0)
         self.assert_endless(self.masters()[0])
 
+    def test_first_sync_of_a_later_day_moves_the_horizon_and_binds_new_occurrences(
+        self,
+    ):
+        start = self.first_monday()
+        recurrence = self.odoo_series(start)
+        self.sync()
+        last = self.occurrences(recurrence)[-1].start
+        # the same day, a run with nothing to do leaves the series as it is
+        self.assertEqual(self.sync()["pushed"], 0)
+        self.assertEqual(self.occurrences(recurrence)[-1].start, last)
+        later = last.date() - timedelta(days=300)
+        counters = self.account.with_context(calendar_sync_today=later)._sync()
+        self.assertEqual(counters["pushed"], 0)
+        occurrences = self.occurrences(recurrence)
+        self.assertGreater(occurrences[-1].start, last)
+        master_id = binding(recurrence, "google").remote_id
+        newest = occurrences[-1]
+        self.assertEqual(
+            binding(newest, "google").remote_id,
+            f"{master_id}_{newest.start:%Y%m%dT%H%M%S}Z",
+        )
+        self.assert_endless(self.masters()[0])
+
     def test_horizon_of_an_endless_series_moves_forward_without_a_push(self):
         start = self.first_monday()
         recurrence = self.odoo_series(start)
@@ -160,7 +183,9 @@ class TestEndlessGoogle(SeriesHelpers, GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(remote["etag"], etag)
         self.assert_endless(remote)
 
-    def test_sync_extends_an_old_endless_series_and_binds_the_new_occurrences(self):
+    def test_import_extends_an_old_endless_series_and_binds_the_new_occurrences(
+        self,
+    ):
         start = datetime.combine(
             fields.Date.today() - timedelta(days=700), datetime.min.time()
         ).replace(hour=10)
@@ -172,11 +197,10 @@ class TestEndlessGoogle(SeriesHelpers, GoogleEmulatorMixin, TransactionCase):
                 "recurrence": ["RRULE:FREQ=DAILY"],
             },
         )
-        self.sync()
+        # Odoo's own expansion stops at 720 occurrences (20 days from now):
+        # the run that imports it moves the horizon at once
+        self.assertEqual(self.sync()["pushed"], 0)
         recurrence = self.local_series("google", master["id"])
-        self.assertEqual(len(self.occurrences(recurrence)), 720)
-        counters = self.sync()
-        self.assertEqual(counters["pushed"], 0)
         occurrences = self.occurrences(recurrence)
         self.assertGreater(len(occurrences), 720)
         self.assertGreaterEqual(
