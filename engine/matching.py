@@ -247,12 +247,14 @@ class MatchingSync:
             return actions
         out = []
         for action in actions:
-            if (
-                isinstance(action, planner.MarkSynced)
-                and action.remote_id in self.mirrors_to_rewrite
-            ):
+            rewrite = getattr(action, "remote_id", None) in self.mirrors_to_rewrite
+            if rewrite and isinstance(action, planner.MarkSynced):
                 action = planner.UpdateRemote(action.key, action.remote_id)
             out.append(action)
+            if rewrite and isinstance(action, planner.UpdateLocal):
+                # a change made there too (its title, say): applied in Odoo
+                # first, then the mirror is written again without the guests
+                out.append(planner.UpdateRemote(action.key, action.remote_id))
         return out
 
     def _is_guest_copy_elsewhere(self, record):
