@@ -604,7 +604,9 @@ def schedule_uninstall(env):
     modules = odoo_modules(env)
     kept = kept_modules(env)
     staying = modules.browse([module.id for module in kept])
-    staying |= staying.upstream_dependencies(exclude_states=()) & modules
+    staying |= (
+        staying.upstream_dependencies(exclude_states=("uninstallable",)) & modules
+    )
     for module in staying:
         # Settings shows it too (res.config.settings)
         _logger.info(

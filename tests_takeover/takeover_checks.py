@@ -371,8 +371,12 @@ class TakeoverChecks(RelinkChecks, UpgradedChecks):
         self.mark, self.before = self.ctl.mark(), self.census()
         self.history, problems = self.sync_all()
         problems += self.quiet(self.mark, self.before, "first syncs")
-        dan = self.users["to_dan"]["email"] if self.google else None
-        touched = [w for w in self.ctl.writes(self.mark) if w.get("account") == dan]
+        dan = self.users["to_dan"]["email"]
+        touched = [
+            w
+            for w in self.ctl.writes(self.mark)
+            if self.google and w.get("account") == dan
+        ]
         if touched:
             problems.append(f"stopped Dan's calendar was written: {touched}")
         _logger.info("first syncs: %s", self.history)
