@@ -4,8 +4,9 @@
 
 On a database where ``google_calendar`` / ``microsoft_calendar`` are
 installed, their users' connections, links and states become calendar_sync's
-accounts and bindings (``engine.takeover``), and the modules are uninstalled
-at the end of this installation (unless another module needs them). Where
+accounts and bindings (``engine.takeover``), their tokens are cleared, and
+the modules are uninstalled at the end of this installation (except those
+another module needs: they stay, syncing nobody, and Settings say why). Where
 they were uninstalled before, the providers whose client id they left are
 shown, and the first syncs re-bind (``engine.relink``).
 """

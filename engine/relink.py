@@ -225,6 +225,7 @@ def _list_likely_pairs(run, new):
                 "recurrence_id": record.id if series else False,
                 "remote_id": remote_id,
                 "remote_name": new[remote_id].get("name") or "",
+                "ical_uid": new[remote_id].get("ical_uid") or False,
             }
         )
         # the Odoo side waits too: not sent to this calendar meanwhile

@@ -21,15 +21,17 @@ they exist:
   unlinked are left out of that calendar (a binding that needs no sync), as
   the first-sync choice "none" would, except future events Odoo still had to
   send: the first sync sends those, as Odoo's module would have;
-* Odoo's modules stop syncing every user (their per-user "stopped" switch:
-  the pause switch is shared with calendar_sync), so both never sync the same
-  user.
+* Odoo's modules stop syncing every user: the tokens they held are cleared
+  from their columns (once carried over) and their per-user "stopped" switch
+  is set (the pause switch is shared with calendar_sync), so both never sync
+  the same user, also where another module keeps them installed.
 
-Running it again is harmless: an account that holds a refresh token already
-is left alone, and bindings are only added where missing.
+Running it again is harmless: only users whose token is still in Odoo's
+columns and who hold no connected account yet are taken over, and only the
+events and series of the accounts taken over in this run get bindings.
 
 Public API: :func:`take_over`, :func:`odoo_modules`, :func:`schedule_uninstall`,
-:func:`enable_providers`, :func:`settle_occurrences`,
+:func:`kept_modules`, :func:`enable_providers`, :func:`settle_occurrences`,
 :func:`remember_uninstalled`.
 """
 
@@ -98,29 +100,45 @@ def take_over(env):
     report = {}
     settings = _columns(cr, "res_users_settings")
     users = _columns(cr, "res_users")
+    taken = []
     if "google_calendar_rtoken" in settings:
-        report["google accounts"] = _google_accounts(env, settings)
+        taken += _google_accounts(env, settings)
+        report["google accounts"] = len(taken)
     if "microsoft_calendar_rtoken" in users:
-        report["microsoft accounts"] = _microsoft_accounts(env, settings)
+        microsoft = _microsoft_accounts(env, settings)
+        report["microsoft accounts"] = len(microsoft)
+        taken += microsoft
     env.flush_all()
+    if taken:
+        report.update(_bind_linked(env, taken))
+    _stop_odoo_sync(cr, settings, users)
+    enable_providers(env, report)
+    env.invalidate_all()
+    _logger.info("calendar_sync: took over from Odoo's modules: %s", report)
+    return report
+
+
+def _bind_linked(env, taken):
+    """Bindings in the accounts ``taken`` (ids) for what Odoo's modules
+    linked, and what they left unlinked left out; returns the counts."""
+    cr = env.cr
+    report = {}
     events = _columns(cr, "calendar_event")
     recurrences = _columns(cr, "calendar_recurrence")
     for provider, cols in COLUMNS.items():
         if cols["id"] in events:
-            report[f"{provider} event bindings"] = _event_bindings(cr, provider, events)
+            report[f"{provider} event bindings"] = _event_bindings(
+                cr, provider, events, taken
+            )
         if cols["id"] in recurrences:
             report[f"{provider} series bindings"] = _series_bindings(
-                cr, provider, recurrences
+                cr, provider, recurrences, taken
             )
     if {"google_id"} <= events & recurrences:
-        report["google attendee copies"] = _google_attendee_copies(cr)
+        report["google attendee copies"] = _google_attendee_copies(cr, taken)
     env.invalidate_all()
-    _original_starts(env)
-    report["left out"] = _leave_out_unlinked(env, events, recurrences)
-    _stop_odoo_sync(cr, settings)
-    enable_providers(env, report)
-    env.invalidate_all()
-    _logger.info("calendar_sync: took over from Odoo's modules: %s", report)
+    _original_starts(env, taken)
+    report["left out"] = _leave_out_unlinked(env, events, recurrences, taken)
     return report
 
 
@@ -137,9 +155,9 @@ def _taken_accounts(env, provider):
 def _connect(env, provider, rows):
     """Connected accounts for ``rows`` (user id, refresh token, access
     token, its expiry, sync token, stopped); users who hold one already are
-    left alone. Returns how many were connected."""
+    left alone. Returns the ids of the accounts connected."""
     Account, taken = _taken_accounts(env, provider)
-    count = 0
+    connected = []
     for user_id, refresh, access, expiry, sync_token, stopped in rows:
         if user_id in taken:
             continue
@@ -159,8 +177,8 @@ def _connect(env, provider, rows):
                 "first_sync_done": True,
             }
         )
-        count += 1
-    return count
+        connected.append(account.id)
+    return connected
 
 
 def _google_accounts(env, settings):
@@ -205,7 +223,7 @@ def _microsoft_accounts(env, settings):
 
 
 # ------------------------------------------------------------------ bindings
-def _event_bindings(cr, provider, columns):
+def _event_bindings(cr, provider, columns, taken):
     """A binding for every event linked by Odoo's module, in its organizer's
     account, else in the account of an attendee (lowest id): Odoo's column
     holds one id, the one of the calendar that synced it."""
@@ -248,15 +266,16 @@ def _event_bindings(cr, provider, columns):
           FROM holder h
           JOIN calendar_event e ON e.id = h.event_id
           JOIN calendar_sync_account a ON a.id = h.account_id
+         WHERE a.id = ANY(%(taken)s)
          ORDER BY e.id
         ON CONFLICT DO NOTHING
         """,
-        {"p": provider, "etag": ANY_ETAG},
+        {"p": provider, "etag": ANY_ETAG, "taken": list(taken)},
     )
     return cr.rowcount
 
 
-def _series_bindings(cr, provider, columns):
+def _series_bindings(cr, provider, columns, taken):
     """A binding for every series linked by Odoo's module (see events)."""
     cols = COLUMNS[provider]
     need_sync = (
@@ -295,15 +314,16 @@ def _series_bindings(cr, provider, columns):
           JOIN calendar_recurrence r ON r.id = h.recurrence_id
           LEFT JOIN calendar_event base ON base.id = r.base_event_id
           JOIN calendar_sync_account a ON a.id = h.account_id
+         WHERE a.id = ANY(%(taken)s)
          ORDER BY r.id
         ON CONFLICT DO NOTHING
         """,
-        {"p": provider, "etag": ANY_ETAG},
+        {"p": provider, "etag": ANY_ETAG, "taken": list(taken)},
     )
     return cr.rowcount
 
 
-def _google_attendee_copies(cr):
+def _google_attendee_copies(cr, taken):
     """A Google event has the same id in every calendar it is in, and Odoo's
     module found it by that id whichever attendee's sync brought it: each
     attendee's Google account gets a binding too (nothing to send), so that
@@ -323,11 +343,11 @@ def _google_attendee_copies(cr):
           JOIN calendar_attendee att ON att.event_id = e.id
           JOIN res_users u ON u.partner_id = att.partner_id
           JOIN calendar_sync_account a ON a.user_id = u.id AND a.provider = 'google'
-         WHERE COALESCE(e.google_id, '') != ''
+         WHERE COALESCE(e.google_id, '') != '' AND a.id = ANY(%(taken)s)
          ORDER BY a.id, e.id
         ON CONFLICT DO NOTHING
         """,
-        {"etag": ANY_ETAG},
+        {"etag": ANY_ETAG, "taken": list(taken)},
     )
     events = cr.rowcount
     cr.execute(
@@ -345,16 +365,16 @@ def _google_attendee_copies(cr):
           JOIN calendar_attendee att ON att.event_id = ev.id
           JOIN res_users u ON u.partner_id = att.partner_id
           JOIN calendar_sync_account a ON a.user_id = u.id AND a.provider = 'google'
-         WHERE COALESCE(r.google_id, '') != ''
+         WHERE COALESCE(r.google_id, '') != '' AND a.id = ANY(%(taken)s)
          ORDER BY a.id, r.id
         ON CONFLICT DO NOTHING
         """,
-        {"etag": ANY_ETAG},
+        {"etag": ANY_ETAG, "taken": list(taken)},
     )
     return events + cr.rowcount
 
 
-def _original_starts(env):
+def _original_starts(env, taken):
     """Where each bound occurrence sits in its series. Odoo's Outlook module
     keeps every occurrence it imported detached from the rule
     (``follow_recurrence`` off): one that still sits on its slot, as its
@@ -364,6 +384,7 @@ def _original_starts(env):
     Binding = env["calendar.sync.binding"].sudo()
     bindings = Binding.search(
         [
+            ("account_id", "in", taken),
             ("event_id.recurrence_id", "!=", False),
             ("event_id.follow_recurrence", "=", False),
             ("remote_id", "!=", False),
@@ -425,7 +446,7 @@ def settle_occurrences(env, recurrence, bindings):
             binding.original_start = found[binding.id]
 
 
-def _leave_out_unlinked(env, event_columns, recurrence_columns):
+def _leave_out_unlinked(env, event_columns, recurrence_columns, taken):
     """What a connected user organizes and Odoo's module left unlinked stays
     out of that calendar (a binding that needs no sync), except active future
     events Odoo still had to send (its need-sync flag on): the first sync
@@ -437,7 +458,7 @@ def _leave_out_unlinked(env, event_columns, recurrence_columns):
     accounts = (
         env["calendar.sync.account"]
         .sudo()
-        .search([("state", "=", "connected"), ("refresh_token", "!=", False)])
+        .search([("id", "in", taken), ("state", "=", "connected")])
     )
     count = 0
     for account in accounts:
@@ -493,13 +514,49 @@ def _flagged(cr, table, cols, columns):
 
 
 # ------------------------------------------------------------------ Odoo's side
-def _stop_odoo_sync(cr, settings):
+#: Odoo's columns holding a user's connection: (table, the refresh token
+#: column, the columns cleared with it, the "stopped" switch).
+ODOO_TOKENS = (
+    (
+        "res_users_settings",
+        "google_calendar_rtoken",
+        (
+            "google_calendar_token",
+            "google_calendar_token_validity",
+            "google_calendar_sync_token",
+        ),
+        "google_synchronization_stopped",
+    ),
+    (
+        "res_users",
+        "microsoft_calendar_rtoken",
+        ("microsoft_calendar_token", "microsoft_calendar_token_validity"),
+        None,
+    ),
+)
+
+
+def _stop_odoo_sync(cr, settings, users):
     """Odoo's modules stop syncing every user they synced: from now on only
-    calendar_sync does (until they are uninstalled)."""
-    if {"google_calendar_rtoken", "google_synchronization_stopped"} <= settings:
+    calendar_sync does. Their tokens (carried over) are cleared: without one,
+    their crons, their pushes on every write and their buttons send nothing,
+    also where another module keeps them installed; and their per-user
+    switch says "stopped"."""
+    columns = {"res_users_settings": settings, "res_users": users}
+    for table, refresh, others, stopped in ODOO_TOKENS:
+        if refresh not in columns[table]:
+            continue
+        cleared = [refresh, *(c for c in others if c in columns[table])]
+        assignments = [SQL("%s = NULL", SQL.identifier(column)) for column in cleared]
+        if stopped and stopped in columns[table]:
+            assignments.append(SQL("%s = TRUE", SQL.identifier(stopped)))
         cr.execute(
-            "UPDATE res_users_settings SET google_synchronization_stopped = TRUE "
-            "WHERE COALESCE(google_calendar_rtoken, '') != ''"
+            SQL(
+                "UPDATE %s SET %s WHERE COALESCE(%s, '') != ''",
+                SQL.identifier(table),
+                SQL(", ").join(assignments),
+                SQL.identifier(refresh),
+            )
         )
     if "microsoft_synchronization_stopped" in settings:
         cr.execute(
@@ -525,29 +582,45 @@ def remember_uninstalled(env):
         params.set_param(PARAM_RELINK, "True")
 
 
+def kept_modules(env):
+    """Odoo's sync modules another installed module needs, with the modules
+    that need them: ``{module: [names of the modules needing it]}``."""
+    modules = odoo_modules(env, ("installed", "to upgrade", "to install"))
+    kept = {}
+    for module in modules:
+        others = module.downstream_dependencies() - modules
+        if others:
+            kept[module] = sorted(others.mapped("name"))
+    return kept
+
+
 def schedule_uninstall(env):
     """Mark Odoo's sync modules for removal at the end of this module update
-    (Odoo removes them before the registry is built again), unless another
-    installed module depends on them: the administrator then uninstalls them
-    (and the modules that need them). Returns the modules that need the
-    administrator, as names."""
+    (Odoo removes them before the registry is built again), except those
+    another installed module needs (and the ones they need): they stay, with
+    no token to sync anybody (:func:`_stop_odoo_sync`), until the
+    administrator uninstalls them. Returns ``{name: [names of the modules
+    needing it]}`` for those that stay."""
     modules = odoo_modules(env)
-    if not modules:
-        return []
-    others = modules.downstream_dependencies()
-    others -= modules
-    if others:
-        names = sorted(others.mapped("name"))
-        _logger.info(
-            "calendar_sync: Odoo's %s stay installed because %s need them: "
-            "uninstall them in Apps once you no longer need those",
-            ", ".join(modules.mapped("name")),
-            ", ".join(names),
-        )
-        return names
-    modules.button_uninstall()
-    _logger.info(
-        "calendar_sync: Odoo's %s are uninstalled now",
-        ", ".join(modules.mapped("name")),
+    kept = kept_modules(env)
+    staying = modules.browse([module.id for module in kept])
+    staying |= (
+        staying.upstream_dependencies(exclude_states=("uninstallable",)) & modules
     )
-    return []
+    for module in staying:
+        # Settings shows it too (res.config.settings)
+        _logger.info(
+            "calendar_sync: Odoo's %s stays installed because %s need it: it "
+            "no longer syncs anybody; uninstall it in Apps once you no longer "
+            "need them",
+            module.name,
+            ", ".join(kept.get(module, [])) or ", ".join(staying.mapped("name")),
+        )
+    leaving = modules - staying
+    if leaving:
+        leaving.button_uninstall()
+        _logger.info(
+            "calendar_sync: Odoo's %s are uninstalled now",
+            ", ".join(leaving.mapped("name")),
+        )
+    return {module.name: kept.get(module, []) for module in staying}

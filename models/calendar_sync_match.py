@@ -42,6 +42,7 @@ class CalendarSyncMatch(models.Model):
     stop = fields.Datetime(related="event_id.stop")
     remote_id = fields.Char(string="Remote ID", required=True, readonly=True)
     remote_name = fields.Char(string="Remote Event", readonly=True)
+    ical_uid = fields.Char(string="iCalUID", readonly=True)
     state = fields.Selection(
         selection=[
             ("pending", "To Review"),
@@ -89,12 +90,39 @@ class CalendarSyncMatch(models.Model):
             raise UserError(_("This pair was decided already."))
         return self.sudo()
 
+    def _same_meeting(self):
+        """The pending pairs of the same Odoo event or series in other
+        calendars whose remote event has this pair's iCalUID: copies of one
+        meeting (an organizer's and an attendee's mailbox), which the iCalUID
+        proves once one of them is merged."""
+        self.ensure_one()
+        if not self.ical_uid:
+            return self.browse()
+        return self.search(
+            [
+                ("id", "!=", self.id),
+                ("state", "=", "pending"),
+                ("ical_uid", "=", self.ical_uid),
+                ("event_id", "=", self.event_id.id),
+                ("recurrence_id", "=", self.recurrence_id.id),
+            ]
+        )
+
     def action_merge(self):
         """One meeting: the remote event is bound to the Odoo one; the next
-        sync reads the calendar again and brings them in line."""
-        for match in self._pending():
+        sync reads the calendar again and brings them in line. The same
+        meeting listed in other calendars (same iCalUID) is merged with it."""
+        matches = self._pending()
+        for match in matches:
+            matches |= match._same_meeting()
+        for match in matches:
             match._bindings().write(
-                {"remote_id": match.remote_id, "etag": ANY_ETAG, "need_sync": False}
+                {
+                    "remote_id": match.remote_id,
+                    "etag": ANY_ETAG,
+                    "ical_uid": match.ical_uid or False,
+                    "need_sync": False,
+                }
             )
             if match.recurrence_id:
                 # its occurrences find their instances by their slots

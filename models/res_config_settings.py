@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
-from ..engine import push
+from ..engine import push, takeover
 from ..engine.microsoft_signin import host_map
 from ..services import config, credentials_check, graph_client
 
@@ -66,6 +66,12 @@ class ResConfigSettings(models.TransientModel):
     calendar_sync_push_status = fields.Text(
         string="Push Notifications",
         default=lambda self: self._calendar_sync_push_status(),
+        readonly=True,
+    )
+    # Odoo's own Google / Outlook modules another module keeps installed
+    calendar_sync_odoo_modules_kept = fields.Text(
+        string="Odoo's Own Calendar Modules",
+        default=lambda self: self._calendar_sync_odoo_modules_kept(),
         readonly=True,
     )
     calendar_sync_microsoft = fields.Boolean(
@@ -170,6 +176,30 @@ class ResConfigSettings(models.TransientModel):
                     count=failed,
                 )
             )
+        return "\n".join(lines)
+
+    @api.model
+    def _calendar_sync_odoo_modules_kept(self):
+        """Which of Odoo's own sync modules stay installed beside
+        calendar_sync, and which modules need them (engine/takeover.py)."""
+        kept = takeover.kept_modules(self.env)
+        if not kept:
+            return False
+        lines = [
+            _(
+                "%(module)s stays installed because %(needed_by)s needs it.",
+                module=module.shortdesc or module.name,
+                needed_by=", ".join(names),
+            )
+            for module, names in kept.items()
+        ]
+        lines.append(
+            _(
+                "It no longer synchronizes anybody: Calendar Sync took over its "
+                "users and links. Uninstall it in Apps once you no longer need "
+                "the modules above."
+            )
+        )
         return "\n".join(lines)
 
     @api.model

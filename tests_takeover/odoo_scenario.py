@@ -3,8 +3,10 @@
 """The database calendar_sync takes over: synced by Odoo's own modules.
 
 Run inside ``odoo-bin shell`` on a database where Odoo's ``google_calendar``
-and ``microsoft_calendar`` are installed and calendar_sync is not
-(``main(env, control_url, out_path)``, see ``run-tests``). Odoo's own code
+and/or ``microsoft_calendar`` are installed and calendar_sync is not
+(``main(env, control_url, out_path)``, see ``run-tests``). Where only one of
+them is installed, only its half of the scenario runs (its users connected,
+its remote events, its client id among the system parameters). Odoo's own code
 talks to the emulators: this process sends every request addressed to
 Google's and Microsoft's hosts to the emulators instead (the HTTP layer,
 ``requests``), nothing of Odoo's modules is patched.
@@ -31,6 +33,7 @@ from emulator_host import Control
 from old_scenario import TZ, OldScenario, graph_weekly, remote_times, utc
 
 from odoo import fields
+from odoo.tools import SQL
 
 ALICE, BOB = "alice@example.com", "bob@example.com"
 CAROL, DAN = "carol@example.com", "dan@example.com"
@@ -38,9 +41,30 @@ ERIN, DAVE = "erin@outside.example", "dave@outside.example"
 
 _logger = logging.getLogger(__name__)
 
+#: Each event's and series' links in Odoo's modules' columns.
+EVENT_COLUMNS = (
+    "google_id",
+    "need_sync",
+    "microsoft_id",
+    "ms_universal_event_id",
+    "need_sync_m",
+)
+#: Each user's connection in Odoo's modules' columns (None where the module
+#: holding it is not installed).
+USER_COLUMNS = (
+    "google_calendar_rtoken",
+    "google_calendar_sync_token",
+    "google_synchronization_stopped",
+    "microsoft_calendar_rtoken",
+    "microsoft_synchronization_stopped",
+)
+
 
 def main(env, control_url, out_path):
     scenario = OdooScenario(env, Control(control_url))
+    installed = scenario.modules()
+    scenario.google = "google_calendar" in installed
+    scenario.outlook = "microsoft_calendar" in installed
     scenario.run()
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(scenario.record(), out, indent=1, default=str, sort_keys=True)
@@ -76,6 +100,8 @@ class OdooScenario(OldScenario):
     """Users, events and syncs as in the migration test's scenario, synced by
     Odoo's own modules."""
 
+    google = outlook = True
+
     def __init__(self, env, ctl):  # pylint: disable=super-init-not-called
         # OldScenario's, without calendar_sync's models (not installed yet)
         self.env, self.ctl, self.log, self.pending = env, ctl, [], []
@@ -89,6 +115,19 @@ class OdooScenario(OldScenario):
         _logger.info("Odoo's modules: %s", message)
 
     # ------------------------------------------------------------ helpers
+    def modules(self):
+        """The names of Odoo's sync modules installed in this database."""
+        return set(
+            self.env["ir.module.module"]
+            .search(
+                [
+                    ("name", "in", ("google_calendar", "microsoft_calendar")),
+                    ("state", "=", "installed"),
+                ]
+            )
+            .mapped("name")
+        )
+
     def connect_google(self, user):
         """As Odoo's Google callback leaves a user (google_account's
         ``_set_auth_tokens``)."""
@@ -120,16 +159,20 @@ class OdooScenario(OldScenario):
 
     def sync_user(self, user):
         """One sync of ``user`` by Odoo's modules, as their crons run it."""
-        from odoo.addons.google_calendar.utils.google_calendar import (
-            GoogleCalendarService,
-        )
-
+        if self.google:
+            from odoo.addons.google_calendar.utils.google_calendar import (
+                GoogleCalendarService,
+            )
         user = user.with_user(user).sudo()
-        if user.google_calendar_rtoken and not user.google_synchronization_stopped:
+        if (
+            self.google
+            and user.google_calendar_rtoken
+            and not user.google_synchronization_stopped
+        ):
             user._sync_google_calendar(
                 GoogleCalendarService(self.env["google.service"])
             )
-        if user.microsoft_calendar_rtoken:
+        if self.outlook and user.microsoft_calendar_rtoken:
             user._sync_microsoft_calendar()
         # each sync is a transaction of its own, as the cron runs it (and the
         # commit runs Odoo's post-commit pushes)
@@ -160,6 +203,11 @@ class OdooScenario(OldScenario):
         params = env["ir.config_parameter"].sudo()
         for key, value in self.ctl.odoo_params().items():
             params.set_param(key, value)
+        # a database that used one module only has that one's client id
+        for provider, used in (("google", self.google), ("microsoft", self.outlook)):
+            if not used:
+                params.set_param(f"{provider}_calendar_client_id", False)
+                params.set_param(f"{provider}_calendar_client_secret", False)
         # calendar_sync is not installed yet: Odoo's modules see only their
         # own parameters (client id and secret are shared)
         params.set_param("calendar_sync.google_enabled", False)
@@ -170,9 +218,9 @@ class OdooScenario(OldScenario):
         self.carol = self.user("to_carol", "Carol", CAROL)
         self.dan = self.user("to_dan", "Dan", DAN)
         self.users = [self.alice, self.bob, self.carol, self.dan]
-        for user in (self.alice, self.dan):
+        for user in (self.alice, self.dan) if self.google else ():
             self.connect_google(user)
-        for user in (self.bob, self.carol):
+        for user in (self.bob, self.carol) if self.outlook else ():
             self.connect_outlook(user)
         env.cr.commit()  # pylint: disable=invalid-commit
         # the first syncs (Outlook's sets Odoo's first synchronization date)
@@ -192,6 +240,31 @@ class OdooScenario(OldScenario):
         self.event(self.dan, "Dan: review", monday + 2 * day)
         env.cr.commit()  # pylint: disable=invalid-commit
         # ---- made remotely
+        self.remote_events(monday, day)
+        self.settle()
+        # ---- occurrences moved alone, on both sides
+        self.move_alone(self.alice_series, 2, "Alice: 1:1 (moved)", hours=3)
+        env.cr.commit()  # pylint: disable=invalid-commit
+        self.remote_moves(monday, day)
+        self.settle()
+        # ---- Dan stops his sync; the administrator pauses Outlook
+        if self.google:
+            self.dan.sudo().stop_google_synchronization()
+            self.say("Dan stopped his Google sync")
+        if self.outlook:
+            params.set_param("microsoft_calendar_sync_paused", True)
+            self.say("Outlook paused for everybody")
+        env.cr.commit()  # pylint: disable=invalid-commit
+
+    def remote_events(self, monday, day):
+        """Events and series made in the calendars of the modules installed."""
+        self.google_series = self.graph_series = None
+        if self.google:
+            self.google_events(monday, day)
+        if self.outlook:
+            self.graph_events(monday, day)
+
+    def google_events(self, monday, day):
         ctl = self.ctl
         ctl.google_add(
             ALICE, {"summary": "Alice: dentist", **google_times(monday + 3 * day)}
@@ -215,6 +288,9 @@ class OdooScenario(OldScenario):
         ctl.google_add(
             DAN, {"summary": "Dan: gym", **google_times(monday + 4 * day, 2)}
         )
+
+    def graph_events(self, monday, day):
+        ctl = self.ctl
         ctl.graph_add(BOB, {"subject": "Bob: lunch", **remote_times(monday + 3 * day)})
         self.graph_series = ctl.graph_add(
             BOB,
@@ -227,14 +303,19 @@ class OdooScenario(OldScenario):
         ctl.graph_add(
             CAROL, {"subject": "Carol: offsite", **remote_times(monday + 2 * day)}
         )
-        self.settle()
-        # ---- occurrences moved alone, on both sides
-        self.move_alone(self.alice_series, 2, "Alice: 1:1 (moved)", hours=3)
-        env.cr.commit()  # pylint: disable=invalid-commit
-        original = utc(monday + 2 * 7 * day + day + timedelta(hours=1))
-        instance = f"{self.google_series['id']}_" + original.strftime("%Y%m%dT%H%M%SZ")
-        moved = monday + 2 * 7 * day + 2 * day + timedelta(hours=2)
-        ctl.google_update(ALICE, instance, google_times(moved, 0.25))
+
+    def remote_moves(self, monday, day):
+        """An occurrence moved alone in each calendar's series."""
+        ctl = self.ctl
+        if self.google:
+            original = utc(monday + 2 * 7 * day + day + timedelta(hours=1))
+            instance = f"{self.google_series['id']}_" + original.strftime(
+                "%Y%m%dT%H%M%SZ"
+            )
+            moved = monday + 2 * 7 * day + 2 * day + timedelta(hours=2)
+            ctl.google_update(ALICE, instance, google_times(moved, 0.25))
+        if not self.outlook:
+            return
         instances = ctl.graph_instances(BOB, self.graph_series["id"])
         instances.sort(key=lambda item: item["start"]["dateTime"])
         ctl.graph_update(
@@ -242,12 +323,31 @@ class OdooScenario(OldScenario):
             instances[1]["id"],
             remote_times(monday + 7 * day + day + timedelta(hours=4), 0.25),
         )
-        self.settle()
-        # ---- Dan stops his sync; the administrator pauses Outlook
-        self.dan.sudo().stop_google_synchronization()
-        params.set_param("microsoft_calendar_sync_paused", True)
-        env.cr.commit()  # pylint: disable=invalid-commit
-        self.say("Dan stopped his Google sync; Outlook paused for everybody")
+
+    def rows(self, table, columns, optional, where=None):
+        """Rows of ``table``: ``columns``, and ``optional`` ones as they are
+        where the modules installed have them (None where not)."""
+        cr = self.env.cr
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+            [table],
+        )
+        present = {row[0] for row in cr.fetchall()}
+        selected = list(columns) + [c for c in optional if c in present]
+        cr.execute(
+            SQL(
+                "SELECT %s FROM %s %s ORDER BY %s",
+                SQL(", ").join(SQL.identifier(column) for column in selected),
+                SQL.identifier(table),
+                where or SQL(),
+                SQL.identifier(columns[0]),
+            )
+        )
+        rows = cr.dictfetchall()
+        for row in rows:
+            for column in optional:
+                row.setdefault(column, None)
+        return rows
 
     @staticmethod
     def move_alone(base, index, name, hours):
@@ -267,40 +367,52 @@ class OdooScenario(OldScenario):
     # ------------------------------------------------------------ record
     def record(self):
         cr = self.env.cr
-        cr.execute(
-            "SELECT e.id, e.name, e.user_id, e.active, e.recurrence_id, "
-            "e.follow_recurrence, e.start, e.stop, e.google_id, e.need_sync, "
-            "e.microsoft_id, e.ms_universal_event_id, e.need_sync_m "
-            "FROM calendar_event e ORDER BY e.id"
+        google = EVENT_COLUMNS[:2] if self.google else ()
+        outlook = EVENT_COLUMNS[2:] if self.outlook else ()
+        events = self.rows(
+            "calendar_event",
+            ("id", "name", "user_id", "active", "recurrence_id", "follow_recurrence")
+            + ("start", "stop"),
+            google + outlook,
         )
-        events = cr.dictfetchall()
-        cr.execute(
-            "SELECT r.id, r.base_event_id, r.google_id, r.need_sync, "
-            "r.microsoft_id, r.ms_universal_event_id, r.need_sync_m "
-            "FROM calendar_recurrence r ORDER BY r.id"
+        recurrences = self.rows(
+            "calendar_recurrence", ("id", "base_event_id"), google + outlook
         )
-        recurrences = cr.dictfetchall()
         cr.execute(
             "SELECT a.id, a.event_id, a.partner_id, a.state "
             "FROM calendar_attendee a ORDER BY a.id"
         )
         attendees = cr.dictfetchall()
-        cr.execute(
-            "SELECT u.id, u.login, p.email, u.partner_id, "
-            "s.google_calendar_rtoken, s.google_calendar_sync_token, "
-            "s.google_synchronization_stopped, u.microsoft_calendar_rtoken, "
-            "s.microsoft_synchronization_stopped "
-            "FROM res_users u JOIN res_users_settings s ON s.user_id = u.id "
-            "JOIN res_partner p ON p.id = u.partner_id "
-            "WHERE u.login LIKE 'to\\_%' ORDER BY u.id"
+        for row in events + recurrences:
+            for column in EVENT_COLUMNS:
+                row.setdefault(column, None)
+        users = self.rows(
+            "res_users",
+            ("id", "login", "partner_id"),
+            ("microsoft_calendar_rtoken",) if self.outlook else (),
+            SQL("WHERE login LIKE %s", "to\\_%"),
         )
-        users = cr.dictfetchall()
+        settings = {
+            row["user_id"]: row
+            for row in self.rows(
+                "res_users_settings",
+                ("user_id",),
+                (USER_COLUMNS[:3] if self.google else ())
+                + (USER_COLUMNS[4:] if self.outlook else ()),
+            )
+        }
+        for user in users:
+            user.update(settings.get(user["id"], {}))
+            user["email"] = self.env["res.users"].browse(user["id"]).email
+            for column in USER_COLUMNS:
+                user.setdefault(column, None)
         counts = {}
         for table in ("calendar_event", "calendar_recurrence", "mail_mail"):
             cr.execute(f"SELECT count(*) FROM {table}")  # pylint: disable=sql-injection
             counts[table] = cr.fetchone()[0]
         return {
             "dbname": cr.dbname,
+            "modules": sorted(self.modules()),
             "events": events,
             "recurrences": recurrences,
             "attendees": attendees,
