@@ -8,6 +8,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import _, http
 from odoo.http import request
 
+from ..engine import adapter
 from ..services import config, oauth_state, providers
 from ..services.exceptions import CalendarSyncError, InvalidOAuthState
 
@@ -163,7 +164,7 @@ class CalendarSyncController(http.Controller):
                 "policy": account.first_sync_policy,
                 "return_url": target,
                 "action": f"/calendar_sync/{provider}/first_sync",
-                "provider": provider,
+                "mails_attendees": adapter(provider).first_push_mails,
             },
         )
 

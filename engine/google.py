@@ -72,6 +72,10 @@ class GoogleAdapter(ProviderAdapter):
     calendar_label = _lt("Google Calendar")
     signin = GoogleSignin
     push = GooglePush
+    # pushed with sendUpdates=none: Google mails nobody for a first sync
+    first_push_mails = False
+    # extendedProperties.shared["<db>_odoo_id"] of Odoo's google_calendar
+    carries_legacy_odoo_id = True
     reset_delete_label = _lt("Delete from the current Google Calendar account")
     reset_unreachable = _lt(
         "Google Calendar could not be reached (%(error)s), so no event was "

@@ -65,6 +65,12 @@ class ProviderAdapter:
     signin = None
     #: the provider's push channel (a :class:`ProviderPush` subclass), or None
     push = None
+    #: whether the provider mails the attendees of the events a first sync
+    #: sends (said on the first-sync choice page)
+    first_push_mails = True
+    #: whether the remote items may carry the Odoo id that Odoo's own module
+    #: wrote (re-bound after it was uninstalled, engine/relink.py)
+    carries_legacy_odoo_id = False
     #: the Reset Account wizard's "delete from the remote calendar" (``_lt``)
     reset_delete_label = None
     #: the Reset Account wizard's sentence when the provider could not be

@@ -52,7 +52,7 @@ def relink(run):
     new = _new_items(run)
     if not new:
         return
-    if run.adapter.provider == "google":
+    if run.adapter.carries_legacy_odoo_id:
         _bind_proven(run, new)
         _bind_proven_occurrences(run)
         new = _new_items(run)
