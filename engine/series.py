@@ -177,11 +177,12 @@ class SeriesSync(ManagedSync):
         neutral = self.remote[action.remote_id]
         if not self._occurrences(recurrence):
             # deleted in Odoo, changed later in the calendar: the calendar's
-            # version wins (planner), the series comes back
-            # (occurrences cancelled alone before are cancelled again by the
-            # calendar's own exceptions)
+            # version wins (planner), the series comes back; an occurrence
+            # removed alone before is bound nowhere here and stays removed
             events = recurrence.calendar_event_ids.with_context(active_test=False)
-            events.write({"active": True, "calendar_sync_deleted": False})
+            self.binder.load(events)
+            restored = events.filtered(self.binder.remote_id) or events
+            restored.write({"active": True, "calendar_sync_deleted": False})
         base = self._series_base(recurrence)
         if base.user_id != self.user:
             # someone else's series in this user's calendar: their answer only
