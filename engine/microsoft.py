@@ -43,13 +43,13 @@ from ..services.exceptions import (
     UnsupportedRecurrence,
 )
 from ..services.graph_mapper import from_graph, to_graph, transaction_id, zone_name
-from ..services.neutral_event import utc_naive, utc_to_naive_local
-from ..services.recurrence import (
+from ..services.graph_recurrence import (
     from_graph_recurrence,
     graph_extra_dates,
     graph_meaning_differs,
     to_graph_recurrence,
 )
+from ..services.neutral_event import utc_naive, utc_to_naive_local
 from .keys import EventKey, InstanceKey
 from .microsoft_push import MicrosoftPush
 from .microsoft_signin import MicrosoftSignin

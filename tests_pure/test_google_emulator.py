@@ -26,8 +26,9 @@ from emulators.google_emulator import (
     DEFAULT_CLIENT_SECRET,
     GoogleEmulator,
 )
+from services.google_recurrence import to_google_recurrence
 from services.neutral_event import utc_naive
-from services.recurrence import expand, to_google_recurrence
+from services.recurrence import expand
 
 TIMED = {
     "start": {"dateTime": "2024-01-15T10:00:00+01:00", "timeZone": "Europe/Brussels"},

@@ -22,7 +22,8 @@ import pytest
 import requests
 
 from emulators.graph_recurrence import expand_dates
-from services.recurrence import expand, to_graph_recurrence
+from services.graph_recurrence import to_graph_recurrence
+from services.recurrence import expand
 
 GRAPH = "https://graph.microsoft.com/v1.0"
 LOGIN = "https://login.microsoftonline.com"

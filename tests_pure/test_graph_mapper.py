@@ -18,8 +18,9 @@ from services.graph_mapper import (
     transaction_id,
     zone_name,
 )
+from services.graph_recurrence import from_graph_recurrence
 from services.neutral_event import utc_to_local
-from services.recurrence import expand, from_graph_recurrence
+from services.recurrence import expand
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
