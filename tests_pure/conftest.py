@@ -108,3 +108,16 @@ def make_graph_client(graph_emulator, graph_session):
         return client
 
     return make
+
+
+# --------------------------------------------------------------------------
+# The client library's Calendar service on the Google emulator
+# (tests_pure/test_google_emulator_*.py)
+# --------------------------------------------------------------------------
+@pytest.fixture
+def svc(google_emulator, google_tokens):
+    # imported here: the client library warns at import time unless
+    # services.google_results quiets it first (as the suite's order does)
+    from google_emulator_helpers import service
+
+    return service(google_emulator, google_tokens["access_token"])
