@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from graph_emulator_helpers import Api
 
 # --------------------------------------------------------------------------
 # Google emulator fixtures (emulators/google_emulator.py)
@@ -121,3 +122,13 @@ def svc(google_emulator, google_tokens):
     from google_emulator_helpers import service
 
     return service(google_emulator, google_tokens["access_token"])
+
+
+# --------------------------------------------------------------------------
+# Raw Graph calls as alice on the Graph emulator
+# (tests_pure/test_graph_emulator_*.py)
+# --------------------------------------------------------------------------
+@pytest.fixture
+def api(graph_emulator, graph_session):
+    tokens = graph_emulator.issue_tokens("alice@contoso.com")
+    return Api(graph_session, tokens["access_token"])
