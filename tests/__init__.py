@@ -6,6 +6,7 @@ from . import test_google_sync
 from . import test_google_account_lifecycle
 from . import test_google_recurrence
 from . import test_reset_account
+from . import test_reset_outlook_account
 from . import test_microsoft_sync
 from . import test_first_sync
 from . import test_sync_log
