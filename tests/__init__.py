@@ -22,5 +22,6 @@ from . import test_engine_rules
 from . import test_outlook_window
 from . import test_convergence
 from . import test_recurrence_fidelity
+from . import test_recurrence_managed
 from . import test_demo
 from . import test_push
