@@ -43,16 +43,13 @@ when the size is not the nominal one, see ``"nominal"``):
 
 from __future__ import annotations
 
-import argparse
-import json
-import math
-import re
 import sys
 import threading
 import time
-import traceback
 from collections import Counter
 from datetime import datetime, timedelta
+
+from bench_harness import QueryRecorder, parse_args, run_scenarios, start_odoo
 
 TZ = "Europe/Brussels"
 GUESTS = 50
@@ -64,98 +61,6 @@ TARGETS = {
     "google_import": [("list_requests", 6, True), ("sql_per_event", 3, False)],
     "google_noop": [("requests", 1, False), ("sql_queries", 11, False)],
 }
-WRAPPERS = ("_sync", "_sync_account", "execute", "_apply")
-FLUSH_FUNCS = {"_flush", "flush_all", "flush_model", "flush_recordset", "flush"}
-
-
-def log(msg=""):
-    print(msg, file=sys.stderr, flush=True)
-
-
-# ----------------------------------------------------------------------- queries
-_VERB = re.compile(
-    r"^\s*(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|SAVEPOINT|RELEASE\s+SAVEPOINT|"
-    r"ROLLBACK\s+TO\s+SAVEPOINT|WITH|\w+)",
-    re.IGNORECASE,
-)
-_TABLE = r'\s+(?:ONLY\s+)?"?([\w.]+)"?'
-
-
-def classify(query):
-    """'SELECT calendar_event', 'INSERT calendar_attendee', 'SAVEPOINT', ..."""
-    if isinstance(query, bytes):
-        query = query.decode("utf-8", "replace")
-    text = " ".join(str(query).split())
-    match = _VERB.match(text)
-    if not match:
-        return "?"
-    verb = match.group(1).upper().split()[0]
-    if verb in ("SAVEPOINT", "RELEASE", "ROLLBACK"):
-        return "SAVEPOINT/RELEASE/ROLLBACK TO"
-    if verb in ("SELECT", "WITH"):
-        table = re.search(r"\bFROM" + _TABLE, text, re.IGNORECASE)
-        return f"SELECT {table.group(1) if table else '(no table)'}"
-    pattern = {"INSERT": r"INTO", "UPDATE": r"^UPDATE", "DELETE": r"FROM"}.get(verb)
-    if pattern:
-        table = re.search(pattern + _TABLE, text, re.IGNORECASE)
-        return f"{verb} {table.group(1) if table else '?'}"
-    return verb
-
-
-class QueryRecorder:
-    """A thread query hook (``odoo.sql_db`` calls ``query_hooks``): groups the
-    queries by statement/table and by the calendar_sync line that issued them."""
-
-    def __init__(self, addon_dir):
-        self.addon_dir = addon_dir.rstrip("/") + "/"
-        self.total = 0
-        self.by_statement = Counter()
-        self.by_site = Counter()
-        self.by_phase = Counter()
-        self.by_phase_statement = Counter()
-        self.sql_seconds = 0.0
-
-    def __call__(self, cr, query, params, start, delay):
-        self.total += 1
-        self.sql_seconds += delay
-        statement = classify(query)
-        self.by_statement[statement] += 1
-        site, phase = self._site(sys._getframe(1))
-        self.by_site[site] += 1
-        self.by_phase[phase] += 1
-        self.by_phase_statement[f"{phase:<30} {statement}"] += 1
-
-    def _site(self, frame):
-        flush = False
-        odoo_func = None
-        chain = []
-        while frame is not None:
-            code = frame.f_code
-            name = code.co_filename
-            if name.startswith(self.addon_dir) and "/bench/" not in name:
-                func = code.co_name
-                if func.startswith("<"):  # <listcomp>, <lambda>: say where
-                    func += f"@{name.rsplit('/', 1)[-1]}:{frame.f_lineno}"
-                chain.append(func)
-                if len(chain) == 1:
-                    rel = name[len(self.addon_dir) :]
-                    site = f"{rel}:{frame.f_lineno} {code.co_name}"
-            elif not chain:
-                if code.co_name in FLUSH_FUNCS:
-                    flush = True
-                if odoo_func is None and not name.endswith("sql_db.py"):
-                    odoo_func = f"{name.rsplit('/', 1)[-1]}:{code.co_name}"
-            frame = frame.f_back
-        if not chain:
-            return f"(no calendar_sync frame: {odoo_func})", "(outside)"
-        # the engine's top-level step under _sync/_sync_account/execute/_apply;
-        # a query issued by a wrapper itself (typically the flush of a savepoint
-        # leaving its ``with``) is named after that wrapper
-        steps = [f for f in chain if f not in WRAPPERS]
-        phase = steps[-1] if steps else chain[0]
-        if flush and not steps:
-            phase += " (flush)"
-        return ("[flush] " if flush else "") + site, phase
 
 
 # ----------------------------------------------------------------------- bench
@@ -488,157 +393,10 @@ class Bench:
         return result
 
 
-# ----------------------------------------------------------------------- report
-def judge(kind, size, result, nominals=None, targets_by_kind=None):
-    """Targets (scaled to ``size``) and whether each is met. ``nominals`` and
-    ``targets_by_kind`` default to this module's NOMINAL and TARGETS."""
-    nominal = (nominals or NOMINAL)[kind]
-    ratio = size / nominal if nominal and size else 1
-    targets, met = {}, {}
-    for metric, limit, scales in (targets_by_kind or TARGETS)[kind]:
-        bound = math.ceil(limit * ratio) if scales else limit
-        targets[metric] = bound
-        value = result.get(metric)
-        met[metric] = value is not None and value <= bound
-    return targets, met
-
-
-def print_breakdown(name, recorder, units, top):
-    if not recorder or not top:
-        return
-    per = f" ({units} items)" if units else ""
-    log(f"--- {name}: {recorder.total} SQL queries{per}")
-    for title, counter in (
-        ("by statement/table", recorder.by_statement),
-        ("by engine step (outermost calendar_sync function)", recorder.by_phase),
-        ("by engine step and statement/table", recorder.by_phase_statement),
-        ("by innermost calendar_sync line", recorder.by_site),
-    ):
-        log(f"  {title}:")
-        for key, value in counter.most_common(top):
-            each = f"{value / units:7.2f}/item" if units else ""
-            log(f"    {value:7d} {each}  {key}")
-        rest = sum(counter.values()) - sum(v for _k, v in counter.most_common(top))
-        if rest:
-            log(f"    {rest:7d}  (others: {len(counter) - top} groups)")
-
-
-def emit(name, kind, size, result, top, nominals=None, targets_by_kind=None):
-    nominals = nominals or NOMINAL
-    recorder = result.pop("_recorder", None)
-    units = result.get("events") if not kind.endswith("_noop") else None
-    line = {"scenario": name}
-    line["requests"] = result["requests"]
-    line["sql_queries"] = result["sql_queries"]
-    if units:
-        line["sql_per_event"] = round(result["sql_queries"] / units, 2)
-    line["seconds"] = result["seconds"]
-    line.update(result)
-    targets, met = judge(kind, size, line, nominals, targets_by_kind)
-    line["nominal"] = size == nominals[kind] if nominals[kind] else True
-    line["targets"] = targets
-    line["met"] = met
-    print(json.dumps(line, default=str), flush=True)
-    verdict = ", ".join(
-        f"{metric} {line.get(metric)} <= {bound}: {'MET' if met[metric] else 'MISSED'}"
-        for metric, bound in targets.items()
-    )
-    log(f"=== {name}: {verdict}")
-    print_breakdown(name, recorder, units, top)
-    return all(met.values())
-
-
-def parse_args(argv, doc=None, nominals=None, provider="google"):
-    nominals = nominals or NOMINAL
-    parser = argparse.ArgumentParser(description=(doc or __doc__).splitlines()[0])
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--db_host", default="127.0.0.1")
-    parser.add_argument("--db_port", default="5432")
-    parser.add_argument("--db_user", default="root")
-    parser.add_argument("--log-level", default="warn")
-    parser.add_argument(
-        "--scenario",
-        action="append",
-        choices=sorted(nominals),
-        help="repeatable; default: all",
-    )
-    parser.add_argument("--push-events", type=int, default=nominals[f"{provider}_push"])
-    parser.add_argument(
-        "--import-events", type=int, default=nominals[f"{provider}_import"]
-    )
-    parser.add_argument("--breakdown", type=int, default=15, help="rows per table")
-    return parser.parse_args(argv)
-
-
-def start_odoo(args):
-    """Put Odoo on the path and load its configuration (no HTTP, no cron)."""
-    sys.path.insert(0, args.odoo_src)
-    import odoo
-
-    odoo.tools.config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            "-d",
-            args.database,
-            f"--db_host={args.db_host}",
-            f"--db_port={args.db_port}",
-            f"--db_user={args.db_user}",
-            f"--log-level={args.log_level}",
-            "--max-cron-threads=0",
-            "--without-demo=all",
-        ],
-        setup_logging=True,
-    )
-
-
-def run_scenarios(args, bench, provider="google", nominals=None, targets_by_kind=None):
-    """Run the chosen scenarios of ``provider`` (push, import, noop, in this
-    order) on ``bench``, print their JSON lines; returns the exit code."""
-    kinds = [f"{provider}_push", f"{provider}_import", f"{provider}_noop"]
-    scenarios = args.scenario or kinds
-    ok, crashed = True, False
-    try:
-        for kind in kinds:
-            if kind not in scenarios:
-                continue
-            size = {
-                f"{provider}_push": args.push_events,
-                f"{provider}_import": args.import_events,
-            }.get(kind)
-            name = f"{kind}_{size}" if size else kind
-            log(f"=== {name}: running")
-            try:
-                if kind.endswith("_push"):
-                    result = bench.push(size)
-                elif kind.endswith("_import"):
-                    result = bench.import_(size)
-                else:
-                    result = bench.noop()
-            except Exception:  # noqa: BLE001 - report and go on with the others
-                log(f"=== {name}: CRASHED\n{traceback.format_exc()}")
-                error = traceback.format_exc().strip().splitlines()[-1]
-                line = {"scenario": name, "error": "crashed", "exception": error}
-                print(json.dumps(line), flush=True)
-                crashed = True
-                continue
-            ok &= emit(
-                name, kind, size, result, args.breakdown, nominals, targets_by_kind
-            )
-    finally:
-        bench.close()
-    if crashed:
-        log("targets: NOT judged, a scenario CRASHED (see above)")
-    else:
-        log(f"targets: {'all met' if ok else 'NOT all met'}")
-    return 2 if crashed else (0 if ok else 1)
-
-
 def main(argv=None):
-    args = parse_args(argv)
+    args = parse_args(argv, __doc__, NOMINAL, provider="google")
     start_odoo(args)
-    return run_scenarios(args, Bench(args))
+    return run_scenarios(args, Bench(args), "google", NOMINAL, TARGETS)
 
 
 if __name__ == "__main__":

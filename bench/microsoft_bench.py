@@ -6,14 +6,15 @@
         [--db_host H --db_port P --db_user U] [--scenario microsoft_push ...] \
         [--push-events 1000] [--import-events 10000] [--breakdown 15]
 
-Same harness as ``bench/google_bench.py`` (imported from it: the Bench plumbing,
-QueryRecorder, judge/emit, the scenario runner; one JSON line per scenario on
-stdout, targets and the SQL breakdown on stderr), with the Graph emulator
-(``emulators/graph_emulator.py``) in a thread of this process. Odoo reaches it over
-real loopback HTTP through ``calendar_sync.microsoft_host_map`` (msal and the Graph
-client keep the real https origins), as ``tests/common.py``'s GraphEmulatorMixin
-does. Every event lies in the sync window (today - 1 year .. today + 2 years):
-dates are relative to today.
+Same harness as ``bench/google_bench.py`` (its Bench plumbing, and
+``bench/bench_harness.py``: QueryRecorder, judge/emit, the scenario runner; one
+JSON line per scenario on stdout, targets and the SQL breakdown on stderr), with
+the Graph emulator (``emulators/graph_emulator.py``) in a thread of this process.
+Odoo reaches it over real loopback HTTP through
+``calendar_sync.microsoft_host_map`` (msal and the Graph client keep the real
+https origins), as ``tests/common.py``'s GraphEmulatorMixin does. Every event
+lies in the sync window (today - 1 year .. today + 2 years): dates are relative
+to today.
 
 * ``requests``: top-level Graph HTTP requests (a ``$batch`` counts once; OAuth
   token requests are not API requests, see ``token_requests``).
@@ -52,15 +53,8 @@ import sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from google_bench import (
-    GUESTS,
-    SERIES_RATIO,
-    TZ,
-    Bench,
-    parse_args,
-    run_scenarios,
-    start_odoo,
-)
+from bench_harness import parse_args, run_scenarios, start_odoo
+from google_bench import GUESTS, SERIES_RATIO, TZ, Bench
 
 NOMINAL = {"microsoft_push": 1000, "microsoft_import": 10000, "microsoft_noop": None}
 TARGETS = {

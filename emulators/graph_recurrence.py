@@ -32,8 +32,9 @@ UTC = timezone.utc
 CUSTOM_ZONE = "tzone://Microsoft/Custom"
 
 # CLDR 48 windowsZones with CLDR main's 2026 Canadian IDs and the tz aliases:
-# the data of services/windows_zones.py (see its header for sources and the
-# Unicode license), kept apart because the emulators never import services
+# the data of services/data/windows_zones.json (sources in
+# services/windows_zones.py, the Unicode license in the JSON), kept apart
+# because the emulators never import services
 # (tests_pure/test_windows_zones.py checks that the two agree). One Windows ID
 # a line, " = ", then its IANA names, CLDR's "001" zone first; an indented line
 # continues the names of the line above.

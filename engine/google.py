@@ -19,8 +19,8 @@ from ..services import config
 from ..services.exceptions import InvalidSyncToken
 from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
+from ..services.google_recurrence import from_google_recurrence, to_google_recurrence
 from ..services.neutral_event import normalize_email, utc_to_naive_local
-from ..services.recurrence import from_google_recurrence, to_google_recurrence
 from .google_push import GooglePush
 from .google_signin import GoogleSignin
 from .port import ProviderAdapter

@@ -16,13 +16,11 @@ Graph differs from Google where the engine can tell:
 * Outlook has no EXDATE: occurrences missing in Odoo are deleted one by one
   after the series is created.
 
-One series whose ``/instances`` cannot be read does not stop the run: its
-occurrences are left as they are, the error is recorded on the series, and the
-next run reads them again (a series' own binding holds the error meanwhile).
-
-The delta window, and removals confirmed before they are applied (the window
-is not a delete): :mod:`.microsoft_window`. Sign-in and the Graph client:
-:mod:`.microsoft_signin`.
+A series' instances, read, compared with Odoo's occurrences and read again
+when they could not be (one series' failure does not stop the run):
+:mod:`.microsoft_series`. The delta window, and removals confirmed before they
+are applied (the window is not a delete): :mod:`.microsoft_window`. Sign-in and
+the Graph client: :mod:`.microsoft_signin`.
 
 Conditional writes: a single event is patched or deleted with ``If-Match``
 (its etag as last synced); a series master and its occurrences are not, see
@@ -32,26 +30,24 @@ Conditional writes: a single event is patched or deleted with ``If-Match``
 import logging
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
 
 from odoo import _, _lt, fields
 
 from ..services import config
 from ..services.exceptions import (
-    CalendarSyncError,
     InvalidSyncToken,
     UnsupportedRecurrence,
 )
 from ..services.graph_mapper import from_graph, to_graph, transaction_id, zone_name
-from ..services.neutral_event import utc_naive, utc_to_naive_local
-from ..services.recurrence import (
+from ..services.graph_recurrence import (
     from_graph_recurrence,
-    graph_extra_dates,
     graph_meaning_differs,
     to_graph_recurrence,
 )
-from .keys import EventKey, InstanceKey
+from ..services.neutral_event import utc_to_naive_local
+from .keys import EventKey
 from .microsoft_push import MicrosoftPush
+from .microsoft_series import MicrosoftSeries
 from .microsoft_signin import MicrosoftSignin
 from .microsoft_window import (
     GONE_STATUSES,
@@ -145,7 +141,7 @@ def sync_account(env, account):
     return run.finish(stamp_token(result.delta_link, taken, waiting))
 
 
-class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
+class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
     """Outlook (Microsoft Graph) behind the provider port."""
 
     provider = config.MICROSOFT
@@ -208,156 +204,8 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
     def remote_rule(self, neutral):
         return from_graph_recurrence(neutral["recurrence"]), []
 
-    def _series_instances(self, master_ids):
-        """Instances of the series, fetched in $batch requests and cached.
-
-        A series whose instances could not be read is in ``_instance_errors``
-        (and reads as ``[]`` here): never take that for "no occurrences"."""
-        missing = [
-            mid
-            for mid in master_ids
-            if mid not in self._instances and mid not in self._instance_errors
-        ]
-        if missing:
-            start, end = self.window
-            found = self.client.instances_results(missing, start, end)
-            for master_id, series in found.items():
-                if series.error is not None:
-                    self._instance_errors[master_id] = series.error
-                    continue
-                if series.gone:
-                    self._gone.add(master_id)
-                try:
-                    self._instances[master_id] = [
-                        from_graph(instance, "UTC")
-                        for instance in series.instances or ()
-                    ]
-                except CalendarSyncError as exc:
-                    self._instance_errors[master_id] = exc
-        return {mid: self._instances.get(mid) or [] for mid in master_ids}
-
-    def instance_ids(self, recurrence, master_id, originals):
-        instances = self._series_instances([master_id])[master_id]
-        if master_id in self._instance_errors:
-            # unknown, not empty: its occurrences wait for the next run
-            self._instances_failed(recurrence, master_id)
-            return {}
-        allday = any(not isinstance(o, datetime) for o in originals)
-        tz = recurrence.event_tz or "UTC"
-        ids = {}
-        for instance in instances:
-            original = instance.get("original_start")
-            if original is None:
-                continue
-            if allday:
-                original = utc_to_naive_local(original, tz).date()
-            ids[original] = instance["remote_id"]
-        return {o: ids[o] for o in originals if o in ids}
-
-    def managed_instances(self, master_id, neutral):
-        instances = self._series_instances([master_id])[master_id]
-        if master_id in self._instance_errors:
-            return None
-        return instances
-
     def remote_link(self, item):
         return item.get("webLink") or ""
-
-    def extra_occurrences(self, neutral, slots):
-        """The last day of the months lacking day 29-31 (or February 29)
-        where Outlook puts a series' occurrence, up to Odoo's last slot; in
-        the window, only those Outlook still has (a deleted one is not
-        listed)."""
-        recurrence = neutral.get("recurrence") or {}
-        if not slots or not recurrence.get("pattern"):
-            return []
-        tz, allday = neutral["tz"], bool(neutral["allday"])
-        until = slots[-1] if allday else utc_to_naive_local(slots[-1], tz).date()
-        if neutral["rule"]["end_type"] == "end_date":
-            until = neutral["rule"]["until"]
-        if not allday:
-            wall = utc_to_naive_local(neutral["start"], tz).time()
-        days = graph_extra_dates(recurrence, until)
-        extra = [
-            day if allday else utc_naive(datetime.combine(day, wall), tz)
-            for day in days
-        ]
-        master_id = neutral["remote_id"]
-        instances = self._series_instances([master_id])[master_id]
-        if master_id in self._instance_errors:
-            return []
-        listed = {
-            utc_to_naive_local(original, tz).date() if allday else original
-            for original in (instance.get("original_start") for instance in instances)
-            if original is not None
-        }
-        start, end = self.window
-        if not start:
-            return [slot for slot in extra if slot in listed]
-        # beyond the window Outlook lists nothing: its occurrences are there
-        return [
-            slot
-            for slot in extra
-            if slot in listed
-            or not start.date() <= (slot if allday else slot.date()) <= end.date()
-        ]
-
-    def unmatched_occurrences(self, events):
-        # Outlook lists every occurrence of the window: an Odoo occurrence it
-        # lacks was deleted in Outlook (deletions are not in the delta), unless
-        # the series' instances could not be read in this run
-        waiting = events.filtered(lambda ev: ev.recurrence_id.id in self._pending)
-        # not bound until the next run reads them, yet as the series is: not
-        # "changed in Odoo" (which would send the whole series again)
-        self.binder.set(
-            waiting.filtered(
-                lambda ev: ev.follow_recurrence and not self.binder.remote_id(ev)
-            ),
-            need_sync=False,
-        )
-        events -= waiting
-        start, end = self.window
-        inside = events.filtered(lambda ev: start <= ev.start <= end)
-        # still in the user's other calendars: the delete goes there too
-        elsewhere = inside.filtered(self.run._bound_elsewhere)
-        self.binder.drop(elsewhere)
-        elsewhere.write({"active": False, "calendar_sync_deleted": True})
-        (inside - elsewhere).unlink()
-        self.run.counters["pulled"] += len(inside)
-
-    def after_series(self):
-        """Occurrences deleted in Outlook: compare the changed series' instances
-        with their Odoo occurrences. The series an earlier run could not read
-        are read again here, and brought to where that run would have left
-        them."""
-        master_ids = list(dict.fromkeys(self._changed + sorted(self._retry)))
-        if not master_ids:
-            return
-        instances = self._series_instances(master_ids)
-        bound = self.binder.records("calendar.recurrence", master_ids)
-        ops = []
-        for master_id, recurrence in bound.items():
-            if master_id in self._instance_errors:
-                # not "every occurrence deleted": left alone, read next run
-                self._instances_failed(recurrence, master_id)
-                continue
-            if master_id in self._retry:
-                try:
-                    with self.env.cr.savepoint():
-                        ops += self._read_again(recurrence, master_id)
-                    self._retry.discard(master_id)
-                except Exception as exc:  # noqa: BLE001 - isolate per series
-                    _logger.info("Outlook series %s: %s", master_id, exc)
-                    self.run._fail(recurrence, exc)
-                continue
-            alive = {i["remote_id"] for i in instances[master_id]}
-            gone = self.run._occurrences(recurrence).filtered(
-                lambda ev, alive=alive: (
-                    self.binder.remote_id(ev) and self.binder.remote_id(ev) not in alive
-                )
-            )
-            self.unmatched_occurrences(gone)
-        self.run._push(ops)
 
     # ------------------------------------------------------------ removals
     def before_execute(self):
@@ -373,129 +221,6 @@ class MicrosoftAdapter(DeltaWindow, ProviderAdapter):
         self._changed = self._changed_masters()
         # per-series detail for every changed series, in $batch requests
         self._series_instances(self._changed + sorted(self._retry))
-
-    def _changed_masters(self):
-        """The masters of the listing whose instances must be compared: new
-        ones, and those whose etag differs from the one recorded when their
-        instances were last compared (a cancelled or edited occurrence
-        changes its master's etag; our own write coming back does not)."""
-        masters = {
-            rid: neutral
-            for rid, neutral in self.run.masters.items()
-            if not neutral["cancelled"]
-        }
-        bound = self.binder.records("calendar.recurrence", masters)
-        return [
-            rid
-            for rid, neutral in masters.items()
-            if rid not in bound
-            or not neutral.get("etag")
-            or neutral["etag"] != self.binder.get(bound[rid], "etag")
-        ]
-
-    # ------------------------------------------------------------ failed series
-    @property
-    def series_waiting(self):
-        """Some series wait for their instances to be read again."""
-        return bool(self._pending or self._retry)
-
-    def _instances_failed(self, recurrence, master_id):
-        """Record on ``recurrence`` (once per run) that its instances could not
-        be read; the next run reads them again (its binding keeps the error)."""
-        if not recurrence or recurrence.id in self._pending:
-            return
-        self._pending.add(recurrence.id)
-        error = self._instance_errors[master_id]
-        message = _(
-            "The occurrences of this series could not be read from %(provider)s "
-            "(%(error)s): they are left as they are, and read again on the next "
-            "sync.",
-            provider=self.label,
-            error=getattr(error, "message", None) or str(error),
-        )[:500]
-        self.run._fail(recurrence, message)
-        self.binder.set(recurrence, sync_error=message)
-
-    def _read_again(self, recurrence, master_id):
-        """A series an earlier run could not read, now read: bind its
-        occurrences (those Outlook no longer has go, as in any run), apply its
-        exceptions made in Outlook, and return the deletes of the occurrences
-        Odoo's series lacks."""
-        run = self.run
-        self._clear_failure(recurrence)
-        if master_id in self._gone:
-            return []  # the series itself is gone: its removal says so
-        if recurrence.calendar_sync_managed:
-            # Outlook's own occurrences, read again with its next change: no
-            # Odoo rule to bind or delete by
-            return []
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        self.binder.load(events)
-        before = {
-            event.id: (
-                self.binder.remote_id(event),
-                self.binder.get(event, "etag"),
-                self.binder.get(event, "need_sync"),
-            )
-            for event in events
-            if self.binder.remote_id(event)
-        }
-        run._bind_occurrences(
-            recurrence, master_id, self.binder.get(recurrence, "etag")
-        )
-        for event in events.exists():
-            remote_id, etag, need_sync = before.get(event.id, (None, None, None))
-            if remote_id and self.binder.remote_id(event) == remote_id:
-                # bound before, to the same instance: as it was
-                self.binder.set(event, etag=etag, need_sync=need_sync)
-        for instance in self._instances.get(master_id) or ():
-            if instance.get("graph_type") == "exception":
-                # made in Outlook meanwhile: the occurrence pass applies it
-                run.instances.setdefault(instance["remote_id"], instance)
-                run.remote.setdefault(instance["remote_id"], instance)
-        return self._missing_slots(recurrence, master_id)
-
-    def _clear_failure(self, recurrence):
-        message = self.binder.get(recurrence, "sync_error")
-        if not message:
-            return
-        self.binder.set(recurrence, sync_error=False)
-        base = self.run._series_base(recurrence)
-        if base and self.binder.get(base, "sync_error") == message:
-            self.binder.set(base, sync_error=False)
-
-    def _missing_slots(self, recurrence, master_id):
-        """Deletes of the Outlook occurrences of slots that Odoo's series lacks
-        (Outlook has no EXDATE), for a series this calendar organizes."""
-        run = self.run
-        base = run._series_base(recurrence)
-        if (
-            base.user_id != run.user
-            or self.binder.get(recurrence, "guest_copy")
-            or recurrence.calendar_sync_managed
-        ):
-            return []
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        # an archived occurrence still bound is deleted by the occurrence pass
-        taken = {
-            run._original(event)
-            for event in events
-            if event.active or self.binder.remote_id(event)
-        }
-        slots = run._series_slots(recurrence, base)
-        return self._slot_deletes(
-            recurrence, master_id, [slot for slot in slots if slot not in taken]
-        )
-
-    def _slot_deletes(self, recurrence, master_id, originals):
-        """Deletes of the Outlook occurrences of ``originals``."""
-        ops = []
-        ids = self.instance_ids(recurrence, master_id, set(originals))
-        for original, instance_id in ids.items():
-            key = InstanceKey(recurrence.id, original)
-            self.run.items[key] = recurrence
-            ops.append(self.delete_op(key, instance_id))
-        return ops
 
     # ------------------------------------------------------------ writing
     def _transaction(self, odoo_id, key):

@@ -3,17 +3,13 @@
 
 Built on ``google-auth`` + ``google-api-python-client`` (discovery document shipped
 in the wheel, endpoint configurable so tests reach the emulator). Every error
-leaves as an exception of :mod:`.exceptions`.
+leaves as an exception of :mod:`.exceptions`. The client's values (writes,
+results, outcomes) are in :mod:`.google_results`, its batched writes in
+:mod:`.google_writes`; this module re-exports what callers take.
 
-Public API::
+Public API (and ``new_event_id``, ``WriteOp``, ``WriteResult``, ``EventList``
+of :mod:`.google_results`)::
 
-    new_event_id() -> str                              # uuid4().hex, valid base32hex
-    WriteOp(key, action, event_id, body=None, send_updates="none", if_match=None,
-            etag=None)
-    WriteResult(ok, event, status, reason, message, reconciled,
-                retryable, retry_after)
-    result.precondition_failed                           # 412 conditionNotMet
-    EventList(items, next_sync_token, time_zone)
     client = GoogleCalendarClient(client_id, client_secret, access_token,
                                   refresh_token, token_expiry, token_uri,
                                   api_root="https://www.googleapis.com/", timeout=20,
@@ -57,143 +53,60 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
-import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
 import google_auth_httplib2
 import httplib2
-from google.auth.exceptions import RefreshError, TransportError
 from google.oauth2.credentials import Credentials
-
-with warnings.catch_warnings():
-    # google-api-core warns at import time, on every Python older than its
-    # newest supported one, that future releases may drop it: Odoo 18 runs on
-    # 3.10-3.12 and we pin the library, so this says nothing to an Odoo admin.
-    warnings.filterwarnings("ignore", category=FutureWarning, module="google.api_core")
-    from googleapiclient.discovery import build
-    from googleapiclient.errors import BatchError, HttpError
-    from googleapiclient.http import BatchHttpRequest
 
 from .exceptions import (
     DEFAULT_MAX_SINGLE_SLEEP,
     DEFAULT_MAX_SLEEP,
-    AuthorizationError,
     InvalidSyncToken,
     RateLimited,
     RemoteError,
     RetryBudget,
     within_budget,
 )
+from .google_results import (
+    RATE_LIMIT_REASONS,
+    TRANSPORT_ERRORS,
+    WRITE_ACTIONS,
+    EventList,
+    HttpError,
+    RefreshError,
+    WriteOp,
+    WriteResult,
+    _auth_error,
+    _Outcome,
+    _outcome_from_http_error,
+    build,
+    new_event_id,
+)
+from .google_writes import GoogleWritesMixin
+
+#: The client, and what its callers take from this module (split over
+#: google_results and google_writes, re-exported here).
+__all__ = [
+    "CALENDAR_SCOPE",
+    "GOOGLE_API_ROOT",
+    "GOOGLE_TOKEN_URI",
+    "PROVIDER",
+    "RATE_LIMIT_REASONS",
+    "WRITE_ACTIONS",
+    "EventList",
+    "GoogleCalendarClient",
+    "WriteOp",
+    "WriteResult",
+    "new_event_id",
+]
 
 PROVIDER = "google"
 GOOGLE_API_ROOT = "https://www.googleapis.com/"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar"
-RATE_LIMIT_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
-AUTH_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
-WRITE_ACTIONS = ("insert", "patch", "update", "delete")
-#: the writes an ``If-Match`` applies to (an insert has no version to match)
-CONDITIONAL_ACTIONS = ("patch", "update", "delete")
-TRANSPORT_ERRORS = (httplib2.HttpLib2Error, OSError, TransportError, BatchError)
-
-
-def new_event_id() -> str:
-    """A client-generated event id: 32 chars of [0-9a-f], valid base32hex."""
-    return uuid.uuid4().hex
-
-
-@dataclass
-class WriteOp:
-    """One write for :meth:`GoogleCalendarClient.write`.
-
-    ``etag``: the event's etag as last read (``"3181161784712000"``, quotes
-    included, as Google gives it). A patch, update or delete then carries
-    ``If-Match: <etag>`` and is refused with 412 when the event changed since.
-    ``if_match`` is the older name of the same condition (both may be given
-    only when equal); neither applies to an insert.
-    """
-
-    key: Any
-    action: str  # insert / patch / update / delete
-    event_id: str
-    body: dict | None = None
-    send_updates: str = "none"
-    if_match: str | None = None
-    etag: str | None = None
-
-    @property
-    def condition(self) -> str | None:
-        """The ``If-Match`` value this write is sent with, or None."""
-        if self.action not in CONDITIONAL_ACTIONS:
-            return None
-        return self.etag or self.if_match or None
-
-
-@dataclass
-class WriteResult:
-    """Outcome of one :class:`WriteOp`.
-
-    A failure with ``retryable`` True (throttled, 5xx, network) is worth sending
-    again on the next run; ``retry_after`` is the wait Google asked for (seconds,
-    or None).
-    """
-
-    ok: bool
-    event: dict | None = None
-    status: int = 0
-    reason: str = ""
-    message: str = ""
-    reconciled: bool = False
-    retryable: bool = False
-    retry_after: float | None = None
-
-    @property
-    def precondition_failed(self) -> bool:
-        """The write was conditional and the event changed on Google meanwhile
-        (412 ``conditionNotMet``): nothing was written; not worth retrying as is."""
-        return not self.ok and self.status == 412
-
-
-@dataclass
-class EventList:
-    """All pages of an ``events.list``."""
-
-    items: list[dict] = field(default_factory=list)
-    next_sync_token: str | None = None
-    time_zone: str | None = None
-    #: the calendar's reminders for events that use its defaults
-    default_reminders: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class _Outcome:
-    """Raw answer of one HTTP call (or one batch item)."""
-
-    status: int
-    body: Any = None
-    reason: str = ""
-    message: str = ""
-    retry_after: float | None = None
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-    @property
-    def retryable(self) -> bool:
-        if self.status == 0 or self.status == 429 or self.status >= 500:
-            return True
-        return self.status == 403 and self.reason in RATE_LIMIT_REASONS
-
-    @property
-    def rate_limited(self) -> bool:
-        return self.status == 429 or (
-            self.status == 403 and self.reason in RATE_LIMIT_REASONS
-        )
 
 
 class _Credentials(Credentials):
@@ -236,45 +149,7 @@ def _rfc3339(value: datetime | date | str | None) -> str | None:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _outcome_from_http_error(error: HttpError) -> _Outcome:
-    details = error.error_details
-    reason = ""
-    if isinstance(details, list) and details and isinstance(details[0], dict):
-        reason = details[0].get("reason", "")
-    retry_after = None
-    header = error.resp.get("retry-after") if error.resp is not None else None
-    if header:
-        try:
-            retry_after = float(header)
-        except ValueError:
-            retry_after = None
-    return _Outcome(error.status_code, None, reason, error.reason or "", retry_after)
-
-
-def _auth_error(error: RefreshError) -> Exception:
-    """Map a google-auth refresh failure to our exceptions."""
-    payload = error.args[1] if len(error.args) > 1 else None
-    code = payload.get("error") if isinstance(payload, dict) else None
-    description = (
-        payload.get("error_description", "") if isinstance(payload, dict) else ""
-    )
-    if code in AUTH_ERRORS or (code is None and not getattr(error, "retryable", False)):
-        return AuthorizationError(
-            str(error.args[0]) if error.args else "authorization failed",
-            provider="google",
-            error=code or "invalid_grant",
-            description=description or (str(error.args[0]) if error.args else ""),
-        )
-    return RemoteError(
-        str(error),
-        status=0,
-        reason=code or "refresh_failed",
-        retryable=True,
-        retry_after=None,
-    )
-
-
-class GoogleCalendarClient:
+class GoogleCalendarClient(GoogleWritesMixin):
     """Google Calendar v3 for one account. See the module docstring."""
 
     def __init__(
@@ -549,157 +424,3 @@ class GoogleCalendarClient:
             page_token = page.get("nextPageToken")
             if not page_token:
                 return items
-
-    # ----------------------------------------------------------------- writes
-
-    def _build(self, op: WriteOp):
-        events = self._events
-        common = {"calendarId": self.calendar_id}
-        if op.action != "get":
-            common["sendUpdates"] = op.send_updates or "none"
-        if op.action == "insert":
-            body = dict(op.body or {})
-            body["id"] = op.event_id
-            request = events.insert(body=body, conferenceDataVersion=1, **common)
-        elif op.action in ("patch", "update"):
-            method = events.patch if op.action == "patch" else events.update
-            request = method(
-                eventId=op.event_id,
-                body=op.body or {},
-                conferenceDataVersion=1,
-                **common,
-            )
-        elif op.action == "delete":
-            request = events.delete(eventId=op.event_id, **common)
-        elif op.action == "get":
-            request = events.get(eventId=op.event_id, **common)
-        else:
-            raise ValueError(f"unknown write action {op.action!r}")
-        if op.condition:
-            request.headers["If-Match"] = op.condition
-        return request
-
-    def _send_batch(self, ops: list[WriteOp]) -> list[_Outcome]:
-        """One batch HTTP request; an outcome per op (whole-batch failures copied)."""
-        answers: dict[str, _Outcome] = {}
-
-        def callback(request_id, response, exception):
-            if exception is None:
-                status = 204 if response in ("", None) else 200
-                answers[request_id] = _Outcome(status, response)
-            elif isinstance(exception, HttpError):
-                answers[request_id] = _outcome_from_http_error(exception)
-            else:
-                answers[request_id] = _Outcome(0, None, "error", str(exception))
-
-        batch = BatchHttpRequest(callback=callback, batch_uri=self.batch_uri)
-        for index, op in enumerate(ops):
-            batch.add(self._build(op), request_id=str(index))
-        try:
-            batch.execute(http=self._authed)
-        except HttpError as exc:
-            failure = _outcome_from_http_error(exc)
-            return [failure] * len(ops)
-        except RefreshError as exc:
-            raise _auth_error(exc) from exc
-        except TRANSPORT_ERRORS as exc:
-            failure = _Outcome(
-                0, None, "transportError", str(exc) or type(exc).__name__
-            )
-            return [failure] * len(ops)
-        missing = _Outcome(0, None, "missingResponse", "no answer in the batch")
-        return [answers.get(str(i), missing) for i in range(len(ops))]
-
-    def _run(self, ops: list[WriteOp]) -> dict[Any, _Outcome]:
-        """Send ops in batches, re-sending only retryable failures."""
-        final: dict[Any, _Outcome] = {}
-        pending = list(ops)
-        attempt = 0
-        while pending:
-            retry: list[tuple[WriteOp, _Outcome]] = []
-            for start in range(0, len(pending), self.batch_size):
-                chunk = pending[start : start + self.batch_size]
-                for op, outcome in zip(chunk, self._send_batch(chunk), strict=True):
-                    final[op.key] = outcome
-                    if outcome.retryable:
-                        retry.append((op, outcome))
-            hints = [o.retry_after for _, o in retry if o.retry_after is not None]
-            if not retry or not self._wait(attempt, max(hints, default=None)):
-                break
-            attempt += 1
-            pending = [op for op, _ in retry]
-        return final
-
-    # not an Odoo model: pylint-odoo's rule for write() does not apply
-    @within_budget
-    def write(  # pylint: disable=method-required-super
-        self, ops: Iterable[WriteOp]
-    ) -> dict[Any, WriteResult]:
-        """Execute inserts/patches/updates/deletes through the batch endpoint.
-
-        Returns ``{op.key: WriteResult}``. Never raises for a single item's failure
-        (only :class:`AuthorizationError` when the account is no longer authorized):
-        an item still throttled or unavailable when the retries or the sleep
-        budget run out fails with ``retryable=True`` (and ``retry_after``).
-        """
-        ops = list(ops)
-        for op in ops:
-            if op.action not in WRITE_ACTIONS:
-                raise ValueError(f"unknown write action {op.action!r}")
-            if op.etag and op.if_match and op.etag != op.if_match:
-                raise ValueError("WriteOp etag and if_match disagree")
-        if len({op.key for op in ops}) != len(ops):
-            raise ValueError("WriteOp keys must be unique")
-        outcomes = self._run(ops)
-        results = {op.key: self._result(op, outcomes[op.key]) for op in ops}
-        duplicates = [
-            op for op in ops if op.action == "insert" and outcomes[op.key].status == 409
-        ]
-        if duplicates:
-            results.update(self._reconcile(duplicates))
-        return results
-
-    @staticmethod
-    def _result(op: WriteOp, outcome: _Outcome) -> WriteResult:
-        if outcome.ok:
-            event = outcome.body if isinstance(outcome.body, dict) else None
-            return WriteResult(True, event, outcome.status)
-        if op.action == "delete" and outcome.status in (404, 410):
-            return WriteResult(
-                True, None, outcome.status, outcome.reason, outcome.message
-            )
-        return WriteResult(
-            False,
-            None,
-            outcome.status,
-            outcome.reason,
-            outcome.message,
-            retryable=outcome.retryable,
-            retry_after=outcome.retry_after,
-        )
-
-    def _reconcile(self, inserts: list[WriteOp]) -> dict[Any, WriteResult]:
-        """An insert answered 409: the event exists already (a lost response)."""
-        gets = [WriteOp(op.key, "get", op.event_id) for op in inserts]
-        outcomes = self._run(gets)
-        results = {}
-        for op in inserts:
-            outcome = outcomes[op.key]
-            event = outcome.body if outcome.ok else None
-            if event is not None and event.get("status") != "cancelled":
-                results[op.key] = WriteResult(True, event, 200, reconciled=True)
-            else:
-                message = (
-                    "The id exists already but the event is deleted or unreadable."
-                )
-                results[op.key] = WriteResult(
-                    False,
-                    event,
-                    409,
-                    "duplicate",
-                    message,
-                    # unreadable for now (throttled): the next run reads it again
-                    retryable=outcome.retryable,
-                    retry_after=outcome.retry_after,
-                )
-        return results

@@ -162,7 +162,7 @@ def to_google(
     :param event: the neutral event (``DEVELOPERS.md``); ``guests_can_modify``
         is sent when present.
     :param recurrence_lines: RRULE/EXDATE lines of a series master
-        (:func:`.recurrence.to_google_recurrence`).
+        (:func:`.google_recurrence.to_google_recurrence`).
     :param send_conference: ask Google for a Meet link when the event has no
         videocall URL (the request needs ``conferenceDataVersion=1``).
     :return: a JSON-ready dict without ``id`` (the client sets it).

@@ -240,7 +240,7 @@ def to_graph(
 
     :param event: the neutral event (``DEVELOPERS.md``).
     :param recurrence: the ``patternedRecurrence`` of a series master
-        (:func:`.recurrence.to_graph_recurrence`).
+        (:func:`.graph_recurrence.to_graph_recurrence`).
     :return: a JSON-ready dict; add ``transactionId`` (:func:`transaction_id`)
         on creates.
     """

@@ -3,8 +3,10 @@ from . import test_token_access
 from . import test_google_oauth
 from . import test_microsoft_oauth
 from . import test_google_sync
+from . import test_google_account_lifecycle
 from . import test_google_recurrence
 from . import test_reset_account
+from . import test_reset_outlook_account
 from . import test_microsoft_sync
 from . import test_first_sync
 from . import test_sync_log
@@ -17,9 +19,11 @@ from . import test_tours
 from . import test_settings_preflight
 from . import test_security_boundaries
 from . import test_engine_rules
+from . import test_engine_rules_input
 from . import test_outlook_window
 from . import test_convergence
 from . import test_recurrence_fidelity
+from . import test_recurrence_managed
 from . import test_demo
 from . import test_push
 from . import test_likely_pairs

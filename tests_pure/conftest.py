@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from graph_emulator_helpers import Api
 
 # --------------------------------------------------------------------------
 # Google emulator fixtures (emulators/google_emulator.py)
@@ -108,3 +109,26 @@ def make_graph_client(graph_emulator, graph_session):
         return client
 
     return make
+
+
+# --------------------------------------------------------------------------
+# The client library's Calendar service on the Google emulator
+# (tests_pure/test_google_emulator_*.py)
+# --------------------------------------------------------------------------
+@pytest.fixture
+def svc(google_emulator, google_tokens):
+    # imported here: the client library warns at import time unless
+    # services.google_results quiets it first (as the suite's order does)
+    from google_emulator_helpers import service
+
+    return service(google_emulator, google_tokens["access_token"])
+
+
+# --------------------------------------------------------------------------
+# Raw Graph calls as alice on the Graph emulator
+# (tests_pure/test_graph_emulator_*.py)
+# --------------------------------------------------------------------------
+@pytest.fixture
+def api(graph_emulator, graph_session):
+    tokens = graph_emulator.issue_tokens("alice@contoso.com")
+    return Api(graph_session, tokens["access_token"])

@@ -12,6 +12,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from services.exceptions import UnsupportedRecurrence
+from services.google_recurrence import from_google_recurrence, to_google_recurrence
+from services.graph_recurrence import (
+    from_graph_recurrence,
+    graph_meaning_differs,
+    to_graph_recurrence,
+)
 from services.neutral_event import utc_naive
 from services.recurrence import (
     BYDAY_VALUES,
@@ -20,12 +26,7 @@ from services.recurrence import (
     ODOO_WEEKDAYS,
     WEEKDAY_FIELDS,
     expand,
-    from_google_recurrence,
-    from_graph_recurrence,
-    graph_meaning_differs,
     normalize_recurrence,
-    to_google_recurrence,
-    to_graph_recurrence,
 )
 
 BRUSSELS = "Europe/Brussels"

@@ -26,6 +26,14 @@ from hypothesis import strategies as st
 from emulators.google_emulator import Series
 from emulators.graph_recurrence import expand_dates
 from services.exceptions import UnsupportedRecurrence
+from services.google_recurrence import from_google_recurrence, to_google_recurrence
+from services.graph_recurrence import (
+    from_graph_recurrence,
+    graph_expand_dates,
+    graph_extra_dates,
+    graph_meaning_differs,
+    to_graph_recurrence,
+)
 from services.neutral_event import utc_naive, utc_to_local
 from services.recurrence import (
     BYDAY_VALUES,
@@ -34,13 +42,6 @@ from services.recurrence import (
     ODOO_WEEKDAYS,
     WEEKDAY_FIELDS,
     expand,
-    from_google_recurrence,
-    from_graph_recurrence,
-    graph_expand_dates,
-    graph_extra_dates,
-    graph_meaning_differs,
-    to_google_recurrence,
-    to_graph_recurrence,
 )
 
 NEW_YORK = "America/New_York"

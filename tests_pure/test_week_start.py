@@ -20,15 +20,13 @@ from hypothesis import strategies as st
 
 from emulators.graph_recurrence import expand_dates
 from services.exceptions import UnsupportedRecurrence
+from services.google_recurrence import from_google_recurrence, to_google_recurrence
+from services.graph_recurrence import from_graph_recurrence, to_graph_recurrence
 from services.neutral_event import get_zone, utc_naive, utc_to_local
 from services.recurrence import (
     WEEKDAY_FIELDS,
     expand,
-    from_google_recurrence,
-    from_graph_recurrence,
     normalize_recurrence,
-    to_google_recurrence,
-    to_graph_recurrence,
     week_start_from_lang,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -9,6 +10,7 @@ import pytz
 
 from emulators import graph_recurrence
 from emulators.graph_recurrence import CUSTOM_ZONE, custom_zone
+from services import windows_zones
 from services.exceptions import CalendarSyncError, UnsupportedRecurrence
 from services.graph_mapper import from_graph
 from services.windows_zones import (
@@ -29,6 +31,13 @@ def test_table_is_cldrs_complete_one():
     assert sum(len(names) for names in ZONES.values()) == len(IANA_TO_WINDOWS)
 
 
+def test_table_is_read_from_its_data_file_with_the_unicode_notice():
+    data = json.loads(windows_zones._DATA.read_text(encoding="utf-8"))
+    assert data["license"][0] == "UNICODE LICENSE V3"
+    assert list(ZONES) == list(data["zones"])
+    assert all(isinstance(names, tuple) and names for names in ZONES.values())
+
+
 def test_every_windows_zone_resolves_to_a_valid_pytz_zone():
     invalid = {
         windows: iana
@@ -43,7 +52,8 @@ def test_every_iana_name_of_the_table_is_a_pytz_zone():
 
 
 def test_every_pytz_zone_has_a_windows_zone_but_those_cldr_lacks():
-    # a failure here means a newer tz database: regenerate services/windows_zones.py
+    # a failure here means a newer tz database: regenerate the table
+    # (services/data/windows_zones.json)
     missing = {name for name in pytz.all_timezones if iana_to_windows(name) is None}
     assert missing <= UNMAPPED
 
