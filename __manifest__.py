@@ -17,6 +17,7 @@
     # post-init hook takes over their links and uninstalls them (hooks.py);
     # models/ir_module_module.py refuses them once calendar_sync is installed.
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "external_dependencies": {
         "python": [
             "msal",

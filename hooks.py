@@ -1,6 +1,8 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-"""Install hook: take over from Odoo's own Google and Outlook modules.
+"""Install and uninstall hooks.
+
+Install: take over from Odoo's own Google and Outlook modules.
 
 On a database where ``google_calendar`` / ``microsoft_calendar`` are
 installed, their users' connections, links and states become calendar_sync's
@@ -9,9 +11,13 @@ the modules are uninstalled at the end of this installation (except those
 another module needs: they stay, syncing nobody, and Settings say why). Where
 they were uninstalled before, the providers whose client id they left are
 shown, and the first syncs re-bind (``engine.relink``).
+
+Uninstall: every open push channel (Google) and subscription (Outlook) is
+closed at the provider, which would otherwise call a webhook that no longer
+exists until the channel expires.
 """
 
-from .engine import takeover
+from .engine import push, takeover
 
 
 def post_init_hook(env):
@@ -24,3 +30,14 @@ def post_init_hook(env):
         return
     takeover.take_over(env)
     takeover.schedule_uninstall(env)
+
+
+def uninstall_hook(env):
+    accounts = (
+        env["calendar.sync.account"]
+        .sudo()
+        .with_context(active_test=False)
+        .search([("push_channel_id", "!=", False)])
+    )
+    for account in accounts:
+        push.close(account)  # best effort; never raises

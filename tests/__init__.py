@@ -27,3 +27,4 @@ from . import test_recurrence_managed
 from . import test_demo
 from . import test_push
 from . import test_likely_pairs
+from . import test_uninstall
