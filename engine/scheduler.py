@@ -6,13 +6,16 @@ Around a provider's run (``engine.adapter(provider).sync``): one attempt at an
 account (:func:`sync`) takes the locks (the account, and its user: a user's
 Google and Outlook runs touch the same events and must not race), runs in a
 savepoint, stores the outcome on the account where the user sees it, and logs
-the run. Who asks for it: the scheduler's pass (:func:`cron_pass`, one account
-per transaction), the calendar view (:func:`sync_for_user`, and the header's
-:func:`status_for_user`), the Sync Now buttons (:func:`sync_now`).
+the run. Who asks for it: nobody in an HTTP worker. The scheduled pass
+(:func:`cron_pass`), the calendar view (:func:`sync_for_user`, and the
+header's :func:`status_for_user`), the Sync Now buttons (:func:`sync_now`)
+and the push webhooks *request* a run (:mod:`engine.jobs`), which a
+background worker makes (:func:`attempt`, one account per transaction:
+:func:`run_one`).
 
 The account model keeps the entry points (``account._sync()``, ``_lock()``,
-``_cron_sync_all()``, ``_status_for_user()``, ``_sync_for_user()``,
-``action_sync_now()``).
+``_cron_sync_all()``, ``_cron_run_requested()``, ``_run_requested_sync()``,
+``_status_for_user()``, ``_sync_for_user()``, ``action_sync_now()``).
 """
 
 import logging
@@ -25,7 +28,7 @@ from odoo.modules import module
 
 from ..services import config, providers
 from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
-from . import adapter, first_sync, push
+from . import adapter, first_sync, jobs, push
 
 _logger = logging.getLogger(__name__)
 
@@ -146,56 +149,70 @@ def busy_ids(accounts):
 
 # ---------------------------------------------------------------- the cron
 def cron_pass(Account, time_budget=None):
-    """Incremental sync of every connected account, one account per
-    transaction; an account already being synced is skipped."""
-    budget = time_budget or int(Account._param("calendar_sync.cron_time_budget", 600))
-    started = time.monotonic()
+    """The scheduled pass: request a run of every connected account (those a
+    run holds right now are under way already). Without queue_job, this cron
+    worker then works through the requests itself, beside the requested-runs
+    cron (see :mod:`engine.jobs`)."""
     accounts = Account.sudo().search(
         [("state", "in", ("connected", "error")), ("sync_stopped", "=", False)],
         order="last_attempt_date asc nulls first, id",
     )
-    for account_id in accounts.ids:
-        if time.monotonic() - started > budget:
-            break
-        _cron_one(Account, account_id)
+    jobs.request(accounts)
+    if not jobs.queue_job_enabled(Account.env):
+        jobs.requested_pass(Account, time_budget)
 
 
-def _cron_one(Account, account_id):
-    """One account of the scheduler's pass, in its own transaction: nothing
-    that happens to it (an answer it cannot read, an unexpected error, a lost
-    race) stops the others."""
+def run_one(Account, account_id):
+    """One requested run, in its own transaction: nothing that happens to it
+    (an answer it cannot read, an unexpected error, a lost race) stops the
+    others.
+
+    :return: False when another worker holds the account or its user (the
+        request stays)
+    """
     cr = Account.env.cr
     account = Account.browse(account_id).sudo()
+    done = True
     try:
-        _cron_attempt(account)
+        done = attempt(account)
     except Exception:
         _logger.exception("Scheduled sync of account %s failed", account_id)
         if module.current_test:
             raise
         cr.rollback()  # pylint: disable=invalid-commit
         account = Account.browse(account_id).sudo()
-        account.write({"last_attempt_date": fields.Datetime.now()})
+        account.write(
+            {"last_attempt_date": fields.Datetime.now(), "sync_requested": False}
+        )
     # one account per transaction, as a cron should (tests run inside one
     # transaction that must not be committed)
     if not module.current_test:
         cr.commit()  # pylint: disable=invalid-commit
+    return done
 
 
-def _cron_attempt(account):
-    """The scheduler's attempt at ``account`` (see _cron_one)."""
+def attempt(account):
+    """A background worker's attempt at ``account`` (a requested run), in
+    the current transaction; the request is consumed.
+
+    :return: False when another worker holds the account or its user
+        (nothing done, the request stays)
+    """
     if not user_may_sync(account):
         account.write(
             {
                 "last_attempt_date": fields.Datetime.now(),
                 "last_error": offboarded_message(account),
+                "sync_requested": False,
             }
         )
-        return
+        return True
     if not lock(account):
-        return  # another worker is syncing this account right now
-    account.last_attempt_date = fields.Datetime.now()
+        return False
+    account.write({"last_attempt_date": fields.Datetime.now(), "sync_requested": False})
     retry(account)
     account._sync()
+    return True
 
 
 def retry(account, reconnect=False):
@@ -233,66 +250,82 @@ def offboarded_message(account):
 
 
 # ---------------------------------------------------------------- sync now
-def sync_now(records):
-    """Sync the accounts ``records`` now (the Sync Now buttons):
-    ``(message, kind)`` of the one notification that says how it went."""
-    env = records.env
-    if len(records) != 1:
-        return _sync_now_several(records)
-    retry(records, reconnect=True)  # Sync Now always asks the provider
-    counters = records._sync()
-    account = records.sudo()
-    if counters is None or account.last_error:
-        return (
-            account.last_error
-            or env._(
-                "Nothing was synchronized: %(status)s.", status=account.sync_status
-            ),
-            "warning",
-        )
+def can_request(account, reconnect=False):
+    """Whether a run of ``account`` may be requested: connected, or failed
+    (a run tries it again), not stopped, its provider configured and not
+    paused, its user still an employee; with ``reconnect`` (Sync Now) also
+    an account whose refresh token the provider refused."""
+    states = ("connected", "error", "needs_reconnect") if reconnect else None
     return (
-        env._(
-            "Synchronized: %(pulled)s change(s) received, %(pushed)s sent.",
-            pulled=counters["pulled"],
-            pushed=counters["pushed"],
-        ),
-        "success",
+        account.state in (states or ("connected", "error"))
+        and not account.sync_stopped
+        and not account._is_provider_paused(account.provider)
+        and account._is_provider_configured(account.provider)
+        and user_may_sync(account)
     )
 
 
-def _sync_now_several(records):
-    """Sync now for several accounts (the administrator's bulk action): one
-    line per account that did not sync cleanly, then the totals."""
+def request_now(account, reconnect=False):
+    """Request a run of ``account`` for a user who asks for one (the
+    calendar opening, Sync Now): "queued", "syncing" (another worker is
+    running it right now), or None when it cannot run (its status says
+    why)."""
+    account = account.sudo()
+    if not can_request(account, reconnect):
+        return None
+    if busy_ids(account):
+        return "syncing"
+    # a failed account is tried again; Sync Now asks the provider again too
+    retry(account, reconnect=reconnect)
+    return "queued" if jobs.request(account) else "syncing"
+
+
+def sync_now(records):
+    """Request a run of the accounts ``records`` (the Sync Now buttons):
+    ``(message, kind)`` of the one notification that says so; the run's
+    outcome shows on the account (the calendar header, the Calendar tab, the
+    sync log) when it ends."""
     env = records.env
     labels = dict(records._fields["sync_status"]._description_selection(env))
-    totals = {"pulled": 0, "pushed": 0}
-    synced, problems = 0, []
+    outcomes, problems = [], []
     for account in records.sudo():
-        retry(account, reconnect=True)  # Sync Now always asks the provider
-        counters = account._sync()
-        if counters is not None:
-            synced += 1
-            totals["pulled"] += counters["pulled"]
-            totals["pushed"] += counters["pushed"]
-        if counters is None or account.last_error:
-            problems.append(
-                f"{account.display_name}: "
-                + (
-                    account.last_error
-                    or env._(
-                        "nothing was synchronized (%(status)s)",
-                        status=labels.get(account.sync_status),
-                    )
-                )
+        outcome = request_now(account, reconnect=True)
+        if outcome:
+            outcomes.append(outcome)
+            continue
+        problems.append(
+            (
+                account,
+                account.last_error
+                or env._(
+                    "Nothing was synchronized: %(status)s.",
+                    status=labels.get(account.sync_status),
+                ),
             )
+        )
+    if len(records) == 1:
+        if problems:
+            return problems[0][1], "warning"
+        calendar = adapter(records.provider).calendar_label
+        if outcomes == ["syncing"]:
+            message = env._(
+                "%(calendar)s is being synchronized right now.", calendar=calendar
+            )
+        else:
+            message = env._(
+                "Synchronization with %(calendar)s started: the calendar shows "
+                "what it brings when it ends.",
+                calendar=calendar,
+            )
+        return message, "success"
     summary = env._(
-        "%(synced)s of %(total)s account(s) synchronized: %(pulled)s change(s) "
-        "received, %(pushed)s sent.",
-        synced=synced,
+        "%(queued)s of %(total)s account(s) queued for synchronization: each "
+        "shows how it went when its run ends.",
+        queued=len(outcomes),
         total=len(records),
-        **totals,
     )
-    return "\n".join([*problems, summary]), "warning" if problems else "success"
+    lines = [f"{account.display_name}: {problem}" for account, problem in problems]
+    return "\n".join([*lines, summary]), "warning" if problems else "success"
 
 
 # ---------------------------------------------------------------- the calendar
@@ -317,8 +350,11 @@ def status_for_user(Account, user):
             continue
         account = Account._get_for_user(user, provider, create=False)
         status = account.sync_status if account else "not_connected"
-        if status == "connected" and busy_ids(account):
-            status = "syncing"  # the cron or another tab, right now
+        if status in ("connected", "error"):
+            if busy_ids(account):
+                status = "syncing"  # a background worker, right now
+            elif account.sync_requested:
+                status = "queued"  # waiting for a background worker
         result[provider] = {
             **provider_names(provider),
             "configured": Account._is_provider_configured(provider),
@@ -337,22 +373,16 @@ def status_for_user(Account, user):
 
 
 def sync_for_user(Account, user, provider):
-    """Sync ``user``'s ``provider`` account now, for the calendar view:
-    ``{changed, status[, counters]}``; ``status`` is "syncing" when another
-    worker (the cron, another tab) is syncing it at this very moment."""
+    """Request a run of ``user``'s ``provider`` account, for the calendar
+    view: ``{changed, status}``; ``status`` is "queued" (the run is
+    requested; the header polls the status until it ends), "syncing" (another
+    worker is running it right now), else the account's status (nothing to
+    run)."""
     account = Account._get_for_user(user, provider, create=False)
-    if account and user_may_sync(account):
-        retry(account)  # opening the calendar tries a failed account again
-    if not account or not can_sync(account):
-        return {
-            "changed": False,
-            "status": account.sync_status if account else "not_connected",
-        }
-    counters = account._sync()
-    if counters is None and busy_ids(account):
-        return {"changed": False, "status": "syncing"}
+    outcome = request_now(account) if account else None
+    if outcome:
+        return {"changed": False, "status": outcome}
     return {
-        "changed": bool(counters and counters.get("pulled")),
-        "status": account.sync_status,
-        "counters": counters or {},
+        "changed": False,
+        "status": account.sync_status if account else "not_connected",
     }

@@ -22,3 +22,4 @@ from . import test_convergence
 from . import test_recurrence_fidelity
 from . import test_demo
 from . import test_push
+from . import test_jobs

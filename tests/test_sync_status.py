@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 
 from odoo.tests import TransactionCase, tagged
 
-from ..engine.scheduler import SYNC_LOCK_KEY
-from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
+from ..engine import jobs
+from ..engine.scheduler import SYNC_LOCK_KEY, USER_LOCK_KEY
+from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users, run_requested
 
 
 class SyncStatusRules:
@@ -144,6 +145,8 @@ class SyncStatusRules:
             self.assertEqual(self.header()["status"], "error")
             self.clear_faults()
             retry()
+            self.assertEqual(self.header()["status"], "queued")
+            run_requested(self.env)
             header = self.header()
             self.assertEqual(header["status"], "connected")
             self.assertFalse(header["error"])
@@ -158,8 +161,69 @@ class SyncStatusRules:
         self.clear_faults()
         action = accounts.with_user(self.admin).action_sync_now()
         self.assertEqual(action["params"]["type"], "success", action["params"])
-        accounts.invalidate_recordset()
+        run_requested(self.env)
         self.assertEqual(set(accounts.mapped("state")), {"connected"})
+
+    # ------------------------------------------------------------ background
+    def test_opening_the_calendar_requests_a_run_that_a_worker_makes(self):
+        account = self.connect(self.alice)
+        self.add_remote_event("Kick-off")
+        answer = self.Account._sync_for_user(self.alice, self.provider)
+        self.assertEqual(answer, {"changed": False, "status": "queued"})
+        # nothing ran in the request: the header shows the run as queued
+        self.assertFalse(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertEqual(self.header()["status"], "queued")
+        cron = self.env.ref(jobs.REQUESTED_CRON)
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        run_requested(self.env)
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertEqual(self.header()["status"], "connected")
+        self.assertFalse(self.tab(account).sync_requested)
+
+    def test_several_requests_before_the_run_make_one_run(self):
+        account = self.connect(self.alice)
+        self.Account._sync_for_user(self.alice, self.provider)
+        account.with_user(self.alice).action_sync_now()
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        logs = self.env["calendar.sync.log"].search([("account_id", "=", account.id)])
+        self.assertEqual(len(logs), 1)
+
+    def test_account_another_worker_runs_is_left_to_it_and_run_later(self):
+        account = self.connect(self.alice)
+        self.add_remote_event("Kick-off")
+        self.Account._sync_for_user(self.alice, self.provider)
+        for key, lock_id in (
+            (SYNC_LOCK_KEY, account.id),
+            (USER_LOCK_KEY, self.alice.id),
+        ):
+            with self.registry.cursor() as other:
+                # another worker syncs this account (or another account of
+                # its user) right now
+                other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, lock_id])
+                run_requested(self.env)
+                self.assertFalse(
+                    self.env["calendar.event"].search([("name", "=", "Kick-off")])
+                )
+                self.assertTrue(account.sync_requested, "the request stays")
+                other.rollback()
+        run_requested(self.env)
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertFalse(account.sync_requested)
+
+    def test_scheduled_pass_requests_every_account_and_runs_them(self):
+        alice, bob = self.connect(self.alice), self.connect(self.bob)
+        self.Account._cron_sync_all()
+        self.env.invalidate_all()
+        self.assertFalse((alice | bob).filtered("sync_requested"))
+        self.assertEqual(
+            len(
+                self.env["calendar.sync.log"].search(
+                    [("account_id", "in", (alice | bob).ids)]
+                )
+            ),
+            2,
+        )
 
     def test_sync_stopped_by_the_user_is_told_apart_from_the_pause(self):
         account = self.connect(self.alice)

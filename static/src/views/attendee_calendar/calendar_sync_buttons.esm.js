@@ -114,6 +114,17 @@ export function describeSyncButton(provider, info) {
                 icon: "fa fa-refresh fa-spin",
                 variant: "btn-outline-secondary",
             });
+        case "queued":
+            // requested, waiting for a background worker
+            return Object.assign(button, {
+                label: _t("%(provider)s: syncing…", {provider: name}),
+                title: _t(
+                    "A synchronization with %(calendar)s is queued: the calendar refreshes when it is done.",
+                    {calendar}
+                ),
+                icon: "fa fa-refresh fa-spin",
+                variant: "btn-outline-secondary",
+            });
         case "paused":
             if (button.stopped) {
                 return Object.assign(button, {
@@ -201,8 +212,9 @@ export class CalendarSyncButtons extends Component {
     }
 
     /**
-     * "Sync now" / "Retry now": the server always asks the provider; the
-     * outcome is said in a notification.
+     * "Sync now" / "Retry now": the server requests a background run (it
+     * always asks the provider) and says so in a notification; the header
+     * shows it until it ends, and the calendar then refreshes.
      */
     async syncNow(button) {
         const action = await this.callAccount(button, "action_sync_now");
@@ -210,6 +222,7 @@ export class CalendarSyncButtons extends Component {
         this.notification.add(params.message || "", {
             type: params.type || "info",
             sticky: params.type !== "success",
+            className: "o_calendar_sync_sync_now_notice",
         });
         await this.reload();
     }
