@@ -63,6 +63,7 @@ def request(accounts, wait=None, extra_sql="", extra_params=()):
         return []
     env = accounts.env
     cr = env.cr
+    env["calendar.sync.account"].flush_model()
     assignments = (
         "sync_requested = COALESCE(sync_requested, now() AT TIME ZONE 'UTC')"
         + (f", {extra_sql}" if extra_sql else "")
@@ -162,6 +163,7 @@ def run_requested(account):
         not to call again
     """
     cr = account.env.cr
+    account.flush_model()
     cr.execute(
         "SELECT sync_requested, sync_retry_at FROM calendar_sync_account "
         "WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
@@ -180,18 +182,19 @@ def run_requested(account):
     return DONE
 
 
-def _pick(cr, skipped):
+def _pick(Account, skipped):
     """The next requested account no other worker holds (locked for this
     transaction), the oldest request first; None when there is none."""
+    Account.flush_model()
+    cr = Account.env.cr
     cr.execute(
         "SELECT a.id FROM calendar_sync_account a "
         "WHERE a.sync_requested IS NOT NULL AND a.sync_stopped IS NOT TRUE "
-        "AND (a.sync_retry_at IS NULL "
-        "OR a.sync_retry_at <= now() AT TIME ZONE 'UTC') "
+        "AND (a.sync_retry_at IS NULL OR a.sync_retry_at <= %s) "
         "AND a.id <> ALL(%s) "
         "ORDER BY a.sync_requested, a.last_attempt_date NULLS FIRST, a.id "
         "LIMIT 1 FOR NO KEY UPDATE OF a SKIP LOCKED",
-        [list(skipped)],
+        [fields.Datetime.now(), list(skipped)],
     )
     row = cr.fetchone()
     return row[0] if row else None
@@ -218,17 +221,19 @@ def requested_pass(Account, time_budget=None):
         if time.monotonic() - started > budget:
             cron._trigger()
             break
-        account_id = _pick(env.cr, skipped)
+        account_id = _pick(Account, skipped)
         if account_id is None:
             break
         if not scheduler.run_one(Account, account_id):
             skipped.add(account_id)  # its user's other account is running
     later = [fields.Datetime.now() + BUSY_RETRY] if skipped else []
     # throttled accounts: when their provider allows it again
+    Account.flush_model()
     env.cr.execute(
         "SELECT min(sync_retry_at) FROM calendar_sync_account "
         "WHERE sync_requested IS NOT NULL AND sync_stopped IS NOT TRUE "
-        "AND sync_retry_at > now() AT TIME ZONE 'UTC'"
+        "AND sync_retry_at > %s",
+        [fields.Datetime.now()],
     )
     retry_at = env.cr.fetchone()[0]
     if retry_at:

@@ -20,6 +20,7 @@ The account model keeps the entry points (``account._sync()``, ``_lock()``,
 
 import logging
 import time
+from datetime import timedelta
 
 import psycopg2.errors
 
@@ -27,7 +28,12 @@ from odoo import fields
 from odoo.modules import module
 
 from ..services import config, providers
-from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
+from ..services.exceptions import (
+    AuthorizationError,
+    CalendarSyncError,
+    RateLimited,
+    RemoteError,
+)
 from . import adapter, first_sync, jobs, push
 
 _logger = logging.getLogger(__name__)
@@ -37,6 +43,8 @@ SYNC_LOCK_KEY = 0x43534E43  # "CSNC"
 #: One sync per user at a time: a user's Google and Outlook runs touch the
 #: same events, and must not race each other.
 USER_LOCK_KEY = 0x43535553  # "CSUS"
+#: Seconds a throttled account waits when the provider named no Retry-After.
+THROTTLED_WAIT = 60
 
 
 # ---------------------------------------------------------------- one attempt
@@ -58,8 +66,10 @@ def sync(record):
     :return: the run's counters, or None when nothing ran
     """
     record.ensure_one()
-    env = record.env
-    account = record.sudo()
+    # no sleep inside the run's transaction: the clients give up on what the
+    # provider throttles, and the scheduler tries again later (throttled)
+    account = record.sudo().with_context(calendar_sync_no_sleep=True)
+    env = account.env
     if not can_sync(account) or not lock(account):
         return None
     sync_account = adapter(account.provider).sync
@@ -72,6 +82,10 @@ def sync(record):
             counters = sync_account(env, account)
             if not account.first_sync_done:
                 account.first_sync_done = True
+            if account.sync_retry_at:
+                account.sync_retry_at = False
+    except RateLimited as exc:
+        throttled(account, exc)
     except AuthorizationError as exc:
         _logger.info("%s sync of %s: needs reconnect", account.provider, account.email)
         account._mark_needs_reconnect(exc)
@@ -103,6 +117,30 @@ def sync(record):
     if counters is not None and account.state == "connected":
         push.ensure(account)  # open or renew the push channel; never raises
     return counters
+
+
+def throttled(account, error):
+    """The provider throttled ``account``'s run (the run is rolled back):
+    the scheduler leaves it alone until the time the provider named (else
+    THROTTLED_WAIT seconds), and the account says when it tries again."""
+    wait = error.retry_after if error.retry_after is not None else THROTTLED_WAIT
+    retry_at = fields.Datetime.now() + timedelta(seconds=max(float(wait), 1.0))
+    _logger.info(
+        "%s sync of %s throttled: retrying at %s",
+        account.provider,
+        account.email,
+        retry_at,
+    )
+    account.write(
+        {
+            "sync_retry_at": retry_at,
+            "last_error": account._describe_error(error),
+            # run again then (the requested-runs pass triggers itself for
+            # that time; a queue_job job waits for it)
+            "sync_requested": account.sync_requested or fields.Datetime.now(),
+        }
+    )
+    jobs.dispatch(account)
 
 
 def lock(account):
@@ -350,9 +388,14 @@ def status_for_user(Account, user):
             continue
         account = Account._get_for_user(user, provider, create=False)
         status = account.sync_status if account else "not_connected"
+        retry_at = account.sync_retry_at if account else False
+        if retry_at and retry_at <= fields.Datetime.now():
+            retry_at = False
         if status in ("connected", "error"):
             if busy_ids(account):
                 status = "syncing"  # a background worker, right now
+            elif retry_at:
+                status = "throttled"  # the provider asked to wait until then
             elif account.sync_requested:
                 status = "queued"  # waiting for a background worker
         result[provider] = {
@@ -367,6 +410,7 @@ def status_for_user(Account, user):
             if account and account.last_sync_date
             else False,
             "error": account.last_error or False if account else False,
+            "retry_at": fields.Datetime.to_string(retry_at) if retry_at else False,
             "connect_url": f"/calendar_sync/{provider}/connect",
         }
     return result

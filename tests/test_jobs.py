@@ -161,3 +161,20 @@ class TestQueueJobRuns(JobsCase):
         run_requested(self.env)
         self.assertEqual(len(self.queued(alice)), 1)
         self.assertFalse(self.logs(alice))
+
+    def test_throttled_run_leaves_a_job_for_the_time_the_provider_named(self):
+        account = self.connect_google(self.alice)
+        account._sync()
+        self.google.inject(
+            method="GET",
+            status=429,
+            reason="rateLimitExceeded",
+            retry_after=600,
+            times=1,
+        )
+        self.Account._sync_for_user(self.alice, "google")
+        self.perform(self.queued(account))
+        self.assertTrue(account.sync_retry_at)
+        later = self.queued(account)
+        self.assertEqual(len(later), 1)
+        self.assertEqual(later.eta, account.sync_retry_at)

@@ -6,6 +6,7 @@ administrator's pause switch, or another worker syncing the account."""
 
 from datetime import datetime, timedelta
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from ..engine import jobs
@@ -211,6 +212,53 @@ class SyncStatusRules:
         self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
         self.assertFalse(account.sync_requested)
 
+    # ------------------------------------------------------------ throttled
+    def test_throttled_run_does_not_wait_in_its_transaction(self):
+        account = self.connect(self.alice)
+        account._sync()
+        # the provider asks for 2 seconds: the client once slept and retried
+        self.throttle(retry_after=2, times=1)
+        calls = self.api_calls()
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        self.assertEqual(self.api_calls() - calls, 1, "no retry inside the run")
+        self.assertTrue(account.sync_retry_at)
+        self.assertEqual(account.state, "connected")
+
+    def test_throttled_account_is_retried_at_the_time_the_provider_named(self):
+        account = self.connect(self.alice)
+        account._sync()
+        self.add_remote_event("Kick-off")
+        self.throttle(retry_after=600, times=1)
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        # the run gave up and said when it tries again; nothing is lost
+        self.assertFalse(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertEqual(account.state, "connected")
+        self.assertGreater(
+            account.sync_retry_at, fields.Datetime.now() + timedelta(minutes=5)
+        )
+        header = self.header()
+        self.assertEqual(header["status"], "throttled")
+        self.assertEqual(header["retry_at"], str(account.sync_retry_at))
+        self.assertIn("slow down", header["error"])
+        self.assertEqual(self.tab(account).sync_retry_at, account.sync_retry_at)
+        # the scheduler leaves it alone until then, and comes back for it
+        cron = self.env.ref(jobs.REQUESTED_CRON)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertIn(account.sync_retry_at, triggers.mapped("call_at"))
+        calls = self.api_calls()
+        self.Account._cron_sync_all()
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        self.assertEqual(self.api_calls(), calls, "not called before the time")
+        # the time has come (as the clock would have it)
+        account.sudo().sync_retry_at = fields.Datetime.now() - timedelta(seconds=1)
+        run_requested(self.env)
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertFalse(account.sync_retry_at)
+        self.assertEqual(self.header()["status"], "connected")
+
     def test_scheduled_pass_requests_every_account_and_runs_them(self):
         alice, bob = self.connect(self.alice), self.connect(self.bob)
         self.Account._cron_sync_all()
@@ -293,6 +341,18 @@ class TestGoogleSyncStatus(SyncStatusRules, GoogleEmulatorMixin, TransactionCase
     def storm(self):
         self.google.inject(status=503, times=50)
 
+    def throttle(self, retry_after, times):
+        self.google.inject(
+            method="GET",
+            status=429,
+            reason="rateLimitExceeded",
+            retry_after=retry_after,
+            times=times,
+        )
+
+    def api_calls(self):
+        return len(self.google.api_requests())
+
     def refuse_pushes(self):
         self.google.inject(
             method="POST",
@@ -335,6 +395,14 @@ class TestOutlookSyncStatus(SyncStatusRules, GraphEmulatorMixin, TransactionCase
 
     def storm(self):
         self.graph.inject(status=503, times=50, retry_after=None)
+
+    def throttle(self, retry_after, times):
+        self.graph.inject(
+            method="GET", status=429, retry_after=retry_after, times=times
+        )
+
+    def api_calls(self):
+        return len([r for r in self.graph.requests if r.path.startswith("/v1.0")])
 
     def refuse_pushes(self):
         self.graph.inject(

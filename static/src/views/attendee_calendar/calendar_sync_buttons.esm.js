@@ -28,6 +28,14 @@ function providerNames(info) {
 }
 
 /**
+ * @param {DateTime} when
+ * @returns {String} the local time, hours and minutes ("14:05")
+ */
+function formatTime(when) {
+    return when.toLocal().toFormat("HH:mm");
+}
+
+/**
  * @param {String|false} lastSync UTC datetime in Odoo's format
  * @returns {String} "5 minutes ago (11/23/2026 11:00)", or "" when never synced
  */
@@ -114,6 +122,20 @@ export function describeSyncButton(provider, info) {
                 icon: "fa fa-refresh fa-spin",
                 variant: "btn-outline-secondary",
             });
+        case "throttled": {
+            // the provider asked to wait: the scheduler tries again then
+            const when = info.retry_at ? deserializeDateTime(info.retry_at) : null;
+            const time = when?.isValid ? formatTime(when) : "";
+            return Object.assign(button, {
+                label: _t("%(provider)s: retrying at %(time)s", {provider: name, time}),
+                title: info.error || _t(
+                    "%(calendar)s asked Odoo to slow down: the synchronization is tried again at %(time)s.",
+                    {calendar, time}
+                ),
+                icon: "fa fa-clock-o",
+                variant: "btn-outline-warning",
+            });
+        }
         case "queued":
             // requested, waiting for a background worker
             return Object.assign(button, {
