@@ -10,10 +10,9 @@ opened, renewed and closed, and what a notification does.
   best effort, and forget it.
 - :func:`find` / :func:`request_sync` (the webhook routes in
   ``controllers/push.py``): the active account whose channel and secret a
-  notification names, and a *request* for a background sync of it: a flag on
-  the account and a trigger of the "notified calendars" cron, so that bursts
-  collapse into one run and no sync ever runs inside the webhook's request.
-- :func:`notified_pass` (that cron): sync the accounts that were notified.
+  notification names, and a *request* for a background run of it
+  (:func:`engine.jobs.request`), so that bursts collapse into one run and no
+  sync ever runs inside the webhook's request.
 
 Provider-specific calls are the adapter's ``push`` (:class:`engine.port.ProviderPush`).
 """
@@ -23,18 +22,14 @@ import secrets
 import uuid
 from datetime import timedelta
 
-import psycopg2.errors
-
 from odoo import fields
 
 from ..services import push as push_rules
 from ..services.exceptions import CalendarSyncError
-from . import adapter, scheduler
+from . import adapter, jobs
 
 _logger = logging.getLogger(__name__)
 
-#: The cron that syncs notified accounts.
-NOTIFIED_CRON = "calendar_sync.ir_cron_sync_notified"
 #: Seconds a webhook waits for an account locked by a running sync.
 LOCK_WAIT = "2s"
 
@@ -157,7 +152,6 @@ def close(account):
             "push_resource_id": False,
             "push_expiry": False,
             "push_address": False,
-            "push_pending": False,
         }
     )
 
@@ -191,8 +185,8 @@ def find(env, provider, channel_id, secret):
 
 
 def request_sync(account, renew=False, forget=False):
-    """Ask for a background sync of ``account``: flag it and wake the
-    "notified calendars" cron (several notifications: one run).
+    """Request a background run of ``account`` (several notifications before
+    it starts: one run).
 
     :param renew: the channel is to be renewed by that run (its expiry is
         set to now)
@@ -200,32 +194,12 @@ def request_sync(account, renew=False, forget=False):
     :return: False when a running sync holds the account longer than the
         webhook may wait (the provider is asked to retry)
     """
-    cr = account.env.cr
-    try:
-        with cr.savepoint():
-            cr.execute("SET LOCAL lock_timeout = %s", [LOCK_WAIT])
-            cr.execute(
-                "UPDATE calendar_sync_account SET push_pending = true, "
-                "push_expiry = CASE WHEN %s THEN now() AT TIME ZONE 'UTC' "
-                "ELSE push_expiry END, "
-                "push_channel_id = CASE WHEN %s THEN NULL "
-                "ELSE push_channel_id END WHERE id = %s",
-                [bool(renew), bool(forget), account.id],
-            )
-    except psycopg2.errors.LockNotAvailable:
-        return False
-    account.invalidate_recordset(["push_pending", "push_expiry", "push_channel_id"])
-    account.env.ref(NOTIFIED_CRON).sudo()._trigger()
-    return True
-
-
-def notified_pass(Account):
-    """Sync the accounts that were notified, one per transaction (the
-    scheduler's own attempt: locks, isolation, outcome)."""
-    accounts = Account.sudo().search(
-        [("push_pending", "=", True), ("sync_stopped", "=", False)],
-        order="last_attempt_date asc nulls first, id",
+    requested = jobs.request(
+        account,
+        wait=LOCK_WAIT,
+        extra_sql="push_expiry = CASE WHEN %s THEN now() AT TIME ZONE 'UTC' "
+        "ELSE push_expiry END, "
+        "push_channel_id = CASE WHEN %s THEN NULL ELSE push_channel_id END",
+        extra_params=(bool(renew), bool(forget)),
     )
-    for account in accounts:
-        account.push_pending = False
-        scheduler._cron_one(Account, account.id)
+    return requested is not False

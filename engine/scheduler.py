@@ -6,17 +6,21 @@ Around a provider's run (``engine.adapter(provider).sync``): one attempt at an
 account (:func:`sync`) takes the locks (the account, and its user: a user's
 Google and Outlook runs touch the same events and must not race), runs in a
 savepoint, stores the outcome on the account where the user sees it, and logs
-the run. Who asks for it: the scheduler's pass (:func:`cron_pass`, one account
-per transaction), the calendar view (:func:`sync_for_user`, and the header's
-:func:`status_for_user`), the Sync Now buttons (:func:`sync_now`).
+the run. Who asks for it: nobody in an HTTP worker. The scheduled pass
+(:func:`cron_pass`), the calendar view (:func:`sync_for_user`, and the
+header's :func:`status_for_user`), the Sync Now buttons (:func:`sync_now`)
+and the push webhooks *request* a run (:mod:`engine.jobs`), which a
+background worker makes (:func:`attempt`, one account per transaction:
+:func:`run_one`).
 
 The account model keeps the entry points (``account._sync()``, ``_lock()``,
-``_cron_sync_all()``, ``_status_for_user()``, ``_sync_for_user()``,
-``action_sync_now()``).
+``_cron_sync_all()``, ``_cron_run_requested()``, ``_run_requested_sync()``,
+``_status_for_user()``, ``_sync_for_user()``, ``action_sync_now()``).
 """
 
 import logging
 import time
+from datetime import timedelta
 
 import psycopg2.errors
 
@@ -24,8 +28,13 @@ from odoo import fields
 from odoo.modules import module
 
 from ..services import config, providers
-from ..services.exceptions import AuthorizationError, CalendarSyncError, RemoteError
-from . import adapter, first_sync, push
+from ..services.exceptions import (
+    AuthorizationError,
+    CalendarSyncError,
+    RateLimited,
+    RemoteError,
+)
+from . import adapter, first_sync, jobs, push
 
 _logger = logging.getLogger(__name__)
 
@@ -34,6 +43,8 @@ SYNC_LOCK_KEY = 0x43534E43  # "CSNC"
 #: One sync per user at a time: a user's Google and Outlook runs touch the
 #: same events, and must not race each other.
 USER_LOCK_KEY = 0x43535553  # "CSUS"
+#: Seconds a throttled account waits when the provider named no Retry-After.
+THROTTLED_WAIT = 60
 
 
 # ---------------------------------------------------------------- one attempt
@@ -55,8 +66,10 @@ def sync(record):
     :return: the run's counters, or None when nothing ran
     """
     record.ensure_one()
-    env = record.env
-    account = record.sudo()
+    # no sleep inside the run's transaction: the clients give up on what the
+    # provider throttles, and the scheduler tries again later (throttled)
+    account = record.sudo().with_context(calendar_sync_no_sleep=True)
+    env = account.env
     if not can_sync(account) or not lock(account):
         return None
     sync_account = adapter(account.provider).sync
@@ -69,6 +82,10 @@ def sync(record):
             counters = sync_account(env, account)
             if not account.first_sync_done:
                 account.first_sync_done = True
+            if account.sync_retry_at:
+                account.sync_retry_at = False
+    except RateLimited as exc:
+        throttled(account, exc)
     except AuthorizationError as exc:
         _logger.info("%s sync of %s: needs reconnect", account.provider, account.email)
         account._mark_needs_reconnect(exc)
@@ -100,6 +117,30 @@ def sync(record):
     if counters is not None and account.state == "connected":
         push.ensure(account)  # open or renew the push channel; never raises
     return counters
+
+
+def throttled(account, error):
+    """The provider throttled ``account``'s run (the run is rolled back):
+    the scheduler leaves it alone until the time the provider named (else
+    THROTTLED_WAIT seconds), and the account says when it tries again."""
+    wait = error.retry_after if error.retry_after is not None else THROTTLED_WAIT
+    retry_at = fields.Datetime.now() + timedelta(seconds=max(float(wait), 1.0))
+    _logger.info(
+        "%s sync of %s throttled: retrying at %s",
+        account.provider,
+        account.email,
+        retry_at,
+    )
+    account.write(
+        {
+            "sync_retry_at": retry_at,
+            "last_error": account._describe_error(error),
+            # run again then (the requested-runs pass triggers itself for
+            # that time; a queue_job job waits for it)
+            "sync_requested": account.sync_requested or fields.Datetime.now(),
+        }
+    )
+    jobs.dispatch(account)
 
 
 def lock(account):
@@ -146,56 +187,70 @@ def busy_ids(accounts):
 
 # ---------------------------------------------------------------- the cron
 def cron_pass(Account, time_budget=None):
-    """Incremental sync of every connected account, one account per
-    transaction; an account already being synced is skipped."""
-    budget = time_budget or int(Account._param("calendar_sync.cron_time_budget", 600))
-    started = time.monotonic()
+    """The scheduled pass: request a run of every connected account (those a
+    run holds right now are under way already). Without queue_job, this cron
+    worker then works through the requests itself, beside the requested-runs
+    cron (see :mod:`engine.jobs`)."""
     accounts = Account.sudo().search(
         [("state", "in", ("connected", "error")), ("sync_stopped", "=", False)],
         order="last_attempt_date asc nulls first, id",
     )
-    for account_id in accounts.ids:
-        if time.monotonic() - started > budget:
-            break
-        _cron_one(Account, account_id)
+    jobs.request(accounts)
+    if not jobs.queue_job_enabled(Account.env):
+        jobs.requested_pass(Account, time_budget)
 
 
-def _cron_one(Account, account_id):
-    """One account of the scheduler's pass, in its own transaction: nothing
-    that happens to it (an answer it cannot read, an unexpected error, a lost
-    race) stops the others."""
+def run_one(Account, account_id):
+    """One requested run, in its own transaction: nothing that happens to it
+    (an answer it cannot read, an unexpected error, a lost race) stops the
+    others.
+
+    :return: False when another worker holds the account or its user (the
+        request stays)
+    """
     cr = Account.env.cr
     account = Account.browse(account_id).sudo()
+    done = True
     try:
-        _cron_attempt(account)
+        done = attempt(account)
     except Exception:
         _logger.exception("Scheduled sync of account %s failed", account_id)
         if module.current_test:
             raise
         cr.rollback()  # pylint: disable=invalid-commit
         account = Account.browse(account_id).sudo()
-        account.write({"last_attempt_date": fields.Datetime.now()})
+        account.write(
+            {"last_attempt_date": fields.Datetime.now(), "sync_requested": False}
+        )
     # one account per transaction, as a cron should (tests run inside one
     # transaction that must not be committed)
     if not module.current_test:
         cr.commit()  # pylint: disable=invalid-commit
+    return done
 
 
-def _cron_attempt(account):
-    """The scheduler's attempt at ``account`` (see _cron_one)."""
+def attempt(account):
+    """A background worker's attempt at ``account`` (a requested run), in
+    the current transaction; the request is consumed.
+
+    :return: False when another worker holds the account or its user
+        (nothing done, the request stays)
+    """
     if not user_may_sync(account):
         account.write(
             {
                 "last_attempt_date": fields.Datetime.now(),
                 "last_error": offboarded_message(account),
+                "sync_requested": False,
             }
         )
-        return
+        return True
     if not lock(account):
-        return  # another worker is syncing this account right now
-    account.last_attempt_date = fields.Datetime.now()
+        return False
+    account.write({"last_attempt_date": fields.Datetime.now(), "sync_requested": False})
     retry(account)
     account._sync()
+    return True
 
 
 def retry(account, reconnect=False):
@@ -233,66 +288,82 @@ def offboarded_message(account):
 
 
 # ---------------------------------------------------------------- sync now
-def sync_now(records):
-    """Sync the accounts ``records`` now (the Sync Now buttons):
-    ``(message, kind)`` of the one notification that says how it went."""
-    env = records.env
-    if len(records) != 1:
-        return _sync_now_several(records)
-    retry(records, reconnect=True)  # Sync Now always asks the provider
-    counters = records._sync()
-    account = records.sudo()
-    if counters is None or account.last_error:
-        return (
-            account.last_error
-            or env._(
-                "Nothing was synchronized: %(status)s.", status=account.sync_status
-            ),
-            "warning",
-        )
+def can_request(account, reconnect=False):
+    """Whether a run of ``account`` may be requested: connected, or failed
+    (a run tries it again), not stopped, its provider configured and not
+    paused, its user still an employee; with ``reconnect`` (Sync Now) also
+    an account whose refresh token the provider refused."""
+    states = ("connected", "error", "needs_reconnect") if reconnect else None
     return (
-        env._(
-            "Synchronized: %(pulled)s change(s) received, %(pushed)s sent.",
-            pulled=counters["pulled"],
-            pushed=counters["pushed"],
-        ),
-        "success",
+        account.state in (states or ("connected", "error"))
+        and not account.sync_stopped
+        and not account._is_provider_paused(account.provider)
+        and account._is_provider_configured(account.provider)
+        and user_may_sync(account)
     )
 
 
-def _sync_now_several(records):
-    """Sync now for several accounts (the administrator's bulk action): one
-    line per account that did not sync cleanly, then the totals."""
+def request_now(account, reconnect=False):
+    """Request a run of ``account`` for a user who asks for one (the
+    calendar opening, Sync Now): "queued", "syncing" (another worker is
+    running it right now), or None when it cannot run (its status says
+    why)."""
+    account = account.sudo()
+    if not can_request(account, reconnect):
+        return None
+    if busy_ids(account):
+        return "syncing"
+    # a failed account is tried again; Sync Now asks the provider again too
+    retry(account, reconnect=reconnect)
+    return "queued" if jobs.request(account) else "syncing"
+
+
+def sync_now(records):
+    """Request a run of the accounts ``records`` (the Sync Now buttons):
+    ``(message, kind)`` of the one notification that says so; the run's
+    outcome shows on the account (the calendar header, the Calendar tab, the
+    sync log) when it ends."""
     env = records.env
     labels = dict(records._fields["sync_status"]._description_selection(env))
-    totals = {"pulled": 0, "pushed": 0}
-    synced, problems = 0, []
+    outcomes, problems = [], []
     for account in records.sudo():
-        retry(account, reconnect=True)  # Sync Now always asks the provider
-        counters = account._sync()
-        if counters is not None:
-            synced += 1
-            totals["pulled"] += counters["pulled"]
-            totals["pushed"] += counters["pushed"]
-        if counters is None or account.last_error:
-            problems.append(
-                f"{account.display_name}: "
-                + (
-                    account.last_error
-                    or env._(
-                        "nothing was synchronized (%(status)s)",
-                        status=labels.get(account.sync_status),
-                    )
-                )
+        outcome = request_now(account, reconnect=True)
+        if outcome:
+            outcomes.append(outcome)
+            continue
+        problems.append(
+            (
+                account,
+                account.last_error
+                or env._(
+                    "Nothing was synchronized: %(status)s.",
+                    status=labels.get(account.sync_status),
+                ),
             )
+        )
+    if len(records) == 1:
+        if problems:
+            return problems[0][1], "warning"
+        calendar = adapter(records.provider).calendar_label
+        if outcomes == ["syncing"]:
+            message = env._(
+                "%(calendar)s is being synchronized right now.", calendar=calendar
+            )
+        else:
+            message = env._(
+                "Synchronization with %(calendar)s started: the calendar shows "
+                "what it brings when it ends.",
+                calendar=calendar,
+            )
+        return message, "success"
     summary = env._(
-        "%(synced)s of %(total)s account(s) synchronized: %(pulled)s change(s) "
-        "received, %(pushed)s sent.",
-        synced=synced,
+        "%(queued)s of %(total)s account(s) queued for synchronization: each "
+        "shows how it went when its run ends.",
+        queued=len(outcomes),
         total=len(records),
-        **totals,
     )
-    return "\n".join([*problems, summary]), "warning" if problems else "success"
+    lines = [f"{account.display_name}: {problem}" for account, problem in problems]
+    return "\n".join([*lines, summary]), "warning" if problems else "success"
 
 
 # ---------------------------------------------------------------- the calendar
@@ -317,8 +388,16 @@ def status_for_user(Account, user):
             continue
         account = Account._get_for_user(user, provider, create=False)
         status = account.sync_status if account else "not_connected"
-        if status == "connected" and busy_ids(account):
-            status = "syncing"  # the cron or another tab, right now
+        retry_at = account.sync_retry_at if account else False
+        if retry_at and retry_at <= fields.Datetime.now():
+            retry_at = False
+        if status in ("connected", "error"):
+            if busy_ids(account):
+                status = "syncing"  # a background worker, right now
+            elif retry_at:
+                status = "throttled"  # the provider asked to wait until then
+            elif account.sync_requested:
+                status = "queued"  # waiting for a background worker
         result[provider] = {
             **provider_names(provider),
             "configured": Account._is_provider_configured(provider),
@@ -331,30 +410,25 @@ def status_for_user(Account, user):
             if account and account.last_sync_date
             else False,
             "error": account.last_error or False if account else False,
+            "retry_at": fields.Datetime.to_string(retry_at) if retry_at else False,
             "connect_url": f"/calendar_sync/{provider}/connect",
         }
     return result
 
 
 def sync_for_user(Account, user, provider):
-    """Sync ``user``'s ``provider`` account now, for the calendar view:
-    ``{changed, status[, counters]}``; ``status`` is "syncing" when another
-    worker (the cron, another tab) is syncing it at this very moment."""
+    """Request a run of ``user``'s ``provider`` account, for the calendar
+    view: ``{changed, status}``; ``status`` is "queued" (the run is
+    requested; the header polls the status until it ends), "syncing" (another
+    worker is running it right now), else the account's status (nothing to
+    run)."""
     account = Account._get_for_user(user, provider, create=False)
-    if account and user_may_sync(account):
-        retry(account)  # opening the calendar tries a failed account again
-    if not account or not can_sync(account):
-        return {
-            "changed": False,
-            "status": account.sync_status if account else "not_connected",
-        }
-    counters = account._sync()
-    if counters is None and busy_ids(account):
-        return {"changed": False, "status": "syncing"}
+    outcome = request_now(account) if account else None
+    if outcome:
+        return {"changed": False, "status": outcome}
     return {
-        "changed": bool(counters and counters.get("pulled")),
-        "status": account.sync_status,
-        "counters": counters or {},
+        "changed": False,
+        "status": account.sync_status if account else "not_connected",
     }
 
 

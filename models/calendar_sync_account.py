@@ -6,7 +6,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
-from ..engine import adapter, adapters, first_sync, messages, oauth, push, scheduler
+from ..engine import (
+    adapter,
+    adapters,
+    first_sync,
+    jobs,
+    messages,
+    oauth,
+    push,
+    scheduler,
+)
 from ..services import config, providers
 
 _logger = logging.getLogger(__name__)
@@ -179,9 +188,26 @@ class CalendarSyncAccount(models.Model):
         help="The user stopped the synchronization, or the administrator paused "
         "the provider for everybody.",
     )
+    # Background runs (engine/jobs.py): a run requested (by the calendar, Sync
+    # Now, a notification, the scheduler) and not made yet; a provider that
+    # asked to wait.
+    sync_requested = fields.Datetime(
+        string="Synchronization Requested",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="A synchronization was asked for at this time and waits for a "
+        "background worker.",
+    )
+    sync_retry_at = fields.Datetime(
+        string="Retrying At",
+        copy=False,
+        readonly=True,
+        help="The provider asked to wait (too many requests): the next "
+        "synchronization is not before this time.",
+    )
     # Push notifications (engine/push.py): the open channel (Google) or
-    # subscription (Outlook), its secret, and whether a notification asked for
-    # a sync that has not run yet.
+    # subscription (Outlook) and its secret.
     push_channel_id = fields.Char(
         string="Push Channel", copy=False, readonly=True, index="btree_not_null"
     )
@@ -191,9 +217,6 @@ class CalendarSyncAccount(models.Model):
         string="Push Channel Valid Until", copy=False, readonly=True
     )
     push_address = fields.Char(copy=False, readonly=True)
-    push_pending = fields.Boolean(
-        string="Notified", copy=False, readonly=True, index="btree_not_null"
-    )
     push_error = fields.Char(
         string="Push Problem",
         copy=False,
@@ -374,7 +397,11 @@ class CalendarSyncAccount(models.Model):
 
     def _client(self, **options):
         """The provider's API client for this account; refreshed tokens are
-        stored back on the account."""
+        stored back on the account. In a run (``calendar_sync_no_sleep`` in
+        the context) it never sleeps: what the provider throttles is retried
+        by a later run (engine/scheduler.py)."""
+        if self.env.context.get("calendar_sync_no_sleep"):
+            options.setdefault("max_sleep", 0)
         return self._signin().client(**options)
 
     def _google_client(self):
@@ -510,7 +537,7 @@ class CalendarSyncAccount(models.Model):
 
     @api.model
     def _sync_for_user(self, user, provider):
-        """Sync ``user``'s ``provider`` account now, for the calendar view
+        """Request a run of ``user``'s ``provider`` account, for the calendar view
         (see :func:`engine.scheduler.sync_for_user`)."""
         return scheduler.sync_for_user(self, user, provider)
 
@@ -538,7 +565,7 @@ class CalendarSyncAccount(models.Model):
         return scheduler.lock(self)
 
     def action_sync_now(self):
-        """Sync these accounts now and say how it went (one notification)."""
+        """Request a run of these accounts now and say so (one notification)."""
         self.check_access("read")
         return self._notify(*scheduler.sync_now(self))
 
@@ -569,8 +596,8 @@ class CalendarSyncAccount(models.Model):
 
     @api.model
     def _cron_sync_all(self, time_budget=None):
-        """Incremental sync of every connected account, one account per
-        transaction; an account already being synced is skipped."""
+        """The scheduled pass: request a run of every connected account
+        (engine/scheduler.py)."""
         scheduler.cron_pass(self, time_budget)
 
     def action_invite_to_connect(self):
@@ -593,9 +620,13 @@ class CalendarSyncAccount(models.Model):
         )
 
     @api.model
-    def _cron_sync_notified(self):
-        """Sync the accounts a push notification flagged (engine/push.py)."""
-        push.notified_pass(self)
+    def _cron_run_requested(self):
+        """Run the requested synchronizations (engine/jobs.py)."""
+        jobs.requested_pass(self)
+
+    def _run_requested_sync(self):
+        """queue_job's job: this account's requested run (engine/jobs.py)."""
+        return jobs.perform(self)
 
     def _push_close(self):
         """Close the push channel of these accounts (best effort)."""

@@ -28,3 +28,4 @@ from . import test_demo
 from . import test_push
 from . import test_likely_pairs
 from . import test_uninstall
+from . import test_jobs

@@ -1,8 +1,10 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import new_test_user
 
 from ..engine.binder import UNBOUND
@@ -47,6 +49,49 @@ def connect_account(env, user, provider="google", **values):
     account = env["calendar.sync.account"]._get_for_user(user, provider)
     account.sudo().write(vals)
     return account
+
+
+def run_requested(env):
+    """What a background worker does (without queue_job): the
+    requested-runs cron's pass, as its own transaction sees the database."""
+    env.invalidate_all()
+    env["calendar.sync.account"]._cron_run_requested()
+    env.invalidate_all()
+
+
+class BackgroundWorker:
+    """A cron worker beside a browser test: runs the requested-runs pass
+    every ``interval`` seconds in a thread, through the registry's test
+    cursor (serialized with the HTTP requests, as another connection would
+    be), until the ``with`` block ends."""
+
+    def __init__(self, registry, interval=0.5):
+        self.registry = registry
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, name="calendar_sync test worker", daemon=True
+        )
+        self.errors = []
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["calendar.sync.account"]._cron_run_requested()
+            except Exception as exc:  # noqa: BLE001 (reported by __exit__)
+                self.errors.append(exc)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+        if self.errors and not exc_info[0]:
+            raise self.errors[0]
 
 
 class GoogleEmulatorMixin:

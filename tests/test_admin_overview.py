@@ -13,6 +13,7 @@ from .common import (
     bound_values,
     connect_account,
     make_users,
+    run_requested,
 )
 
 ALICE = "alice@example.com"
@@ -137,7 +138,7 @@ class TestAdminOverview(GoogleEmulatorMixin, TransactionCase):
         ):
             self.assertIn(self.env.ref(xmlid).id, offered)
 
-    def test_sync_now_on_several_accounts_syncs_each_and_sums_up(self):
+    def test_sync_now_on_several_accounts_queues_a_run_of_each(self):
         self.google.add_event(ALICE, {"summary": "A", **timed(self.start)})
         self.google.add_event(BOB, {"summary": "B1", **timed(self.start)})
         self.google.add_event(BOB, {"summary": "B2", **timed(self.start)})
@@ -146,33 +147,44 @@ class TestAdminOverview(GoogleEmulatorMixin, TransactionCase):
             self.alice_account | self.bob_account,
         )
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("2 of 2 account(s)", action["params"]["message"])
-        self.assertIn("3 change(s) received", action["params"]["message"])
+        self.assertIn("2 of 2 account(s) queued", action["params"]["message"])
+        run_requested(self.env)
         logs = self.env["calendar.sync.log"].search(
             [("account_id", "in", (self.alice_account | self.bob_account).ids)]
         )
         self.assertEqual(len(logs), 2)
+        self.assertEqual(sum(logs.mapped("pulled")), 3)
 
-    def test_sync_now_on_several_names_the_accounts_that_did_not_sync(self):
-        self.needs_reconnect(self.bob_account, BOB)
-        self.bob_account.sudo().state = "connected"  # the admin tries again
+    def test_sync_now_on_several_names_the_accounts_that_cannot_sync(self):
+        self.alice_account.sudo().sync_stopped = True
         action = self.run_server_action(
             "calendar_sync.calendar_sync_account_action_sync_now",
             self.alice_account | self.bob_account,
         )
         message = action["params"]["message"]
         self.assertEqual(action["params"]["type"], "warning")
-        self.assertIn(self.bob_account.display_name, message)
-        self.assertIn("Reconnect", message)
-        self.assertNotIn(self.alice_account.display_name, message)
+        self.assertIn(self.alice_account.display_name, message)
+        self.assertNotIn(self.bob_account.display_name, message)
         self.assertIn("1 of 2 account(s)", message)
 
+    def test_account_that_fails_its_requested_run_shows_why(self):
+        self.needs_reconnect(self.bob_account, BOB)
+        self.bob_account.sudo().state = "connected"  # the admin tries again
+        self.run_server_action(
+            "calendar_sync.calendar_sync_account_action_sync_now",
+            self.alice_account | self.bob_account,
+        )
+        run_requested(self.env)
+        self.assertEqual(self.bob_account.state, "needs_reconnect")
+        self.assertIn("Reconnect", self.bob_account.last_error)
+        self.assertEqual(self.alice_account.state, "connected")
+
     def test_sync_now_on_one_account_keeps_its_own_message(self):
-        self.google.add_event(ALICE, {"summary": "A", **timed(self.start)})
         action = self.run_server_action(
             "calendar_sync.calendar_sync_account_action_sync_now", self.alice_account
         )
-        self.assertIn("1 change(s) received", action["params"]["message"])
+        self.assertIn("Google Calendar", action["params"]["message"])
+        self.assertNotIn("account(s)", action["params"]["message"])
 
     def test_user_cannot_sync_another_users_account_with_their_own(self):
         accounts = (self.alice_account | self.bob_account).with_user(self.alice)

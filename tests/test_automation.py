@@ -9,6 +9,7 @@ from .common import (
     GoogleEmulatorMixin,
     binding,
     make_users,
+    run_requested,
 )
 
 ALICE = "alice@example.com"
@@ -126,5 +127,7 @@ class TestAutomation(GoogleEmulatorMixin, TransactionCase):
         rule.write({"action_server_ids": [Command.link(action.id)]})
         self.google.add_event(ALICE, {"summary": "Waiting", **timed(self.start)})
         account = self.connect_google(self.alice)
+        self.assertTrue(account.sync_requested, "Sync Now requested a run")
+        run_requested(self.env)
         self.assertTrue(self.Event.search([("name", "=", "Waiting")]))
         self.assertEqual(account.last_run_pulled, 1)

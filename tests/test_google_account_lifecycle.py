@@ -17,6 +17,7 @@ from .common import (
     binding,
     bound_to,
     make_users,
+    run_requested,
 )
 from .common import event_times as timed
 
@@ -169,14 +170,18 @@ class TestGoogleAccountLifecycle(GoogleEmulatorMixin, TransactionCase):
             self.google.events(ALICE)[0]["id"], binding(event, "google").remote_id
         )
 
-    def test_sync_now_reports_what_it_did(self):
+    def test_sync_now_starts_a_background_run_and_says_so(self):
         account = self.connect_google(self.alice)
         self.google.add_event(
             ALICE, {"summary": "New", **timed(datetime(2030, 1, 7, 9))}
         )
         action = account.with_user(self.alice).action_sync_now()
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("1 change(s) received", action["params"]["message"])
+        self.assertIn("started", action["params"]["message"])
+        self.assertFalse(self.env["calendar.event"].search([("name", "=", "New")]))
+        run_requested(self.env)
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "New")]))
+        self.assertEqual(account.last_run_pulled, 1)
 
     def test_other_user_cannot_sync_or_stop_my_account(self):
         account = self.connect_google(self.alice)

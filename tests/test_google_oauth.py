@@ -7,7 +7,7 @@ import requests
 from odoo.tests import HttpCase, tagged
 
 from ..services import oauth_state
-from .common import GoogleEmulatorMixin, make_users
+from .common import GoogleEmulatorMixin, make_users, run_requested
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
@@ -186,7 +186,7 @@ class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
         self.assertTrue(status["google"]["configured"])
         self.assertEqual(status["microsoft"]["status"], "not_connected")
 
-    def test_sync_route_syncs_the_user_and_reports_changes(self):
+    def test_sync_route_requests_a_run_that_a_background_worker_makes(self):
         self.connect_google(self.alice)
         self.google.add_event(
             "alice@example.com",
@@ -200,10 +200,17 @@ class TestGoogleOAuth(GoogleEmulatorMixin, HttpCase):
         result = self.make_jsonrpc_request(
             "/calendar_sync/sync", {"provider": "google"}
         )
-        self.assertTrue(result["changed"])
-        self.assertEqual(result["status"], "connected")
-        again = self.make_jsonrpc_request("/calendar_sync/sync", {"provider": "google"})
-        self.assertFalse(again["changed"])
+        self.assertEqual(result, {"changed": False, "status": "queued"})
+        event = self.env["calendar.event"].search([("name", "=", "From Google")])
+        self.assertFalse(event, "nothing ran in the request")
+        status = self.make_jsonrpc_request("/calendar_sync/status")
+        self.assertEqual(status["google"]["status"], "queued")
+        run_requested(self.env)
+        self.assertTrue(
+            self.env["calendar.event"].search([("name", "=", "From Google")])
+        )
+        status = self.make_jsonrpc_request("/calendar_sync/status")
+        self.assertEqual(status["google"]["status"], "connected")
 
     def test_status_after_revoked_access_says_needs_reconnect(self):
         account = self.connect_google(self.alice)

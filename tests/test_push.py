@@ -5,9 +5,15 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from ..engine import push
+from ..engine import jobs, push
 from ..services import push as push_rules
-from .common import GoogleEmulatorMixin, GraphEmulatorMixin, event_times, make_users
+from .common import (
+    GoogleEmulatorMixin,
+    GraphEmulatorMixin,
+    event_times,
+    make_users,
+    run_requested,
+)
 
 ALICE = "alice@example.com"
 
@@ -43,17 +49,16 @@ class PushCase(HttpCase):
         return self.emulator.push.flush()
 
     def run_notified(self):
-        """The notified-calendars cron, as its own transaction sees the
-        database (the webhook wrote from Odoo's HTTP thread)."""
-        self.env.invalidate_all()
-        self.Account._cron_sync_notified()
+        """The requested-runs cron, as its own transaction sees the database
+        (the webhook wrote from Odoo's HTTP thread)."""
+        run_requested(self.env)
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
 class TestGooglePush(GoogleEmulatorMixin, PushCase):
     """Google push channels: the emulator POSTs real notifications to Odoo's
     webhook, which requests a sync of the account (run here by calling the
-    notified-calendars cron)."""
+    requested-runs cron)."""
 
     def setUp(self):
         super().setUp()
@@ -147,22 +152,22 @@ class TestGooglePush(GoogleEmulatorMixin, PushCase):
     def test_remote_change_reaches_odoo_through_the_webhook_and_one_run(self):
         self.sync()
         self.deliver()  # the channel's "sync" message
-        self.assertFalse(self.account.push_pending)
+        self.assertFalse(self.account.sync_requested)
         self.remote_event("Pushed meeting")
         self.remote_event("Second pushed meeting")
         delivered = self.deliver()
         self.assertEqual([d["status"] for d in delivered], [200, 200])
         self.assertEqual(delivered[0]["headers"]["X-Goog-Resource-State"], "exists")
         self.account.invalidate_recordset()
-        self.assertTrue(self.account.push_pending)
-        cron = self.env.ref(push.NOTIFIED_CRON)
+        self.assertTrue(self.account.sync_requested)
+        cron = self.env.ref(jobs.REQUESTED_CRON)
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
         self.assertFalse(self.local("Pushed meeting"))
         listings = len(self.google.api_requests())
         self.run_notified()
         self.assertTrue(self.local("Pushed meeting"))
         self.assertTrue(self.local("Second pushed meeting"))
-        self.assertFalse(self.account.push_pending)
+        self.assertFalse(self.account.sync_requested)
         # both notifications: one run (one listing, whatever it sends back)
         listings_after = [
             r
@@ -179,7 +184,7 @@ class TestGooglePush(GoogleEmulatorMixin, PushCase):
             [("sync", 200)],
         )
         self.account.invalidate_recordset()
-        self.assertFalse(self.account.push_pending)
+        self.assertFalse(self.account.sync_requested)
 
     def test_forged_notifications_are_refused_and_change_nothing(self):
         self.sync()
@@ -194,7 +199,7 @@ class TestGooglePush(GoogleEmulatorMixin, PushCase):
             answer = self.notify({**headers, "X-Goog-Resource-State": "exists"})
             self.assertEqual(answer.status_code, 404)
         self.account.invalidate_recordset()
-        self.assertFalse(self.account.push_pending)
+        self.assertFalse(self.account.sync_requested)
 
     def test_notification_of_a_stopped_account_is_refused(self):
         self.sync()
@@ -209,7 +214,7 @@ class TestGooglePush(GoogleEmulatorMixin, PushCase):
         self.account.sudo().sync_stopped = False
         self.assertEqual(self.notify(headers).status_code, 200)
         self.account.invalidate_recordset()
-        self.assertTrue(self.account.push_pending)
+        self.assertTrue(self.account.sync_requested)
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
@@ -277,11 +282,11 @@ class TestOutlookPush(GraphEmulatorMixin, PushCase):
         delivered = self.deliver()
         self.assertEqual([d["status"] for d in delivered], [202])
         self.account.invalidate_recordset()
-        self.assertTrue(self.account.push_pending)
+        self.assertTrue(self.account.sync_requested)
         self.assertFalse(self.local("Pushed Outlook meeting"))
         self.run_notified()
         self.assertTrue(self.local("Pushed Outlook meeting"))
-        self.assertFalse(self.account.push_pending)
+        self.assertFalse(self.account.sync_requested)
 
     def test_forged_notifications_are_refused_and_change_nothing(self):
         self.sync()
@@ -297,7 +302,7 @@ class TestOutlookPush(GraphEmulatorMixin, PushCase):
             400,
         )
         self.account.invalidate_recordset()
-        self.assertFalse(self.account.push_pending)
+        self.assertFalse(self.account.sync_requested)
 
     def test_reauthorization_required_renews_the_subscription(self):
         self.sync()

@@ -10,6 +10,7 @@ from .common import (
     GoogleEmulatorMixin,
     connect_account,
     make_users,
+    run_requested,
 )
 
 ALICE = "alice@example.com"
@@ -127,8 +128,10 @@ class TestSyncLog(GoogleEmulatorMixin, TransactionCase):
         self.assertIsNone(self.account._sync())
         self.assertFalse(self.logs())
 
-    def test_sync_now_is_logged(self):
+    def test_run_requested_by_sync_now_is_logged(self):
         self.account.with_user(self.alice).action_sync_now()
+        self.assertFalse(self.logs())
+        run_requested(self.env)
         self.assertEqual(len(self.logs()), 1)
 
     def test_scheduled_sync_logs_every_account_it_runs(self):
@@ -291,6 +294,7 @@ class TestSyncLogRoute(GoogleEmulatorMixin, HttpCase):
         )
         self.authenticate("cs_alice", "cs_alice")
         self.make_jsonrpc_request("/calendar_sync/sync", {"provider": "google"})
+        run_requested(self.env)
         log = self.env["calendar.sync.log"].search([("account_id", "=", account.id)])
         self.assertEqual(len(log), 1)
         self.assertEqual(log.pulled, 1)

@@ -6,10 +6,12 @@ administrator's pause switch, or another worker syncing the account."""
 
 from datetime import datetime, timedelta
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
-from ..engine.scheduler import SYNC_LOCK_KEY
-from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
+from ..engine import jobs
+from ..engine.scheduler import SYNC_LOCK_KEY, USER_LOCK_KEY
+from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users, run_requested
 
 
 class SyncStatusRules:
@@ -144,6 +146,8 @@ class SyncStatusRules:
             self.assertEqual(self.header()["status"], "error")
             self.clear_faults()
             retry()
+            self.assertEqual(self.header()["status"], "queued")
+            run_requested(self.env)
             header = self.header()
             self.assertEqual(header["status"], "connected")
             self.assertFalse(header["error"])
@@ -158,8 +162,116 @@ class SyncStatusRules:
         self.clear_faults()
         action = accounts.with_user(self.admin).action_sync_now()
         self.assertEqual(action["params"]["type"], "success", action["params"])
-        accounts.invalidate_recordset()
+        run_requested(self.env)
         self.assertEqual(set(accounts.mapped("state")), {"connected"})
+
+    # ------------------------------------------------------------ background
+    def test_opening_the_calendar_requests_a_run_that_a_worker_makes(self):
+        account = self.connect(self.alice)
+        self.add_remote_event("Kick-off")
+        answer = self.Account._sync_for_user(self.alice, self.provider)
+        self.assertEqual(answer, {"changed": False, "status": "queued"})
+        # nothing ran in the request: the header shows the run as queued
+        self.assertFalse(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertEqual(self.header()["status"], "queued")
+        cron = self.env.ref(jobs.REQUESTED_CRON)
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        run_requested(self.env)
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertEqual(self.header()["status"], "connected")
+        self.assertFalse(self.tab(account).sync_requested)
+
+    def test_several_requests_before_the_run_make_one_run(self):
+        account = self.connect(self.alice)
+        self.Account._sync_for_user(self.alice, self.provider)
+        account.with_user(self.alice).action_sync_now()
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        logs = self.env["calendar.sync.log"].search([("account_id", "=", account.id)])
+        self.assertEqual(len(logs), 1)
+
+    def test_account_another_worker_runs_is_left_to_it_and_run_later(self):
+        account = self.connect(self.alice)
+        self.add_remote_event("Kick-off")
+        self.Account._sync_for_user(self.alice, self.provider)
+        for key, lock_id in (
+            (SYNC_LOCK_KEY, account.id),
+            (USER_LOCK_KEY, self.alice.id),
+        ):
+            with self.registry.cursor() as other:
+                # another worker syncs this account (or another account of
+                # its user) right now
+                other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, lock_id])
+                run_requested(self.env)
+                self.assertFalse(
+                    self.env["calendar.event"].search([("name", "=", "Kick-off")])
+                )
+                self.assertTrue(account.sync_requested, "the request stays")
+                other.rollback()
+        run_requested(self.env)
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertFalse(account.sync_requested)
+
+    # ------------------------------------------------------------ throttled
+    def test_throttled_run_does_not_wait_in_its_transaction(self):
+        account = self.connect(self.alice)
+        account._sync()
+        # the provider asks for 2 seconds: the client once slept and retried
+        self.throttle(retry_after=2, times=1)
+        calls = self.api_calls()
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        self.assertEqual(self.api_calls() - calls, 1, "no retry inside the run")
+        self.assertTrue(account.sync_retry_at)
+        self.assertEqual(account.state, "connected")
+
+    def test_throttled_account_is_retried_at_the_time_the_provider_named(self):
+        account = self.connect(self.alice)
+        account._sync()
+        self.add_remote_event("Kick-off")
+        self.throttle(retry_after=600, times=1)
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        # the run gave up and said when it tries again; nothing is lost
+        self.assertFalse(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertEqual(account.state, "connected")
+        self.assertGreater(
+            account.sync_retry_at, fields.Datetime.now() + timedelta(minutes=5)
+        )
+        header = self.header()
+        self.assertEqual(header["status"], "throttled")
+        self.assertEqual(header["retry_at"], str(account.sync_retry_at))
+        self.assertIn("slow down", header["error"])
+        self.assertEqual(self.tab(account).sync_retry_at, account.sync_retry_at)
+        # the scheduler leaves it alone until then, and comes back for it
+        cron = self.env.ref(jobs.REQUESTED_CRON)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertIn(account.sync_retry_at, triggers.mapped("call_at"))
+        calls = self.api_calls()
+        self.Account._cron_sync_all()
+        self.Account._sync_for_user(self.alice, self.provider)
+        run_requested(self.env)
+        self.assertEqual(self.api_calls(), calls, "not called before the time")
+        # the time has come (as the clock would have it)
+        account.sudo().sync_retry_at = fields.Datetime.now() - timedelta(seconds=1)
+        run_requested(self.env)
+        self.assertTrue(self.env["calendar.event"].search([("name", "=", "Kick-off")]))
+        self.assertFalse(account.sync_retry_at)
+        self.assertEqual(self.header()["status"], "connected")
+
+    def test_scheduled_pass_requests_every_account_and_runs_them(self):
+        alice, bob = self.connect(self.alice), self.connect(self.bob)
+        self.Account._cron_sync_all()
+        self.env.invalidate_all()
+        self.assertFalse((alice | bob).filtered("sync_requested"))
+        self.assertEqual(
+            len(
+                self.env["calendar.sync.log"].search(
+                    [("account_id", "in", (alice | bob).ids)]
+                )
+            ),
+            2,
+        )
 
     def test_sync_stopped_by_the_user_is_told_apart_from_the_pause(self):
         account = self.connect(self.alice)
@@ -229,6 +341,18 @@ class TestGoogleSyncStatus(SyncStatusRules, GoogleEmulatorMixin, TransactionCase
     def storm(self):
         self.google.inject(status=503, times=50)
 
+    def throttle(self, retry_after, times):
+        self.google.inject(
+            method="GET",
+            status=429,
+            reason="rateLimitExceeded",
+            retry_after=retry_after,
+            times=times,
+        )
+
+    def api_calls(self):
+        return len(self.google.api_requests())
+
     def refuse_pushes(self):
         self.google.inject(
             method="POST",
@@ -271,6 +395,14 @@ class TestOutlookSyncStatus(SyncStatusRules, GraphEmulatorMixin, TransactionCase
 
     def storm(self):
         self.graph.inject(status=503, times=50, retry_after=None)
+
+    def throttle(self, retry_after, times):
+        self.graph.inject(
+            method="GET", status=429, retry_after=retry_after, times=times
+        )
+
+    def api_calls(self):
+        return len([r for r in self.graph.requests if r.path.startswith("/v1.0")])
 
     def refuse_pushes(self):
         self.graph.inject(

@@ -14,7 +14,12 @@ from datetime import datetime, time, timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import GoogleEmulatorMixin, GraphEmulatorMixin, make_users
+from .common import (
+    BackgroundWorker,
+    GoogleEmulatorMixin,
+    GraphEmulatorMixin,
+    make_users,
+)
 
 ALICE = "alice@example.com"
 
@@ -53,6 +58,12 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
                 },
             )
         return session
+
+    def start_tour(self, *args, **kwargs):
+        """Every tour runs beside a background worker (as a cron worker
+        would), which makes the runs the calendar and Sync Now request."""
+        with BackgroundWorker(self.registry):
+            return super().start_tour(*args, **kwargs)
 
     def _odoo_events(self):
         """Alice's events: one next week with Bob, one last month with Bob."""

@@ -315,6 +315,23 @@ tours.add("calendar_sync_header_tour", {
                 content: "synchronized again",
                 trigger: `${button}.o_calendar_sync_state_connected`,
             },
+            {
+                trigger: `${button}`,
+                run: "click",
+            },
+            {
+                content: "Sync now",
+                trigger: `${menu} .o_calendar_sync_menu_sync_now`,
+                run: "click",
+            },
+            {
+                content: "the user is told the synchronization started",
+                trigger: ".o_notification.o_calendar_sync_sync_now_notice",
+            },
+            {
+                content: "the background run ends: the header says so",
+                trigger: `${button}.o_calendar_sync_state_connected`,
+            },
         ];
     },
 });

@@ -6,11 +6,13 @@
  * Every data load of the view fetches `/calendar_sync/status` into the reactive
  * `model.calendarSync.providers` (read by `CalendarSyncButtons`) and fires
  * `/calendar_sync/sync` for each connected provider, without making the load wait.
- * When a sync reports `{changed: true}` the view reloads once, after the load in
- * progress if any (a reload started during a load would supersede it in the
- * model's KeepLast, and the superseded caller, e.g. the view's onWillStart, would
- * wait forever). That reload does not start a new sync, and a provider is never
- * synced twice within SYNC_MIN_INTERVAL_MS.
+ * The server only requests a run (a background worker makes it): while a
+ * provider is "queued" or "syncing" the status is polled, and when the run ends
+ * the view reloads once, after the load in progress if any (a reload started
+ * during a load would supersede it in the model's KeepLast, and the superseded
+ * caller, e.g. the view's onWillStart, would wait forever). That reload does not
+ * start a new sync, and a provider is never synced twice within
+ * SYNC_MIN_INTERVAL_MS.
  */
 import {AttendeeCalendarModel} from "@calendar/views/attendee_calendar/attendee_calendar_model";
 import {reactive} from "@odoo/owl";
@@ -20,8 +22,11 @@ import {KeepLast} from "@web/core/utils/concurrency";
 import {patch} from "@web/core/utils/patch";
 
 export const SYNC_MIN_INTERVAL_MS = 60 * 1000;
-// While another worker (the cron, another tab) syncs, the status is polled.
+// While a background worker syncs (or a run waits for one), the status is
+// polled: soon at first (most runs are short), then less often.
+export const SYNC_POLL_FIRST_MS = 1000;
 export const SYNC_POLL_INTERVAL_MS = 10 * 1000;
+const RUNNING_STATUSES = ["syncing", "queued"];
 
 patch(AttendeeCalendarModel.prototype, {
     setup(params) {
@@ -38,8 +43,10 @@ patch(AttendeeCalendarModel.prototype, {
         // Token of the latest load() while it runs, and a reload waiting for it.
         this.calendarSyncCurrentLoad = null;
         this.calendarSyncReloadWanted = false;
-        // Timer of the status poll while a provider is "syncing" elsewhere.
+        // Timer of the status poll while a provider is "syncing" elsewhere,
+        // and its next delay.
         this.calendarSyncPollTimer = null;
+        this.calendarSyncPollDelay = SYNC_POLL_FIRST_MS;
     },
 
     /**
@@ -110,30 +117,36 @@ patch(AttendeeCalendarModel.prototype, {
     },
 
     /**
-     * @returns {Boolean} whether the server says a provider is syncing that this
-     *      view is not syncing itself (the cron, another tab)
+     * @returns {Boolean} whether the server says a provider is syncing or queued
+     *      for a background worker, other than this view's own request in flight
      */
     isCalendarSyncingElsewhere() {
         return Object.keys(this.calendarSync.providers || {}).some(
             (provider) =>
-                this.calendarSync.providers[provider]?.status === "syncing" &&
+                RUNNING_STATUSES.includes(this.calendarSync.providers[provider]?.status) &&
                 !this.calendarSyncRunning.has(provider)
         );
     },
 
     /**
-     * Poll the status while another worker syncs, until it is done.
+     * Poll the status while a background worker syncs, until it is done.
      */
     scheduleCalendarSyncPoll() {
-        if (this.calendarSyncPollTimer || !this.isCalendarSyncingElsewhere()) {
+        if (!this.isCalendarSyncingElsewhere()) {
+            this.calendarSyncPollDelay = SYNC_POLL_FIRST_MS;
             return;
         }
+        if (this.calendarSyncPollTimer) {
+            return;
+        }
+        const delay = this.calendarSyncPollDelay;
+        this.calendarSyncPollDelay = Math.min(delay * 2, SYNC_POLL_INTERVAL_MS);
         this.calendarSyncPollTimer = browser.setTimeout(() => {
             this.calendarSyncPollTimer = null;
             if (this.isAlive()) {
                 this.fetchCalendarSyncStatus();
             }
-        }, SYNC_POLL_INTERVAL_MS);
+        }, delay);
     },
 
     /**
@@ -198,8 +211,11 @@ patch(AttendeeCalendarModel.prototype, {
     },
 
     /**
+     * Request a background run of the provider's account.
+     *
      * @param {String} provider "google" or "microsoft"
-     * @returns {Promise<Object|null>} the server answer ({changed}), null on failure
+     * @returns {Promise<Object|null>} the server answer ({changed, status}: "queued"
+     *      or "syncing" when a run is on its way), null on failure
      */
     async syncCalendarProvider(provider) {
         this.calendarSyncStartedAt[provider] = Date.now();
@@ -220,7 +236,7 @@ patch(AttendeeCalendarModel.prototype, {
             this.calendarSyncRunning.delete(provider);
             const current = this.calendarSync.providers[provider];
             if (current?.status === "syncing") {
-                // What the server answered ("syncing" when another worker has it)
+                // What the server answered ("queued", "syncing" when a worker has it)
                 const status = result?.status || info?.status || current.status;
                 this.calendarSync.providers[provider] = {...current, status};
             }

@@ -28,6 +28,14 @@ function providerNames(info) {
 }
 
 /**
+ * @param {DateTime} when
+ * @returns {String} the local time, hours and minutes ("14:05")
+ */
+function formatTime(when) {
+    return when.toLocal().toFormat("HH:mm");
+}
+
+/**
  * @param {String|false} lastSync UTC datetime in Odoo's format
  * @returns {String} "5 minutes ago (11/23/2026 11:00)", or "" when never synced
  */
@@ -111,6 +119,31 @@ export function describeSyncButton(provider, info) {
             return Object.assign(button, {
                 label: _t("%(provider)s: syncing…", {provider: name}),
                 title: _t("Synchronizing with %(calendar)s…", {calendar}),
+                icon: "fa fa-refresh fa-spin",
+                variant: "btn-outline-secondary",
+            });
+        case "throttled": {
+            // the provider asked to wait: the scheduler tries again then
+            const when = info.retry_at ? deserializeDateTime(info.retry_at) : null;
+            const time = when?.isValid ? formatTime(when) : "";
+            return Object.assign(button, {
+                label: _t("%(provider)s: retrying at %(time)s", {provider: name, time}),
+                title: info.error || _t(
+                    "%(calendar)s asked Odoo to slow down: the synchronization is tried again at %(time)s.",
+                    {calendar, time}
+                ),
+                icon: "fa fa-clock-o",
+                variant: "btn-outline-warning",
+            });
+        }
+        case "queued":
+            // requested, waiting for a background worker
+            return Object.assign(button, {
+                label: _t("%(provider)s: syncing…", {provider: name}),
+                title: _t(
+                    "A synchronization with %(calendar)s is queued: the calendar refreshes when it is done.",
+                    {calendar}
+                ),
                 icon: "fa fa-refresh fa-spin",
                 variant: "btn-outline-secondary",
             });
@@ -201,8 +234,9 @@ export class CalendarSyncButtons extends Component {
     }
 
     /**
-     * "Sync now" / "Retry now": the server always asks the provider; the
-     * outcome is said in a notification.
+     * "Sync now" / "Retry now": the server requests a background run (it
+     * always asks the provider) and says so in a notification; the header
+     * shows it until it ends, and the calendar then refreshes.
      */
     async syncNow(button) {
         const action = await this.callAccount(button, "action_sync_now");
@@ -210,6 +244,7 @@ export class CalendarSyncButtons extends Component {
         this.notification.add(params.message || "", {
             type: params.type || "info",
             sticky: params.type !== "success",
+            className: "o_calendar_sync_sync_now_notice",
         });
         await this.reload();
     }
