@@ -125,7 +125,12 @@ class EventSync:
     def _do_BindLocal(self, action):
         record = self.items[action.key]
         self.binder.unbind_remote([action.remote_id], record._name, keep=record)
-        self.binder.set(record, remote_id=action.remote_id)
+        values = {"remote_id": action.remote_id}
+        # the meeting's iCalUID, by which its guests' copies join it
+        ical_uid = (self.remote.get(action.remote_id) or {}).get("ical_uid")
+        if ical_uid:
+            values["ical_uid"] = ical_uid
+        self.binder.set(record, **values)
 
     def _do_MarkSynced(self, action):
         record = self.items[action.key]

@@ -13,6 +13,7 @@ from odoo import Command, _
 
 from ..services import planner
 from ..services.neutral_event import normalize_email
+from ..services.snapshot import canonical
 from .keys import EventKey, SeriesKey
 
 
@@ -278,13 +279,35 @@ class MatchingSync:
         import was its echo, not a second meeting."""
         echo = self.binder.records(record._name, [remote_id]).get(remote_id)
         if not echo or echo == record:
-            return
+            return False
         if record._name == "calendar.recurrence":
             if echo.id in self.imported_series:
                 self.imported_series.discard(echo.id)
                 self._drop_local_series(echo)  # its occurrences' bindings too
                 self.counters["pulled"] -= 1
+                return True
         elif echo.id in self.imported:
             self.imported.discard(echo.id)
             echo.unlink()
             self.counters["pulled"] -= 1
+            return True
+        return False
+
+    def _settle_echo(self, event, remote_id):
+        """The calendar's item, answered by an idempotent create whose echo
+        was dropped, may have been changed there after our lost push: the
+        later change wins, as with any item changed on one side (the remote
+        one is applied here, or Odoo's is sent); follow-up writes."""
+        neutral = self.remote.get(remote_id)
+        if not neutral or neutral["cancelled"] or event.recurrence_id:
+            return []
+        if canonical(neutral) == canonical(self._local_neutral(event)):
+            return []
+        key = EventKey(event.id)
+        self.items[key] = event
+        if neutral["updated"] and (
+            not event.write_date or neutral["updated"] > event.write_date
+        ):
+            self._do_UpdateLocal(planner.UpdateLocal(key, remote_id))
+            return []
+        return [self._do_UpdateRemote(planner.UpdateRemote(key, remote_id))]

@@ -476,12 +476,12 @@ class SyncRun(
             values["ical_uid"] = self.adapter.remote_ical_uid(remote)
         if op.action == "insert":
             values["mirror"] = self._is_mirror(record)
-        self._drop_echo(remote_id, record)
+        echoed = self._drop_echo(remote_id, record)
         self.binder.unbind_remote([remote_id], record._name, keep=record)
         if record._name == "calendar.event":
             synced = conflicts.dumps(canonical(self._local_neutral(record)))
             self.binder.set(record, **values, synced=synced, sync_error=False)
-            return []
+            return self._settle_echo(record, remote_id) if echoed else []
         self.binder.set(record, **values)
         self._bind_occurrences(record, remote_id, values["etag"])
         # occurrences changed alone in Odoo become exceptions of the new series

@@ -192,12 +192,37 @@ def cron_pass(Account, time_budget=None):
     worker then works through the requests itself, beside the requested-runs
     cron (see :mod:`engine.jobs`)."""
     accounts = Account.sudo().search(
-        [("state", "in", ("connected", "error")), ("sync_stopped", "=", False)],
+        [
+            ("state", "in", ("connected", "error")),
+            ("sync_stopped", "=", False),
+            *polled_domain(Account),
+        ],
         order="last_attempt_date asc nulls first, id",
     )
     jobs.request(accounts)
     if not jobs.queue_job_enabled(Account.env):
         jobs.requested_pass(Account, time_budget)
+
+
+def polled_domain(Account):
+    """The accounts the scheduled pass asks for: those whose changes arrive by
+    push notifications (a channel open and not expired) only once their last
+    sync is ``calendar_sync.push_poll_minutes`` old (60 by default, 15 to
+    1440): the pass stays their safety net, at a longer interval."""
+    now = fields.Datetime.now()
+    raw = Account._param("calendar_sync.push_poll_minutes", 60)
+    minutes = config.bounded(raw, 60, 15, 1440)
+    return [
+        "|",
+        "|",
+        "|",
+        ("push_channel_id", "=", False),
+        ("push_expiry", "=", False),
+        ("push_expiry", "<=", now),
+        "|",
+        ("last_sync_date", "=", False),
+        ("last_sync_date", "<", now - timedelta(minutes=minutes)),
+    ]
 
 
 def run_one(Account, account_id):

@@ -124,6 +124,30 @@ class TestGooglePush(GoogleEmulatorMixin, PushCase):
         self.assertNotEqual(self.account.push_channel_id, old)
         self.assertEqual(list(self.google.channels), [self.account.push_channel_id])
 
+    def runs(self):
+        return self.env["calendar.sync.log"].search_count(
+            [("account_id", "=", self.account.id)]
+        )
+
+    def test_scheduler_polls_a_calendar_with_push_only_at_its_longer_interval(self):
+        self.sync()
+        self.assertTrue(self.account.push_channel_id)
+        runs = self.runs()
+        self.Account._cron_sync_all()
+        self.assertEqual(self.runs(), runs, "push brings its changes: not polled")
+        self.account.sudo().last_sync_date = fields.Datetime.now() - timedelta(
+            minutes=61
+        )
+        self.Account._cron_sync_all()
+        self.assertEqual(self.runs(), runs + 1, "polled after 60 minutes")
+
+    def test_scheduler_polls_a_calendar_whose_channel_expired(self):
+        self.sync()
+        runs = self.runs()
+        self.account.sudo().push_expiry = fields.Datetime.now() - timedelta(seconds=1)
+        self.Account._cron_sync_all()
+        self.assertEqual(self.runs(), runs + 1)
+
     def test_stopping_the_sync_stops_the_channel(self):
         self.sync()
         self.account.with_user(self.alice).action_stop_sync()
