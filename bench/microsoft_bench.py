@@ -39,7 +39,8 @@ Scenarios (targets are issue 4's, scaled linearly when the size is not nominal):
   with a reminder), spread over the window; the measured sync
   is the first (full) one. Remote events = the N stored events (a series counts
   once). Targets at 10,000: <= 30 ``$batch`` requests for ``/instances``, <= 3 SQL
-  queries per remote event; delta pages are reported with the page size.
+  queries per remote event; delta pages are reported with the page size. Memory
+  and linearity (``microsoft_import_100000``) as google_import's.
 * ``microsoft_noop``: a user with 36 single events and 4 series from Outlook
   and 10 events from Odoo, synced until a sync changes nothing; the measured
   sync is the next one. Targets: 1 request, <= 11 SQL queries.
@@ -53,7 +54,7 @@ import sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from bench_harness import parse_args, run_scenarios, start_odoo
+from bench_harness import IMPORT_SCALE_TARGETS, parse_args, run_scenarios, start_odoo
 from google_bench import GUESTS, SERIES_RATIO, TZ, Bench
 
 NOMINAL = {"microsoft_push": 1000, "microsoft_import": 10000, "microsoft_noop": None}
@@ -65,6 +66,7 @@ TARGETS = {
     "microsoft_import": [
         ("instances_batch_requests", 30, True),
         ("sql_per_event", 3, False),
+        *IMPORT_SCALE_TARGETS,
     ],
     "microsoft_noop": [("requests", 1, False), ("sql_queries", 11, False)],
 }
