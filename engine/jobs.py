@@ -27,6 +27,7 @@ from datetime import timedelta
 import psycopg2.errors
 
 from odoo import fields
+from odoo.modules import module
 
 from . import scheduler
 
@@ -37,6 +38,9 @@ REQUESTED_CRON = "calendar_sync.ir_cron_sync_requested"
 #: queue_job's channel of the runs (capacity set in the server's
 #: ``[queue_job] channels``, e.g. ``root:4,root.calendar_sync:2``).
 CHANNEL = "root.calendar_sync"
+#: Tries of a worker to pick its next account when other workers commit the
+#: same rows meanwhile.
+PICK_ATTEMPTS = 3
 #: An account whose run another worker holds: asked again this much later.
 BUSY_RETRY = timedelta(minutes=1)
 
@@ -187,6 +191,20 @@ def _pick(Account, skipped):
     transaction), the oldest request first; None when there is none."""
     Account.flush_model()
     cr = Account.env.cr
+    for attempt in range(PICK_ATTEMPTS):
+        try:
+            return _pick_one(cr, skipped)
+        except psycopg2.errors.SerializationFailure:
+            # another worker committed the row between this statement's
+            # snapshot and its lock (repeatable read): nothing was done in
+            # this transaction yet, a new one sees the row as it is now
+            if attempt == PICK_ATTEMPTS - 1 or module.current_test:
+                raise
+            cr.rollback()  # pylint: disable=invalid-commit
+    return None
+
+
+def _pick_one(cr, skipped):
     cr.execute(
         "SELECT a.id FROM calendar_sync_account a "
         "WHERE a.sync_requested IS NOT NULL AND a.sync_stopped IS NOT TRUE "
@@ -208,7 +226,8 @@ def requested_pass(Account, time_budget=None):
     With queue_job, the runs are the jobs': the requests still waiting are
     handed to it again (a lost job is made again; a pending one is kept)."""
     env = Account.env
-    Account = Account.sudo()
+    # the company is read once for the pass, not once per account's run
+    Account = Account.sudo().with_context(allowed_company_ids=env.company.ids)
     cron = env.ref(REQUESTED_CRON).sudo()
     if queue_job_enabled(env):
         for account in Account.search([("sync_requested", "!=", False)]):

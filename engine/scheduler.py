@@ -70,7 +70,8 @@ def sync(record):
     # provider throttles, and the scheduler tries again later (throttled)
     account = record.sudo().with_context(calendar_sync_no_sleep=True)
     env = account.env
-    if not can_sync(account) or not lock(account):
+    locked = account.env.context.get("calendar_sync_locked") == account.id
+    if not can_sync(account) or not (locked or lock(account)):
         return None
     sync_account = adapter(account.provider).sync
     started, clock = fields.Datetime.now(), time.monotonic()
@@ -261,7 +262,10 @@ def attempt(account):
     :return: False when another worker holds the account or its user
         (nothing done, the request stays)
     """
-    if not user_may_sync(account):
+    # the lock refuses offboarded users too: why it failed is asked only then
+    if not lock(account):
+        if user_may_sync(account):
+            return False
         account.write(
             {
                 "last_attempt_date": fields.Datetime.now(),
@@ -270,11 +274,10 @@ def attempt(account):
             }
         )
         return True
-    if not lock(account):
-        return False
-    account.write({"last_attempt_date": fields.Datetime.now(), "sync_requested": False})
     retry(account)
-    account._sync()
+    account.write({"last_attempt_date": fields.Datetime.now(), "sync_requested": False})
+    # this transaction holds the locks already (one query less per account)
+    account.with_context(calendar_sync_locked=account.id)._sync()
     return True
 
 
