@@ -87,3 +87,17 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
         self.world.odoo_answer(ALICE, "M1", "accepted", 0)
         self.settled()
+
+    def test_guest_added_to_an_outside_google_series_gets_its_modified_occurrence(
+        self,
+    ):
+        # found by the long run: Olga's Google series, its second occurrence
+        # renamed, then Alice invited to the series: Google invites her to
+        # the renamed occurrence too (emulators/google_emulator.py,
+        # _invite_to_exceptions), and Odoo shows it to her
+        self.world.remote_create(
+            OLGA, GOOGLE, [ERIN], day=13, hour=8, hours=3, series=True
+        )
+        self.world.remote_occurrence(OLGA, GOOGLE, "M1", 1, "name")
+        self.world.remote_guests(OLGA, GOOGLE, "M1", ALICE, add=True)
+        self.settled()

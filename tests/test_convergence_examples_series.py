@@ -133,3 +133,28 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.remote_delete(ALICE, GOOGLE, "M1")
         self.world.odoo_guests("M1", OLGA, add=True)
         self.settled()
+
+    def test_series_given_one_more_occurrence_in_odoo_reaches_every_calendar(self):
+        # Alice (Google) and Carol (Google and Outlook) each give their
+        # series one more occurrence ("All events": Odoo rewrites the series
+        # on new occurrence records)
+        self.world.odoo_create(ALICE, [], day=0, hour=9, hours=1, series=True)
+        self.world.odoo_create(CAROL, [], day=1, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.world.odoo_series("M2", 0, "rule", "all_events")
+        self.settled()
+
+    def test_series_deleted_in_odoo_and_changed_later_in_outlook_comes_back_whole(
+        self,
+    ):
+        # found by the long run: Bob's series with Alice, its first occurrence
+        # renamed in Odoo; Bob removes Alice in Outlook while the series is
+        # deleted in Odoo. The later change wins (the planner): the series
+        # comes back in Odoo with its renamed occurrence, which Outlook gets
+        self.world.odoo_create(BOB, [ALICE], day=0, hour=7, hours=1, series=True)
+        self.world.sync("bob", MICROSOFT)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.world.remote_guests(BOB, MICROSOFT, "M1", ALICE, add=False)
+        self.world.odoo_delete("M1")
+        self.settled()

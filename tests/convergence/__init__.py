@@ -52,6 +52,22 @@ start), and the last round of the settle did nothing (pulled = pushed =
 failed = 0 for every account). A sync never raises, whatever the provider
 answers.
 
+And over every run since the last check:
+
+* a user's run changes no other user's events: every Odoo event (archived
+  ones included) that the run's user neither organizes nor attends, before
+  and after the run, keeps its title, times, place, description, state,
+  series, guests and answers (:meth:`.invariants.Invariants.trespassed`);
+* no provider mail that the README does not announce: the emulators record
+  every mail the providers send for the runs' writes (Google's for
+  ``sendUpdates=all``, Outlook's for any write to a meeting with attendees or
+  an answer); each must be about a meeting that an operation since the last
+  check announced: created, changed, deleted, (un)archived, re-invited or
+  answered in Odoo, or changed in a calendar of a user with both calendars
+  (the change travels to the other one, which may host the meeting). A first
+  sync, a re-binding, an echo of a remote change and a guest's copy mail
+  nobody (:meth:`.invariants.Invariants.unannounced_mails`).
+
 Faults (argument ``fault`` of the ``sync`` rule): 429 or 503 with a long
 ``Retry-After`` on the listing or on the writes (the clients give up at once,
 without sleeping), a 200 with an HTML page, an expired sync token (410 on

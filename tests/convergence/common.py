@@ -63,18 +63,17 @@ HTML_PAGE = (
 
 #: Operations (rule names) and faults of the machine that trigger defects the
 #: engine still has: the default run leaves them out. Each entry names the
-#: written-out test of its defect (package docstring); none is open today.
+#: written-out test of its defect (package docstring). An entry may also name
+#: a divergence an invariant tolerates while it is open (the known-defect
+#: tests check strictly).
 OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
-    # Carol (both calendars) gives her series one more occurrence in Odoo
-    # ("All events"): her Outlook run binds an Outlook occurrence id that an
-    # occurrence of the series Odoo rewrote still holds (UniqueViolation)
-    "change_series_rule_in_odoo": ("test_series_given_one_more_occurrence_in_odoo",),
-    # found by the long run: a guest added by an outside organizer to her
-    # Google series with an exception: the guest's Google copy lacks the
-    # exception that Odoo shows them (the emulator does not add a series'
-    # new guest to its exceptions: to check against Google's behaviour)
-    "invite_remotely_to_an_outside_series": (
-        "test_guest_added_to_an_outside_google_series_with_an_exception",
+    # found by the mail invariant: a series its organizer made in Outlook,
+    # imported first from a guest's calendar; the organizer's run joins it by
+    # iCalUID and sends it again (its occurrences are not bound in that
+    # calendar yet, so they read as changed in Odoo): Outlook mails the
+    # guests an update nobody made. Tolerated by unannounced_mails().
+    "series_update_mail_when_its_organizer_joins": (
+        "test_organizer_calendar_joining_a_series_a_guest_imported_mails_nobody",
     ),
 }
 

@@ -331,12 +331,6 @@ class Convergence(RuleBasedStateMachine):
         )
         if not allowed_guests(email, [guest], world.meetings[tag]["series"]):
             return
-        if (
-            "invite_remotely_to_an_outside_series" in OPEN_DEFECTS
-            and email == OLGA
-            and world.meetings[tag]["series"]
-        ):
-            return
         item = world.remote_find(email, provider, tag)
         if provider == GOOGLE:
             invited = {a["email"] for a in item.get("attendees") or []}

@@ -57,6 +57,7 @@ class OdooOperations:
         self, organizer, guests, day, hour, hours, allday=False, series=False
     ):
         tag = self.new_tag(organizer, "odoo", series)
+        self.announced.add(tag)
         partners = self.partner(organizer) | self.env["res.partner"].concat(
             *(self.partner(g) for g in guests)
         )
@@ -84,6 +85,7 @@ class OdooOperations:
     @operation
     def odoo_edit(self, tag, field, amount=1):
         """The organizer changes a field of a single event in Odoo."""
+        self.announced.add(tag)
         [event] = self.odoo_events(tag)
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
         event.write(self.new_values(event, field, amount))
@@ -125,6 +127,7 @@ class OdooOperations:
 
     @operation
     def odoo_delete(self, tag):
+        self.announced.add(tag)
         events = self.odoo_events(tag)
         organizer = events[0].user_id
         if self.meetings[tag]["series"]:
@@ -136,12 +139,14 @@ class OdooOperations:
 
     @operation
     def odoo_archive(self, tag):
+        self.announced.add(tag)
         [event] = self.odoo_events(tag)
         event.with_user(event.user_id).action_archive()
         self.archived.add(tag)
 
     @operation
     def odoo_unarchive(self, tag):
+        self.announced.add(tag)
         events = (
             self.env["calendar.event"]
             .sudo()
@@ -155,6 +160,7 @@ class OdooOperations:
     @operation
     def odoo_answer(self, email, tag, answer, index=0):
         """``email`` answers in Odoo (on one occurrence of a series)."""
+        self.announced.add(tag)
         events = self.odoo_events(tag)
         event = events[min(index, len(events) - 1)]
         user = self.user_of(email)
@@ -171,6 +177,7 @@ class OdooOperations:
     @operation
     def odoo_guests(self, tag, email, add):
         """The organizer invites (or un-invites) ``email`` in Odoo."""
+        self.announced.add(tag)
         events = self.odoo_events(tag)
         organizer = events[0].user_id
         command = Command.link if add else Command.unlink
@@ -186,6 +193,7 @@ class OdooOperations:
         """The organizer changes the series from occurrence ``index`` on
         (``future_events``) or as a whole (``all_events``): its title, its
         time, or its rule (one more occurrence)."""
+        self.announced.add(tag)
         events = self.odoo_events(tag).filtered("follow_recurrence")
         if not events:
             return
@@ -204,6 +212,7 @@ class OdooOperations:
     @operation
     def odoo_occurrence(self, tag, index, change):
         """The organizer changes (or deletes) one occurrence of a series."""
+        self.announced.add(tag)
         events = self.odoo_events(tag)
         event = events[min(index, len(events) - 1)]
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)

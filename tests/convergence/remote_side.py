@@ -9,6 +9,7 @@ from .common import (
     GOOGLE,
     GRAPH_ACTIONS,
     TZ,
+    USERS,
     google_slot,
     google_time,
     graph_slot,
@@ -57,6 +58,15 @@ class RemoteOperations:
                 out.append(item)
         return [item for item in out if not item.get("isCancelled")]
 
+    def announce_remote(self, email, tag):
+        """A change made in a calendar of a user with both calendars travels
+        to the other one, which may host the meeting and mail its guests
+        (README, *Both calendars at once*); other remote changes were mailed
+        by the provider when they were made, and no run mails them again."""
+        login = self.login_of(email)
+        if login and len(USERS[login][2]) > 1:
+            self.announced.add(tag)
+
     def remote_items(self, email, provider):
         """Top-level items (single events and series masters) of a calendar."""
         if provider == GOOGLE:
@@ -78,6 +88,7 @@ class RemoteOperations:
         self, email, provider, guests, day, hour, hours, allday=False, series=False
     ):
         tag = self.new_tag(email, provider, series)
+        self.announce_remote(email, tag)
         slot = self.slot(day, hour, hours, allday)
         guests = [g for g in guests if g != email]
         if provider == GOOGLE:
@@ -115,6 +126,7 @@ class RemoteOperations:
     @operation
     def remote_edit(self, email, provider, tag, field, amount=1):
         """The organizer changes a field of a meeting in its calendar."""
+        self.announce_remote(email, tag)
         item = self.remote_find(email, provider, tag)
         self.count += 1
         if field == "name":
@@ -145,6 +157,7 @@ class RemoteOperations:
 
     @operation
     def remote_delete(self, email, provider, tag):
+        self.announce_remote(email, tag)
         item = self.remote_find(email, provider, tag)
         if provider == GOOGLE:
             self.google.delete_event(email, item["id"])
@@ -154,6 +167,7 @@ class RemoteOperations:
     @operation
     def remote_guests(self, email, provider, tag, guest, add):
         """The organizer invites (or un-invites) ``guest`` in its calendar."""
+        self.announce_remote(email, tag)
         item = self.remote_find(email, provider, tag)
         if provider == GOOGLE:
             attendees = [a for a in item.get("attendees") or [] if a["email"] != guest]
@@ -182,6 +196,7 @@ class RemoteOperations:
     @operation
     def remote_answer(self, email, provider, tag, answer):
         """``email`` answers its copy of an invitation in its calendar."""
+        self.announce_remote(email, tag)
         item = self.remote_find(email, provider, tag)
         if provider == GOOGLE:
             attendees = [dict(a) for a in item.get("attendees") or []]
@@ -196,6 +211,7 @@ class RemoteOperations:
     @operation
     def remote_occurrence(self, email, provider, tag, index, change):
         """The organizer changes (or cancels) one occurrence of a series."""
+        self.announce_remote(email, tag)
         if provider == GOOGLE:
             found = [
                 i

@@ -44,6 +44,10 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.changes = 0
         self.stats = Counter()  # rule -> examples' steps that did something
         self.base = case.base
+        self.announced = set()  # tags whose provider mails an operation announced
+        self.mails = []  # (login, provider, mail) sent by the runs since the check
+        self.trespasses = []  # other users' events a run changed (descriptions)
+        self.strict = False  # no divergence of OPEN_DEFECTS tolerated
 
     # ---------------------------------------------------------------- world
     def reset(self):
@@ -68,6 +72,9 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.meetings = {}
         self.archived = set()
         self.count = 0
+        self.announced = set()
+        self.mails = []
+        self.trespasses = []
 
     def new_tag(self, organizer, origin, series):
         self.count += 1
@@ -113,6 +120,8 @@ class World(OdooOperations, RemoteOperations, Invariants):
         params = self.env["ir.config_parameter"].sudo()
         if fault.startswith("timeout"):
             params.set_param("calendar_sync.http_timeout", str(TIMEOUT))
+        before = self.event_rows()
+        sent = len(self.google.mails), len(self.graph.invitations)
         try:
             if fault == "lost_commit":
                 # the run's own savepoint is released, the transaction is not
@@ -130,6 +139,12 @@ class World(OdooOperations, RemoteOperations, Invariants):
             emulator.clear_faults()
             if fault.startswith("timeout"):
                 params.set_param("calendar_sync.http_timeout", False)
+            self.mails += [
+                (login, provider, mail)
+                for mail in self.google.mails[sent[0] :]
+                + self.graph.invitations[sent[1] :]
+            ]
+            self.trespasses += self.trespassed(login, provider, before)
 
     def inject(self, emulator, provider, kind, where):
         """One fault on the account's next listing, or on its next writes."""
