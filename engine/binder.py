@@ -158,6 +158,11 @@ class Binder:
     def bind_new(self, records, values_list):
         """Bind new ``records`` (just created, so unbound) in one batch."""
         field = _RECORD_FIELD[records._name]
+        # an id released by this run (unbind_remote, claim) is released by an
+        # UPDATE the ORM still holds: Odoo's create does not flush it before
+        # its INSERT, and the unique (account, remote id) index would see the
+        # id twice
+        self.Binding.flush_model(["remote_id"])
         new = self.Binding.create(
             [
                 {**UNBOUND, **values, "account_id": self.account.id, field: record.id}
@@ -190,6 +195,7 @@ class Binder:
             if changed:
                 changed.write(values)
         if create:
+            self.Binding.flush_model(["remote_id"])  # see bind_new()
             new = self.Binding.create(
                 [{**UNBOUND, **vals, **values} for vals in create]
             )
