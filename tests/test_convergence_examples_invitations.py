@@ -101,3 +101,20 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.remote_occurrence(OLGA, GOOGLE, "M1", 1, "name")
         self.world.remote_guests(OLGA, GOOGLE, "M1", ALICE, add=True)
         self.settled()
+
+    def test_guest_removed_from_an_outside_meeting_leaves_it_to_the_other_guests(
+        self,
+    ):
+        # found by the long run: Olga's Google meeting with Carol, Erin and
+        # Alice, in Odoo as Carol's copy (her calendar synced first); Olga
+        # removes Carol: the meeting stays in Odoo for Alice, without Carol
+        self.world.remote_create(
+            OLGA, GOOGLE, [CAROL, ERIN, ALICE], day=5, hour=10, hours=3
+        )
+        self.world.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("bob", MICROSOFT)]
+            + [("alice", GOOGLE)]
+        )
+        self.world.check()
+        self.world.remote_guests(OLGA, GOOGLE, "M1", CAROL, add=False)
+        self.settled()
