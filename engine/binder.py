@@ -158,6 +158,11 @@ class Binder:
     def bind_new(self, records, values_list):
         """Bind new ``records`` (just created, so unbound) in one batch."""
         field = _RECORD_FIELD[records._name]
+        # an id released by this run (unbind_remote, claim) is released by an
+        # UPDATE the ORM still holds: Odoo's create does not flush it before
+        # its INSERT, and the unique (account, remote id) index would see the
+        # id twice
+        self.Binding.flush_model(["remote_id"])
         new = self.Binding.create(
             [
                 {**UNBOUND, **values, "account_id": self.account.id, field: record.id}
@@ -190,6 +195,7 @@ class Binder:
             if changed:
                 changed.write(values)
         if create:
+            self.Binding.flush_model(["remote_id"])  # see bind_new()
             new = self.Binding.create(
                 [{**UNBOUND, **vals, **values} for vals in create]
             )
@@ -229,6 +235,31 @@ class Binder:
         bindings.unlink()
         for rid in records.ids:
             self._cache[(records._name, rid)] = self.Binding
+
+    def claim(self, owners):
+        """Make ``owners`` (``{remote id: event}``) the only holders of their
+        remote ids here, in one query: any other binding of this account
+        holding one (an archived occurrence of a series Odoo rewrote, one
+        left without its record) lets it go, and the cache learns the
+        bindings the events already have (one may have been made since it
+        was read, by a write outside this binder)."""
+        if not owners:
+            return
+        events = self.Binding.env["calendar.event"].concat(*owners.values())
+        found = self.Binding.search(
+            [
+                ("account_id", "=", self.account.id),
+                "|",
+                ("remote_id", "in", list(owners)),
+                ("event_id", "in", events.ids),
+            ]
+        )
+        for binding in found:
+            if binding.event_id.id in events.ids:
+                self._cache[("calendar.event", binding.event_id.id)] = binding
+            owner = owners.get(binding.remote_id)
+            if owner is not None and binding.event_id.id != owner.id:
+                binding.write({"remote_id": False, "etag": False})
 
     def unbind_remote(self, remote_ids, model="calendar.event", keep=None):
         """Forget ``remote_ids`` on the ``model`` records bound to them here

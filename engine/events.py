@@ -11,6 +11,7 @@ import logging
 
 from odoo import _
 
+from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts
 from ..services.snapshot import canonical
 
@@ -81,15 +82,23 @@ class EventSync:
     def _do_UpdateLocal(self, action):
         event = self.items[action.key]
         neutral = self.remote[action.remote_id]
-        if event.user_id != self.user:
+        shared = (
+            event.user_id != self.user
+            and self.binder.get(event, "guest_copy")
+            and bool(self._outside_copy(event))
+        )
+        if event.user_id != self.user and not shared:
             # someone else's meeting, seen in this user's calendar: only this
             # user's own answer comes from here (their calendar is the source)
             self._set_own_answer(event, neutral)
         else:
+            # an outside organizer's meeting is a copy in each guest's
+            # calendar: any of them brings the organizer's latest version
             values = self._values(neutral, event)
             self.binder.set(event, guest_copy=self._guest_copy(neutral))
-            if event.recurrence_id:
+            if event.recurrence_id or shared:
                 values.pop("user_id")
+            if event.recurrence_id:
                 values["follow_recurrence"] = False
             event.write(values)
             if not neutral.get("mirror"):
@@ -114,13 +123,39 @@ class EventSync:
             self._decline(event)
             self.binder.drop(event)
             return
-        if self._bound_elsewhere(event):
+        heirs = self._outside_copy(event)
+        if heirs and self.binder.get(event, "guest_copy"):
+            # an outside organizer's meeting gone from this user's calendar
+            # (removed, or deleted by the user: declined) stays for the other
+            # users invited to it: one of them holds it now
+            self._decline(event)
+            # bookkeeping: the heir's calendar already has it as it is
+            event.with_context(**{SYNC_CONTEXT: True}).write(
+                {"user_id": heirs[0].user_id.id}
+            )
+            self.binder.drop(event)
+        elif self._bound_elsewhere(event):
             # still in the user's other calendars: the delete goes there too
             event.write({"active": False, "calendar_sync_deleted": True})
             self.binder.drop(event)
         else:
             event.unlink()
         self.counters["pulled"] += 1
+
+    def _outside_copy(self, event):
+        """The accounts of other users whose calendars hold ``event`` as their
+        copy of an outside organizer's meeting: empty unless its Odoo owner
+        only has it as a guest's copy too (an Odoo user's own meeting is
+        theirs, whoever else holds a copy)."""
+        bindings = event.sudo().calendar_sync_binding_ids.filtered("remote_id")
+        owner = bindings.filtered(lambda b: b.account_id.user_id == event.user_id)
+        if not owner or not all(owner.mapped("guest_copy")):
+            return []
+        return [
+            binding.account_id
+            for binding in bindings
+            if binding.guest_copy and binding.account_id.user_id != self.user
+        ]
 
     def _do_BindLocal(self, action):
         record = self.items[action.key]

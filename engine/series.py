@@ -175,6 +175,7 @@ class SeriesSync(ManagedSync):
     def _series_UpdateLocal(self, action):
         recurrence = self.items[action.key]
         neutral = self.remote[action.remote_id]
+        restored = self.Event
         if not self._occurrences(recurrence):
             # deleted in Odoo, changed later in the calendar: the calendar's
             # version wins (planner), the series comes back; an occurrence
@@ -184,6 +185,14 @@ class SeriesSync(ManagedSync):
             restored = events.filtered(self.binder.remote_id) or events
             restored.write({"active": True, "calendar_sync_deleted": False})
         base = self._series_base(recurrence)
+        if base.user_id == self.user:
+            # the user's occurrences changed alone come back as exceptions:
+            # the archive settled them with the series (need_sync unset), and
+            # the calendar only has them as they were last sent
+            self.binder.set(
+                restored.filtered(lambda ev: not ev.follow_recurrence),
+                need_sync=True,
+            )
         if base.user_id != self.user:
             # someone else's series in this user's calendar: their answer only
             following = self._following(recurrence)
@@ -325,7 +334,7 @@ class SeriesSync(ManagedSync):
                 "sync_error": False,
             }
             pairs.append((event, values))
-        self.binder.unbind_remote(list(bound), keep=bound)
+        self.binder.claim(bound)
         self.binder.set_each(pairs)
         if moved:
             self.adapter.unmatched_occurrences(moved)

@@ -22,6 +22,11 @@ from . import test_engine_rules
 from . import test_engine_rules_input
 from . import test_outlook_window
 from . import test_convergence
+from . import test_convergence_examples_both
+from . import test_convergence_examples_faults
+from . import test_convergence_examples_invitations
+from . import test_convergence_examples_series
+from . import test_convergence_known_defects
 from . import test_recurrence_fidelity
 from . import test_recurrence_managed
 from . import test_demo

@@ -1,0 +1,207 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Written-out examples of the convergence machine: users with Google and Outlook both
+connected
+(each one a divergence the machine found, see :mod:`.convergence`)."""
+
+from odoo.tests import tagged
+
+from .convergence.cases import WrittenOutCase
+from .convergence.common import (
+    ALICE,
+    BOB,
+    CAROL,
+    ERIN,
+    GOOGLE,
+    MICROSOFT,
+    OLGA,
+)
+
+
+@tagged(
+    "post_install", "-at_install", "calendar_sync", "calendar_sync_convergence_examples"
+)
+class TestConvergenceExamplesBothCalendars(WrittenOutCase):
+    """Examples of the machine written out: a user with both calendars (Carol)
+    has each meeting once per calendar, deletes and changes reach the other."""
+
+    def test_outlook_series_invitation_seen_first_by_a_guest_with_both(self):
+        # Bob's recurring meeting reaches Carol's Outlook; imported from there
+        # first, it must not be created in Carol's Google as her own series
+        self.world.remote_create(
+            BOB, MICROSOFT, [CAROL], day=12, hour=16, hours=2, series=True
+        )
+        self.world.sync("carol", MICROSOFT)
+        self.settled()
+
+    def test_meeting_of_a_user_with_both_calendars_reaches_both_if_a_guest_syncs_first(
+        self,
+    ):
+        # Carol (Google and Outlook) plans a meeting with Bob in Outlook; Bob's
+        # Outlook copy is bound to the same Odoo event before Carol's Google
+        # runs: the meeting must still reach Carol's Google calendar.
+        self.world.remote_create(CAROL, MICROSOFT, [BOB], day=1, hour=9, hours=1)
+        self.world.sync("carol", MICROSOFT)
+        self.world.sync("bob", MICROSOFT)
+        self.settled()
+
+    def test_archiving_a_meeting_of_a_user_with_both_calendars_removes_it_from_both(
+        self,
+    ):
+        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1)
+        self.settled()
+        self.world.odoo_archive("M1")
+        self.settled()
+
+    def test_archiving_an_odoo_meeting_of_a_user_with_both_calendars(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1)
+        self.settled()
+        self.world.odoo_archive("M1")
+        self.settled()
+
+    def test_deleting_in_odoo_a_meeting_of_a_user_with_both_calendars(self):
+        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1)
+        self.settled()
+        self.world.odoo_delete("M1")
+        self.settled()
+
+    def test_remote_delete_in_google_reaches_outlook_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1)
+        self.settled()
+        self.world.remote_delete(CAROL, GOOGLE, "M1")
+        self.settled()
+
+    def test_remote_delete_in_outlook_reaches_google_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1)
+        self.settled()
+        self.world.remote_delete(CAROL, MICROSOFT, "M1")
+        self.settled()
+
+    def test_occurrence_cancelled_in_google_reaches_outlook_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=13, hours=1, series=True)
+        self.settled()
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "delete")
+        self.settled()
+
+    def test_occurrence_moved_before_the_first_sync_reaches_a_guest_of_a_user_with_both(
+        self,
+    ):
+        # Carol (Google and Outlook) moves one occurrence of her new series
+        # with Alice before any sync: Alice's Google lacks the moved one
+        self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.settled()
+
+    def test_google_series_invitation_from_outside_stays_out_of_outlook(self):
+        self.world.remote_create(
+            OLGA, GOOGLE, [CAROL], day=12, hour=16, hours=2, series=True
+        )
+        self.settled()
+
+    def test_outlook_series_invitation_from_outside_stays_out_of_google(self):
+        self.world.remote_create(
+            OLGA, MICROSOFT, [CAROL], day=12, hour=16, hours=2, series=True
+        )
+        self.settled()
+
+    def test_series_deleted_in_google_reaches_outlook_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.remote_delete(CAROL, GOOGLE, "M1")
+        self.settled()
+
+    def test_series_deleted_in_outlook_reaches_google_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.remote_delete(CAROL, MICROSOFT, "M1")
+        self.settled()
+
+    def test_occurrence_cancelled_in_outlook_reaches_google_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=13, hours=1, series=True)
+        self.settled()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.settled()
+
+    def test_occurrence_renamed_alone_reaches_a_mirror_without_its_guests(self):
+        # Carol's series with outside guests is hosted by her Google; her
+        # Outlook mirrors it: the renamed occurrence goes there without guests
+        self.world.odoo_create(
+            CAROL, [OLGA, ERIN], day=2, hour=16, hours=3, series=True
+        )
+        self.world.sync("carol", GOOGLE)
+        self.settled()
+        self.world.odoo_occurrence("M1", 1, "name")
+        self.settled()
+
+    def test_first_occurrence_renamed_in_outlook_keeps_the_series_title_in_google(self):
+        self.world.remote_create(
+            CAROL, MICROSOFT, [], day=0, hour=7, hours=1, series=True
+        )
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "name")
+        self.settled()
+
+    def test_first_occurrence_renamed_in_google_keeps_the_series_title_in_outlook(self):
+        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "name")
+        self.settled()
+
+    def test_first_occurrence_renamed_in_google_after_the_import_keeps_the_title(self):
+        self.world.remote_create(
+            CAROL, MICROSOFT, [OLGA], day=0, hour=7, hours=1, series=True
+        )
+        self.settled()
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "name")
+        self.settled()
+
+    def test_series_renamed_in_outlook_after_its_first_occurrence_moved(self):
+        self.world.odoo_create(CAROL, [], day=5, hour=12, hours=3, series=True)
+        self.settled()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "time")
+        self.settled()
+        self.world.remote_edit(CAROL, MICROSOFT, "M1", "name")
+        self.settled()
+
+    def test_moving_the_first_occurrence_in_odoo_for_a_user_with_both(self):
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.settled()
+
+    def test_moving_the_first_occurrence_of_a_google_series_for_a_user_with_both(self):
+        self.world.remote_create(CAROL, GOOGLE, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.settled()
+
+    def test_occurrence_deleted_in_outlook_and_moved_in_google_settles(self):
+        self.world.remote_create(
+            CAROL, MICROSOFT, [], day=11, hour=8, hours=1, series=True
+        )
+        self.settled()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "time")
+        self.settled()
+
+    def test_occurrence_deleted_in_odoo_while_her_outlook_changes_the_series(self):
+        self.world.remote_create(
+            CAROL, GOOGLE, [], day=0, hour=13, hours=1, series=True
+        )
+        self.settled()
+        self.world.remote_guests(CAROL, MICROSOFT, "M1", OLGA, add=True)
+        self.world.odoo_occurrence("M1", 1, "delete")
+        self.settled()
+
+    def test_guest_invited_in_the_mirror_of_a_user_with_both_reaches_the_meeting(self):
+        # Carol's meeting is hosted by her Outlook; her Google shows her own
+        # copy without attendees, where she invites Erin
+        self.world.remote_create(CAROL, MICROSOFT, [BOB], day=0, hour=7, hours=1)
+        self.settled()
+        self.world.remote_guests(CAROL, GOOGLE, "M1", ERIN, add=True)
+        self.settled()
+
+    def test_first_occurrence_moved_and_series_renamed_in_outlook_reach_google(self):
+        self.world.odoo_create(CAROL, [], day=5, hour=12, hours=3, series=True)
+        self.settled()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "time")
+        self.world.remote_edit(CAROL, MICROSOFT, "M1", "name")
+        self.settled()

@@ -1,0 +1,101 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Written-out examples of the convergence machine: faults (lost commits, an HTML page
+instead of the API, answers after the timeout)
+(each one a divergence the machine found, see :mod:`.convergence`)."""
+
+from odoo.tests import tagged
+
+from .convergence.cases import WrittenOutCase
+from .convergence.common import (
+    ALICE,
+    BOB,
+    CAROL,
+    GOOGLE,
+    MICROSOFT,
+)
+
+
+@tagged(
+    "post_install", "-at_install", "calendar_sync", "calendar_sync_convergence_examples"
+)
+class TestConvergenceExamplesFaults(WrittenOutCase):
+    """Examples of the machine written out: a sync that meets a fault fails that run
+    only, and what the provider did is bound again, never made twice."""
+
+    def test_google_event_pushed_by_a_run_whose_commit_is_lost(self):
+        self.world.odoo_create(ALICE, [], day=8, hour=11, hours=2)
+        self.world.sync("alice", GOOGLE, "lost_commit")
+        self.settled()
+
+    def test_a_200_with_an_html_page_instead_of_the_google_listing_fails_the_run_only(
+        self,
+    ):
+        self.world.sync("alice", GOOGLE)
+        self.world.sync("alice", GOOGLE, "html_listing")
+        self.settled()
+
+    def test_a_200_with_an_html_page_instead_of_the_outlook_delta_fails_the_run_only(
+        self,
+    ):
+        self.world.sync("bob", MICROSOFT, "html_listing")
+        self.settled()
+
+    def test_a_200_with_an_html_page_instead_of_the_google_batch_fails_the_run_only(
+        self,
+    ):
+        self.world.odoo_create(ALICE, [], day=1, hour=9, hours=1)
+        self.world.sync("alice", GOOGLE, "html_writes")
+        self.settled()
+
+    def test_a_200_with_an_html_page_instead_of_the_outlook_batch_fails_the_run_only(
+        self,
+    ):
+        self.world.odoo_create(BOB, [], day=1, hour=9, hours=1)
+        self.world.sync("bob", MICROSOFT, "html_writes")
+        self.settled()
+
+    def test_a_google_batch_whose_answer_times_out_creates_each_event_once(self):
+        # Google made the events, the answer never reached Odoo
+        self.world.odoo_create(ALICE, [CAROL], day=1, hour=9, hours=1)
+        self.world.odoo_create(ALICE, [], day=2, hour=9, hours=1, series=True)
+        self.world.sync("alice", GOOGLE, "timeout_writes")
+        self.assertEqual(self.world.google.hangs.taken, 1)
+        self.settled()
+
+    def test_an_outlook_batch_whose_answer_times_out_creates_each_event_once(self):
+        self.world.odoo_create(BOB, [CAROL], day=1, hour=9, hours=1)
+        self.world.odoo_create(BOB, [], day=2, hour=9, hours=1, series=True)
+        self.world.sync("bob", MICROSOFT, "timeout_writes")
+        self.assertEqual(self.world.graph.hangs.taken, 1)
+        self.settled()
+
+    def test_a_listing_that_times_out_fails_the_run_only(self):
+        self.world.remote_create(ALICE, GOOGLE, [BOB], day=1, hour=9, hours=1)
+        self.world.remote_create(BOB, MICROSOFT, [ALICE], day=2, hour=9, hours=1)
+        self.world.sync("alice", GOOGLE, "timeout_listing")
+        self.world.sync("bob", MICROSOFT, "timeout_listing")
+        self.assertEqual(
+            (self.world.google.hangs.taken, self.world.graph.hangs.taken), (1, 1)
+        )
+        self.settled()
+
+    def test_outlook_all_day_event_pushed_by_a_run_whose_commit_is_lost(self):
+        self.world.odoo_create(BOB, [], day=8, hour=11, hours=2, allday=True)
+        self.world.sync("bob", MICROSOFT, "lost_commit")
+        self.settled()
+
+    def test_outlook_event_pushed_by_a_run_whose_commit_is_lost(self):
+        self.world.odoo_create(BOB, [], day=8, hour=11, hours=2)
+        self.world.sync("bob", MICROSOFT, "lost_commit")
+        self.settled()
+
+    def test_google_series_pushed_by_a_run_whose_commit_is_lost(self):
+        self.world.odoo_create(ALICE, [], day=8, hour=11, hours=2, series=True)
+        self.world.sync("alice", GOOGLE, "lost_commit")
+        self.settled()
+
+    def test_outlook_series_pushed_by_a_run_whose_commit_is_lost(self):
+        self.world.odoo_create(BOB, [], day=8, hour=11, hours=2, series=True)
+        self.world.sync("bob", MICROSOFT, "lost_commit")
+        self.settled()

@@ -1,0 +1,120 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Written-out examples of the convergence machine: meetings between users, invitations
+and answers
+(each one a divergence the machine found, see :mod:`.convergence`)."""
+
+from odoo.tests import tagged
+
+from .convergence.cases import WrittenOutCase
+from .convergence.common import (
+    ALICE,
+    BOB,
+    CAROL,
+    ERIN,
+    GOOGLE,
+    MICROSOFT,
+    OLGA,
+)
+
+
+@tagged(
+    "post_install", "-at_install", "calendar_sync", "calendar_sync_convergence_examples"
+)
+class TestConvergenceExamplesInvitations(WrittenOutCase):
+    """Examples of the machine written out: single meetings, invitations seen
+    first by a guest, answers given before the invitation arrives."""
+
+    def test_archiving_and_unarchiving_a_synced_meeting_round_trips(self):
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1)
+        self.settled()
+        self.world.odoo_archive("M1")
+        self.settled()
+        self.world.odoo_unarchive("M1")
+        self.settled()
+
+    def test_answer_to_an_all_day_invitation_given_in_outlook_before_its_import(self):
+        self.world.remote_create(
+            OLGA, MICROSOFT, [BOB, ERIN], day=0, hour=10, hours=1, allday=True
+        )
+        self.world.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        self.settled()
+
+    def test_answer_to_an_all_day_invitation_given_in_google_before_its_import(self):
+        self.world.remote_create(
+            OLGA, GOOGLE, [ALICE, ERIN], day=0, hour=10, hours=1, allday=True
+        )
+        self.world.remote_answer(ALICE, GOOGLE, "M1", "accepted")
+        self.settled()
+
+    def test_guest_added_in_google_whose_calendar_syncs_first_joins_the_meeting(self):
+        # Alice invites Carol in Google; Carol's Google runs before Alice's:
+        # one meeting in Odoo, not a second one for Carol
+        self.world.odoo_create(ALICE, [], day=0, hour=16, hours=2)
+        self.settled()
+        self.world.remote_guests(ALICE, GOOGLE, "M1", CAROL, add=True)
+        self.world.sync("carol", GOOGLE)
+        self.settled()
+
+    def test_guest_added_in_outlook_whose_calendar_syncs_first_joins_the_meeting(self):
+        self.world.odoo_create(BOB, [], day=0, hour=16, hours=2)
+        self.settled()
+        self.world.remote_guests(BOB, MICROSOFT, "M1", CAROL, add=True)
+        self.world.sync("carol", MICROSOFT)
+        self.settled()
+
+    def test_event_deleted_in_google_and_changed_in_odoo_settles_once(self):
+        self.world.remote_create(ALICE, GOOGLE, [CAROL], day=0, hour=10, hours=3)
+        self.settled()
+        self.world.remote_delete(ALICE, GOOGLE, "M1")
+        self.world.odoo_guests("M1", OLGA, add=True)
+        self.settled()
+
+    def test_answer_given_in_odoo_before_the_invitation_reaches_google_is_sent(self):
+        self.world.odoo_create(ALICE, [CAROL], day=0, hour=7, hours=1)
+        self.world.odoo_answer(CAROL, "M1", "accepted")
+        self.world.sync("carol", GOOGLE)
+        self.settled()
+
+    def test_answer_given_in_odoo_before_the_invitation_reaches_outlook_is_sent(self):
+        self.world.odoo_create(BOB, [CAROL], day=0, hour=7, hours=1)
+        self.world.odoo_answer(CAROL, "M1", "accepted")
+        self.settled()
+
+    def test_answer_to_an_occurrence_before_the_series_reaches_google_is_sent(self):
+        # Alice accepts one occurrence of Carol's new series in Odoo (README:
+        # answering an occurrence answers the series) before her Google has it
+        self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_answer(ALICE, "M1", "accepted", 0)
+        self.settled()
+
+    def test_guest_added_to_an_outside_google_series_gets_its_modified_occurrence(
+        self,
+    ):
+        # found by the long run: Olga's Google series, its second occurrence
+        # renamed, then Alice invited to the series: Google invites her to
+        # the renamed occurrence too (emulators/google_emulator.py,
+        # _invite_to_exceptions), and Odoo shows it to her
+        self.world.remote_create(
+            OLGA, GOOGLE, [ERIN], day=13, hour=8, hours=3, series=True
+        )
+        self.world.remote_occurrence(OLGA, GOOGLE, "M1", 1, "name")
+        self.world.remote_guests(OLGA, GOOGLE, "M1", ALICE, add=True)
+        self.settled()
+
+    def test_guest_removed_from_an_outside_meeting_leaves_it_to_the_other_guests(
+        self,
+    ):
+        # found by the long run: Olga's Google meeting with Carol, Erin and
+        # Alice, in Odoo as Carol's copy (her calendar synced first); Olga
+        # removes Carol: the meeting stays in Odoo for Alice, without Carol
+        self.world.remote_create(
+            OLGA, GOOGLE, [CAROL, ERIN, ALICE], day=5, hour=10, hours=3
+        )
+        self.world.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("bob", MICROSOFT)]
+            + [("alice", GOOGLE)]
+        )
+        self.world.check()
+        self.world.remote_guests(OLGA, GOOGLE, "M1", CAROL, add=False)
+        self.settled()

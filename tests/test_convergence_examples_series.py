@@ -1,0 +1,160 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Written-out examples of the convergence machine: recurring series and their
+occurrences
+(each one a divergence the machine found, see :mod:`.convergence`)."""
+
+from odoo.tests import tagged
+
+from .convergence.cases import WrittenOutCase
+from .convergence.common import (
+    ALICE,
+    BOB,
+    CAROL,
+    DAN,
+    ERIN,
+    GOOGLE,
+    MICROSOFT,
+    OLGA,
+)
+
+
+@tagged(
+    "post_install", "-at_install", "calendar_sync", "calendar_sync_convergence_examples"
+)
+class TestConvergenceExamplesSeries(WrittenOutCase):
+    """Examples of the machine written out: series changed as a whole, from an
+    occurrence on, or one occurrence alone, on either side."""
+
+    def test_occurrence_cancelled_in_google_reaches_odoo(self):
+        self.world.odoo_create(ALICE, [], day=0, hour=13, hours=1, series=True)
+        self.settled()
+        self.world.remote_occurrence(ALICE, GOOGLE, "M1", 1, "delete")
+        self.settled()
+
+    def test_occurrence_cancelled_in_outlook_reaches_odoo(self):
+        self.world.odoo_create(BOB, [], day=0, hour=13, hours=1, series=True)
+        self.settled()
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 1, "delete")
+        self.settled()
+
+    def test_deleting_in_odoo_a_series_whose_first_occurrence_was_renamed_remotely(
+        self,
+    ):
+        # found by the one-hour run: Carol's Outlook series with Alice and Bob
+        self.world.remote_create(
+            CAROL, MICROSOFT, [ALICE, BOB], day=0, hour=11, hours=1, series=True
+        )
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "name")
+        self.world.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        self.settled()
+        self.world.odoo_delete("M1")
+        self.settled()
+
+    def test_series_renamed_and_moved_as_a_whole_in_odoo(self):
+        self.world.odoo_create(ALICE, [BOB], day=0, hour=9, hours=1, series=True)
+        self.world.odoo_create(BOB, [ALICE], day=1, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.odoo_series("M1", 0, "time", "all_events")
+        self.world.odoo_series("M2", 0, "name", "all_events")
+        self.settled()
+
+    def test_series_changed_from_its_second_occurrence_on_in_odoo(self):
+        # "This and following events": Odoo splits the series in two
+        self.world.odoo_create(ALICE, [ERIN], day=0, hour=9, hours=1, series=True)
+        self.world.odoo_create(BOB, [ERIN], day=1, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.odoo_series("M1", 1, "name", "future_events")
+        self.world.odoo_series("M2", 1, "time", "future_events")
+        self.settled()
+
+    def test_moving_an_occurrence_alone_after_inviting_a_colleague_keeps_the_series(
+        self,
+    ):
+        self.world.odoo_create(ALICE, [ALICE], day=0, hour=15, hours=3, series=True)
+        self.settled()
+        self.world.odoo_guests("M1", BOB, True)
+        self.settled()
+        self.world.sync("alice", GOOGLE)
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.settled()
+
+    def test_deleting_a_series_in_odoo_deletes_it_in_google(self):
+        # the calendar's Delete, "All events": action_mass_archive("all_events")
+        self.world.odoo_create(ALICE, [DAN], day=0, hour=9, hours=2, series=True)
+        self.settled()
+        self.world.odoo_delete("M1")
+        self.settled()
+
+    def test_deleting_a_series_in_odoo_deletes_it_in_outlook(self):
+        self.world.odoo_create(BOB, [DAN], day=0, hour=9, hours=2, series=True)
+        self.settled()
+        self.world.odoo_delete("M1")
+        self.settled()
+
+    def test_renaming_the_first_occurrence_alone_before_the_first_sync_keeps_the_series(
+        self,
+    ):
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+
+    def test_renaming_the_first_occurrence_alone_keeps_the_series_title(self):
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+
+    def test_outlook_series_renaming_the_first_occurrence_alone_keeps_the_series(self):
+        self.world.odoo_create(BOB, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+
+    def test_renaming_the_second_occurrence_alone_before_the_first_sync(self):
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 1, "name")
+        self.settled()
+
+    def test_answer_to_an_occurrence_of_a_google_series_before_it_reaches_the_guest(
+        self,
+    ):
+        self.world.odoo_create(ALICE, [CAROL], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_answer(CAROL, "M1", "accepted", 0)
+        self.settled()
+
+    def test_series_deleted_in_google_and_changed_in_odoo_settles_once(self):
+        # Alice deletes her recurring meeting with Carol in Google while she
+        # invites Olga to it in Odoo
+        self.world.remote_create(
+            ALICE, GOOGLE, [CAROL], day=0, hour=10, hours=3, series=True
+        )
+        self.settled()
+        self.world.remote_delete(ALICE, GOOGLE, "M1")
+        self.world.odoo_guests("M1", OLGA, add=True)
+        self.settled()
+
+    def test_series_given_one_more_occurrence_in_odoo_reaches_every_calendar(self):
+        # Alice (Google) and Carol (Google and Outlook) each give their
+        # series one more occurrence ("All events": Odoo rewrites the series
+        # on new occurrence records)
+        self.world.odoo_create(ALICE, [], day=0, hour=9, hours=1, series=True)
+        self.world.odoo_create(CAROL, [], day=1, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.world.odoo_series("M2", 0, "rule", "all_events")
+        self.settled()
+
+    def test_series_deleted_in_odoo_and_changed_later_in_outlook_comes_back_whole(
+        self,
+    ):
+        # found by the long run: Bob's series with Alice, its first occurrence
+        # renamed in Odoo; Bob removes Alice in Outlook while the series is
+        # deleted in Odoo. The later change wins (the planner): the series
+        # comes back in Odoo with its renamed occurrence, which Outlook gets
+        self.world.odoo_create(BOB, [ALICE], day=0, hour=7, hours=1, series=True)
+        self.world.sync("bob", MICROSOFT)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.world.remote_guests(BOB, MICROSOFT, "M1", ALICE, add=False)
+        self.world.odoo_delete("M1")
+        self.settled()
