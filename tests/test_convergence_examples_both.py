@@ -205,3 +205,25 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "time")
         self.world.remote_edit(CAROL, MICROSOFT, "M1", "name")
         self.settled()
+
+    def test_guest_invited_in_a_renamed_google_mirror_while_odoo_moves_an_occurrence(
+        self,
+    ):
+        # found by the long run: Carol's series is hosted by her Outlook (it
+        # synced first), her Google holds the mirror; there she renames it and
+        # invites Erin while Odoo moves one occurrence. The rename is applied
+        # in Odoo (the later change) and the mirror is still written again
+        # without Erin, who joins the meeting in Outlook
+        carol_outlook_first = [
+            ("alice", GOOGLE),
+            ("bob", MICROSOFT),
+            ("carol", MICROSOFT),
+            ("carol", GOOGLE),
+        ]
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.world.settle(carol_outlook_first)
+        self.world.check()
+        self.world.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.world.remote_guests(CAROL, GOOGLE, "M1", ERIN, add=True)
+        self.settled()

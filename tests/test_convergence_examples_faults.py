@@ -99,3 +99,28 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         self.world.odoo_create(BOB, [], day=8, hour=11, hours=2, series=True)
         self.world.sync("bob", MICROSOFT, "lost_commit")
         self.settled()
+
+    def test_outlook_event_edited_remotely_after_a_lost_commit_keeps_the_remote_change(
+        self,
+    ):
+        # found by the long run: Bob's push reached Outlook, its commit was
+        # lost; he then edits the event in Outlook. The next run's idempotent
+        # create answers with that item: the later change (Outlook's) wins
+        self.world.odoo_create(BOB, [ALICE], day=12, hour=7, hours=1, allday=True)
+        self.world.sync("bob", MICROSOFT, "lost_commit")
+        self.world.remote_edit(BOB, MICROSOFT, "M1", "description", 1)
+        self.settled()
+
+    def test_outlook_event_edited_in_odoo_after_a_lost_commit_is_sent_again(self):
+        self.world.odoo_create(BOB, [ALICE], day=12, hour=7, hours=1)
+        self.world.sync("bob", MICROSOFT, "lost_commit")
+        self.world.odoo_edit("M1", "description", 1)
+        self.settled()
+
+    def test_a_google_event_whose_write_timed_out_is_joined_by_its_guests_copy(self):
+        # without retries inside a run, the write's answer is lost; the next
+        # run binds what Google made, iCalUID included, so Carol's copy joins
+        # the meeting instead of becoming a second event
+        self.world.odoo_create(ALICE, [CAROL], day=1, hour=9, hours=1)
+        self.world.sync("alice", GOOGLE, "timeout_writes")
+        self.settled()

@@ -158,3 +158,17 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.remote_guests(BOB, MICROSOFT, "M1", ALICE, add=False)
         self.world.odoo_delete("M1")
         self.settled()
+
+    def test_series_deleted_in_odoo_and_renamed_in_google_keeps_its_removed_occurrence(
+        self,
+    ):
+        # found by the long run: the rename is the later change, the series
+        # comes back in Odoo, but not the occurrence removed alone before
+        self.world.odoo_create(
+            ALICE, [OLGA, CAROL], day=4, hour=9, hours=2, series=True
+        )
+        self.world.odoo_occurrence("M1", 1, "delete")
+        self.settled()
+        self.world.remote_edit(ALICE, GOOGLE, "M1", "name", -1)
+        self.world.odoo_delete("M1")
+        self.settled()
