@@ -71,3 +71,16 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "name")
         self.world.odoo_occurrence("M1", 1, "delete")
         self.settled()
+
+    def test_first_occurrence_of_an_outlook_series_renamed_on_both_sides(self):
+        # found by the long run (also without the listing timeout above): an
+        # Outlook series imported with its first occurrence renamed, which is
+        # then renamed again in Odoo: Carol's Google copy of the series takes
+        # the renamed title
+        self.world.remote_create(
+            CAROL, MICROSOFT, [], day=0, hour=7, hours=3, series=True
+        )
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "name")
+        self.world.sync("carol", MICROSOFT)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
