@@ -108,7 +108,17 @@ def dispatch(accounts):
         for account in accounts.sudo():
             enqueue(account)
     else:
-        env.ref(REQUESTED_CRON).sudo()._trigger()
+        trigger(env)
+
+
+def trigger(env, at=None):
+    """Wake the requested-runs cron (now, or ``at``); an administrator who
+    deleted it is told in the log, the requests wait for the scheduled pass."""
+    cron = env.ref(REQUESTED_CRON, raise_if_not_found=False)
+    if not cron:
+        _logger.warning("The cron %s is missing: requested runs wait", REQUESTED_CRON)
+        return
+    cron.sudo()._trigger(at)
 
 
 def enqueue(account, eta=None):
@@ -228,7 +238,6 @@ def requested_pass(Account, time_budget=None):
     env = Account.env
     # the company is read once for the pass, not once per account's run
     Account = Account.sudo().with_context(allowed_company_ids=env.company.ids)
-    cron = env.ref(REQUESTED_CRON).sudo()
     if queue_job_enabled(env):
         for account in Account.search([("sync_requested", "!=", False)]):
             enqueue(account)
@@ -238,7 +247,7 @@ def requested_pass(Account, time_budget=None):
     skipped = set()
     while True:
         if time.monotonic() - started > budget:
-            cron._trigger()
+            trigger(env)
             break
         account_id = _pick(Account, skipped)
         if account_id is None:
@@ -258,4 +267,4 @@ def requested_pass(Account, time_budget=None):
     if retry_at:
         later.append(retry_at)
     if later:
-        cron._trigger(min(later))
+        trigger(env, min(later))
