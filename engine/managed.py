@@ -74,13 +74,14 @@ class ManagedSync:
         bind their new occurrences: all of them once a day (:meth:`_daily`),
         and the series ``received`` (remote ids) in this run right after they
         were applied (an old endless series is not shown ending soon)."""
-        if received is None and not self._daily():
-            return
         bound = [("remote_id", "!=", False)]
-        if received is not None:
-            if not received:
+        if received is None:
+            if not self._daily():
                 return
+        elif received:
             bound.append(("remote_id", "in", list(received)))
+        else:
+            return
         series = self.Recurrence.search(
             [
                 ("end_type", "=", "forever"),

@@ -48,15 +48,21 @@ THROTTLED_WAIT = 60
 
 
 # ---------------------------------------------------------------- one attempt
-def can_sync(account):
-    account.ensure_one()
-    # offboarded users (see user_may_sync) are refused by lock()
+def runnable(account):
+    """Neither stopped by its user nor held back by the administrator (its
+    provider configured and not paused): the condition every run, retry
+    and request shares."""
     return (
-        account.state == "connected"
-        and not account.sync_stopped
+        not account.sync_stopped
         and not account._is_provider_paused(account.provider)
         and account._is_provider_configured(account.provider)
     )
+
+
+def can_sync(account):
+    account.ensure_one()
+    # offboarded users (see user_may_sync) are refused by lock()
+    return account.state == "connected" and runnable(account)
 
 
 def sync(record):
@@ -288,13 +294,7 @@ def retry(account, reconnect=False):
     provider again too (its administrator may have fixed the client secret)."""
     account = account.sudo()
     states = ("error", "needs_reconnect") if reconnect else ("error",)
-    if (
-        account.state in states
-        and account.refresh_token
-        and not account.sync_stopped
-        and not account._is_provider_paused(account.provider)
-        and account._is_provider_configured(account.provider)
-    ):
+    if account.state in states and account.refresh_token and runnable(account):
         account.state = "connected"
 
 
@@ -324,9 +324,7 @@ def can_request(account, reconnect=False):
     states = ("connected", "error", "needs_reconnect") if reconnect else None
     return (
         account.state in (states or ("connected", "error"))
-        and not account.sync_stopped
-        and not account._is_provider_paused(account.provider)
-        and account._is_provider_configured(account.provider)
+        and runnable(account)
         and user_may_sync(account)
     )
 
