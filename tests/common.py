@@ -236,6 +236,16 @@ class AliceSyncCase:
         return self.env["calendar.event"].with_user(user).create(vals)
 
 
+def utc_times(start, hours=1):
+    """``start``/``end`` of a timed event in UTC, as Google writes them
+    (naive UTC ``start``)."""
+    end = start + timedelta(hours=hours)
+    return {
+        "start": {"dateTime": start.isoformat() + "Z"},
+        "end": {"dateTime": end.isoformat() + "Z"},
+    }
+
+
 def event_times(start, hours=1, tz="Europe/Brussels"):
     """``start``/``end`` of a timed event as both Google and Graph write them
     (naive local ``start`` in ``tz``)."""
