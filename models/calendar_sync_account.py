@@ -4,19 +4,20 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import email_normalize
 
 from ..engine import (
+    account_views,
     adapter,
     adapters,
     first_sync,
     jobs,
     messages,
     oauth,
+    params,
     push,
     scheduler,
 )
-from ..services import config, providers
+from ..services import providers
 
 _logger = logging.getLogger(__name__)
 
@@ -249,60 +250,27 @@ class CalendarSyncAccount(models.Model):
                 f"{account.user_id.name} – {labels.get(account.provider, '')}"
             )
 
+    # The computed fields' bodies are in engine/account_views.py.
     @api.depends("access_token", "refresh_token")
     @api.depends_context("uid")
     def _compute_token_display(self):
-        # The owner may not read the raw tokens (group restricted), but may see
-        # that they exist: read them as superuser and show only their tail.
-        for account, raw in zip(self, self.sudo(), strict=True):
-            account.access_token_display = config.mask_secret(raw.access_token)
-            account.refresh_token_display = config.mask_secret(raw.refresh_token)
+        account_views.compute_token_display(self)
 
     @api.depends("state", "sync_stopped")
     def _compute_sync_status(self):
-        paused = {
-            provider: self._is_provider_paused(provider)
-            for provider in config.PROVIDERS
-        }
-        for account in self:
-            if account.state == "connected" and (
-                account.sync_stopped or paused[account.provider]
-            ):
-                account.sync_status = "paused"
-            else:
-                account.sync_status = account.state
+        account_views.compute_sync_status(self)
 
     @api.depends("log_ids")
     def _compute_last_run(self):
-        latest = self.env["calendar.sync.log"].sudo()._latest_by_account(self.ids)
-        for account in self:
-            log = latest.get(account.id)
-            account.last_run_started = log.started if log else False
-            account.last_run_pulled = log.pulled if log else 0
-            account.last_run_pushed = log.pushed if log else 0
-            account.last_run_failed = log.failed if log else 0
+        account_views.compute_last_run(self)
 
     def _compute_not_synced_event_ids(self):
-        for account in self:
-            events = account._not_synced_events() if account.id else None
-            account.not_synced_event_ids = events
-            account.not_synced_count = len(events or [])
+        account_views.compute_not_synced(self)
 
     @api.depends("email", "user_id.email")
     @api.depends_context("uid")
     def _compute_email_mismatch(self):
-        for account in self:
-            email = email_normalize(account.email or "") or account.email
-            user_email = email_normalize(account.user_id.email or "")
-            account.email_mismatch = bool(email) and email != user_email
-            account.email_mismatch_label = False
-            account.email_mismatch_warning = False
-            if not account.email_mismatch:
-                continue
-            (
-                account.email_mismatch_label,
-                account.email_mismatch_warning,
-            ) = messages.email_check(account, account.email, user_email)
+        account_views.compute_email_mismatch(self)
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
@@ -316,28 +284,10 @@ class CalendarSyncAccount(models.Model):
 
     @api.depends("sync_stopped", "provider")
     def _compute_sync_paused(self):
-        paused = self._paused_providers()
-        for account in self:
-            account.sync_paused = account.sync_stopped or account.provider in paused
+        account_views.compute_sync_paused(self)
 
     def _search_sync_paused(self, operator, value):
-        if operator not in ("=", "!="):
-            raise NotImplementedError(f"Unsupported operator {operator}")
-        paused = self._paused_providers()
-        if (operator == "=") == bool(value):
-            return ["|", ("sync_stopped", "=", True), ("provider", "in", paused)]
-        return [("sync_stopped", "=", False), ("provider", "not in", paused)]
-
-    @api.model
-    def _paused_providers(self):
-        return [p for p in config.PROVIDERS if self._is_provider_paused(p)]
-
-    @api.model
-    def _is_provider_paused(self, provider):
-        """Whether the administrator paused ``provider`` for the whole database."""
-        param = config.PROVIDER_PARAMS[provider]["paused"]
-        value = self.env["ir.config_parameter"].sudo().get_param(param)
-        return value not in (False, None, "", "False", "0")
+        return account_views.search_sync_paused(self, operator, value)
 
     @api.model
     def _get_for_user(self, user, provider, create=True):
@@ -352,40 +302,32 @@ class CalendarSyncAccount(models.Model):
         return account
 
     # ------------------------------------------------------------------ config
+    # The system parameters a sync reads, with their defaults (engine/params.py).
     @api.model
     def _param(self, key, default=None):
-        value = self.env["ir.config_parameter"].sudo().get_param(key)
-        if value:
-            return value
-        return config.ENDPOINT_DEFAULTS.get(key, default)
+        return params.param(self.env, key, default)
 
     @api.model
     def _http_timeout(self):
-        """Seconds every HTTP request to a provider may take
-        (``calendar_sync.http_timeout``, 20 by default, 1 to 120)."""
-        raw = self._param("calendar_sync.http_timeout", 20)
-        return config.bounded(raw, 20.0, 1.0, 120.0, float)
+        return params.http_timeout(self.env)
 
     @api.model
     def _max_retries(self):
-        """Retries of a throttled or unavailable request before the run gives
-        up on it (``calendar_sync.max_retries``, 5 by default)."""
-        return config.bounded(self._param("calendar_sync.max_retries", 5), 5, 0, 10)
+        return params.max_retries(self.env)
 
     @api.model
     def _provider_credentials(self, provider):
         """(client_id, client_secret) of ``provider``, empty strings if unset."""
-        params = config.PROVIDER_PARAMS[provider]
-        return (
-            (self._param(params["client_id"]) or "").strip(),
-            (self._param(params["client_secret"]) or "").strip(),
-        )
+        return params.provider_credentials(self.env, provider)
 
     @api.model
     def _is_provider_configured(self, provider):
-        enabled = self._param(f"calendar_sync.{provider}_enabled")
-        client_id, secret = self._provider_credentials(provider)
-        return bool(enabled) and enabled != "False" and bool(client_id and secret)
+        return params.is_provider_configured(self.env, provider)
+
+    @api.model
+    def _is_provider_paused(self, provider):
+        """Whether the administrator paused ``provider`` for the whole database."""
+        return params.is_provider_paused(self.env, provider)
 
     # ------------------------------------------------------------------ sign-in
     # Each provider's sign-in and client live in engine/<provider>_signin.py,
@@ -403,10 +345,6 @@ class CalendarSyncAccount(models.Model):
         if self.env.context.get("calendar_sync_no_sleep"):
             options.setdefault("max_sleep", 0)
         return self._signin().client(**options)
-
-    def _google_client(self):
-        # the former name, still used by tests/test_engine_rules.py
-        return self._client()
 
     def _authorization_url(self, redirect_uri, return_url):
         """Start the sign-in: the URL of the provider's sign-in page.
@@ -487,41 +425,18 @@ class CalendarSyncAccount(models.Model):
         self.ensure_one()
         return len(self._not_synced_events())
 
+    # The buttons' actions are made in engine/account_views.py.
     def action_open_not_synced_events(self):
         """The list of the events this account could not sync, each saying why."""
         self.ensure_one()
         self.check_access("read")
-        events = self._not_synced_events()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _(
-                "Not synced with %(calendar)s",
-                calendar=adapter(self.provider).calendar_label,
-            ),
-            "res_model": "calendar.event",
-            "views": [
-                (
-                    self.env.ref(
-                        "calendar_sync.calendar_event_view_list_not_synced"
-                    ).id,
-                    "list",
-                ),
-                (False, "form"),
-            ],
-            "domain": [("id", "in", events.ids)],
-            "context": {"create": False},
-        }
+        return account_views.not_synced_events_action(self)
 
     def action_open_sync_log(self):
         """The runs of this account (its owner sees their own runs only)."""
         self.ensure_one()
         self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "calendar_sync.calendar_sync_log_action"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
+        return account_views.sync_log_action(self)
 
     def _first_sync_counts(self):
         """What the first sync would send (engine/first_sync.py), and how many
@@ -571,22 +486,12 @@ class CalendarSyncAccount(models.Model):
 
     @api.model
     def _notify(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "message": message,
-                "type": kind,
-                "sticky": kind != "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return account_views.notification(message, kind)
 
     def action_stop_sync(self):
         """Stop syncing this account (the user's choice); nothing is deleted."""
         self.check_access("read")
-        for account in self.sudo():
-            push.close(account)
+        self._push_close()
         self.sudo().write({"sync_stopped": True})
 
     def action_restart_sync(self):
@@ -606,18 +511,7 @@ class CalendarSyncAccount(models.Model):
         or in their inbox as each of them chose)."""
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(_("Only administrators can invite users to connect."))
-        invited = messages.invite_to_connect(self)
-        if not invited:
-            return self._notify(
-                _("Nothing to do: these accounts are connected."), "info"
-            )
-        return self._notify(
-            _(
-                "Invited to connect: %(users)s.",
-                users=", ".join(invited.mapped("name")),
-            ),
-            "success",
-        )
+        return account_views.invite_to_connect(self)
 
     @api.model
     def _cron_run_requested(self):
@@ -638,16 +532,4 @@ class CalendarSyncAccount(models.Model):
         """Open the Reset Account wizard on this account."""
         self.ensure_one()
         self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "calendar_sync.calendar_sync_account_reset_action"
-        )
-        action["context"] = {
-            "default_account_id": self.id,
-            "calendar_sync_provider": self.provider,
-        }
-        if self.provider in adapters():
-            action["name"] = _(
-                "Reset %(calendar)s Account",
-                calendar=adapter(self.provider).calendar_label,
-            )
-        return action
+        return account_views.reset_wizard_action(self)

@@ -8,7 +8,7 @@ proves it (Odoo's own modules were uninstalled with their links; see
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ..engine.takeover import ANY_ETAG, settle_occurrences
+from ..engine.takeover_bindings import ANY_ETAG, settle_occurrences
 
 
 class CalendarSyncMatch(models.Model):

@@ -4,7 +4,7 @@ import json
 import threading
 from datetime import datetime, timedelta, timezone
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import new_test_user
 
 from ..engine.binder import UNBOUND
@@ -187,6 +187,63 @@ class GraphEmulatorMixin:
             + timedelta(seconds=self.graph.access_token_lifetime),
             sync_token=False,
         )
+
+
+def first_monday(days=14):
+    """09:00 UTC of the first Monday ``days`` or more from today (inside
+    Outlook's delta window: 1 year back, 2 ahead)."""
+    start = datetime.combine(
+        fields.Date.today() + timedelta(days=days), datetime.min.time()
+    ) + timedelta(hours=9)
+    while start.weekday() != 0:
+        start += timedelta(days=1)
+    return start
+
+
+class AliceSyncCase:
+    """What the sync tests of one user share: Alice (Brussels), Bob and a
+    settings admin, ``Event``, and :meth:`sync`, a run of ``self.account``
+    (set by the test's ``setUp``) that must leave it connected, without an
+    error."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice, cls.bob, cls.admin = make_users(cls.env)
+        cls.alice.tz = "Europe/Brussels"
+        cls.Event = cls.env["calendar.event"]
+
+    def sync(self, account=None):
+        account = account or self.account
+        counters = account._sync()
+        self.assertEqual(account.state, "connected", account.last_error)
+        self.assertFalse(account.last_error)
+        return counters
+
+    def local_event(self, user=None, days=0, **values):
+        """An event ``user`` (Alice) organizes in Odoo, one hour at
+        ``self.start`` (set by the test's ``setUp``) plus ``days``."""
+        user = user or self.alice
+        start = self.start + timedelta(days=days)
+        vals = {
+            "name": "Planning",
+            "start": start,
+            "stop": start + timedelta(hours=1),
+            "user_id": user.id,
+            "partner_ids": [Command.set(user.partner_id.ids)],
+        }
+        vals.update(values)
+        return self.env["calendar.event"].with_user(user).create(vals)
+
+
+def utc_times(start, hours=1):
+    """``start``/``end`` of a timed event in UTC, as Google writes them
+    (naive UTC ``start``)."""
+    end = start + timedelta(hours=hours)
+    return {
+        "start": {"dateTime": start.isoformat() + "Z"},
+        "end": {"dateTime": end.isoformat() + "Z"},
+    }
 
 
 def event_times(start, hours=1, tz="Europe/Brussels"):

@@ -1,39 +1,19 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-"""SeriesHelpers: the users, syncs and series that the recurrence fidelity
-tests (tests/test_recurrence_fidelity.py, tests/test_recurrence_managed.py)
-share.
+"""SeriesHelpers: the series that the recurrence fidelity tests
+(tests/test_recurrence_fidelity.py, tests/test_recurrence_managed.py) share,
+over the users and syncs of :class:`.common.AliceSyncCase`.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 
-from .common import bound_to, make_users
+from .common import AliceSyncCase, bound_to, first_monday
 
 
-class SeriesHelpers:
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.alice, cls.bob, _admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"]
-
-    def sync(self):
-        counters = self.account._sync()
-        self.assertEqual(self.account.state, "connected", self.account.last_error)
-        self.assertFalse(self.account.last_error)
-        return counters
-
-    def first_monday(self, days=14):
-        """09:00 UTC of a Monday ``days`` from today (inside Outlook's window)."""
-        start = datetime.combine(
-            fields.Date.today() + timedelta(days=days), datetime.min.time()
-        ) + timedelta(hours=9)
-        while start.weekday() != 0:
-            start += timedelta(days=1)
-        return start
+class SeriesHelpers(AliceSyncCase):
+    first_monday = staticmethod(first_monday)
 
     def odoo_series(self, start, **values):
         vals = {

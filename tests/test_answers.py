@@ -2,15 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 from datetime import datetime, timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 from .common import (
+    AliceSyncCase,
     GoogleEmulatorMixin,
     GraphEmulatorMixin,
     answer_pending,
     binding,
     bound_to,
+    first_monday,
     make_users,
 )
 from .common import (
@@ -31,31 +33,14 @@ def own_attendee(event, user):
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
-class TestOutlookAnswers(GraphEmulatorMixin, TransactionCase):
+class TestOutlookAnswers(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
     """A user's own answer given in Odoo reaches Outlook through accept /
     tentativelyAccept / decline, in the sync's $batch."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.alice, cls.bob, _admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"]
 
     def setUp(self):
         super().setUp()
         self.account = self.connect_microsoft(self.alice)
-        self.start = datetime.combine(
-            fields.Date.today() + timedelta(days=14), datetime.min.time()
-        ) + timedelta(hours=9)
-        while self.start.weekday() != 0:
-            self.start += timedelta(days=1)
-
-    def sync(self):
-        counters = self.account._sync()
-        self.assertEqual(self.account.state, "connected", self.account.last_error)
-        self.assertFalse(self.account.last_error)
-        return counters
+        self.start = first_monday()
 
     def invitation(self, organizer=CAROL, **body):
         """An invitation from ``organizer`` in Alice's Outlook, imported."""

@@ -1,6 +1,6 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
@@ -11,15 +11,9 @@ from .common import (
     make_users,
     run_requested,
 )
+from .common import utc_times as timed
 
 ALICE = "alice@example.com"
-
-
-def timed(start, hours=1):
-    return {
-        "start": {"dateTime": start.isoformat() + "Z"},
-        "end": {"dateTime": (start + timedelta(hours=hours)).isoformat() + "Z"},
-    }
 
 
 @tagged("post_install", "-at_install", "calendar_sync")

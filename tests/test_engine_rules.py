@@ -27,7 +27,7 @@ BOB = "bob@example.com"
 @tagged("post_install", "-at_install", "calendar_sync")
 class TestSeriesRules(EngineCase):
     def google_instances(self, master_id):
-        client = self.google_account._google_client()
+        client = self.google_account._client()
         return [
             i
             for i in client.list_instances(master_id)

@@ -467,7 +467,7 @@ class TestWeekStartRules(EngineCase):
         self.assertIn("WKST=SU", " ".join(master["recurrence"]))
         instances = [
             i
-            for i in google._google_client().list_instances(master_id)
+            for i in google._client().list_instances(master_id)
             if i.get("status") != "cancelled"
         ]
         self.assertEqual(len(instances), 8)

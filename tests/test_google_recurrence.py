@@ -6,37 +6,24 @@ from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 from .common import (
+    AliceSyncCase,
     GoogleEmulatorMixin,
     binding,
     bound_to,
     bound_values,
-    make_users,
 )
 
 ALICE = "alice@example.com"
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
-class TestGoogleRecurrence(GoogleEmulatorMixin, TransactionCase):
+class TestGoogleRecurrence(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
     """A calendar.recurrence is one Google series, both ways."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.alice, cls.bob, _admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"]
 
     def setUp(self):
         super().setUp()
         self.account = self.connect_google(self.alice)
         self.sync()
-
-    def sync(self):
-        counters = self.account._sync()
-        self.assertEqual(self.account.state, "connected", self.account.last_error)
-        self.assertFalse(self.account.last_error)
-        return counters
 
     def masters(self):
         return [e for e in self.google.events(ALICE) if e.get("recurrence")]

@@ -8,10 +8,10 @@ from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 from .common import (
+    AliceSyncCase,
     GoogleEmulatorMixin,
     binding,
     bound_values,
-    make_users,
 )
 from .common import event_times as timed
 
@@ -19,39 +19,16 @@ ALICE = "alice@example.com"
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
-class TestGoogleSync(GoogleEmulatorMixin, TransactionCase):
+class TestGoogleSync(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
     """Two-way sync of single events through the Google emulator."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.alice, cls.bob, _admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"]
 
     def setUp(self):
         super().setUp()
         self.account = self.connect_google(self.alice)
         self.start = datetime(2030, 3, 4, 9, 0)
 
-    def sync(self):
-        counters = self.account._sync()
-        self.assertEqual(self.account.state, "connected", self.account.last_error)
-        return counters
-
     def remote(self, include_cancelled=False):
         return self.google.events(ALICE, include_cancelled=include_cancelled)
-
-    def local_event(self, **values):
-        vals = {
-            "name": "Planning",
-            "start": self.start,
-            "stop": self.start + timedelta(hours=1),
-            "user_id": self.alice.id,
-            "partner_ids": [Command.set(self.alice.partner_id.ids)],
-        }
-        vals.update(values)
-        return self.Event.with_user(self.alice).create(vals)
 
     # ------------------------------------------------------------ import
     def test_first_sync_imports_remote_events_with_their_fields(self):

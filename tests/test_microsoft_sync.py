@@ -10,11 +10,13 @@ from odoo.addons.mail.tests.common import MockEmail
 from ..services.graph_mapper import from_graph
 from ..services.snapshot import canonical
 from .common import (
+    AliceSyncCase,
     GoogleEmulatorMixin,
     GraphEmulatorMixin,
     binding,
     bound_to,
     bound_values,
+    first_monday,
     make_users,
 )
 from .common import (
@@ -23,46 +25,19 @@ from .common import (
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
-class TestMicrosoftSync(GraphEmulatorMixin, TransactionCase):
+class TestMicrosoftSync(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
     """Two-way sync with Outlook through the Graph emulator, same engine as Google."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.alice, cls.bob, _admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"]
-        cls.ALICE = "alice@example.com"
+    ALICE = "alice@example.com"
 
     def setUp(self):
         super().setUp()
         self.account = self.connect_microsoft(self.alice)
         # events in the delta window (1 year back, 2 ahead)
-        self.start = datetime.combine(
-            fields.Date.today() + timedelta(days=14), datetime.min.time()
-        ) + timedelta(hours=9)
-        while self.start.weekday() != 0:
-            self.start += timedelta(days=1)
-
-    def sync(self):
-        counters = self.account._sync()
-        self.assertEqual(self.account.state, "connected", self.account.last_error)
-        self.assertFalse(self.account.last_error)
-        return counters
+        self.start = first_monday()
 
     def remote(self):
         return self.graph.events(self.ALICE)
-
-    def local_event(self, **values):
-        vals = {
-            "name": "Planning",
-            "start": self.start,
-            "stop": self.start + timedelta(hours=1),
-            "user_id": self.alice.id,
-            "partner_ids": [Command.set(self.alice.partner_id.ids)],
-        }
-        vals.update(values)
-        return self.Event.with_user(self.alice).create(vals)
 
     # ------------------------------------------------------------ singles
     def test_first_sync_imports_outlook_events(self):

@@ -4,9 +4,9 @@
 not stop a run, and single events are written conditionally (If-Match)."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from ..engine.keys import EventKey, SeriesKey
@@ -18,20 +18,23 @@ from ..engine.microsoft_window import (
     stamp_token,
 )
 from ..engine.run import SyncRun
-from .common import GraphEmulatorMixin, binding, bound_to, make_users
+from .common import (
+    AliceSyncCase,
+    GraphEmulatorMixin,
+    binding,
+    bound_to,
+    first_monday,
+)
 from .common import event_times as graph_times
 
 ALICE = "alice@example.com"
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
-class TestOutlookWindow(GraphEmulatorMixin, TransactionCase):
+class TestOutlookWindow(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.alice, _bob, _admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"]
         cls.params = cls.env["ir.config_parameter"].sudo()
 
     def setUp(self):
@@ -39,20 +42,10 @@ class TestOutlookWindow(GraphEmulatorMixin, TransactionCase):
         self.account = self.connect_microsoft(self.alice)
         self.today = fields.Date.today()
         # a Monday in the delta window (1 year back, 2 ahead by default)
-        self.start = datetime.combine(
-            self.today + timedelta(days=14), datetime.min.time()
-        ) + timedelta(hours=9)
-        while self.start.weekday() != 0:
-            self.start += timedelta(days=1)
+        self.start = first_monday()
         self.far = self.start + timedelta(days=3 * 365)  # beyond the window
 
     # ------------------------------------------------------------ helpers
-    def sync(self):
-        counters = self.account._sync()
-        self.assertEqual(self.account.state, "connected", self.account.last_error)
-        self.assertFalse(self.account.last_error)
-        return counters
-
     def graph_requests(self, since=0):
         """Top-level Graph requests (a ``$batch`` counts once) since ``since``."""
         return [
@@ -63,17 +56,6 @@ class TestOutlookWindow(GraphEmulatorMixin, TransactionCase):
 
     def batch_items(self, since=0):
         return [r for r in self.graph.requests[since:] if r.in_batch]
-
-    def local_event(self, **values):
-        vals = {
-            "name": "Planning",
-            "start": self.start,
-            "stop": self.start + timedelta(hours=1),
-            "user_id": self.alice.id,
-            "partner_ids": [Command.set(self.alice.partner_id.ids)],
-        }
-        vals.update(values)
-        return self.Event.with_user(self.alice).create(vals)
 
     def odoo_series(self):
         """A weekly series of 4 Mondays made in Odoo."""

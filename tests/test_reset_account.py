@@ -4,7 +4,7 @@
 emulator.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import requests
 
@@ -17,8 +17,8 @@ from .common import (
     GoogleEmulatorMixin,
     binding,
     bound_values,
-    make_users,
 )
+from .reset_helpers import ResetHelpers
 
 ALICE = "alice@example.com"
 
@@ -27,17 +27,16 @@ BOB = "bob@example.com"
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
-class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
+class TestResetAccount(ResetHelpers, GoogleEmulatorMixin, TransactionCase):
     """The Reset Account wizard on a Google account, end to end through the
     emulator."""
+
+    provider = "google"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.alice, cls.bob, cls.admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
         cls.bob.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"].with_context(active_test=False)
 
     def setUp(self):
         super().setUp()
@@ -45,39 +44,6 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.start = datetime(2030, 3, 4, 9, 0)
 
     # ------------------------------------------------------------ helpers
-    def sync(self, account=None):
-        account = account or self.account
-        counters = account._sync()
-        self.assertEqual(account.state, "connected", account.last_error)
-        return counters
-
-    def local_event(self, user=None, days=0, **values):
-        user = user or self.alice
-        start = self.start + timedelta(days=days)
-        vals = {
-            "name": f"Planning {days}",
-            "start": start,
-            "stop": start + timedelta(hours=1),
-            "user_id": user.id,
-            "partner_ids": [Command.set(user.partner_id.ids)],
-        }
-        vals.update(values)
-        return self.env["calendar.event"].with_user(user).create(vals)
-
-    def local_series(self, count=4):
-        base = self.local_event(
-            name="Weekly sync",
-            recurrency=True,
-            rrule_type="weekly",
-            interval=1,
-            end_type="count",
-            count=count,
-            mon=True,
-            event_tz="Europe/Brussels",
-        )
-        base.invalidate_recordset()
-        return base.recurrence_id
-
     def synced_setup(self):
         """Alice's calendar, synced: two Odoo events, one imported from Google,
         a weekly series of four, and an event deleted in Odoo whose remote
@@ -102,42 +68,8 @@ class TestResetAccount(GoogleEmulatorMixin, TransactionCase):
         self.assertFalse(doomed.active)
         return events
 
-    def alice_events(self):
-        return self.Event.search([("user_id", "=", self.alice.id)])
-
     def remote(self, account=ALICE):
         return self.google.events(account)
-
-    def reset(self, delete_policy="dont_delete", sync_policy="new", user=None):
-        user = user or self.alice
-        action = self.account.with_user(user).action_open_reset_wizard()
-        Wizard = self.env["calendar.sync.account.reset"].with_user(user)
-        wizard = Wizard.with_context(**action["context"]).create(
-            {"delete_policy": delete_policy, "sync_policy": sync_policy}
-        )
-        self.assertEqual(wizard.account_id, self.account)
-        result = wizard.action_reset()
-        self.assertEqual(result["tag"], "display_notification")
-        self.assertEqual(
-            result["params"]["next"], {"type": "ir.actions.act_window_close"}
-        )
-        return result
-
-    def assertAccountReset(self, account=None):
-        account = (account or self.account).sudo()
-        self.assertEqual(account.state, "not_connected")
-        self.assertFalse(account.access_token)
-        self.assertFalse(account.refresh_token)
-        self.assertFalse(account.token_expiry)
-        self.assertFalse(account.sync_token)
-        self.assertFalse(account.email)
-        self.assertFalse(account.oauth_nonce)
-        self.assertFalse(account.oauth_code_verifier)
-
-    def assertUnbound(self, events):
-        self.assertFalse(any(bound_values(events, "google", "remote_id")))
-        self.assertFalse(any(bound_values(events, "google", "etag")))
-        self.assertFalse(any(bound_values(events.recurrence_id, "google", "remote_id")))
 
     def reconnect(self):
         self.account = self.connect_google(self.alice)

@@ -5,9 +5,9 @@ emulator: the same choices as for Google.
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import Form, TransactionCase, tagged
 
 from .common import (
@@ -16,70 +16,30 @@ from .common import (
     bound_to,
     bound_values,
     connect_account,
-    make_users,
+    first_monday,
 )
 from .common import (
     event_times as graph_times,
 )
+from .reset_helpers import ResetHelpers
 
 ALICE = "alice@example.com"
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
-class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
+class TestResetOutlookAccount(ResetHelpers, GraphEmulatorMixin, TransactionCase):
     """The Reset Account wizard on an Outlook account, end to end through the
     Graph emulator: the same choices as for Google."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.alice, cls.bob, cls.admin = make_users(cls.env)
-        cls.alice.tz = "Europe/Brussels"
-        cls.Event = cls.env["calendar.event"].with_context(active_test=False)
+    provider = "microsoft"
 
     def setUp(self):
         super().setUp()
         self.account = self.connect_microsoft(self.alice)
         # inside Outlook's sync window (1 year back, 2 ahead), on a Monday
-        self.start = datetime.combine(
-            fields.Date.today() + timedelta(days=14), datetime.min.time()
-        ) + timedelta(hours=9)
-        while self.start.weekday() != 0:
-            self.start += timedelta(days=1)
+        self.start = first_monday()
 
     # ------------------------------------------------------------ helpers
-    def sync(self):
-        counters = self.account._sync()
-        self.assertEqual(self.account.state, "connected", self.account.last_error)
-        self.assertFalse(self.account.last_error)
-        return counters
-
-    def local_event(self, days=0, **values):
-        start = self.start + timedelta(days=days)
-        vals = {
-            "name": f"Planning {days}",
-            "start": start,
-            "stop": start + timedelta(hours=1),
-            "user_id": self.alice.id,
-            "partner_ids": [Command.set(self.alice.partner_id.ids)],
-        }
-        vals.update(values)
-        return self.env["calendar.event"].with_user(self.alice).create(vals)
-
-    def local_series(self, count=4):
-        base = self.local_event(
-            name="Weekly sync",
-            recurrency=True,
-            rrule_type="weekly",
-            interval=1,
-            end_type="count",
-            count=count,
-            mon=True,
-            event_tz="Europe/Brussels",
-        )
-        base.invalidate_recordset()
-        return base.recurrence_id
-
     def synced_setup(self):
         """Alice's calendar, synced: two Odoo events, one imported from
         Outlook, a weekly series of four, and an event deleted in Odoo whose
@@ -101,21 +61,8 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
         self.assertEqual(len(self.remote()), 5)  # 3 singles, doomed, 1 series
         return events
 
-    def alice_events(self):
-        return self.Event.search([("user_id", "=", self.alice.id)])
-
     def remote(self):
         return self.graph.events(ALICE)
-
-    def reset(self, delete_policy="dont_delete", sync_policy="new"):
-        action = self.account.with_user(self.alice).action_open_reset_wizard()
-        Wizard = self.env["calendar.sync.account.reset"].with_user(self.alice)
-        wizard = Wizard.with_context(**action["context"]).create(
-            {"delete_policy": delete_policy, "sync_policy": sync_policy}
-        )
-        result = wizard.action_reset()
-        self.assertEqual(result["tag"], "display_notification")
-        return result
 
     def graph_calls(self, since):
         """(top-level requests, $batch items) sent to Graph since ``since``."""
@@ -124,32 +71,6 @@ class TestResetOutlookAccount(GraphEmulatorMixin, TransactionCase):
             [r for r in calls if not r.in_batch],
             [r for r in calls if r.in_batch],
         )
-
-    def assertAccountReset(self):
-        account = self.account.sudo()
-        self.assertEqual(account.state, "not_connected")
-        self.assertFalse(account.access_token)
-        self.assertFalse(account.refresh_token)
-        self.assertFalse(account.token_expiry)
-        self.assertFalse(account.sync_token)  # the delta link
-        self.assertFalse(account.email)
-
-    def assertUnbound(self, events):
-        self.assertFalse(any(bound_values(events, "microsoft", "remote_id")))
-        self.assertFalse(any(bound_values(events, "microsoft", "etag")))
-        self.assertFalse(
-            self.env["calendar.sync.binding"].search(
-                [
-                    ("account_id", "=", self.account.id),
-                    ("remote_id", "!=", False),
-                    ("stash_event_ids", "in", events.ids),
-                ]
-            )
-        )
-        self.assertFalse(
-            any(bound_values(events.recurrence_id, "microsoft", "remote_id"))
-        )
-        self.assertFalse(any(bound_values(events.recurrence_id, "microsoft", "etag")))
 
     def reconnect(self):
         self.account = self.connect_microsoft(self.alice)

@@ -12,15 +12,9 @@ from .common import (
     make_users,
     run_requested,
 )
+from .common import utc_times as timed
 
 ALICE = "alice@example.com"
-
-
-def timed(start, hours=1):
-    return {
-        "start": {"dateTime": start.isoformat() + "Z"},
-        "end": {"dateTime": (start + timedelta(hours=hours)).isoformat() + "Z"},
-    }
 
 
 @tagged("post_install", "-at_install", "calendar_sync")

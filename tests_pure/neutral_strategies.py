@@ -1,9 +1,11 @@
-"""Hypothesis strategies of neutral events (shared by the mapper tests)."""
+"""Hypothesis strategies of neutral events, and written examples
+(:func:`sample_event`, :func:`sample_allday_event`), shared by the mapper
+tests."""
 
 from __future__ import annotations
 
 import string
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from hypothesis import strategies as st
 
@@ -90,6 +92,38 @@ def neutral_events(draw):
     known = [a["email"] for a in event["attendees"]]
     event["organizer_email"] = draw(st.sampled_from(["", *known]) | emails)
     return event
+
+
+def sample_event(**values) -> dict:
+    """A timed neutral event (Monday 15 January 2024, 9:00 to 10:00 UTC),
+    ``values`` replaced."""
+    base = {
+        "odoo_id": 42,
+        "name": "Standup",
+        "description": "<p>Agenda</p>",
+        "location": "",
+        "allday": False,
+        "start": datetime(2024, 1, 15, 9),
+        "stop": datetime(2024, 1, 15, 10),
+        "start_date": None,
+        "stop_date": None,
+        "tz": "Europe/Brussels",
+        "organizer_email": "alice@example.com",
+        "attendees": [],
+        "alarms": [],
+        "privacy": False,
+        "show_as": "busy",
+        "videocall_location": "",
+    }
+    return {**base, **values}
+
+
+def sample_allday_event(**values) -> dict:
+    """:func:`sample_event` as an all-day event of 15 and 16 January 2024."""
+    dates = {"start_date": date(2024, 1, 15), "stop_date": date(2024, 1, 16)}
+    return sample_event(
+        **{"allday": True, "start": None, "stop": None, **dates, **values}
+    )
 
 
 def normalized(event: dict) -> dict:

@@ -103,6 +103,12 @@ def test_deleting_a_master_cancels_its_exceptions(svc, google_emulator):
 # ------------------------------------------------------------ attendee copies
 
 
+def invite_bob(svc, **body):
+    """The organizer's timed event with Bob invited, ``body`` added."""
+    body = {**TIMED, "attendees": [{"email": "bob@example.com"}], **body}
+    return svc.events().insert(calendarId="primary", body=body).execute()
+
+
 @pytest.fixture
 def bob(google_emulator):
     google_emulator.add_account("bob@example.com")
@@ -113,18 +119,7 @@ def bob(google_emulator):
 def test_attendee_account_sees_the_organizer_event_under_the_same_id(
     svc, bob, google_emulator
 ):
-    event = (
-        svc.events()
-        .insert(
-            calendarId="primary",
-            body={
-                **TIMED,
-                "attendees": [{"email": "bob@example.com"}],
-                "extendedProperties": {"private": {"odoo_id": "1"}},
-            },
-        )
-        .execute()
-    )
+    event = invite_bob(svc, extendedProperties={"private": {"odoo_id": "1"}})
     copy = bob.events().get(calendarId="primary", eventId=event["id"]).execute()
     assert copy["organizer"] == {"email": "user@example.com"}
     assert copy["attendees"] == [
@@ -136,14 +131,7 @@ def test_attendee_account_sees_the_organizer_event_under_the_same_id(
 
 
 def test_attendee_can_answer_but_not_edit_without_guests_can_modify(svc, bob):
-    event = (
-        svc.events()
-        .insert(
-            calendarId="primary",
-            body={**TIMED, "attendees": [{"email": "bob@example.com"}]},
-        )
-        .execute()
-    )
+    event = invite_bob(svc)
     answered = (
         bob.events()
         .patch(
@@ -169,18 +157,7 @@ def test_attendee_can_answer_but_not_edit_without_guests_can_modify(svc, bob):
 
 
 def test_guests_can_modify_lets_an_attendee_edit_the_event(svc, bob):
-    event = (
-        svc.events()
-        .insert(
-            calendarId="primary",
-            body={
-                **TIMED,
-                "guestsCanModify": True,
-                "attendees": [{"email": "bob@example.com"}],
-            },
-        )
-        .execute()
-    )
+    event = invite_bob(svc, guestsCanModify=True)
     bob.events().patch(
         calendarId="primary", eventId=event["id"], body={"summary": "by bob"}
     ).execute()
@@ -189,14 +166,7 @@ def test_guests_can_modify_lets_an_attendee_edit_the_event(svc, bob):
 
 
 def test_removed_attendee_gets_a_cancelled_event_in_its_incremental_sync(svc, bob):
-    event = (
-        svc.events()
-        .insert(
-            calendarId="primary",
-            body={**TIMED, "attendees": [{"email": "bob@example.com"}]},
-        )
-        .execute()
-    )
+    event = invite_bob(svc)
     token = bob.events().list(calendarId="primary").execute()["nextSyncToken"]
     svc.events().patch(
         calendarId="primary", eventId=event["id"], body={"attendees": []}
@@ -206,14 +176,7 @@ def test_removed_attendee_gets_a_cancelled_event_in_its_incremental_sync(svc, bo
 
 
 def test_attendee_delete_only_removes_its_own_copy(svc, bob):
-    event = (
-        svc.events()
-        .insert(
-            calendarId="primary",
-            body={**TIMED, "attendees": [{"email": "bob@example.com"}]},
-        )
-        .execute()
-    )
+    event = invite_bob(svc)
     bob.events().delete(calendarId="primary", eventId=event["id"]).execute()
     organizer = svc.events().get(calendarId="primary", eventId=event["id"]).execute()
     assert organizer["status"] == "confirmed"

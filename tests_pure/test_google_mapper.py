@@ -6,7 +6,13 @@ from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings
-from neutral_strategies import mapped, neutral_events, normalized
+from neutral_strategies import (
+    mapped,
+    neutral_events,
+    normalized,
+    sample_allday_event,
+    sample_event,
+)
 
 from services.google_mapper import changed_fields, from_google, to_google
 from services.neutral_event import normalize_alarms
@@ -14,31 +20,8 @@ from services.neutral_event import normalize_alarms
 PROPERTY = settings(max_examples=200, deadline=None)
 
 
-def event(**values):
-    base = {
-        "odoo_id": 42,
-        "name": "Standup",
-        "description": "<p>Agenda</p>",
-        "location": "",
-        "allday": False,
-        "start": datetime(2024, 1, 15, 9),
-        "stop": datetime(2024, 1, 15, 10),
-        "start_date": None,
-        "stop_date": None,
-        "tz": "Europe/Brussels",
-        "organizer_email": "alice@example.com",
-        "attendees": [],
-        "alarms": [],
-        "privacy": False,
-        "show_as": "busy",
-        "videocall_location": "",
-    }
-    return {**base, **values}
-
-
-def allday_event(**values):
-    dates = {"start_date": date(2024, 1, 15), "stop_date": date(2024, 1, 16)}
-    return event(**{"allday": True, "start": None, "stop": None, **dates, **values})
+event = sample_event
+allday_event = sample_allday_event
 
 
 # --------------------------------------------------------------------------- #

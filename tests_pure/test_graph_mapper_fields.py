@@ -9,7 +9,13 @@ from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings
-from neutral_strategies import mapped, neutral_events, normalized
+from neutral_strategies import (
+    mapped,
+    neutral_events,
+    normalized,
+    sample_allday_event,
+    sample_event,
+)
 
 from services.exceptions import CalendarSyncError
 from services.graph_mapper import (
@@ -24,30 +30,12 @@ PROPERTY = settings(max_examples=200, deadline=None)
 
 
 def event(**values):
-    base = {
-        "odoo_id": 42,
-        "name": "Standup",
-        "description": "<p>Agenda</p>",
-        "location": "",
-        "allday": False,
-        "start": datetime(2024, 1, 15, 9),
-        "stop": datetime(2024, 1, 15, 10),
-        "start_date": None,
-        "stop_date": None,
-        "tz": "Europe/Brussels",
-        "organizer_email": "",
-        "attendees": [],
-        "alarms": [],
-        "privacy": False,
-        "show_as": "busy",
-        "videocall_location": "",
-    }
-    return {**base, **values}
+    """:func:`sample_event` with no organizer (the mailbox's own event)."""
+    return sample_event(**{"organizer_email": "", **values})
 
 
 def allday_event(**values):
-    dates = {"start_date": date(2024, 1, 15), "stop_date": date(2024, 1, 16)}
-    return event(**{"allday": True, "start": None, "stop": None, **dates, **values})
+    return sample_allday_event(**{"organizer_email": "", **values})
 
 
 def graph_expressible(generated):
