@@ -15,6 +15,7 @@ from ..engine import (
     oauth,
     push,
     scheduler,
+    steps,
 )
 from ..services import config, providers
 
@@ -40,6 +41,7 @@ TECHNICAL_FIELDS = (
     "access_token",
     "refresh_token",
     "sync_token",
+    "sync_listing",
     "oauth_nonce",
     "oauth_code_verifier",
     "oauth_flow",
@@ -102,6 +104,18 @@ class CalendarSyncAccount(models.Model):
         readonly=True,
         help="Google's syncToken or Outlook's delta link: where the next "
         "incremental sync starts. Empty means the next sync is a full one.",
+    )
+    sync_listing = fields.Text(
+        groups="base.group_system",
+        copy=False,
+        readonly=True,
+        help="A long listing under way (engine/steps.py): where it goes on, "
+        "as JSON. Empty when no listing is under way.",
+    )
+    sync_progress = fields.Char(
+        string="Import Progress",
+        compute="_compute_sync_progress",
+        help="A long import goes on in steps: how far it is.",
     )
     last_sync_date = fields.Datetime(string="Last Successful Sync", readonly=True)
     last_attempt_date = fields.Datetime(
@@ -242,6 +256,10 @@ class CalendarSyncAccount(models.Model):
     ]
 
     @api.depends("user_id", "provider")
+    def _compute_sync_progress(self):
+        for account in self:
+            account.sync_progress = steps.describe(account)
+
     def _compute_display_name(self):
         labels = dict(self._fields["provider"]._description_selection(self.env))
         for account in self:
@@ -445,6 +463,13 @@ class CalendarSyncAccount(models.Model):
         except Exception:
             _logger.exception("Revoking the grant of account %s failed", self.id)
             return False
+
+    def write(self, vals):
+        if "sync_token" in vals and not vals["sync_token"]:
+            # a new start (reset, new sign-in, a merge): a long listing under
+            # way is started again too
+            steps.drop(self)
+        return super().write(vals)
 
     def unlink(self):
         # the provider forgets the grant too (Microsoft has no per-token revoke)
