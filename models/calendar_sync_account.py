@@ -255,11 +255,11 @@ class CalendarSyncAccount(models.Model):
         ),
     ]
 
-    @api.depends("user_id", "provider")
     def _compute_sync_progress(self):
         for account in self:
             account.sync_progress = steps.describe(account)
 
+    @api.depends("user_id", "provider")
     def _compute_display_name(self):
         labels = dict(self._fields["provider"]._description_selection(self.env))
         for account in self:
