@@ -10,7 +10,9 @@ Builds the registry of DB (``calendar_sync`` already installed), starts the Goog
 emulator in a thread of this process (Odoo reaches it over real loopback HTTP), points
 Odoo at it through the documented system parameters, and runs each scenario on a
 fresh emulator and a fresh user/account. The measured part is one cron-like run:
-a new cursor and environment (empty cache, SUPERUSER), ``account._sync()``, commit.
+a new cursor and environment (empty cache, SUPERUSER), ``account._sync()``, commit;
+a listing longer than ``calendar_sync.step_items`` (5,000) is one such transaction per
+step, as the background jobs make it (``steps``: how many).
 Setup (users, seeding, earlier syncs) is never measured.
 
 stdout gets ONE JSON line per scenario; stderr gets Odoo's log, the targets and a
@@ -230,29 +232,45 @@ class Bench:
         )
 
     def sync(self, account_id, record=False):
-        """One cron-like sync run of the account in its own transaction.
+        """A cron-like sync of the account: one transaction per step, as the
+        background jobs make it (a listing longer than a step,
+        ``calendar_sync.step_items``, takes several: ``steps``).
 
         :return: dict of the measures
         """
         mark = self._requests_mark()
         recorder = QueryRecorder(self.addon_dir) if record else None
         thread = threading.current_thread()
-        with self.env() as env:
-            cr = env.cr
-            account = env["calendar.sync.account"].browse(account_id)
-            queries_before = cr.sql_log_count
-            if recorder:
-                thread.query_hooks = [recorder]
-            started = time.perf_counter()
-            try:
-                counters = account._sync()
-                cr.commit()  # flush + COMMIT, as the cron does after each account
-            finally:
-                seconds = time.perf_counter() - started
+        queries, seconds, steps, counters = 0, 0.0, 0, None
+        while True:
+            with self.env() as env:
+                cr = env.cr
+                account = (
+                    env["calendar.sync.account"]
+                    .browse(account_id)
+                    .with_context(calendar_sync_one_step=True)
+                )
+                queries_before = cr.sql_log_count
                 if recorder:
-                    del thread.query_hooks
-            queries = cr.sql_log_count - queries_before
-            state, last_error = account.state, account.last_error
+                    thread.query_hooks = [recorder]
+                started = time.perf_counter()
+                try:
+                    step = account._sync()
+                    cr.commit()  # flush + COMMIT, as a job does after each step
+                finally:
+                    seconds += time.perf_counter() - started
+                    if recorder:
+                        del thread.query_hooks
+                queries += cr.sql_log_count - queries_before
+                steps += 1
+                counters = {
+                    name: (counters or {}).get(name, 0) + value
+                    for name, value in (step or {}).items()
+                } or counters
+                state, last_error = account.state, account.last_error
+                under_way = bool(account.sync_listing)
+            if not under_way or state != "connected":
+                break
         return {
             **self._request_metrics(mark),
             "sql_queries": queries,
@@ -261,6 +279,7 @@ class Bench:
             # Python: ORM, mapping, HTTP to the emulator)
             "sql_seconds": round(recorder.sql_seconds, 3) if recorder else None,
             "seconds": round(seconds, 3),
+            "steps": steps,
             "counters": counters,
             "state": state,
             "last_error": (last_error or "")[:300] or None,

@@ -728,6 +728,12 @@ class GoogleEmulator:
         with self.lock:
             self._sync_tokens.clear()
 
+    def invalidate_page_tokens(self) -> None:
+        """Page tokens handed out so far now answer 400 "Invalid page token
+        value." (Google's page tokens do not last for ever)."""
+        with self.lock:
+            self._pages.clear()
+
     def inject(
         self,
         method: str | None = None,

@@ -21,6 +21,7 @@ from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
 from ..services.google_recurrence import from_google_recurrence, to_google_recurrence
 from ..services.neutral_event import normalize_email, utc_to_naive_local
+from . import steps
 from .google_push import GooglePush
 from .google_signin import GoogleSignin
 from .port import ProviderAdapter
@@ -36,31 +37,55 @@ def instance_suffix(original, allday):
     return original.strftime("%Y%m%dT%H%M%SZ")
 
 
-def sync_account(env, account):
-    """Sync ``account`` (a connected Google account) both ways.
+def list_changes(env, account, client, resume, size):
+    """One step of the account's listing (:mod:`.steps`): from ``resume``
+    (the listing under way) or from the stored sync token."""
+    if resume:
+        query = resume["context"].get("sync_token")
+        listing = client.list_events(
+            sync_token=query, page_token=resume["cursor"], max_items=size
+        )
+        full = resume["full"]
+    else:
+        query = account.sync_token or None
+        full = not query
+        try:
+            listing = client.list_events(sync_token=query, max_items=size)
+        except InvalidSyncToken:
+            _logger.info("Google sync token of %s expired: full sync", account.email)
+            query, full = None, True
+            listing = client.list_events(max_items=size)
+    return steps.Listing(
+        items=listing.items,
+        full=full,
+        cursor=listing.next_page_token,
+        token=listing.next_sync_token,
+        context={
+            "sync_token": query,
+            "time_zone": listing.time_zone,
+            "default_reminders": listing.default_reminders,
+        },
+    )
+
+
+def apply_listing(env, account, client, listing, step):
+    """Sync ``listing``'s items both ways (one run).
 
     :return: dict of counters (pulled, pushed, failed)
     """
-    client = account._client()
-    full_sync = not account.sync_token
-    try:
-        listing = client.list_events(sync_token=account.sync_token or None)
-    except InvalidSyncToken:
-        _logger.info("Google sync token of %s expired: full sync", account.email)
-        full_sync = True
-        listing = client.list_events()
     run = SyncRun(
         env,
         account,
         GoogleAdapter,
         client,
         listing.items,
-        full_sync,
-        listing.time_zone,
-        default_reminders=listing.default_reminders,
+        listing.full,
+        listing.context.get("time_zone"),
+        step=step,
+        default_reminders=listing.context.get("default_reminders"),
     )
     run.execute()
-    return run.finish(listing.next_sync_token or account.sync_token)
+    return run.finish(listing.token or account.sync_token)
 
 
 class GoogleAdapter(ProviderAdapter):
@@ -82,8 +107,14 @@ class GoogleAdapter(ProviderAdapter):
         "deleted there: delete them there yourself if needed."
     )
 
-    #: the whole sync of one account (listing, run, follow-ups)
-    sync = staticmethod(sync_account)
+    #: a listing step, and the run of a listing (see engine/steps.py)
+    list_changes = staticmethod(list_changes)
+    apply_listing = staticmethod(apply_listing)
+
+    @staticmethod
+    def apply_rank(item):
+        # an occurrence changed alone after its series
+        return 1 if item.get("recurringEventId") else 0
 
     def __init__(self, run, default_reminders=None):
         super().__init__(run)

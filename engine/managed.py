@@ -66,6 +66,8 @@ class ManagedSync:
         to do then costs no query for them (the scheduler's no-op pass)."""
         last = self.account.last_sync_date
         today = self.env.context.get("calendar_sync_today") or fields.Date.today()
+        if self.step.partial:
+            return False  # the last part of a long listing does it
         return self.full_sync or not last or last.date() < today
 
     def _extend_endless(self, received=None):

@@ -34,6 +34,24 @@ class MatchingSync:
             return SeriesKey(event.recurrence_id.id)
         return None
 
+    def _claimed_records(self, model):
+        """The records of this user that the received items name through
+        our Odoo id (for a part of a long listing, which loads no unbound
+        record otherwise): events, or the series of the events masters name."""
+        received = self.masters if model == "calendar.recurrence" else self.singles
+        keys = [
+            self._claimed_key(neutral, model == "calendar.recurrence")
+            for neutral in received.values()
+        ]
+        ids = [key.id for key in keys if key is not None]
+        records = self.Recurrence if model == "calendar.recurrence" else self.Event
+        records = records.browse(ids).exists()
+        if model == "calendar.event":
+            records = records.filtered(
+                lambda ev: ev.user_id == self.user and not ev.recurrence_id
+            )
+        return records
+
     def _rebind_known(self):
         """Bind, before planning, the remote items new to this calendar that
         are meetings Odoo already has (known by their iCalUID): an event this

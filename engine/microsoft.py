@@ -45,6 +45,7 @@ from ..services.graph_recurrence import (
     to_graph_recurrence,
 )
 from ..services.neutral_event import utc_to_naive_local
+from . import steps
 from .keys import EventKey
 from .microsoft_push import MicrosoftPush
 from .microsoft_series import MicrosoftSeries
@@ -78,16 +79,16 @@ def _with_etag(body):
     return {**body, "etag": body.get("@odata.etag") or body.get("changeKey")}
 
 
-def sync_account(env, account):
-    """Sync ``account`` (a connected Outlook account) both ways.
-
-    :return: dict of counters (pulled, pushed, failed)
-    """
-    client = account._client()
+def list_changes(env, account, client, resume, size):
+    """One step of the account's listing (:mod:`.steps`): from ``resume``
+    (the listing under way) or from the stored delta link."""
+    if resume:
+        result = client.delta(next_link=resume["cursor"], max_items=size)
+        return _listing(result, resume["full"], resume["context"])
     start, end = _window(env)
     today = fields.Date.today()
     link, taken, waiting = split_token(account.sync_token)
-    full_sync = not link
+    full = not link
     if link and (taken is None or (today - taken).days >= _refresh_days(env)):
         # the link's window was fixed when it was taken: start a new one
         _logger.info(
@@ -95,36 +96,70 @@ def sync_account(env, account):
             account.email,
             taken or "an unknown day",
         )
-        full_sync = True
+        full = True
     try:
-        if full_sync:
-            result = client.delta(None, start, end)
+        if full:
+            result = client.delta(None, start, end, max_items=size)
         else:
-            result = client.delta(link)
+            result = client.delta(link, max_items=size)
     except InvalidSyncToken:
         _logger.info("Outlook delta link of %s expired: full sync", account.email)
-        full_sync = True
-        result = client.delta(None, start, end)
-    if full_sync:
+        full = True
+        result = client.delta(None, start, end, max_items=size)
+    if full:
         taken = today
+    context = {
+        "window": [fields.Datetime.to_string(start), fields.Datetime.to_string(end)],
+        "taken": fields.Date.to_string(taken) if taken else None,
+        "waiting": waiting,
+        "pushed": False,
+    }
+    return _listing(result, full, context)
+
+
+def _listing(result, full, context):
+    return steps.Listing(
+        items=result.items,
+        full=full,
+        cursor=result.next_link,
+        token=result.delta_link,
+        context=context,
+    )
+
+
+def apply_listing(env, account, client, listing, step):
+    """Sync ``listing``'s items both ways (one run, and a follow-up run for
+    our own writes when it is the last part of the listing).
+
+    :return: dict of counters (pulled, pushed, failed)
+    """
+    context = listing.context
+    window = tuple(fields.Datetime.to_datetime(day) for day in context["window"])
     run = SyncRun(
         env,
         account,
         MicrosoftAdapter,
         client,
-        result.items,
-        full_sync,
-        window=(start, end),
+        listing.items,
+        listing.full,
+        step=step,
+        window=window,
         # a full listing looks for them anyway (a token may not say)
-        retry_failed=waiting or full_sync,
+        retry_failed=not step.partial and (context["waiting"] or listing.full),
     )
     run.execute()
+    context["pushed"] = context.get("pushed") or bool(run.counters["pushed"])
+    if step.partial:
+        # for the last part, which reads the series that wait again
+        context["waiting"] = context["waiting"] or run.adapter.series_waiting
+        return run.finish(None)
     waiting = run.adapter.series_waiting
-    if run.counters["pushed"]:
+    link = listing.token
+    if context["pushed"]:
         # Catch up with our own writes now: a delta link taken before them
         # would later hide an item we created and the user deleted since
         # (Graph may net "created then deleted" to nothing).
-        result = client.delta(result.delta_link)
+        result = client.delta(link)
         echo = SyncRun(
             env,
             account,
@@ -132,13 +167,15 @@ def sync_account(env, account):
             client,
             result.items,
             False,
-            window=(start, end),
+            window=window,
             retry_failed=False,  # the first run just tried them
         )
         echo.execute()
         run.merge(echo)
         waiting |= echo.adapter.series_waiting
-    return run.finish(stamp_token(result.delta_link, taken, waiting))
+        link = result.delta_link
+    taken = fields.Date.to_date(context["taken"]) if context["taken"] else None
+    return run.finish(stamp_token(link, taken, waiting))
 
 
 class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
@@ -156,8 +193,14 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         "there: delete them there yourself if needed."
     )
 
-    #: the whole sync of one account (listing, run, follow-ups)
-    sync = staticmethod(sync_account)
+    #: a listing step, and the run of a listing (see engine/steps.py)
+    list_changes = staticmethod(list_changes)
+    apply_listing = staticmethod(apply_listing)
+
+    @staticmethod
+    def apply_rank(item):
+        # an occurrence changed alone after its series
+        return 1 if item.get("seriesMasterId") else 0
 
     def __init__(self, run, window=(None, None), retry_failed=True):
         """

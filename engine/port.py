@@ -80,6 +80,35 @@ class ProviderAdapter:
     def __init__(self, run):
         self.run = run
 
+    # ------------------------------------------------------------ listing
+    # (static: called before a run exists; see engine/steps.py)
+    @staticmethod
+    def list_changes(env, account, client, resume, size):
+        """One step of the account's listing: from ``resume`` (the dict of the
+        listing under way: ``cursor``, ``full``, ``context``) or, without it,
+        from the account's stored token (a full listing without one or when
+        the provider refuses it), stopping after about ``size`` items.
+
+        :return: a :class:`engine.steps.Listing`
+        """
+        raise NotImplementedError
+
+    @staticmethod
+    def apply_listing(env, account, client, listing, step):
+        """Run the engine on ``listing``'s items (``step``: which part of a
+        long listing they are) and finish: store ``listing.token`` when it
+        is the last part.
+
+        :return: the run's counters
+        """
+        raise NotImplementedError
+
+    @staticmethod
+    def apply_rank(item):
+        """When a staged item of a long listing is applied: 0 for series and
+        single events, 1 for occurrences changed alone (after their series)."""
+        return 0
+
     # ------------------------------------------------------------ shortcuts
     @property
     def env(self):

@@ -44,6 +44,7 @@ from .matching import MatchingSync
 from .recovery import RecoverySync
 from .relink import relink
 from .series import SeriesSync
+from .steps import Step, staged_remote_ids
 
 _logger = logging.getLogger(__name__)
 
@@ -62,13 +63,24 @@ class SyncRun(
     """
 
     def __init__(
-        self, env, account, adapter, client, items, full_sync, time_zone=None, **options
+        self,
+        env,
+        account,
+        adapter,
+        client,
+        items,
+        full_sync,
+        time_zone=None,
+        step=None,
+        **options,
     ):
         """
         :param adapter: the provider's :class:`engine.port.ProviderAdapter`
             class (the run makes its own instance, with ``options``)
         :param items: the remote items listed since the account's sync token
-        :param full_sync: whether ``items`` is the whole calendar
+        :param full_sync: whether ``items`` is (part of) the whole calendar
+        :param step: which part of a long listing ``items`` are
+            (:class:`engine.steps.Step`); None: the whole listing
         """
         self.env = env
         self.adapter = adapter(self, **options)
@@ -97,6 +109,7 @@ class SyncRun(
         self.user = self.account.user_id
         self.client = client
         self.full_sync = full_sync
+        self.step = step or Step()
         self.time_zone = time_zone or "UTC"
         self.alarm_partners = PartnerCollector()
         ctx = {
@@ -174,6 +187,15 @@ class SyncRun(
 
     def _local_singles(self):
         Event = self.Event
+        if self.step.partial:
+            # a part of a long listing: only what it received (the rest may
+            # still come in a later part)
+            events = Event.concat(
+                *self.binder.records("calendar.event", self.singles).values()
+            )
+            events |= self._claimed_records("calendar.event")
+            self.binder.load(events)
+            return events
         base = [("recurrence_id", "=", False)] + self.binder.unbound_domain(
             [("original_start", "!=", False)]
         )
@@ -196,16 +218,28 @@ class SyncRun(
             events |= Event.search(
                 base
                 + [("user_id", "=", self.user.id)]
-                + self.binder.bound_domain(
-                    [("remote_id", "!=", False), ("etag", "!=", False)]
-                )
+                + self.binder.bound_domain(self._listed_elsewhere())
                 + self.adapter.window_domain("event")
             )
         self.binder.load(events)
         return events
 
+    def _listed_elsewhere(self):
+        """Binding domain of what a full listing may find missing: bound and
+        sent, and not among the items earlier parts of the listing applied."""
+        domain = [("remote_id", "!=", False), ("etag", "!=", False)]
+        if self.step.staged:
+            domain.append(("remote_id", "not in", staged_remote_ids(self.account)))
+        return domain
+
     def _local_occurrences(self):
         Event = self.Event
+        if self.step.partial:
+            events = Event.concat(
+                *self.binder.records("calendar.event", self.instances).values()
+            )
+            self.binder.load(events)
+            return events
         events = Event.search(
             [
                 ("user_id", "=", self.user.id),
@@ -541,15 +575,12 @@ class SyncRun(
         return self.env["calendar.alarm"]._calendar_sync_find_or_create(wanted)
 
     def finish(self, sync_token):
-        """Record the successful run on the account: where the next one starts."""
-        self.account.write(
-            {
-                "sync_token": sync_token,
-                "last_sync_date": fields.Datetime.now(),
-                "state": "connected",
-                "last_error": self.summary_error(),
-            }
-        )
+        """Record the successful run on the account: where the next one starts
+        (a part of a long listing leaves that to the last part)."""
+        values = {"state": "connected", "last_error": self.summary_error()}
+        if not self.step.partial:
+            values.update(sync_token=sync_token, last_sync_date=fields.Datetime.now())
+        self.account.write(values)
         if self.alarm_partners.ids:
             # once, not after every event created (see calendar_alarm_manager)
             self.env["calendar.alarm_manager"].sudo()._notify_next_alarm(

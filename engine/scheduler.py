@@ -34,7 +34,7 @@ from ..services.exceptions import (
     RateLimited,
     RemoteError,
 )
-from . import adapter, first_sync, jobs, push
+from . import adapter, first_sync, jobs, push, steps
 
 _logger = logging.getLogger(__name__)
 
@@ -79,15 +79,20 @@ def sync(record):
     locked = account.env.context.get("calendar_sync_locked") == account.id
     if not can_sync(account) or not (locked or lock(account)):
         return None
-    sync_account = adapter(account.provider).sync
+    provider = adapter(account.provider)
+    # a background worker makes one step of a long listing per transaction
+    # (attempt), any other caller the whole sync
+    one_step = env.context.get("calendar_sync_one_step")
     started, clock = fields.Datetime.now(), time.monotonic()
     counters = None
     try:
         with env.cr.savepoint():
-            if not account.first_sync_done:
+            if not account.first_sync_done and not steps.under_way(account):
                 first_sync.apply_choice(account)
-            counters = sync_account(env, account)
-            if not account.first_sync_done:
+            counters = steps.sync(env, account, provider)
+            while not one_step and steps.under_way(account):
+                counters = steps.merge(counters, steps.sync(env, account, provider))
+            if not account.first_sync_done and not steps.under_way(account):
                 account.first_sync_done = True
             if account.sync_retry_at:
                 account.sync_retry_at = False
@@ -283,7 +288,13 @@ def attempt(account):
     retry(account)
     account.write({"last_attempt_date": fields.Datetime.now(), "sync_requested": False})
     # this transaction holds the locks already (one query less per account)
-    account.with_context(calendar_sync_locked=account.id)._sync()
+    account.with_context(
+        calendar_sync_locked=account.id, calendar_sync_one_step=True
+    )._sync()
+    if account.state == "connected" and steps.under_way(account):
+        # a long listing goes on in the next job, once this step is committed
+        account.sync_requested = fields.Datetime.now()
+        jobs.dispatch(account)
     return True
 
 
@@ -437,6 +448,8 @@ def status_for_user(Account, user):
             else False,
             "error": account.last_error or False if account else False,
             "retry_at": fields.Datetime.to_string(retry_at) if retry_at else False,
+            # a long import going on in steps: how far it is
+            "progress": account.sync_progress if account else False,
             "connect_url": f"/calendar_sync/{provider}/connect",
         }
     return result

@@ -20,6 +20,7 @@ from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical
 from .keys import SeriesKey
 from .managed import ManagedSync
+from .steps import staged_remote_ids
 
 _logger = logging.getLogger(__name__)
 
@@ -43,6 +44,14 @@ class SeriesSync(ManagedSync):
             ("base_event_id", "=", False),
             ("calendar_event_ids.user_id", "=", self.user.id),
         ]
+        if self.step.partial:
+            # a part of a long listing: only what it received
+            series = Recurrence.concat(
+                *self.binder.records("calendar.recurrence", self.masters).values()
+            )
+            series |= self._claimed_records("calendar.recurrence")
+            self.binder.load(series)
+            return series
         # changed as a whole, or through an occurrence that follows it
         dirty = self.binder.dirty_domain()
         everywhere = Recurrence.with_context(active_test=False)
@@ -63,9 +72,14 @@ class SeriesSync(ManagedSync):
                 *self.binder.records("calendar.recurrence", self.masters).values()
             )
         if self.full_sync:
+            listed_elsewhere = [("remote_id", "!=", False)]
+            if self.step.staged:
+                listed_elsewhere.append(
+                    ("remote_id", "not in", staged_remote_ids(self.account))
+                )
             series |= everywhere.search(
                 domain
-                + self.binder.bound_domain([("remote_id", "!=", False)])
+                + self.binder.bound_domain(listed_elsewhere)
                 + self.adapter.window_domain("series")
             )
         series = Recurrence.browse(series.ids)  # back to the run's context

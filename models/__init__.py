@@ -12,3 +12,4 @@ from . import res_partner
 from . import res_users
 from . import ir_module_module
 from . import calendar_sync_match
+from . import calendar_sync_staged

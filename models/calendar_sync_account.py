@@ -16,6 +16,7 @@ from ..engine import (
     params,
     push,
     scheduler,
+    steps,
 )
 from ..services import providers
 
@@ -41,6 +42,7 @@ TECHNICAL_FIELDS = (
     "access_token",
     "refresh_token",
     "sync_token",
+    "sync_listing",
     "oauth_nonce",
     "oauth_code_verifier",
     "oauth_flow",
@@ -103,6 +105,18 @@ class CalendarSyncAccount(models.Model):
         readonly=True,
         help="Google's syncToken or Outlook's delta link: where the next "
         "incremental sync starts. Empty means the next sync is a full one.",
+    )
+    sync_listing = fields.Text(
+        groups="base.group_system",
+        copy=False,
+        readonly=True,
+        help="A long listing under way (engine/steps.py): where it goes on, "
+        "as JSON. Empty when no listing is under way.",
+    )
+    sync_progress = fields.Char(
+        string="Import Progress",
+        compute="_compute_sync_progress",
+        help="A long import goes on in steps: how far it is.",
     )
     last_sync_date = fields.Datetime(string="Last Successful Sync", readonly=True)
     last_attempt_date = fields.Datetime(
@@ -241,6 +255,10 @@ class CalendarSyncAccount(models.Model):
             "A user has one account per calendar provider.",
         ),
     ]
+
+    def _compute_sync_progress(self):
+        for account in self:
+            account.sync_progress = steps.describe(account)
 
     @api.depends("user_id", "provider")
     def _compute_display_name(self):
@@ -383,6 +401,13 @@ class CalendarSyncAccount(models.Model):
         except Exception:
             _logger.exception("Revoking the grant of account %s failed", self.id)
             return False
+
+    def write(self, vals):
+        if "sync_token" in vals and not vals["sync_token"]:
+            # a new start (reset, new sign-in, a merge): a long listing under
+            # way is started again too
+            steps.drop(self)
+        return super().write(vals)
 
     def unlink(self):
         # the provider forgets the grant too (Microsoft has no per-token revoke)

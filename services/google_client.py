@@ -337,15 +337,20 @@ class GoogleCalendarClient(GoogleWritesMixin):
         time_min: datetime | date | str | None = None,
         time_max: datetime | date | str | None = None,
         page_size: int = 2500,
+        page_token: str | None = None,
+        max_items: int | None = None,
     ) -> EventList:
         """All events (masters, exceptions, cancelled ones), following every page.
 
-        With ``sync_token`` only the changes since it. Raises
-        :class:`InvalidSyncToken` when Google answers 410 (full resync needed).
+        With ``sync_token`` only the changes since it. With ``max_items``, the
+        pages stop once they hold that many items and more follow: the result's
+        ``next_page_token`` says where to go on (``page_token``, with the same
+        ``sync_token``). Raises :class:`InvalidSyncToken` when Google answers
+        410 (full resync needed).
         """
         params: dict[str, Any] = {
             "calendarId": self.calendar_id,
-            "maxResults": page_size,
+            "maxResults": min(page_size, max_items or page_size),
             "showDeleted": True,
             "singleEvents": False,
         }
@@ -358,7 +363,6 @@ class GoogleCalendarClient(GoogleWritesMixin):
                 params["timeMax"] = _rfc3339(time_max)
         result = EventList()
         events = self._events
-        page_token = None
         while True:
             page_params = dict(params, pageToken=page_token) if page_token else params
             outcome = self._call(lambda p=page_params: events.list(**p))
@@ -379,6 +383,9 @@ class GoogleCalendarClient(GoogleWritesMixin):
             page_token = page.get("nextPageToken")
             if not page_token:
                 result.next_sync_token = page.get("nextSyncToken")
+                return result
+            if max_items and len(result.items) >= max_items:
+                result.next_page_token = page_token
                 return result
 
     @within_budget

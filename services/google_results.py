@@ -125,10 +125,12 @@ class WriteResult:
 
 @dataclass
 class EventList:
-    """All pages of an ``events.list``."""
+    """The pages of an ``events.list`` (all of them, or up to ``max_items``)."""
 
     items: list[dict] = field(default_factory=list)
     next_sync_token: str | None = None
+    #: where the listing goes on when it stopped early (``max_items``)
+    next_page_token: str | None = None
     time_zone: str | None = None
     #: the calendar's reminders for events that use its defaults
     default_reminders: list[dict] = field(default_factory=list)

@@ -345,12 +345,17 @@ class GraphCalendarClient(GraphRequestsMixin, GraphSubscriptionsMixin):
         delta_link: str | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
+        next_link: str | None = None,
+        max_items: int | None = None,
     ) -> DeltaResult:
         """One round of ``/me/calendarView/delta``, following every nextLink.
 
         Without ``delta_link`` it starts a full round over ``[start, end)``; with it,
         it asks for the changes since that link. Items are raw Graph payloads
         (full masters/singles/exceptions, sparse occurrences, ``@removed`` ones).
+        With ``max_items``, the pages stop once they hold that many items and
+        more follow: the result has no deltaLink but the ``next_link`` to go on
+        from (``next_link``; Graph's nextLink carries the whole round).
 
         :raises InvalidSyncToken: the link expired (410 ``SyncStateNotFound``):
             drop it and start a full round.
@@ -360,14 +365,17 @@ class GraphCalendarClient(GraphRequestsMixin, GraphSubscriptionsMixin):
         :raises RateLimited: throttled beyond the call's sleep budget
             (``retryable``, ``retry_after``).
         """
-        if delta_link:
+        if next_link:
+            url, params = self._trusted_link(next_link, "stored nextLink"), None
+        elif delta_link:
             url, params = self._trusted_link(delta_link, "stored deltaLink"), None
         elif start is None or end is None:
             raise ValueError("A first delta round needs start and end.")
         else:
             url = self._url("/me/calendarView/delta")
             params = {"startDateTime": iso_utc(start), "endDateTime": iso_utc(end)}
-        headers = {"Prefer": self._prefer(self.page_size)}
+        page_size = min(self.page_size, max_items or self.page_size)
+        headers = {"Prefer": self._prefer(page_size)}
         items: dict[str, dict] = {}
         unkeyed: list[dict] = []
         pages = 0
@@ -382,6 +390,10 @@ class GraphCalendarClient(GraphRequestsMixin, GraphSubscriptionsMixin):
             if page.get("@odata.nextLink"):
                 url = self._trusted_link(page["@odata.nextLink"], "nextLink")
                 params = None
+                if max_items and len(items) + len(unkeyed) >= max_items:
+                    return DeltaResult(
+                        list(items.values()) + unkeyed, None, pages, next_link=url
+                    )
                 continue
             if page.get("@odata.deltaLink"):
                 link = self._trusted_link(page["@odata.deltaLink"], "deltaLink")

@@ -33,8 +33,10 @@ class DeltaResult:
     """One delta round: raw items (deduplicated, last wins) and the new deltaLink."""
 
     items: list
-    delta_link: str
+    delta_link: str | None
     pages: int
+    #: where the round goes on when it stopped early (``max_items``)
+    next_link: str | None = None
 
 
 @dataclass

@@ -34,3 +34,4 @@ from . import test_push
 from . import test_likely_pairs
 from . import test_uninstall
 from . import test_jobs
+from . import test_long_listings

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import TransactionCase, tagged
 
-from ..engine import jobs
+from ..engine import jobs, steps
 from ..engine.scheduler import SYNC_LOCK_KEY
 from .common import GoogleEmulatorMixin, make_users, run_requested
 
@@ -133,6 +133,25 @@ class TestQueueJobRuns(JobsCase):
         # a change after the run: a new job
         self.Account._sync_for_user(self.alice, "google")
         self.assertEqual(len(self.queued(account)), 1)
+
+    def test_a_long_import_goes_on_in_one_job_per_step(self):
+        self.env["ir.config_parameter"].sudo().set_param(steps.STEP_PARAM, 2)
+        account = self.connect_google(self.alice)
+        for index in range(5):
+            self.add_remote_event(f"Step {index}")
+        account.with_user(self.alice).action_sync_now()
+        performed = 0
+        while self.queued(account):
+            self.assertEqual(len(self.queued(account)), 1)
+            self.perform(self.queued(account))
+            performed += 1
+            self.assertLess(performed, 20)
+        # 3 listing steps and 3 apply steps, each its own job
+        self.assertEqual(performed, 6)
+        names = self.Event.search([("name", "like", "Step ")]).mapped("name")
+        self.assertEqual(sorted(names), [f"Step {index}" for index in range(5)])
+        self.assertFalse(steps.under_way(account))
+        self.assertTrue(account.sync_token)
 
     def test_job_of_an_account_another_worker_runs_is_postponed(self):
         from odoo.addons.queue_job.exception import RetryableJobError

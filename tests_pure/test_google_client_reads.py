@@ -48,6 +48,35 @@ def test_full_list_follows_every_page_beyond_2500_events(
     assert query["showDeleted"] == "true" and query["singleEvents"] == "false"
 
 
+def test_list_stops_after_max_items_and_goes_on_from_its_page_token(
+    make_google_client, google_emulator
+):
+    for i in range(7):
+        google_emulator.add_event(ACCOUNT, {**TIMED, "summary": f"e{i}"})
+    client = make_google_client()
+    first = client.list_events(max_items=3)
+    assert len(first.items) == 3
+    assert first.next_page_token and not first.next_sync_token
+    assert google_emulator.api_requests()[0]["query"]["maxResults"] == "3"
+    rest = client.list_events(page_token=first.next_page_token, max_items=100)
+    assert not rest.next_page_token and rest.next_sync_token
+    summaries = [i["summary"] for i in first.items + rest.items]
+    assert sorted(summaries) == [f"e{i}" for i in range(7)]
+
+
+def test_an_expired_page_token_is_a_remote_error_400(
+    make_google_client, google_emulator
+):
+    for i in range(4):
+        google_emulator.add_event(ACCOUNT, {**TIMED, "summary": f"e{i}"})
+    client = make_google_client()
+    first = client.list_events(max_items=2)
+    google_emulator.invalidate_page_tokens()
+    with pytest.raises(RemoteError) as caught:
+        client.list_events(page_token=first.next_page_token, max_items=2)
+    assert caught.value.status == 400
+
+
 def test_incremental_list_returns_changes_since_the_sync_token(
     make_google_client, google_emulator
 ):

@@ -56,6 +56,21 @@ def test_delta_follows_next_links_and_returns_the_delta_link(
     assert "$deltatoken=" in result.delta_link
 
 
+def test_delta_stops_after_max_items_and_goes_on_from_its_next_link(
+    graph_emulator, make_graph_client
+):
+    for n in range(1, 8):
+        graph_emulator.add_event("alice@contoso.com", timed(f"E{n}", f"2024-07-0{n}"))
+    client = make_graph_client()
+    first = client.delta(start=START, end=END, max_items=3)
+    assert len(first.items) == 3 and first.delta_link is None
+    assert "odata.maxpagesize=3" in graph_emulator.requests[-1].headers["prefer"]
+    rest = client.delta(next_link=first.next_link)
+    assert "$deltatoken=" in rest.delta_link and rest.next_link is None
+    subjects = sorted(i["subject"] for i in first.items + rest.items)
+    assert subjects == [f"E{n}" for n in range(1, 8)]
+
+
 def test_incremental_delta_returns_changes_and_removals(
     graph_emulator, make_graph_client
 ):

@@ -76,7 +76,10 @@ whose answer comes after the client's timeout (the provider did the writes:
 ``hang`` of the emulators, ``calendar_sync.http_timeout`` of 1 s for that
 run), and a run whose commit is lost after its remote writes
 (``account._sync()`` inside a savepoint that is rolled back: the emulators
-keep what it wrote).
+keep what it wrote). Long listings (engine/steps.py) with a step of
+:data:`.common.SMALL_STEP` items: a run through every step (``in_steps``), or
+one step only (``stopped_between_steps``: the listing stays under way, and
+the account's next run, after whatever other operations, goes on from it).
 
 Each example runs in a savepoint of the test's transaction, rolled back at
 its end, and both emulators are reset: a fresh world per example.

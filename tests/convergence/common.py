@@ -55,7 +55,12 @@ FAULTS = (
     "timeout_writes",
     "expired_token",
     "lost_commit",
+    "in_steps",
+    "stopped_between_steps",
 )
+#: Items of a step in the runs that list in steps (``in_steps``,
+#: ``stopped_between_steps``; engine/steps.py).
+SMALL_STEP = 2
 HTML_PAGE = (
     "<!DOCTYPE html><html><head><title>Proxy error</title></head>"
     "<body><h1>502 Bad Gateway</h1></body></html>"

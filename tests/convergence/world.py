@@ -7,6 +7,7 @@ from contextlib import suppress
 
 from odoo.tools import mute_logger
 
+from ...engine.steps import STEP_PARAM
 from .common import (
     ACCOUNTS,
     GOOGLE,
@@ -14,6 +15,7 @@ from .common import (
     MAX_ROUNDS,
     MICROSOFT,
     OLGA,
+    SMALL_STEP,
     TIMEOUT,
     TZ,
     ConvergenceFailure,
@@ -114,7 +116,7 @@ class World(OdooOperations, RemoteOperations, Invariants):
                 self.google.invalidate_sync_tokens()
             else:
                 self.graph.invalidate_delta_tokens(email)
-        elif fault != "none" and fault != "lost_commit":
+        elif fault not in ("none", "lost_commit", "in_steps", "stopped_between_steps"):
             kind, where = fault.split("_")
             self.inject(emulator, provider, kind, where)
         params = self.env["ir.config_parameter"].sudo()
@@ -122,7 +124,12 @@ class World(OdooOperations, RemoteOperations, Invariants):
             params.set_param("calendar_sync.http_timeout", str(TIMEOUT))
         before = self.event_rows()
         sent = len(self.google.mails), len(self.graph.invitations)
+        if fault in ("in_steps", "stopped_between_steps"):
+            params.set_param(STEP_PARAM, str(SMALL_STEP))
         try:
+            if fault == "stopped_between_steps":
+                # one step, as one background job does; the next run goes on
+                return account.with_context(calendar_sync_one_step=True)._sync()
             if fault == "lost_commit":
                 # the run's own savepoint is released, the transaction is not
                 # committed: roll back to before it, the emulator keeps its writes
@@ -139,6 +146,7 @@ class World(OdooOperations, RemoteOperations, Invariants):
             emulator.clear_faults()
             if fault.startswith("timeout"):
                 params.set_param("calendar_sync.http_timeout", False)
+            params.set_param(STEP_PARAM, False)
             self.mails += [
                 (login, provider, mail)
                 for mail in self.google.mails[sent[0] :]

@@ -118,7 +118,7 @@ export function describeSyncButton(provider, info) {
         case "syncing":
             return Object.assign(button, {
                 label: _t("%(provider)s: syncing…", {provider: name}),
-                title: _t("Synchronizing with %(calendar)s…", {calendar}),
+                title: info.progress || _t("Synchronizing with %(calendar)s…", {calendar}),
                 icon: "fa fa-refresh fa-spin",
                 variant: "btn-outline-secondary",
             });
@@ -140,10 +140,12 @@ export function describeSyncButton(provider, info) {
             // requested, waiting for a background worker
             return Object.assign(button, {
                 label: _t("%(provider)s: syncing…", {provider: name}),
-                title: _t(
-                    "A synchronization with %(calendar)s is queued: the calendar refreshes when it is done.",
-                    {calendar}
-                ),
+                title:
+                    info.progress ||
+                    _t(
+                        "A synchronization with %(calendar)s is queued: the calendar refreshes when it is done.",
+                        {calendar}
+                    ),
                 icon: "fa fa-refresh fa-spin",
                 variant: "btn-outline-secondary",
             });
