@@ -24,8 +24,10 @@ class MatchingSync:
         """The local key a remote item names through the Odoo id our push
         wrote in it (a push whose answer was lost is bound again, never
         duplicated): an event, or the series of the base event it names."""
-        odoo_id = neutral.get("odoo_id")
-        if not odoo_id or neutral["cancelled"]:
+        if neutral["cancelled"]:
+            return None
+        odoo_id = neutral.get("odoo_id") or self.adapter.claimed_odoo_id(neutral)
+        if not odoo_id:
             return None
         if not series:
             return EventKey(odoo_id)

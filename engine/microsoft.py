@@ -213,6 +213,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         self.window = window
         self.retry_failed = retry_failed
         self._instances = {}
+        self._tids, self._tids_of = {}, None  # transactionId -> Odoo id
         self._instance_errors = {}  # master id -> why its instances are unknown
         self._gone = set()  # master ids whose /instances answered 404
         self._exdates = {}
@@ -272,6 +273,27 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         generation = zlib.crc32(previous.encode()) if previous else 0
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         return transaction_id(dbuuid, odoo_id or 0, generation)
+
+    def claimed_odoo_id(self, neutral):
+        """Graph's delta has no extended properties (no ``odoo_id``), but
+        gives back the ``transactionId`` of our create: the Odoo record whose
+        create it is, among the run's records (a create whose commit was
+        lost is bound again, never made twice)."""
+        tid = neutral.get("transaction_id")
+        if not tid:
+            return None
+        items = self.run.items
+        if self._tids_of != len(items):
+            self._tids = {}
+            for key, record in items.items():
+                odoo_id = record.id
+                if record._name == "calendar.recurrence":
+                    # the series went out with its base occurrence's id
+                    odoo_id = self.run._series_base(record).id
+                if odoo_id:
+                    self._tids[self._transaction(odoo_id, key)] = odoo_id
+            self._tids_of = len(items)
+        return self._tids.get(tid)
 
     def _if_match(self, key, etag):
         """``etag`` when the write of ``key`` is sent conditionally, else None.

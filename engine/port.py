@@ -136,6 +136,12 @@ class ProviderAdapter:
         """``(rule, exdates)`` of a remote series."""
         raise NotImplementedError
 
+    def claimed_odoo_id(self, neutral):
+        """The id of the Odoo record a remote item was created from, where
+        the provider gives it back another way than the item's ``odoo_id``
+        (None when unknown)."""
+        return
+
     def remote_ical_uid(self, item):
         """The iCalUID of a raw remote item (a write's answer)."""
         return item.get("ical_uid")

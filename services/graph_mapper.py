@@ -525,6 +525,9 @@ def _meta_from_graph(item: dict[str, Any]) -> dict[str, Any]:
         "original_start": utc_naive(_parse_iso(original)) if original else None,
         "ical_uid": item.get("iCalUId"),
         "recurrence": item.get("recurrence") or None,
+        # our creates carry one (engine/microsoft.py): it names the Odoo
+        # record where the delta, which has no extended properties, cannot
+        "transaction_id": item.get("transactionId"),
     }
 
 
@@ -537,8 +540,8 @@ def from_graph(item: dict[str, Any], default_tz: str = "UTC") -> dict[str, Any]:
     :return: the neutral event plus ``remote_id``, ``etag``, ``updated``,
         ``cancelled`` (``isCancelled`` or ``@removed``), ``graph_type``,
         ``series_master_id``, ``original_start`` (naive UTC), ``ical_uid``,
-        ``recurrence`` (the raw ``patternedRecurrence`` or None) and
-        ``response_state`` (the user's own answer).
+        ``recurrence`` (the raw ``patternedRecurrence`` or None),
+        ``transaction_id`` and ``response_state`` (the user's own answer).
     :raises CalendarSyncError: when the item names an unknown zone, or gives a
         time in a custom zone; :class:`.UnsupportedRecurrence` when a series'
         zone is unknown, or custom and cannot be derived.

@@ -11,6 +11,7 @@ from .convergence.common import (
     ALICE,
     BOB,
     CAROL,
+    ERIN,
     GOOGLE,
     MICROSOFT,
 )
@@ -123,4 +124,17 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         # the meeting instead of becoming a second event
         self.world.odoo_create(ALICE, [CAROL], day=1, hour=9, hours=1)
         self.world.sync("alice", GOOGLE, "timeout_writes")
+        self.settled()
+
+    def test_outlook_series_renamed_after_a_lost_commit_takes_the_new_name(self):
+        # found by the long run: Bob's series reaches Outlook by a run whose
+        # commit is lost; he renames it there. The delta has no extended
+        # properties: the series is known by the transactionId of our create,
+        # bound instead of imported as a second series, and the later change
+        # (Outlook's) wins
+        self.world.odoo_create(
+            BOB, [BOB, ALICE, ERIN], day=6, hour=9, hours=3, series=True
+        )
+        self.world.sync("bob", MICROSOFT, "lost_commit")
+        self.world.remote_edit(BOB, MICROSOFT, "M1", "name", -1)
         self.settled()
