@@ -22,11 +22,12 @@ Several requests before the run starts collapse into one run.
 
 import logging
 import time
+from collections import namedtuple
 from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.modules import module
 
 from . import scheduler
@@ -176,56 +177,111 @@ def run_requested(account):
         account or its user), or the datetime before which the provider asked
         not to call again
     """
-    cr = account.env.cr
-    account.flush_model()
-    cr.execute(
-        "SELECT sync_requested, sync_retry_at FROM calendar_sync_account "
-        "WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-        [account.id],
-    )
-    row = cr.fetchone()
-    if not row:
+    picked = claim(account, "a.id = %(account)s", {"account": account.id})
+    if not picked:
         return BUSY
-    requested, retry_at = row
-    if not requested:
+    if not picked.requested:
         return DONE
-    if retry_at and retry_at > fields.Datetime.now():
-        return retry_at
-    if not scheduler.attempt(account):
+    if picked.retry_at and picked.retry_at > picked.now:
+        return picked.retry_at
+    if not scheduler.attempt(account, picked):
         return BUSY
     return DONE
 
 
-def _pick(Account, skipped):
-    """The next requested account no other worker holds (locked for this
-    transaction), the oldest request first; None when there is none."""
+#: An account a worker picked (:func:`claim`): ``locked`` when this
+#: transaction holds its locks and consumed its request (the run goes on),
+#: ``may_sync`` False for an offboarded user (see ``scheduler.user_may_sync``).
+Claim = namedtuple("Claim", "account_id requested retry_at may_sync locked now")
+
+#: The statement of :func:`claim`: the pick (the row lock, ``SKIP LOCKED``),
+#: the locks of a run (``scheduler.lock``: row, then the account's and the
+#: user's advisory locks, for users who may sync) and, when they are taken,
+#: the request consumed. A request the locks refuse stays.
+CLAIM_SQL = """
+WITH picked AS MATERIALIZED (
+    SELECT a.id, a.user_id, a.sync_requested, a.sync_retry_at
+    FROM calendar_sync_account a WHERE {where}
+    ORDER BY a.sync_requested, a.last_attempt_date NULLS FIRST, a.id
+    LIMIT 1 FOR NO KEY UPDATE OF a SKIP LOCKED
+), locked AS MATERIALIZED (
+    SELECT p.*, COALESCE(u.active AND NOT u.share, FALSE) AS may_sync,
+        CASE WHEN u.active AND NOT u.share AND p.sync_requested IS NOT NULL
+        AND (p.sync_retry_at IS NULL OR p.sync_retry_at <= %(now)s)
+        THEN pg_try_advisory_xact_lock(%(account_key)s, p.id)
+        AND pg_try_advisory_xact_lock(%(user_key)s, p.user_id)
+        ELSE FALSE END AS locked
+    FROM picked p LEFT JOIN res_users u ON u.id = p.user_id
+), consumed AS (
+    UPDATE calendar_sync_account a
+    SET sync_requested = NULL, last_attempt_date = %(now)s
+    FROM locked l WHERE a.id = l.id AND l.locked
+)
+SELECT id, sync_requested, sync_retry_at, may_sync, locked,
+    now() AT TIME ZONE 'UTC' FROM locked
+"""
+
+
+def claim(Account, where, params):
+    """Pick the requested account ``where`` says (the oldest request first),
+    take the locks of its run and consume its request, in one statement.
+
+    :return: a :class:`Claim`, or None when no account is left (or the
+        one asked for is held by another worker)
+    """
     Account.flush_model()
     cr = Account.env.cr
+    now = fields.Datetime.now()
+    cr.execute(
+        CLAIM_SQL.format(where=where),
+        {
+            **params,
+            "now": now,
+            "account_key": scheduler.SYNC_LOCK_KEY,
+            "user_key": scheduler.USER_LOCK_KEY,
+        },
+    )
+    row = cr.fetchone()
+    if not row:
+        return None
+    *values, transaction_time = row
+    _know_transaction_time(cr, transaction_time)
+    picked = Claim(*values, now)
+    Account.browse(picked.account_id).invalidate_recordset(
+        ["sync_requested", "last_attempt_date"]
+    )
+    return picked
+
+
+def _know_transaction_time(cr, transaction_time):
+    """Odoo's cursor asks PostgreSQL for the transaction's time (its
+    ``now()``, the ``write_date`` of every write) once per transaction: the
+    claim's statement told it already, the same value (one query less per
+    run). A test cursor keeps its own clock."""
+    if isinstance(cr, sql_db.Cursor) and cr._now is None:
+        cr._now = transaction_time
+
+
+def _pick(Account, skipped):
+    """Claim the next requested account no other worker holds, the oldest
+    request first; None when there is none."""
     for attempt in range(PICK_ATTEMPTS):
         try:
-            return _pick_one(cr, skipped)
+            return claim(
+                Account,
+                "a.sync_requested IS NOT NULL AND a.sync_stopped IS NOT TRUE "
+                "AND (a.sync_retry_at IS NULL OR a.sync_retry_at <= %(now)s) "
+                "AND a.id <> ALL(%(skipped)s)",
+                {"skipped": list(skipped)},
+            )
         except psycopg2.errors.SerializationFailure:
             # another worker committed the row between this statement's
             # snapshot and its lock (repeatable read): nothing was done in
             # this transaction yet, a new one sees the row as it is now
             if attempt == PICK_ATTEMPTS - 1 or module.current_test:
                 raise
-            cr.rollback()  # pylint: disable=invalid-commit
+            Account.env.cr.rollback()  # pylint: disable=invalid-commit
     return None
-
-
-def _pick_one(cr, skipped):
-    cr.execute(
-        "SELECT a.id FROM calendar_sync_account a "
-        "WHERE a.sync_requested IS NOT NULL AND a.sync_stopped IS NOT TRUE "
-        "AND (a.sync_retry_at IS NULL OR a.sync_retry_at <= %s) "
-        "AND a.id <> ALL(%s) "
-        "ORDER BY a.sync_requested, a.last_attempt_date NULLS FIRST, a.id "
-        "LIMIT 1 FOR NO KEY UPDATE OF a SKIP LOCKED",
-        [fields.Datetime.now(), list(skipped)],
-    )
-    row = cr.fetchone()
-    return row[0] if row else None
 
 
 def requested_pass(Account, time_budget=None):
@@ -249,11 +305,11 @@ def requested_pass(Account, time_budget=None):
         if time.monotonic() - started > budget:
             trigger(env)
             break
-        account_id = _pick(Account, skipped)
-        if account_id is None:
+        picked = _pick(Account, skipped)
+        if picked is None:
             break
-        if not scheduler.run_one(Account, account_id):
-            skipped.add(account_id)  # its user's other account is running
+        if not scheduler.run_one(Account, picked):
+            skipped.add(picked.account_id)  # its user's other account is running
     later = [fields.Datetime.now() + BUSY_RETRY] if skipped else []
     # throttled accounts: when their provider allows it again
     Account.flush_model()

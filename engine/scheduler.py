@@ -237,19 +237,21 @@ def polled_domain(Account):
     ]
 
 
-def run_one(Account, account_id):
+def run_one(Account, picked):
     """One requested run, in its own transaction: nothing that happens to it
     (an answer it cannot read, an unexpected error, a lost race) stops the
     others.
 
+    :param picked: the account's claim (:func:`engine.jobs.claim`)
     :return: False when another worker holds the account or its user (the
         request stays)
     """
     cr = Account.env.cr
+    account_id = picked.account_id
     account = Account.browse(account_id).sudo()
     done = True
     try:
-        done = attempt(account)
+        done = attempt(account, picked)
     except Exception:
         _logger.exception("Scheduled sync of account %s failed", account_id)
         if module.current_test:
@@ -266,16 +268,18 @@ def run_one(Account, account_id):
     return done
 
 
-def attempt(account):
+def attempt(account, picked):
     """A background worker's attempt at ``account`` (a requested run), in
-    the current transaction; the request is consumed.
+    the current transaction, once picked: the claim that picked it
+    (:func:`engine.jobs.claim`) took the locks (as :func:`lock`) and
+    consumed the request in the same statement.
 
     :return: False when another worker holds the account or its user
         (nothing done, the request stays)
     """
-    # the lock refuses offboarded users too: why it failed is asked only then
-    if not lock(account):
-        if user_may_sync(account):
+    # the claim refuses offboarded users too: why is asked only then
+    if not picked.locked:
+        if picked.may_sync:
             return False
         account.write(
             {
@@ -286,7 +290,6 @@ def attempt(account):
         )
         return True
     retry(account)
-    account.write({"last_attempt_date": fields.Datetime.now(), "sync_requested": False})
     # this transaction holds the locks already (one query less per account)
     account.with_context(
         calendar_sync_locked=account.id, calendar_sync_one_step=True

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from odoo.tests import TransactionCase, tagged
 
 from ..engine import jobs, steps
-from ..engine.scheduler import SYNC_LOCK_KEY
+from ..engine.scheduler import SYNC_LOCK_KEY, USER_LOCK_KEY
 from .common import GoogleEmulatorMixin, make_users, run_requested
 
 ALICE = "alice@example.com"
@@ -64,6 +64,30 @@ class TestCronRuns(JobsCase):
         run_requested(self.env)
         self.assertTrue(self.Event.search([("name", "=", "Kick-off")]))
         self.assertEqual(len(self.logs(account)), 1, "three requests, one run")
+
+    def test_picking_an_account_locks_it_and_consumes_its_request_in_one_query(self):
+        account = self.connect_google(self.alice)
+        self.Account._sync_for_user(self.alice, "google")
+        with self.assertQueryCount(1):
+            picked = jobs._pick(self.Account.sudo(), set())
+        self.assertEqual(picked.account_id, account.id)
+        self.assertTrue(picked.locked)
+        self.assertFalse(account.sync_requested, "consumed: the run is under way")
+        self.assertTrue(account.last_attempt_date)
+
+    def test_picked_account_whose_user_another_worker_runs_keeps_its_request(self):
+        account = self.connect_google(self.alice)
+        self.Account._sync_for_user(self.alice, "google")
+        with self.registry.cursor() as other:
+            other.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [USER_LOCK_KEY, self.alice.id]
+            )
+            picked = jobs._pick(self.Account.sudo(), set())
+            other.rollback()
+        self.assertEqual(picked.account_id, account.id)
+        self.assertFalse(picked.locked)
+        self.assertTrue(picked.may_sync)
+        self.assertTrue(account.sync_requested, "the request stays")
 
     def test_account_of_a_stopped_sync_is_not_run_even_when_requested(self):
         account = self.connect_google(self.alice)

@@ -10,7 +10,7 @@ import pytz
 
 from odoo.tests import tagged
 
-from ..engine import jobs, scheduler, steps
+from ..engine import jobs, steps
 from ..engine.google import instance_suffix
 from .common import binding, event_times, run_requested
 from .engine_rules_common import EngineCase, _future
@@ -40,7 +40,10 @@ class TestLongListings(EngineCase):
     def step(self, account):
         """One background step: what one job (or one cron transaction) does."""
         account.invalidate_recordset()
-        self.assertTrue(scheduler.attempt(account))
+        if not account.sync_requested:
+            jobs.request(account)
+        self.assertEqual(jobs.run_requested(account), jobs.DONE)
+        account.invalidate_recordset()
         self.assertEqual(account.state, "connected", account.last_error)
 
     def steps_to_the_end(self, account, at_most=40):
