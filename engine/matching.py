@@ -75,6 +75,10 @@ class MatchingSync:
                     # what the user asked of it at the reset still holds
                     del values["need_sync"]
                 self.binder.set(record, **values)
+                if record._name == "calendar.recurrence" and (
+                    other.account_id != self.account
+                ):
+                    self._join_occurrences(record, remote_id, values["etag"])
                 del by_uid[other.ical_uid]
             elif self._awaits_organizer(other, record, self.remote[remote_id]):
                 self._wait_for_organizer(remote_id, record)

@@ -18,17 +18,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         super().setUp()
         self.world.strict = True
 
-    def test_organizer_calendar_joining_a_series_a_guest_imported_mails_nobody(self):
-        # Bob's Outlook series with Carol is imported from Carol's Outlook
-        # first; Bob's run joins it by iCalUID and sends the series again:
-        # Outlook mails Carol an update (README: the sync never re-sends an
-        # invitation for its own bookkeeping)
-        self.world.remote_create(
-            BOB, MICROSOFT, [CAROL], day=12, hour=16, hours=2, series=True
-        )
-        self.world.sync("carol", MICROSOFT)
-        self.settled()
-
     def test_first_occurrence_renamed_in_odoo_after_an_outlook_listing_timed_out(
         self,
     ):
