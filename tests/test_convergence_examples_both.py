@@ -227,3 +227,24 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.world.odoo_occurrence("M1", 1, "time")
         self.world.remote_guests(CAROL, GOOGLE, "M1", ERIN, add=True)
         self.settled()
+
+    def test_occurrence_deleted_in_odoo_and_renamed_in_outlook_comes_back_in_the_mirror(
+        self,
+    ):
+        # found by the long run: Carol's series is hosted by her Outlook, her
+        # Google holds the mirror. Odoo deletes an occurrence while Outlook
+        # renames it: the later rename brings it back in Odoo and Outlook,
+        # and in her Google mirror, which had deleted it (a cancelled
+        # exception there, bound again to its instance and written back)
+        carol_outlook_first = [
+            ("carol", MICROSOFT),
+            ("bob", MICROSOFT),
+            ("carol", GOOGLE),
+            ("alice", GOOGLE),
+        ]
+        self.world.odoo_create(CAROL, [ALICE], day=11, hour=14, hours=2, series=True)
+        self.world.settle(carol_outlook_first)
+        self.world.check()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "name")
+        self.world.odoo_occurrence("M1", 1, "delete")
+        self.settled()
