@@ -339,30 +339,6 @@ class SeriesSync(ManagedSync):
         if moved:
             self.adapter.unmatched_occurrences(moved)
 
-    def _join_occurrences(self, recurrence, master_id, etag):
-        """Bind the occurrences of a series this calendar joins (Odoo has it
-        through another calendar, see ``_rebind_known``) to their instances,
-        as synced: Odoo holds them as that calendar sent them, they are no
-        change made in Odoo (which would send the whole series again, and
-        the provider would mail its guests). Where this calendar differs,
-        its version is taken. An occurrence changed alone keeps the original
-        slot the other calendar recorded."""
-        occurrences = self._occurrences(recurrence)
-        self.binder.load(occurrences)
-        for event in occurrences.filtered(
-            lambda ev: (
-                not ev.follow_recurrence and not self.binder.get(ev, "original_start")
-            )
-        ):
-            known = event.calendar_sync_binding_ids.filtered("original_start")[:1]
-            if known:
-                self.binder.set(event, original_start=known.original_start)
-        self._bind_occurrences(recurrence, master_id, etag)
-        self.binder.set(
-            self._occurrences(recurrence).filtered(self.binder.remote_id),
-            need_sync=False,
-        )
-
     def _revive_occurrences(self):
         """Occurrences changed alone that Odoo has again after this calendar
         deleted them (a later change in another calendar restored them, see
@@ -385,6 +361,7 @@ class SeriesSync(ManagedSync):
                     "any",
                     self.binder.bound_domain([("remote_id", "!=", False)]),
                 ),
+                "|",
                 *self.binder.bound_domain(
                     [
                         ("remote_id", "=", False),
@@ -393,9 +370,18 @@ class SeriesSync(ManagedSync):
                         ("guest_copy", "=", False),
                     ]
                 ),
+                # made again by another calendar (a series Odoo rewrote)
+                "&",
+                *self.binder.unbound_domain(),
+                (
+                    "calendar_sync_binding_ids",
+                    "any",
+                    [("original_start", "!=", False), ("guest_copy", "=", False)],
+                ),
             ]
         )
         self.binder.load(events)
+        self._adopt_original_starts(events.filtered(lambda ev: not self.binder.of(ev)))
         for recurrence in events.recurrence_id:
             originals = {
                 event: self._original(event)

@@ -248,3 +248,28 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "name")
         self.world.odoo_occurrence("M1", 1, "delete")
         self.settled()
+
+    def test_series_rule_changed_in_odoo_keeps_the_renamed_occurrence_in_the_mirror(
+        self,
+    ):
+        # found by the long run (seed 191865017252057959529083014731925891585,
+        # not shrunk to the end): Carol's Outlook series, two occurrences
+        # deleted there, is imported (her Google holds the mirror); in Odoo she
+        # renames the last occurrence alone, then changes the rule of all
+        # events. The settle deletes the renamed occurrence from her Google
+        # mirror while Outlook brings it back to Odoo as a new record, with
+        # no binding in her Google: bound there by the original slot Outlook
+        # recorded, and written back
+        self.world.remote_create(
+            CAROL, MICROSOFT, [ALICE, OLGA], day=5, hour=16, hours=2, series=True
+        )
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "delete")
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.world.settle(
+            [("carol", MICROSOFT), ("carol", GOOGLE), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        self.world.check()
+        self.world.odoo_occurrence("M1", 2, "name")
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.settled()
