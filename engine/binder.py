@@ -260,6 +260,9 @@ class Binder:
             owner = owners.get(binding.remote_id)
             if owner is not None and binding.event_id.id != owner.id:
                 binding.write({"remote_id": False, "etag": False})
+                # released now: the owner's binding may take the id in a
+                # write the ORM would flush first (see bind_new())
+                self.Binding.flush_model(["remote_id"])
 
     def unbind_remote(self, remote_ids, model="calendar.event", keep=None):
         """Forget ``remote_ids`` on the ``model`` records bound to them here

@@ -101,6 +101,8 @@ class GoogleAdapter(ProviderAdapter):
     first_push_mails = False
     # extendedProperties.shared["<db>_odoo_id"] of Odoo's google_calendar
     carries_legacy_odoo_id = True
+    # a deleted occurrence is a cancelled exception: a patch brings it back
+    revives_instances = True
     reset_delete_label = _lt("Delete from the current Google Calendar account")
     reset_unreachable = _lt(
         "Google Calendar could not be reached (%(error)s), so no event was "
@@ -169,6 +171,10 @@ class GoogleAdapter(ProviderAdapter):
         body = to_google(event_neutral)
         if action == "insert":
             body["id"] = remote_id
+        else:
+            # Odoo has it: an occurrence deleted here (a cancelled exception)
+            # and restored in Odoo since comes back
+            body["status"] = "confirmed"
         return WriteOp(key, action, remote_id, body, self._send_updates(), etag=etag)
 
     def series_op(self, key, action, remote_id, neutral, rule, first, exdates):

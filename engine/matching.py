@@ -95,10 +95,46 @@ class MatchingSync:
                     # what the user asked of it at the reset still holds
                     del values["need_sync"]
                 self.binder.set(record, **values)
+                if record._name == "calendar.recurrence" and (
+                    other.account_id != self.account
+                ):
+                    self._join_occurrences(record, remote_id, values["etag"])
                 del by_uid[other.ical_uid]
             elif self._awaits_organizer(other, record, self.remote[remote_id]):
                 self._wait_for_organizer(remote_id, record)
                 del by_uid[other.ical_uid]
+
+    def _join_occurrences(self, recurrence, master_id, etag):
+        """Bind the occurrences of a series this calendar joins (Odoo has it
+        through another calendar, see ``_rebind_known``) to their instances,
+        as synced: Odoo holds them as that calendar sent them, they are no
+        change made in Odoo (which would send the whole series again, and
+        the provider would mail its guests). Where this calendar differs,
+        its version is taken. An occurrence changed alone keeps the original
+        slot the other calendar recorded."""
+        occurrences = self._occurrences(recurrence)
+        self.binder.load(occurrences)
+        self._adopt_original_starts(
+            occurrences.filtered(
+                lambda ev: (
+                    not ev.follow_recurrence
+                    and not self.binder.get(ev, "original_start")
+                )
+            )
+        )
+        self._bind_occurrences(recurrence, master_id, etag)
+        self.binder.set(
+            self._occurrences(recurrence).filtered(self.binder.remote_id),
+            need_sync=False,
+        )
+
+    def _adopt_original_starts(self, events):
+        """Occurrences changed alone take here the original slot another
+        calendar recorded for them."""
+        for event in events:
+            known = event.calendar_sync_binding_ids.filtered("original_start")[:1]
+            if known:
+                self.binder.set(event, original_start=known.original_start)
 
     def _bound_here(self, record):
         """``record`` is bound to a live item of this calendar (not to one

@@ -71,6 +71,10 @@ class ProviderAdapter:
     #: whether the remote items may carry the Odoo id that Odoo's own module
     #: wrote (re-bound after it was uninstalled, engine/relink.py)
     carries_legacy_odoo_id = False
+    #: whether writing a deleted occurrence of a series again (by its
+    #: instance id) brings it back: the provider keeps it as a cancelled
+    #: exception (see ``SeriesSync._revive_occurrences``)
+    revives_instances = False
     #: the Reset Account wizard's "delete from the remote calendar" (``_lt``)
     reset_delete_label = None
     #: the Reset Account wizard's sentence when the provider could not be

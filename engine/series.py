@@ -353,6 +353,68 @@ class SeriesSync(ManagedSync):
         if moved:
             self.adapter.unmatched_occurrences(moved)
 
+    def _revive_occurrences(self):
+        """Occurrences changed alone that Odoo has again after this calendar
+        deleted them (a later change in another calendar restored them, see
+        the planner's ``_decide_archived``): their binding here lost its
+        remote id with the delete, so nothing would send them. They are
+        bound again to their instance, whose write brings it back, where the
+        provider can (``revives_instances``). A cancelled instance this
+        listing brings is that delete, which the restore in Odoo overrides
+        (a change in Odoo wins over a remote delete, see the planner)."""
+        if not self.adapter.revives_instances:
+            return
+        events = self.Event.search(
+            [
+                ("user_id", "=", self.user.id),
+                ("active", "=", True),
+                ("follow_recurrence", "=", False),
+                ("recurrence_id", "!=", False),
+                (
+                    "recurrence_id",
+                    "any",
+                    self.binder.bound_domain([("remote_id", "!=", False)]),
+                ),
+                "|",
+                *self.binder.bound_domain(
+                    [
+                        ("remote_id", "=", False),
+                        ("need_sync", "=", True),
+                        ("original_start", "!=", False),
+                        ("guest_copy", "=", False),
+                    ]
+                ),
+                # made again by another calendar (a series Odoo rewrote)
+                "&",
+                *self.binder.unbound_domain(),
+                (
+                    "calendar_sync_binding_ids",
+                    "any",
+                    [("original_start", "!=", False), ("guest_copy", "=", False)],
+                ),
+            ]
+        )
+        self.binder.load(events)
+        self._adopt_original_starts(events.filtered(lambda ev: not self.binder.of(ev)))
+        for recurrence in events.recurrence_id:
+            originals = {
+                event: self._original(event)
+                for event in events.filtered(
+                    lambda ev, r=recurrence: ev.recurrence_id == r
+                )
+            }
+            ids = self.adapter.instance_ids(
+                recurrence, self.binder.remote_id(recurrence), set(originals.values())
+            )
+            owners = {ids[o]: event for event, o in originals.items() if o in ids}
+            self.binder.claim(owners)
+            etag = self.binder.get(recurrence, "etag")
+            for remote_id, event in owners.items():
+                self.binder.set(event, remote_id=remote_id, etag=etag)
+                if self.instances.get(remote_id, {}).get("cancelled"):
+                    del self.instances[remote_id]
+                    self.remote.pop(remote_id, None)
+
     def _reshape_series(self, recurrence, master_id, neutral):
         """Give ``recurrence`` the remote series' rule and times, keeping the
         records of the occurrences that still exist."""

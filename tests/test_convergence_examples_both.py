@@ -227,3 +227,49 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.world.odoo_occurrence("M1", 1, "time")
         self.world.remote_guests(CAROL, GOOGLE, "M1", ERIN, add=True)
         self.settled()
+
+    def test_occurrence_deleted_in_odoo_and_renamed_in_outlook_comes_back_in_the_mirror(
+        self,
+    ):
+        # found by the long run: Carol's series is hosted by her Outlook, her
+        # Google holds the mirror. Odoo deletes an occurrence while Outlook
+        # renames it: the later rename brings it back in Odoo and Outlook,
+        # and in her Google mirror, which had deleted it (a cancelled
+        # exception there, bound again to its instance and written back)
+        carol_outlook_first = [
+            ("carol", MICROSOFT),
+            ("bob", MICROSOFT),
+            ("carol", GOOGLE),
+            ("alice", GOOGLE),
+        ]
+        self.world.odoo_create(CAROL, [ALICE], day=11, hour=14, hours=2, series=True)
+        self.world.settle(carol_outlook_first)
+        self.world.check()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "name")
+        self.world.odoo_occurrence("M1", 1, "delete")
+        self.settled()
+
+    def test_series_rule_changed_in_odoo_keeps_the_renamed_occurrence_in_the_mirror(
+        self,
+    ):
+        # found by the long run (seed 191865017252057959529083014731925891585,
+        # not shrunk to the end): Carol's Outlook series, two occurrences
+        # deleted there, is imported (her Google holds the mirror); in Odoo she
+        # renames the last occurrence alone, then changes the rule of all
+        # events. The settle deletes the renamed occurrence from her Google
+        # mirror while Outlook brings it back to Odoo as a new record, with
+        # no binding in her Google: bound there by the original slot Outlook
+        # recorded, and written back
+        self.world.remote_create(
+            CAROL, MICROSOFT, [ALICE, OLGA], day=5, hour=16, hours=2, series=True
+        )
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "delete")
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.world.settle(
+            [("carol", MICROSOFT), ("carol", GOOGLE), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        self.world.check()
+        self.world.odoo_occurrence("M1", 2, "name")
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.settled()

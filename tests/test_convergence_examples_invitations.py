@@ -118,3 +118,32 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.check()
         self.world.remote_guests(OLGA, GOOGLE, "M1", CAROL, add=False)
         self.settled()
+
+    def test_organizer_calendar_joining_a_series_a_guest_imported_mails_nobody(self):
+        # Bob's Outlook series with Carol is imported from Carol's Outlook
+        # first; Bob's run joins it by iCalUID: its occurrences are bound as
+        # they are, not sent again (Outlook would mail Carol an update)
+        self.world.remote_create(
+            BOB, MICROSOFT, [CAROL], day=12, hour=16, hours=2, series=True
+        )
+        self.world.sync("carol", MICROSOFT)
+        self.settled()
+
+    def test_organizer_calendar_joining_a_series_keeps_an_occurrence_it_moved(self):
+        # as above, with one occurrence Bob moved in Outlook before the
+        # import: his run binds it by the original slot Carol's run recorded
+        # (not read as an occurrence Outlook no longer has)
+        self.world.remote_create(
+            BOB, MICROSOFT, [CAROL], day=12, hour=16, hours=2, series=True
+        )
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 1, "time")
+        self.world.sync("carol", MICROSOFT)
+        self.settled()
+
+    def test_google_organizer_joining_a_series_keeps_an_occurrence_it_moved(self):
+        self.world.remote_create(
+            CAROL, GOOGLE, [ALICE], day=12, hour=16, hours=2, series=True
+        )
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "time")
+        self.world.sync("alice", GOOGLE)
+        self.settled()

@@ -68,18 +68,8 @@ HTML_PAGE = (
 
 #: Operations (rule names) and faults of the machine that trigger defects the
 #: engine still has: the default run leaves them out. Each entry names the
-#: written-out test of its defect (package docstring). An entry may also name
-#: a divergence an invariant tolerates while it is open (the known-defect
-#: tests check strictly).
+#: written-out test of its defect (package docstring).
 OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
-    # found by the mail invariant: a series its organizer made in Outlook,
-    # imported first from a guest's calendar; the organizer's run joins it by
-    # iCalUID and sends it again (its occurrences are not bound in that
-    # calendar yet, so they read as changed in Odoo): Outlook mails the
-    # guests an update nobody made. Tolerated by unannounced_mails().
-    "series_update_mail_when_its_organizer_joins": (
-        "test_organizer_calendar_joining_a_series_a_guest_imported_mails_nobody",
-    ),
     # found by the long run: an Outlook series imported by a run whose
     # listing timed out once, then its first occurrence renamed alone in
     # Odoo: the user's Google gets the series under the renamed title

@@ -9,7 +9,6 @@ from .common import (
     ACCOUNTS,
     ANSWERS,
     GOOGLE,
-    OPEN_DEFECTS,
     ConvergenceFailure,
     Item,
     google_time,
@@ -87,23 +86,7 @@ class Invariants:
             "which no operation announced"
             for login, provider, mail in self.mails
             if tag_of(mail["subject"]) not in self.announced
-            and not self.tolerated(login, provider, mail)
         ]
-
-    def tolerated(self, login, provider, mail):
-        """A mail of an open defect (OPEN_DEFECTS), unless the world is
-        strict (the known-defect tests)."""
-        if self.strict or (
-            "series_update_mail_when_its_organizer_joins" not in OPEN_DEFECTS
-        ):
-            return False
-        meeting = self.meetings.get(tag_of(mail["subject"])) or {}
-        return (
-            mail["action"] == "update"
-            and meeting.get("series")
-            and meeting.get("origin") == provider
-            and meeting.get("organizer") == self.users[login].email
-        )
 
     def check(self):
         """The invariant of tests/convergence/__init__; raises ConvergenceFailure."""
