@@ -80,12 +80,6 @@ OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
     "series_update_mail_when_its_organizer_joins": (
         "test_organizer_calendar_joining_a_series_a_guest_imported_mails_nobody",
     ),
-    # found by the long run: an Outlook series imported by a run whose
-    # listing timed out once, then its first occurrence renamed alone in
-    # Odoo: the user's Google gets the series under the renamed title
-    "timeout_listing_in_microsoft": (
-        "test_first_occurrence_renamed_in_odoo_after_an_outlook_listing_timed_out",
-    ),
 }
 
 KINDS = ("timed", "allday", "series")
