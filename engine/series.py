@@ -172,7 +172,7 @@ class SeriesSync(ManagedSync):
         self.binder.load(events)
         starts = []
         for event in events:
-            original = self.binder.get(event, "original_start")
+            original = self._original_start(event)
             if not event.follow_recurrence and original:
                 starts.append(original)
             elif event.follow_recurrence and event.active:
@@ -302,9 +302,28 @@ class SeriesSync(ManagedSync):
         """The slot an occurrence that follows its rule sits in."""
         return event.start_date if event.allday else event.start
 
+    def _original_start(self, event):
+        """The original slot (naive UTC, False when unknown) of an occurrence
+        as this calendar holds it; for an exception this calendar has not
+        bound yet, as another calendar recorded it. The slot is the series',
+        not a calendar's: an exception imported from one calendar (or changed
+        alone in Odoo once that calendar had bound it) still stands in its
+        slot when the series reaches the next calendar. An occurrence that
+        follows its series is in its slot (another calendar's record may
+        predate a move of the whole series)."""
+        own = self.binder.get(event, "original_start")
+        if own or event.follow_recurrence:
+            return own
+        recorded = event.sudo().calendar_sync_binding_ids.filtered(
+            lambda binding: (
+                binding.account_id != self.account and binding.original_start
+            )
+        )
+        return min(recorded.mapped("original_start"), default=False)
+
     def _original(self, event):
         """An occurrence's original slot (naive UTC, or a date when all-day)."""
-        value = self.binder.get(event, "original_start")
+        value = self._original_start(event)
         if not value:
             value = event.start
         return value.date() if event.allday else value
@@ -321,7 +340,7 @@ class SeriesSync(ManagedSync):
         occurrences = self._occurrences(recurrence)
         self.binder.load(occurrences)
         for event in occurrences:
-            if event.follow_recurrence or not self.binder.get(event, "original_start"):
+            if event.follow_recurrence or not self._original_start(event):
                 start = event.start_date if event.allday else event.start
                 original = start if start in slots else None
             else:
@@ -444,9 +463,7 @@ class SeriesSync(ManagedSync):
         slots = self._series_slots(recurrence, base)
         # a moved occurrence still holds its original slot: no second one there
         moved = self._occurrences(recurrence).filtered(
-            lambda ev: (
-                not ev.follow_recurrence and self.binder.get(ev, "original_start")
-            )
+            lambda ev: not ev.follow_recurrence and self._original_start(ev)
         )
         held = {self._original(ev) for ev in moved}
         slots = [slot for slot in slots if slot not in held]

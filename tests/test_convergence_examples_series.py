@@ -172,3 +172,41 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.remote_edit(ALICE, GOOGLE, "M1", "name", -1)
         self.world.odoo_delete("M1")
         self.settled()
+
+    def test_an_exception_imported_from_outlook_keeps_its_slot_in_the_google_copy(
+        self,
+    ):
+        # found by the long run: Carol's Outlook series is imported with its
+        # first occurrence renamed alone, which Odoo renames again. Her Google
+        # got the series without that first slot (only Outlook's binding held
+        # the exception's original start): the occurrence left the series,
+        # and the next run read the series as moved to its second slot
+        self.world.remote_create(
+            CAROL, MICROSOFT, [], day=0, hour=7, hours=3, series=True
+        )
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "name")
+        self.world.sync("carol", MICROSOFT)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+
+    def test_a_first_occurrence_renamed_in_odoo_keeps_its_slot_in_the_other_calendar(
+        self,
+    ):
+        # found by the long run (17 minutes in): Carol's Outlook series is
+        # imported by a run whose listing timed out once (retried); Carol then
+        # renames its first occurrence alone in Odoo before her Google has the
+        # series: her Google copy must start at that occurrence's slot
+        self.world.remote_create(ALICE, GOOGLE, [ALICE, BOB], day=0, hour=11, hours=1)
+        self.world.sync("alice", GOOGLE)
+        self.settled()
+        self.world.odoo_archive("M1")
+        self.world.remote_create(
+            CAROL, MICROSOFT, [], day=4, hour=8, hours=1, series=True
+        )
+        self.world.sync("carol", MICROSOFT, "timeout_listing")
+        self.world.odoo_occurrence("M2", 0, "name")
+        self.world.settle(
+            [("bob", MICROSOFT), ("carol", GOOGLE), ("alice", GOOGLE)]
+            + [("carol", MICROSOFT)]
+        )
+        self.settled()

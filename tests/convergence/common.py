@@ -69,14 +69,7 @@ HTML_PAGE = (
 #: Operations (rule names) and faults of the machine that trigger defects the
 #: engine still has: the default run leaves them out. Each entry names the
 #: written-out test of its defect (package docstring).
-OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
-    # found by the long run: an Outlook series imported by a run whose
-    # listing timed out once, then its first occurrence renamed alone in
-    # Odoo: the user's Google gets the series under the renamed title
-    "timeout_listing_in_microsoft": (
-        "test_first_occurrence_renamed_in_odoo_after_an_outlook_listing_timed_out",
-    ),
-}
+OPEN_DEFECTS: dict[str, tuple[str, ...]] = {}
 
 KINDS = ("timed", "allday", "series")
 ODOO_FIELDS = ("name", "location", "description", "time", "allday")
