@@ -360,7 +360,13 @@ class TestGoogleRecurrence(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
         with their answers, followers, alarms and flags, and its rule."""
         events = recurrence.calendar_event_ids.sorted("start")
         return {
-            "rule": (recurrence.rrule, recurrence.dtstart, recurrence.event_tz),
+            # (the text of rrule starts with the time it was written at)
+            "rule": (
+                recurrence._calendar_sync_rule(),
+                recurrence.rrule.split("\n")[-1],
+                recurrence.dtstart,
+                recurrence.event_tz,
+            ),
             "trigger": recurrence.trigger_id.call_at,
             "events": [
                 (
@@ -380,14 +386,33 @@ class TestGoogleRecurrence(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
         self.sync()
         imported = [self.local_series(master["id"]) for master in masters]
         first = imported[0].base_event_id
-        reference = self.odoo_series(
-            name="Standup 0",
-            start=first.start,
-            stop=first.stop,
-            partner_ids=[Command.set(first.partner_ids.ids)],
-            alarm_ids=[Command.set(first.alarm_ids.ids)],
-            tue=True,
-            mon=False,
+        # Odoo's create of one series, in the sync's mail context
+        reference = (
+            self.Event.with_user(self.alice)
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+                no_mail_to_attendees=True,
+            )
+            .create(
+                {
+                    "name": "Standup 0",
+                    "start": first.start,
+                    "stop": first.stop,
+                    "user_id": self.alice.id,
+                    "partner_ids": [Command.set(first.partner_ids.ids)],
+                    "alarm_ids": [Command.set(first.alarm_ids.ids)],
+                    "recurrency": True,
+                    "rrule_type": "weekly",
+                    "interval": 1,
+                    "end_type": "count",
+                    "count": 4,
+                    "tue": True,
+                    "event_tz": "Europe/Brussels",
+                }
+            )
+            .recurrence_id
         )
         expected = self.shape(reference)
         for recurrence in imported:
