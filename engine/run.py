@@ -86,7 +86,6 @@ class SyncRun(
         self.adapter = adapter(self, **options)
         # (action type, is a series) -> the method applying it
         self._handlers = {
-            (planner.CreateLocal, True): self._series_CreateLocal,
             (planner.UpdateLocal, False): self._do_UpdateLocal,
             (planner.UpdateLocal, True): self._series_UpdateLocal,
             (planner.DeleteLocal, False): self._do_DeleteLocal,
@@ -395,21 +394,15 @@ class SyncRun(
         for action in actions:
             if isinstance(action, planner.ReportConflict):
                 self.before[action.key] = self._describe_local(action.key)
-        new_events = [
-            action
-            for action in actions
-            if isinstance(action, planner.CreateLocal)
-            and action.remote_id in self.singles
-        ]
-        self._create_events(new_events)
+        # what is new remotely is created in batches, first
+        new = [a for a in actions if isinstance(a, planner.CreateLocal)]
+        self._create_events([a for a in new if a.remote_id in self.singles])
+        self._create_series([a for a in new if a.remote_id in self.masters])
         ops = []
         for action in actions:
-            if action in new_events:
-                continue
-            series = isinstance(getattr(action, "key", None), SeriesKey) or (
-                isinstance(action, planner.CreateLocal)
-                and action.remote_id in self.masters
-            )
+            if isinstance(action, planner.CreateLocal):
+                continue  # made above
+            series = isinstance(getattr(action, "key", None), SeriesKey)
             handler = self._handlers[type(action), series]
             remote = isinstance(action, _REMOTE_ACTIONS)
             try:

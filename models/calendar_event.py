@@ -341,14 +341,17 @@ class CalendarEvent(models.Model):
         return values
 
     def _calendar_sync_set_answers(self, neutral, partners):
-        """Give each attendee the answer the provider knows."""
-        self.ensure_one()
+        """Give each attendee of these events (one, or the occurrences of a
+        series) the answer the provider knows: one write per answer."""
         states = {
             partners[a["email"]]: a["state"]
             for a in neutral.get("attendees") or []
             if a["email"] in partners
         }
+        changed = {}
         for attendee in self.attendee_ids:
             state = states.get(attendee.partner_id.id)
             if state and attendee.state != state:
-                attendee.state = state
+                changed[state] = changed.get(state, attendee.browse()) | attendee
+        for state, attendees in changed.items():
+            attendees.state = state

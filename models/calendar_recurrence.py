@@ -18,6 +18,20 @@ _ENDLESS_END = re.compile(r";(?:COUNT|UNTIL)=[^;\s]*")
 EXTEND_AHEAD_DAYS = 365
 HORIZON_DAYS = 730
 
+#: Context key of an :class:`OccurrenceCollector`: while the sync creates new
+#: series (see ``_calendar_sync_create_series``), Odoo's expansion of each one
+#: into its occurrences waits, and is made for all of them at once.
+DEFERRED_SERIES = "calendar_sync_deferred_series"
+
+
+class OccurrenceCollector:
+    """The new series whose occurrences are still to be made (hashable by
+    identity, so that it can travel in a context)."""
+
+    def __init__(self):
+        self.ids = []
+
+
 #: calendar.recurrence fields that make a new rule for the remote series.
 RULE_FIELDS = {
     "rrule",
@@ -85,6 +99,41 @@ class CalendarRecurrence(models.Model):
             for recurrence in recurrences:
                 recurrence._calendar_sync_adopt_series()
         return recurrences
+
+    @api.model
+    def _calendar_sync_create_series(self, vals_list):
+        """Create new series, each from the values of its first event (with
+        ``recurrency`` and its rule), as Odoo's ``calendar.event.create`` does,
+        but with the occurrences of all of them made by one
+        ``_apply_recurrence`` (one ``create`` of every occurrence, attendees
+        and followers in bulk) instead of one series after the other.
+
+        :return: the first events (``calendar.event``), in order
+        """
+        collector = OccurrenceCollector()
+        Event = self.env["calendar.event"]
+        firsts = Event.with_context(**{DEFERRED_SERIES: collector}).create(vals_list)
+        # as in Odoo's create, where each series is expanded
+        new = self.browse(collector.ids).with_context(is_calendar_event_new=True)
+        new._apply_recurrence().active = False
+        return firsts.with_env(Event.env)
+
+    def _apply_recurrence(
+        self,
+        specific_values_creation=None,
+        no_send_edit=False,
+        generic_values_creation=None,
+    ):
+        collector = self.env.context.get(DEFERRED_SERIES)
+        plain = not (specific_values_creation or generic_values_creation)
+        if collector is not None and plain and sync_applying(self.env):
+            # a new series of _calendar_sync_create_series: expanded later,
+            # with the others (nothing is detached from a new series)
+            collector.ids.extend(self.ids)
+            return self.env["calendar.event"]
+        return super()._apply_recurrence(
+            specific_values_creation, no_send_edit, generic_values_creation
+        )
 
     def _calendar_sync_adopt_series(self):
         base = self.base_event_id

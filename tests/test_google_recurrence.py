@@ -1,10 +1,12 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
+from ..engine.series import SeriesSync
 from .common import (
     AliceSyncCase,
     GoogleEmulatorMixin,
@@ -336,3 +338,112 @@ class TestGoogleRecurrence(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
             self.google.get_event(ALICE, master["id"])["recurrence"],
             ["RRULE:FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=4"],
         )
+
+    # ------------------------------------------------------------ many at once
+    def guest_series(self, summary, answer, **extra):
+        return self.google_series(
+            summary=summary,
+            attendees=[
+                {"email": ALICE, "responseStatus": "accepted"},
+                {"email": "carol@example.com", "responseStatus": answer},
+            ],
+            reminders={
+                "useDefault": False,
+                "overrides": [{"method": "popup", "minutes": 10}],
+            },
+            **extra,
+        )
+
+    @staticmethod
+    def shape(recurrence):
+        """What Odoo makes of a series: its occurrences' times, attendees
+        with their answers, followers, alarms and flags, and its rule."""
+        events = recurrence.calendar_event_ids.sorted("start")
+        return {
+            # (the text of rrule starts with the time it was written at)
+            "rule": (
+                recurrence._calendar_sync_rule(),
+                recurrence.rrule.split("\n")[-1],
+                recurrence.dtstart,
+                recurrence.event_tz,
+            ),
+            "trigger": recurrence.trigger_id.call_at,
+            "events": [
+                (
+                    ev.start,
+                    ev.stop,
+                    sorted((a.partner_id.id, a.state) for a in ev.attendee_ids),
+                    sorted(ev.message_partner_ids.ids),
+                    ev.alarm_ids.ids,
+                    (ev.recurrency, ev.follow_recurrence, ev.active, ev.user_id),
+                )
+                for ev in events
+            ],
+        }
+
+    def test_series_imported_together_are_as_odoo_makes_each_one(self):
+        masters = [self.guest_series(f"Standup {i}", "needsAction") for i in range(3)]
+        self.sync()
+        imported = [self.local_series(master["id"]) for master in masters]
+        first = imported[0].base_event_id
+        # Odoo's create of one series, in the sync's mail context
+        reference = (
+            self.Event.with_user(self.alice)
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+                no_mail_to_attendees=True,
+            )
+            .create(
+                {
+                    "name": "Standup 0",
+                    "start": first.start,
+                    "stop": first.stop,
+                    "user_id": self.alice.id,
+                    "partner_ids": [Command.set(first.partner_ids.ids)],
+                    "alarm_ids": [Command.set(first.alarm_ids.ids)],
+                    "recurrency": True,
+                    "rrule_type": "weekly",
+                    "interval": 1,
+                    "end_type": "count",
+                    "count": 4,
+                    "tue": True,
+                    "event_tz": "Europe/Brussels",
+                }
+            )
+            .recurrence_id
+        )
+        expected = self.shape(reference)
+        for recurrence in imported:
+            self.assertEqual(self.shape(recurrence), expected)
+
+    def test_series_imported_together_keep_each_guest_answer(self):
+        declined = self.guest_series("Declined", "declined")
+        accepted = self.guest_series("Accepted", "accepted")
+        self.sync()
+        for master, state in ((declined, "declined"), (accepted, "accepted")):
+            events = self.occurrences(self.local_series(master["id"]))
+            self.assertEqual(len(events), 4)
+            carol = events.attendee_ids.filtered(
+                lambda a: a.partner_id.email == "carol@example.com"
+            )
+            self.assertEqual(set(carol.mapped("state")), {state})
+
+    def test_a_series_failing_to_import_leaves_the_others_of_its_run(self):
+        good = self.google_series(summary="Good")
+        bad = self.google_series(summary="Bad")
+        also_good = self.google_series(summary="Also good")
+        original = SeriesSync._add_extra_occurrences
+
+        def fail_for_bad(run, recurrence, master_id, neutral):
+            if master_id == bad["id"]:
+                raise ValueError("cannot import this one")
+            return original(run, recurrence, master_id, neutral)
+
+        with patch.object(SeriesSync, "_add_extra_occurrences", fail_for_bad):
+            counters = self.account._sync()
+        self.assertEqual(counters["failed"], 1)
+        self.assertFalse(self.local_series(bad["id"]))
+        for master in (good, also_good):
+            self.assertEqual(len(self.occurrences(self.local_series(master["id"]))), 4)
