@@ -11,21 +11,19 @@ occurrence to its remote instance.
 import logging
 from datetime import datetime, time
 
-from odoo import _
-
 from ..services import planner
-from ..services.exceptions import UnsupportedRecurrence
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import expand, normalize_recurrence
 from ..services.snapshot import canonical
 from .keys import SeriesKey
 from .managed import ManagedSync
+from .series_import import SeriesImport
 from .steps import staged_remote_ids
 
 _logger = logging.getLogger(__name__)
 
 
-class SeriesSync(ManagedSync):
+class SeriesSync(SeriesImport, ManagedSync):
     """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
 
     def _owned_series(self):
@@ -178,46 +176,6 @@ class SeriesSync(ManagedSync):
             elif event.follow_recurrence and event.active:
                 starts.append(event.start)
         return min(starts) if starts else recurrence.dtstart
-
-    def _create_series(self, actions):
-        """Create the series new remotely in one batch (one by one, each in
-        its savepoint, when the batch fails, and for a rule Odoo cannot
-        hold: refused alone)."""
-        alone, batch = [], []
-        for action in actions:
-            try:
-                self._check_week_start(self.remote[action.remote_id]["rule"])
-            except UnsupportedRecurrence:
-                alone.append(action)
-            else:
-                batch.append(action)
-        if len(batch) > 1:
-            try:
-                with self.env.cr.savepoint():
-                    made = self._create_local_series(batch)
-            except Exception:  # noqa: BLE001 - then one by one
-                _logger.info("Batch import of series failed, importing one by one")
-            else:
-                self._series_created(made)
-                batch = []
-        for action in batch + alone:
-            try:
-                with self.env.cr.savepoint():
-                    made = self._create_local_series([action])
-            except Exception as exc:  # noqa: BLE001 - isolate per item
-                _logger.info(
-                    "%s sync of %s failed: %s", self.adapter.label, action, exc
-                )
-                self._fail(None, exc)
-                self._remember_failure(action.remote_id, exc)
-                continue
-            self._series_created(made)
-
-    def _series_created(self, recurrences):
-        for recurrence in recurrences:
-            self.imported_series.add(recurrence.id)
-            self.items[SeriesKey(recurrence.id)] = recurrence
-            self.counters["pulled"] += 1
 
     def _series_UpdateLocal(self, action):
         recurrence = self.items[action.key]
@@ -570,89 +528,6 @@ class SeriesSync(ManagedSync):
                 break
             pairs.append((event, free.pop(0)))
         return pairs, free
-
-    def _check_week_start(self, rule):
-        """Odoo expands a series with its user's week start: a remote rule
-        whose occurrences depend on another week start cannot be held."""
-        local = self.Recurrence._calendar_sync_week_start()
-        if normalize_recurrence({**rule, "week_start": local}) != normalize_recurrence(
-            rule
-        ):
-            raise UnsupportedRecurrence(
-                "week start",
-                rule=str(rule),
-                reason=_(
-                    "its weeks start on another day than yours in Odoo (see your "
-                    "language's first day of the week), which gives this rule "
-                    "other dates: it is left in %(provider)s",
-                    provider=self.adapter.label,
-                ),
-            )
-
-    def _create_local_series(self, actions):
-        """The series of ``actions`` (remote series new to Odoo) created and
-        bound: their first events in one ``create``, their occurrences in one
-        more (``calendar.recurrence._calendar_sync_create_series``)."""
-        neutrals = [self.remote[action.remote_id] for action in actions]
-        partners = self._partners(neutrals)
-        alarms = self._alarms(neutrals)
-        vals_list = []
-        for neutral in neutrals:
-            rule = neutral["rule"]
-            self._check_week_start(rule)
-            values = self.Event._calendar_sync_values(
-                neutral, self._owner(neutral), partners, alarms
-            )
-            values.update(
-                {
-                    **{
-                        key: value
-                        for key, value in rule.items()
-                        if value is not False and key in self.Event._fields
-                    },
-                    "recurrency": True,
-                    "event_tz": neutral["tz"],
-                }
-            )
-            if rule["end_type"] != "count":
-                values.pop("count", None)
-            vals_list.append(values)
-        firsts = self.Recurrence._calendar_sync_create_series(vals_list)
-        recurrences = self.Recurrence.browse([ev.recurrence_id.id for ev in firsts])
-        self.binder.bind_new(
-            recurrences,
-            [
-                {
-                    "remote_id": action.remote_id,
-                    "etag": neutral["etag"],
-                    "ical_uid": neutral.get("ical_uid") or False,
-                    "guest_copy": self._guest_copy(neutral),
-                    "need_sync": False,
-                }
-                for action, neutral in zip(actions, neutrals, strict=True)
-            ],
-        )
-        self.binder.load(recurrences.calendar_event_ids)  # one query, not one each
-        gone = self.Event
-        for action, neutral, recurrence in zip(
-            actions, neutrals, recurrences, strict=True
-        ):
-            recurrence.calendar_event_ids._calendar_sync_set_answers(neutral, partners)
-            self._bind_occurrences(recurrence, action.remote_id, neutral["etag"])
-            excluded = set(neutral.get("exdates") or [])
-            if excluded:
-                gone |= self._occurrences(recurrence).filtered(
-                    lambda ev, excluded=excluded: self._original(ev) in excluded
-                )
-        gone.unlink()
-        for action, neutral, recurrence in zip(
-            actions, neutrals, recurrences, strict=True
-        ):
-            self._add_extra_occurrences(recurrence, action.remote_id, neutral)
-        self.binder.set(
-            recurrences.calendar_event_ids.filtered("active"), need_sync=False
-        )
-        return recurrences
 
     def _unbind_series(self, recurrence):
         """Forget ``recurrence`` and all its occurrences (archived ones too)
