@@ -242,9 +242,10 @@ class Binder:
         holding one (an archived occurrence of a series Odoo rewrote, one
         left without its record) lets it go, and the cache learns the
         bindings the events already have (one may have been made since it
-        was read, by a write outside this binder)."""
+        was read, by a write outside this binder). Returns ``{remote id:
+        event}`` of the ids taken from another event."""
         if not owners:
-            return
+            return {}
         events = self.Binding.env["calendar.event"].concat(*owners.values())
         found = self.Binding.search(
             [
@@ -254,15 +255,19 @@ class Binder:
                 ("event_id", "in", events.ids),
             ]
         )
+        taken = {}
         for binding in found:
             if binding.event_id.id in events.ids:
                 self._cache[("calendar.event", binding.event_id.id)] = binding
             owner = owners.get(binding.remote_id)
             if owner is not None and binding.event_id.id != owner.id:
+                if binding.event_id:
+                    taken[binding.remote_id] = binding.event_id
                 binding.write({"remote_id": False, "etag": False})
                 # released now: the owner's binding may take the id in a
                 # write the ORM would flush first (see bind_new())
                 self.Binding.flush_model(["remote_id"])
+        return taken
 
     def unbind_remote(self, remote_ids, model="calendar.event", keep=None):
         """Forget ``remote_ids`` on the ``model`` records bound to them here

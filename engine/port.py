@@ -224,7 +224,11 @@ class ProviderAdapter:
     def unmatched_occurrences(self, events):
         """Occurrences of a bound series the provider has no instance for:
         by default they leave the series and travel as events of their own."""
+        left = events.recurrence_id.filtered(lambda rec: rec.base_event_id in events)
         events.write({"recurrence_id": False})
+        # Odoo's "all events" edits rewrite a series from its base event: not
+        # from one that left it
+        left._select_new_base_event()
         self.binder.set(events, need_sync=True)
 
     # ------------------------------------------------------------ reset

@@ -511,11 +511,12 @@ class SyncRun(
             self.binder.set(record, **values, synced=synced, sync_error=False)
             return self._settle_echo(record, remote_id) if echoed else []
         self.binder.set(record, **values)
-        self._bind_occurrences(record, remote_id, values["etag"])
+        reset = self._bind_occurrences(record, remote_id, values["etag"])
         # occurrences changed alone in Odoo become exceptions of the new series
         follow_ups = []
         for event in self._occurrences(record):
-            if not event.follow_recurrence and self.binder.remote_id(event):
+            send = not event.follow_recurrence or event in reset
+            if send and self.binder.remote_id(event):
                 self.items[EventKey(event.id)] = event
                 action = planner.UpdateRemote(
                     EventKey(event.id), self.binder.remote_id(event)

@@ -144,10 +144,11 @@ class SeriesSync(SeriesImport, ManagedSync):
         snapshot["rule"] = recurrence._calendar_sync_rule()
         return snapshot
 
-    def _series_slots(self, recurrence, base):
-        """The rule's occurrence starts (naive UTC, or dates when all-day)."""
+    def _series_slots(self, recurrence, base, dtstart=None):
+        """The rule's occurrence starts (naive UTC, or dates when all-day),
+        from the series' anchor or from ``dtstart``."""
         tz = recurrence.event_tz or base._calendar_sync_tz()
-        dtstart = self._series_anchor(recurrence) or base.start
+        dtstart = dtstart or self._series_anchor(recurrence) or base.start
         horizon = recurrence.calendar_sync_horizon or None
         if base.allday:
             return expand(
@@ -175,7 +176,30 @@ class SeriesSync(SeriesImport, ManagedSync):
                 starts.append(original)
             elif event.follow_recurrence and event.active:
                 starts.append(event.start)
-        return min(starts) if starts else recurrence.dtstart
+        if not starts:
+            return recurrence.dtstart
+        return self._unplaced_anchor(recurrence, events, min(starts)) or min(starts)
+
+    def _unplaced_anchor(self, recurrence, events, anchor):
+        """An earlier first slot held by an occurrence changed alone before
+        this calendar had the series (no original slot recorded here): its
+        own start when the rule, run from it, gives every occurrence that
+        follows (renamed alone, not moved; a moved one stays out)."""
+        unplaced = events.filtered(
+            lambda ev: (
+                ev.active
+                and not ev.follow_recurrence
+                and not self._original_start(ev)
+                and ev.start < anchor
+            )
+        )
+        following = {self._slot(ev) for ev in self._following(recurrence)}
+        base = self._series_base(recurrence)
+        for event in unplaced.sorted("start"):
+            slots = set(self._series_slots(recurrence, base, event.start))
+            if self._slot(event) in slots and following <= slots:
+                return event.start
+        return None
 
     def _series_UpdateLocal(self, action):
         recurrence = self.items[action.key]
@@ -320,13 +344,15 @@ class SeriesSync(SeriesImport, ManagedSync):
         return value.date() if event.allday else value
 
     def _bind_occurrences(self, recurrence, master_id, etag):
-        """Give every occurrence its instance id, and remember its slot."""
+        """Give every occurrence its instance id, and remember its slot.
+        Returns the occurrences that follow the series yet took over the
+        instance of an exception (see :meth:`_took_exception`)."""
         base = self._series_base(recurrence)
         slots = set(self._series_slots(recurrence, base))
         # occurrences of the previous rule of a rewritten series may hold ids
-        self.binder.set(
-            self.adapter.stale_instances(master_id), remote_id=False, etag=False
-        )
+        stale = self.adapter.stale_instances(master_id)
+        held = {self.binder.remote_id(ev): ev for ev in stale}
+        self.binder.set(stale, remote_id=False, etag=False)
         originals, moved = {}, self.Event
         occurrences = self._occurrences(recurrence)
         self.binder.load(occurrences)
@@ -358,10 +384,29 @@ class SeriesSync(SeriesImport, ManagedSync):
                 "sync_error": False,
             }
             pairs.append((event, values))
-        self.binder.claim(bound)
+        held.update(self.binder.claim(bound))
+        reset = self.Event
+        if not guest_copy:
+            reset = self._took_exception(pairs, held)
         self.binder.set_each(pairs)
         if moved:
             self.adapter.unmatched_occurrences(moved)
+        return reset
+
+    def _took_exception(self, pairs, held):
+        """Odoo rewrote the series ("all events" with a new rule), its
+        exceptions are gone: an occurrence that follows it and takes over the
+        instance an exception held (renamed, moved alone) is sent, the
+        calendar still has the exception's changes. ``pairs``: ``[(event,
+        binding values)]`` (their ``need_sync`` set here); ``held``: ``{remote
+        id: event}`` of the events the ids were taken from."""
+        reset = []
+        for event, values in pairs:
+            previous = held.get(values["remote_id"])
+            if previous and previous != event and not previous.follow_recurrence:
+                values["need_sync"] = True
+                reset.append(event.id)
+        return self.Event.browse(reset)
 
     def _revive_occurrences(self):
         """Occurrences changed alone that Odoo has again after this calendar

@@ -98,6 +98,11 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
         self.world.odoo_occurrence("M1", 0, "name")
         self.settled()
+        # renamed, not moved: its slot is the series' first one
+        events = self.world.odoo_events("M1")
+        self.assertEqual(len(events), 3)
+        self.assertEqual(len(events.recurrence_id), 1)
+        self.assertTrue(all(event.recurrence_id for event in events))
 
     def test_renaming_the_first_occurrence_alone_keeps_the_series_title(self):
         self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
@@ -209,4 +214,51 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
             [("bob", MICROSOFT), ("carol", GOOGLE), ("alice", GOOGLE)]
             + [("carol", MICROSOFT)]
         )
+
+    def test_rule_change_after_renaming_the_first_occurrence_leaves_one_copy_in_google(
+        self,
+    ):
+        # found by the long run: Alice's series with Bob, its first occurrence
+        # renamed in Odoo before the first sync, which once sent the series
+        # without it (no original slot known): it left the series yet stayed
+        # its base event, and the "All events" rule change rewrote the series
+        # from it, next to the old one
+        self.world.odoo_create(
+            ALICE, [ALICE, BOB], day=0, hour=16, hours=3, series=True
+        )
+        self.world.odoo_create(ALICE, [], day=0, hour=13, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.settled()
+
+    def test_rule_change_after_renaming_the_first_occurrence_rebinds_the_mirror(self):
+        # found by the long run: the same for Carol's series, whose Outlook
+        # holds a mirror (the second series' mirror took the first one's id)
+        self.world.odoo_create(CAROL, [ALICE, BOB], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_create(ALICE, [], day=0, hour=13, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.settled()
+
+    def test_rule_change_after_moving_the_first_occurrence_alone_keeps_one_series(
+        self,
+    ):
+        # moved alone before the first sync, its original slot is unknown: it
+        # leaves the series, whose base event becomes the next occurrence
+        self.world.odoo_create(CAROL, [ALICE, BOB], day=0, hour=7, hours=1, series=True)
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.settled()
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.settled()
+
+    def test_rule_change_resets_an_occurrence_renamed_alone_in_google(self):
+        # Odoo rewrites the series with every occurrence as the series has
+        # it: Google's exception is sent again, under the series' title
+        self.world.odoo_create(ALICE, [BOB], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 1, "name")
+        self.settled()
+        self.world.odoo_series("M1", 0, "rule", "all_events")
         self.settled()
