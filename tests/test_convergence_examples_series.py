@@ -262,3 +262,17 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.settled()
         self.world.odoo_series("M1", 0, "rule", "all_events")
         self.settled()
+
+    def test_first_occurrence_moved_before_the_guest_synced_stays_in_the_series(
+        self,
+    ):
+        # found by the long run: Carol moves the first occurrence of her
+        # Google series with Alice alone; Alice's copy brings it to Odoo
+        # first. Carol's calendar, joining it, finds that occurrence by the
+        # original slot Alice's calendar bound (the meeting's, not one
+        # calendar's): not left out of the series as an event of its own
+        self.world.remote_create(
+            CAROL, GOOGLE, [ALICE], day=10, hour=7, hours=3, series=True
+        )
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "time")
+        self.settled()

@@ -1,6 +1,6 @@
 # Copyright 2026 calendar_sync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
@@ -332,6 +332,58 @@ class TestGoogleAndOutlookTogether(
         )
         self.assertEqual(len(self.google.events("alice@example.com")), 1)
         self.assertEqual(len(self.graph.events("alice@example.com")), 1)
+
+    def test_first_occurrence_moved_alone_in_google_is_moved_in_outlook_too(self):
+        # Outlook's series, sent after Google's, finds the occurrence moved
+        # alone by the original slot Google's binding holds: it stays in the
+        # series there too, neither left out of it nor taken for deleted
+        google = self.connect_google(self.alice)
+        outlook = self.connect_microsoft(self.alice)
+        start = datetime.combine(
+            fields.Date.today() + timedelta(days=10), datetime.min.time()
+        ) + timedelta(hours=9)
+        moved = start + timedelta(hours=2)
+        master = self.google.add_event(
+            "alice@example.com",
+            {
+                "summary": "Weekly",
+                **graph_times(start, tz="UTC"),
+                "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=3"],
+            },
+        )
+        first_id = f"{master['id']}_{start.strftime('%Y%m%dT%H%M%SZ')}"
+        self.google.update_event(
+            "alice@example.com",
+            first_id,
+            graph_times(moved, tz="UTC"),
+        )
+        google._sync()
+        outlook._sync()
+        google._sync()
+        recurrence = self.env["calendar.recurrence"].search(
+            [bound_to("google", master["id"])]
+        )
+        events = recurrence.calendar_event_ids.sorted("start")
+        weeks = [start + timedelta(days=7), start + timedelta(days=14)]
+        self.assertEqual(events.mapped("start"), [moved, *weeks])
+        self.assertEqual(events.mapped("follow_recurrence"), [False, True, True])
+        self.assertEqual(
+            self.google.get_event("alice@example.com", first_id)["status"], "confirmed"
+        )
+        window = (
+            datetime.now(timezone.utc) - timedelta(days=1),
+            datetime.now(timezone.utc) + timedelta(days=60),
+        )
+        instances = self.graph.instances(
+            "alice@example.com", binding(recurrence, "microsoft").remote_id, *window
+        )
+        self.assertEqual(
+            sorted(
+                from_graph(instance, "UTC")["start"].replace(tzinfo=None)
+                for instance in instances
+            ),
+            [moved, *weeks],
+        )
 
     def test_outside_invitation_seen_in_google_is_not_created_in_outlook(self):
         google = self.connect_google(self.alice)
