@@ -6,7 +6,7 @@ of :mod:`.convergence.common`), checked strictly: not run by default."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, GOOGLE, MICROSOFT, OLGA
+from .convergence.common import ALICE, BOB, CAROL, DAN, ERIN, GOOGLE, MICROSOFT, OLGA
 
 #: A settle in which Carol's Outlook syncs first.
 CAROL_OUTLOOK_FIRST = [
@@ -125,3 +125,53 @@ class TestConvergenceKnownDefects(WrittenOutCase):
             + [("carol", MICROSOFT)]
         )
         self.world.check()
+
+    def test_guest_invited_in_the_mirror_of_a_series_deleted_in_odoo(self):
+        # found by the long run (fails on the code before this session too):
+        # Carol's Outlook series, renamed, is mirrored in her Google; she
+        # invites Olga in the Google mirror while the series is deleted in
+        # Odoo: her Google keeps the series with Olga, which Odoo no longer has
+        w = self.world
+        w.sync("alice", GOOGLE)
+        w.remote_create(CAROL, MICROSOFT, [], day=13, hour=8, hours=3, series=True)
+        w.remote_edit(CAROL, MICROSOFT, "M1", "name", 24)
+        w.remote_create(BOB, MICROSOFT, [], day=3, hour=8, hours=2)
+        w.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        w.check()
+        w.remote_guests(CAROL, GOOGLE, "M1", OLGA, True)
+        w.odoo_delete("M1")
+        w.sync("alice", GOOGLE, "timeout_writes")
+        w.sync("bob", MICROSOFT, "expired_token")
+        w.odoo_create(ALICE, [CAROL], day=1, hour=8, hours=2, allday=True)
+        w.odoo_answer(CAROL, "M4", "declined", 0)
+        self.settled()
+
+    def test_split_series_deleted_in_google_and_moved_in_outlook_keeps_syncing(self):
+        # found by the long run (fails on the code before this session too):
+        # Carol's series (first occurrence deleted) split with "This and
+        # following events", deleted in her Google while an occurrence moves
+        # in her Outlook: her Outlook run fails on the unique (account,
+        # remote id) of the bindings
+        w = self.world
+        w.odoo_create(ALICE, [DAN, OLGA, ERIN], day=7, hour=16, hours=1, allday=True)
+        w.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("bob", MICROSOFT)]
+            + [("alice", GOOGLE)]
+        )
+        w.check()
+        w.remote_delete(ALICE, GOOGLE, "M1")
+        w.odoo_create(CAROL, [], day=5, hour=13, hours=2, series=True)
+        w.odoo_occurrence("M2", 0, "delete")
+        w.sync("bob", MICROSOFT, "unavailable_writes")
+        w.settle(
+            [("bob", MICROSOFT), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("carol", GOOGLE)]
+        )
+        w.check()
+        w.odoo_series("M2", 0, "time", "future_events")
+        w.remote_delete(CAROL, GOOGLE, "M2")
+        w.remote_occurrence(CAROL, MICROSOFT, "M2", 1, "time")
+        self.settled()
