@@ -133,17 +133,20 @@ def describe(account):
         return False
     applied, staged, listing = done
     env = account.env
+    # formatted apart: the translations' extractor cannot read an f-string
+    # among a call's arguments
+    applied, staged = f"{applied:,}", f"{staged:,}"
     if listing:
         return env._(
             "Long import under way: %(count)s items read so far; it goes on "
             "in steps in the background.",
-            count=f"{staged:,}",
+            count=staged,
         )
     return env._(
         "Long import under way: %(applied)s of %(total)s items applied; it "
         "goes on in steps in the background.",
-        applied=f"{applied:,}",
-        total=f"{staged:,}",
+        applied=applied,
+        total=staged,
     )
 
 

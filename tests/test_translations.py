@@ -93,3 +93,27 @@ class TestTranslations(TransactionCase):
             f"{len(absent)} translatable string(s) are not in i18n/{MODULE}.pot "
             f"({EXPORT_HINT}):\n" + "\n".join(repr(_short(s)) for s in absent),
         )
+
+    def test_every_python_file_can_be_read_by_the_translations_extractor(self):
+        # Odoo's export skips, without a word, a file babel cannot read (an
+        # f-string among the arguments of a _() call): its strings would
+        # never be translated
+        from babel.messages import extract
+
+        root = get_module_path(MODULE)
+        unreadable = []
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, "rb") as source:
+                    try:
+                        list(
+                            extract.extract(
+                                "python", source, keywords={"_": None, "_lt": None}
+                            )
+                        )
+                    except Exception as exc:  # noqa: BLE001 - reported below
+                        unreadable.append(f"{os.path.relpath(path, root)}: {exc}")
+        self.assertFalse(unreadable, "\n".join(unreadable))
