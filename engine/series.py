@@ -146,8 +146,20 @@ class SeriesSync(SeriesImport, ManagedSync):
 
     def _series_slots(self, recurrence, base):
         """The rule's occurrence starts (naive UTC, or dates when all-day)."""
+        anchor, deleted = self._series_anchor(recurrence)
+        slots = self._expand_from(recurrence, base, anchor or base.start)
+        if deleted and (not anchor or deleted < anchor):
+            # the first occurrences deleted alone in Odoo keep their slots:
+            # the calendars still start the series there (the slot cancelled
+            # or deleted), or it would move to its next slot. Unless the
+            # series moved since (their slots are not its slots any more)
+            earlier = self._expand_from(recurrence, base, deleted)
+            if not anchor or not slots or slots[0] in earlier:
+                return earlier
+        return slots
+
+    def _expand_from(self, recurrence, base, dtstart):
         tz = recurrence.event_tz or base._calendar_sync_tz()
-        dtstart = self._series_anchor(recurrence) or base.start
         horizon = recurrence.calendar_sync_horizon or None
         if base.allday:
             return expand(
@@ -165,17 +177,19 @@ class SeriesSync(SeriesImport, ManagedSync):
         occurrences that follow it, or original slot of those changed alone
         (archived ones included). Not Odoo's ``dtstart``, the earliest
         *current* start: a first occurrence moved alone would move the whole
-        series with it."""
+        series with it. ``(first slot, earliest start of the occurrences
+        deleted alone in Odoo)``: archived, they still follow the series."""
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         self.binder.load(events)
-        starts = []
+        starts, deleted = [], []
         for event in events:
             original = self._original_start(event)
             if not event.follow_recurrence and original:
                 starts.append(original)
-            elif event.follow_recurrence and event.active:
-                starts.append(event.start)
-        return min(starts) if starts else recurrence.dtstart
+            elif event.follow_recurrence:
+                (starts if event.active else deleted).append(event.start)
+        anchor = min(starts) if starts else recurrence.dtstart
+        return anchor, min(deleted, default=None)
 
     def _series_UpdateLocal(self, action):
         recurrence = self.items[action.key]
