@@ -147,8 +147,22 @@ class SeriesSync(SeriesImport, ManagedSync):
     def _series_slots(self, recurrence, base, dtstart=None):
         """The rule's occurrence starts (naive UTC, or dates when all-day),
         from the series' anchor or from ``dtstart``."""
+        if dtstart:
+            return self._expand_from(recurrence, base, dtstart)
+        anchor, deleted = self._series_anchor(recurrence)
+        slots = self._expand_from(recurrence, base, anchor or base.start)
+        if deleted and (not anchor or deleted < anchor):
+            # the first occurrences deleted alone in Odoo keep their slots:
+            # the calendars still start the series there (the slot cancelled
+            # or deleted), or it would move to its next slot. Unless the
+            # series moved since (their slots are not its slots any more)
+            earlier = self._expand_from(recurrence, base, deleted)
+            if not anchor or not slots or slots[0] in earlier:
+                return earlier
+        return slots
+
+    def _expand_from(self, recurrence, base, dtstart):
         tz = recurrence.event_tz or base._calendar_sync_tz()
-        dtstart = dtstart or self._series_anchor(recurrence) or base.start
         horizon = recurrence.calendar_sync_horizon or None
         if base.allday:
             return expand(
@@ -166,19 +180,22 @@ class SeriesSync(SeriesImport, ManagedSync):
         occurrences that follow it, or original slot of those changed alone
         (archived ones included). Not Odoo's ``dtstart``, the earliest
         *current* start: a first occurrence moved alone would move the whole
-        series with it."""
+        series with it. ``(first slot, earliest start of the occurrences
+        deleted alone in Odoo)``: archived, they still follow the series."""
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         self.binder.load(events)
-        starts = []
+        starts, deleted = [], []
         for event in events:
             original = self._original_start(event)
             if not event.follow_recurrence and original:
                 starts.append(original)
-            elif event.follow_recurrence and event.active:
-                starts.append(event.start)
+            elif event.follow_recurrence:
+                (starts if event.active else deleted).append(event.start)
+        deleted = min(deleted, default=None)
         if not starts:
-            return recurrence.dtstart
-        return self._unplaced_anchor(recurrence, events, min(starts)) or min(starts)
+            return recurrence.dtstart, deleted
+        anchor = min(starts)
+        return self._unplaced_anchor(recurrence, events, anchor) or anchor, deleted
 
     def _unplaced_anchor(self, recurrence, events, anchor):
         """An earlier first slot held by an occurrence changed alone before

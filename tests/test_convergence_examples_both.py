@@ -11,6 +11,7 @@ from .convergence.common import (
     ALICE,
     BOB,
     CAROL,
+    DAN,
     ERIN,
     GOOGLE,
     MICROSOFT,
@@ -272,4 +273,49 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.world.check()
         self.world.odoo_occurrence("M1", 2, "name")
         self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.settled()
+
+    def carol_outlook_series_without_its_first_occurrence(self):
+        """Carol's series with Erin and Dan, hosted by her Outlook (her Google
+        holds the mirror); its first occurrence deleted in Odoo."""
+        carol_outlook_first = [
+            ("alice", GOOGLE),
+            ("bob", MICROSOFT),
+            ("carol", MICROSOFT),
+            ("carol", GOOGLE),
+        ]
+        self.world.odoo_create(CAROL, [ERIN, DAN], day=7, hour=11, hours=1, series=True)
+        self.world.settle(carol_outlook_first)
+        self.world.check()
+        self.world.odoo_occurrence("M1", 0, "delete")
+
+    def test_first_occurrence_deleted_in_odoo_keeps_the_series_edit_in_the_mirror(
+        self,
+    ):
+        # found by the long run: Odoo deletes the first occurrence while
+        # Outlook changes the series' description: the series still starts in
+        # the deleted slot (it moved to the second one, and Outlook's change
+        # read as a move back, which made the deleted occurrence again and
+        # left the mirror with the old description)
+        self.carol_outlook_series_without_its_first_occurrence()
+        self.world.remote_edit(CAROL, MICROSOFT, "M1", "description", -1)
+        self.settled()
+
+    def test_first_occurrence_deleted_in_odoo_keeps_the_series_rename_in_the_mirror(
+        self,
+    ):
+        # the same with a rename in Outlook
+        self.carol_outlook_series_without_its_first_occurrence()
+        self.world.remote_edit(CAROL, MICROSOFT, "M1", "name", -1)
+        self.settled()
+
+    def test_series_renamed_in_odoo_after_its_first_occurrence_was_deleted_there(
+        self,
+    ):
+        # the delete of the first occurrence changes the series in Outlook,
+        # read back as a move of the series to its deleted slot; the rename
+        # of all events then missed her Google mirror
+        self.carol_outlook_series_without_its_first_occurrence()
+        self.settled()
+        self.world.odoo_series("M1", 0, "name", "all_events")
         self.settled()

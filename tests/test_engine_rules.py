@@ -62,6 +62,25 @@ class TestSeriesRules(EngineCase):
         )
         self.assertEqual(len(series.calendar_event_ids), 3)
 
+    def test_a_first_occurrence_deleted_in_odoo_keeps_the_series_first_slot(self):
+        # the series still starts in the deleted occurrence's slot (Google
+        # keeps it as a cancelled instance): a later change of the series
+        # there moves nothing in Odoo, and the deleted occurrence stays deleted
+        recurrence = self.series()
+        self.sync(self.google_account)
+        master_id = binding(recurrence, "google").remote_id
+        first, *others = recurrence.calendar_event_ids.sorted("start")
+        first.action_mass_archive("self_only")
+        self.sync(self.google_account)
+        self.assertEqual(len(self.google_instances(master_id)), 2)
+        self.google.update_event(ALICE, master_id, {"description": "New agenda"})
+        self.sync(self.google_account)
+        kept = recurrence.calendar_event_ids.sorted("start")
+        self.assertEqual(kept.ids, [event.id for event in others])
+        self.assertEqual(kept.mapped("start"), [event.start for event in others])
+        self.assertEqual(set(kept.mapped("description")), {"<p>New agenda</p>"})
+        self.assertEqual(len(self.google_instances(master_id)), 2)
+
 
 @tagged("post_install", "-at_install", "calendar_sync")
 class TestArchiveAndDeleteRules(EngineCase):
