@@ -13,17 +13,18 @@ from datetime import datetime, time
 
 from ..services import planner
 from ..services.neutral_event import utc_to_naive_local
-from ..services.recurrence import expand, normalize_recurrence
+from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical
 from .keys import SeriesKey
 from .managed import ManagedSync
 from .series_import import SeriesImport
+from .series_slots import SeriesSlots
 from .steps import staged_remote_ids
 
 _logger = logging.getLogger(__name__)
 
 
-class SeriesSync(SeriesImport, ManagedSync):
+class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
     """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
 
     def _owned_series(self):
@@ -144,80 +145,6 @@ class SeriesSync(SeriesImport, ManagedSync):
         snapshot["rule"] = recurrence._calendar_sync_rule()
         return snapshot
 
-    def _series_slots(self, recurrence, base, dtstart=None):
-        """The rule's occurrence starts (naive UTC, or dates when all-day),
-        from the series' anchor or from ``dtstart``."""
-        if dtstart:
-            return self._expand_from(recurrence, base, dtstart)
-        anchor, deleted = self._series_anchor(recurrence)
-        slots = self._expand_from(recurrence, base, anchor or base.start)
-        if deleted and (not anchor or deleted < anchor):
-            # the first occurrences deleted alone in Odoo keep their slots:
-            # the calendars still start the series there (the slot cancelled
-            # or deleted), or it would move to its next slot. Unless the
-            # series moved since (their slots are not its slots any more)
-            earlier = self._expand_from(recurrence, base, deleted)
-            if not anchor or not slots or slots[0] in earlier:
-                return earlier
-        return slots
-
-    def _expand_from(self, recurrence, base, dtstart):
-        tz = recurrence.event_tz or base._calendar_sync_tz()
-        horizon = recurrence.calendar_sync_horizon or None
-        if base.allday:
-            return expand(
-                recurrence._calendar_sync_rule(), dtstart.date(), tz, horizon=horizon
-            )
-        return expand(
-            recurrence._calendar_sync_rule(),
-            utc_to_naive_local(dtstart, tz),
-            tz,
-            horizon=horizon,
-        )
-
-    def _series_anchor(self, recurrence):
-        """The series' first slot (naive UTC): the earliest start of the
-        occurrences that follow it, or original slot of those changed alone
-        (archived ones included). Not Odoo's ``dtstart``, the earliest
-        *current* start: a first occurrence moved alone would move the whole
-        series with it. ``(first slot, earliest start of the occurrences
-        deleted alone in Odoo)``: archived, they still follow the series."""
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        self.binder.load(events)
-        starts, deleted = [], []
-        for event in events:
-            original = self._original_start(event)
-            if not event.follow_recurrence and original:
-                starts.append(original)
-            elif event.follow_recurrence:
-                (starts if event.active else deleted).append(event.start)
-        deleted = min(deleted, default=None)
-        if not starts:
-            return recurrence.dtstart, deleted
-        anchor = min(starts)
-        return self._unplaced_anchor(recurrence, events, anchor) or anchor, deleted
-
-    def _unplaced_anchor(self, recurrence, events, anchor):
-        """An earlier first slot held by an occurrence changed alone before
-        this calendar had the series (no original slot recorded here): its
-        own start when the rule, run from it, gives every occurrence that
-        follows (renamed alone, not moved; a moved one stays out)."""
-        unplaced = events.filtered(
-            lambda ev: (
-                ev.active
-                and not ev.follow_recurrence
-                and not self._original_start(ev)
-                and ev.start < anchor
-            )
-        )
-        following = {self._slot(ev) for ev in self._following(recurrence)}
-        base = self._series_base(recurrence)
-        for event in unplaced.sorted("start"):
-            slots = set(self._series_slots(recurrence, base, event.start))
-            if self._slot(event) in slots and following <= slots:
-                return event.start
-        return None
-
     def _series_UpdateLocal(self, action):
         recurrence = self.items[action.key]
         neutral = self.remote[action.remote_id]
@@ -328,37 +255,6 @@ class SeriesSync(SeriesImport, ManagedSync):
 
     def _following(self, recurrence):
         return self._occurrences(recurrence).filtered("follow_recurrence")
-
-    @staticmethod
-    def _slot(event):
-        """The slot an occurrence that follows its rule sits in."""
-        return event.start_date if event.allday else event.start
-
-    def _original_start(self, event):
-        """The original slot (naive UTC, False when unknown) of an occurrence
-        as this calendar holds it; for an exception this calendar has not
-        bound yet, as another calendar recorded it. The slot is the series',
-        not a calendar's: an exception imported from one calendar (or changed
-        alone in Odoo once that calendar had bound it) still stands in its
-        slot when the series reaches the next calendar. An occurrence that
-        follows its series is in its slot (another calendar's record may
-        predate a move of the whole series)."""
-        own = self.binder.get(event, "original_start")
-        if own or event.follow_recurrence:
-            return own
-        recorded = event.sudo().calendar_sync_binding_ids.filtered(
-            lambda binding: (
-                binding.account_id != self.account and binding.original_start
-            )
-        )
-        return min(recorded.mapped("original_start"), default=False)
-
-    def _original(self, event):
-        """An occurrence's original slot (naive UTC, or a date when all-day)."""
-        value = self._original_start(event)
-        if not value:
-            value = event.start
-        return value.date() if event.allday else value
 
     def _bind_occurrences(self, recurrence, master_id, etag):
         """Give every occurrence its instance id, and remember its slot.
