@@ -217,19 +217,21 @@ class SyncRun(
             events |= Event.search(
                 base
                 + [("user_id", "=", self.user.id)]
-                + self.binder.bound_domain(self._listed_elsewhere())
+                + self.binder.bound_domain(
+                    [("remote_id", "!=", False), ("etag", "!=", False)]
+                    + self._not_staged()
+                )
                 + self.adapter.window_domain("event")
             )
         self.binder.load(events)
         return events
 
-    def _listed_elsewhere(self):
-        """Binding domain of what a full listing may find missing: bound and
-        sent, and not among the items earlier parts of the listing applied."""
-        domain = [("remote_id", "!=", False), ("etag", "!=", False)]
-        if self.step.staged:
-            domain.append(("remote_id", "not in", staged_remote_ids(self.account)))
-        return domain
+    def _not_staged(self):
+        """Binding domain leaving out the items earlier parts of a long
+        listing applied: what a full listing may find missing is the rest."""
+        if not self.step.staged:
+            return []
+        return [("remote_id", "not in", staged_remote_ids(self.account))]
 
     def _local_occurrences(self):
         Event = self.Event

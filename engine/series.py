@@ -19,7 +19,6 @@ from .keys import SeriesKey
 from .managed import ManagedSync
 from .series_import import SeriesImport
 from .series_slots import SeriesSlots
-from .steps import staged_remote_ids
 
 _logger = logging.getLogger(__name__)
 
@@ -71,14 +70,11 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
                 *self.binder.records("calendar.recurrence", self.masters).values()
             )
         if self.full_sync:
-            listed_elsewhere = [("remote_id", "!=", False)]
-            if self.step.staged:
-                listed_elsewhere.append(
-                    ("remote_id", "not in", staged_remote_ids(self.account))
-                )
             series |= everywhere.search(
                 domain
-                + self.binder.bound_domain(listed_elsewhere)
+                + self.binder.bound_domain(
+                    [("remote_id", "!=", False)] + self._not_staged()
+                )
                 + self.adapter.window_domain("series")
             )
         series = Recurrence.browse(series.ids)  # back to the run's context
