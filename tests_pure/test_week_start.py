@@ -425,4 +425,8 @@ def test_expansion_with_the_languages_week_start_is_odoos(
     rec = weekly(days, interval)
     week_start = week_start_from_lang(lang_week_start)
     odoo = odoo_occurrences(rec, start_utc, tz, lang_week_start)
+    # Odoo compares DST on naive UTC values read as local time: on the day of a
+    # change (Lord Howe's half hour, early UTC hours) it moves the series' own
+    # first occurrence off the event's start. That quirk is not the reference.
+    assume(odoo[0] == start_utc)
     assert expand(rec, start, tz, limit=N, week_start=week_start) == odoo
