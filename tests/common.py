@@ -63,11 +63,17 @@ class BackgroundWorker:
     """A cron worker beside a browser test: runs the requested-runs pass
     every ``interval`` seconds in a thread, through the registry's test
     cursor (serialized with the HTTP requests, as another connection would
-    be), until the ``with`` block ends."""
+    be), until the ``with`` block ends.
+
+    The test's own thread uses its cursor without that lock (Odoo's
+    ``HttpCase.authenticate`` reads the user's context on ``self.cr``):
+    it does so inside ``with worker.paused:``, or both threads talk on the
+    one connection at once ("no results to fetch")."""
 
     def __init__(self, registry, interval=0.5):
         self.registry = registry
         self.interval = interval
+        self.paused = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._loop, name="calendar_sync test worker", daemon=True
@@ -77,7 +83,7 @@ class BackgroundWorker:
     def _loop(self):
         while not self._stop.wait(self.interval):
             try:
-                with self.registry.cursor() as cr:
+                with self.paused, self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     env["calendar.sync.account"]._cron_run_requested()
             except Exception as exc:  # noqa: BLE001 (reported by __exit__)

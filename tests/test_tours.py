@@ -8,6 +8,7 @@ static/tests/tours/calendar_sync_tours.esm.js.
 fails when a tour is skipped (Odoo only logs a line when it cannot start one).
 """
 
+import contextlib
 import json
 import logging
 from datetime import datetime, time, timedelta
@@ -66,7 +67,11 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
         self.registry.clear_cache()
 
     def authenticate(self, user, password, browser=None):
-        session = super().authenticate(user, password, browser=browser)
+        worker = getattr(self, "_worker", None)
+        with worker.paused if worker else contextlib.nullcontext():
+            session = super().authenticate(user, password, browser=browser)
+            # what browser_js flushes next, while the worker still waits
+            self.cr.flush()
         if browser is not None:
             browser._websocket_request(
                 "Page.addScriptToEvaluateOnNewDocument",
@@ -79,8 +84,11 @@ class TestCalendarSyncTours(GoogleEmulatorMixin, GraphEmulatorMixin, HttpCase):
     def start_tour(self, *args, **kwargs):
         """Every tour runs beside a background worker (as a cron worker
         would), which makes the runs the calendar and Sync Now request."""
-        with BackgroundWorker(self.registry):
-            return super().start_tour(*args, **kwargs)
+        with BackgroundWorker(self.registry) as self._worker:
+            try:
+                return super().start_tour(*args, **kwargs)
+            finally:
+                self._worker = None
 
     def _odoo_events(self):
         """Alice's events: one next week with Bob, one last month with Bob."""
