@@ -52,6 +52,7 @@ created). A delete answered 404/410 is a success.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
@@ -139,6 +140,38 @@ class _CountingHttp(httplib2.Http):
         return super().request(uri, *args, **kwargs)
 
 
+class _NoCredentials(httplib2.Http):
+    """The transport of the shared Resource (:func:`_calendar_api`): every
+    request names its account's own transport, so this one never sends."""
+
+    def request(self, *args, **kwargs):
+        raise RuntimeError("a Google request was made without its account's transport")
+
+
+#: The Calendar API's Resource per API root, built once per process: building
+#: one parses the discovery document and makes every method (several ms, more
+#: than a sync with nothing to do spends in SQL). It holds no credentials:
+#: requests run with ``execute(http=<the account's transport>)``.
+_RESOURCES: dict[str, tuple[Any, Any, Any]] = {}
+_RESOURCES_LOCK = threading.Lock()
+
+
+def _calendar_api(api_root: str) -> tuple[Any, Any, Any]:
+    """``(service, service.events(), service.calendars())`` for ``api_root``."""
+    with _RESOURCES_LOCK:
+        if api_root not in _RESOURCES:
+            service = build(
+                "calendar",
+                "v3",
+                http=_NoCredentials(),
+                static_discovery=True,
+                cache_discovery=False,
+                client_options={"api_endpoint": api_root + "calendar/v3/"},
+            )
+            _RESOURCES[api_root] = (service, service.events(), service.calendars())
+        return _RESOURCES[api_root]
+
+
 def _rfc3339(value: datetime | date | str | None) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -203,17 +236,7 @@ class GoogleCalendarClient(GoogleWritesMixin):
         self._authed = google_auth_httplib2.AuthorizedHttp(
             self.credentials, http=self._http
         )
-        self._service = build(
-            "calendar",
-            "v3",
-            http=self._authed,
-            static_discovery=True,
-            cache_discovery=False,
-            client_options={"api_endpoint": api_root + "calendar/v3/"},
-        )
-        # Building a Resource re-parses the discovery schema: do it once.
-        self._events = self._service.events()
-        self._calendars = self._service.calendars()
+        self._service, self._events, self._calendars = _calendar_api(api_root)
 
     # ---------------------------------------------------------------- counters
 
@@ -246,7 +269,7 @@ class GoogleCalendarClient(GoogleWritesMixin):
 
     def _once(self, request) -> _Outcome:
         try:
-            body = request.execute()
+            body = request.execute(http=self._authed)
             if body is not None and not isinstance(body, dict):
                 # a 200 that is not the API's JSON (a proxy's or captive
                 # portal's HTML page): retried, then reported as such

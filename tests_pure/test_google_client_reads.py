@@ -270,3 +270,30 @@ def test_instances_of_a_weekly_series_with_exdate_and_a_moved_instance(
     )
     assert by_id[cancelled_id]["status"] == "cancelled"
     assert by_id[cancelled_id]["recurringEventId"] == master_id
+
+
+def test_clients_of_two_accounts_each_read_their_own_calendar(
+    make_google_client, google_emulator
+):
+    # the clients share one Calendar API Resource (built once per process):
+    # each request still goes with its own account's token
+    google_emulator.add_event(ACCOUNT, {**TIMED, "summary": "mine"})
+    google_emulator.add_event("bob@example.com", {**TIMED, "summary": "bob's"})
+    bob = google_emulator.issue_tokens("bob@example.com")
+    mine = make_google_client()
+    bobs = make_google_client(
+        access_token=bob["access_token"], refresh_token=bob["refresh_token"]
+    )
+    for _round in range(2):
+        assert [e["summary"] for e in bobs.list_events().items] == ["bob's"]
+        assert [e["summary"] for e in mine.list_events().items] == ["mine"]
+    assert mine._service is bobs._service
+
+
+def test_the_shared_resource_sends_nothing_without_an_accounts_transport(
+    make_google_client,
+):
+    client = make_google_client()
+    request = client._events.list(calendarId="primary")
+    with pytest.raises(RuntimeError, match="without its account's transport"):
+        request.execute()
