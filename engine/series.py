@@ -458,8 +458,15 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
                 ]
             )
         occurrences = self._occurrences(recurrence)
-        # every follower's slot is new: bound again by its current start
-        self.binder.set(occurrences.filtered("follow_recurrence"), original_start=False)
+        # every follower's slot is new: bound again by its current start, here
+        # and in the other calendars, whose slots recorded are the old rule's:
+        # one of them changed alone later would take there an instance that
+        # the series' next write leaves out (_original_start)
+        followers = occurrences.filtered("follow_recurrence")
+        self.binder.set(followers, original_start=False)
+        followers.sudo().calendar_sync_binding_ids.filtered(
+            lambda binding: binding.original_start
+        ).write({"original_start": False})
         self._bind_occurrences(recurrence, master_id, neutral["etag"])
         excluded = set(neutral.get("exdates") or [])
         if excluded:
