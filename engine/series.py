@@ -83,6 +83,8 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
 
     def _series_state(self, recurrence):
         events = recurrence.calendar_event_ids.with_context(active_test=False)
+        if not events:
+            return self._gone_series_state(recurrence)
         base = self._series_base(recurrence)
         get = self.binder.get
         self.binder.load(events)
@@ -105,6 +107,22 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
             write_date=max([recurrence.write_date, *events.mapped("write_date")]),
             snapshot=self._series_snapshot(recurrence, base),
             remote_etag=get(recurrence, "etag") or None,
+        )
+
+    def _gone_series_state(self, recurrence):
+        """A series with no occurrence left, not even archived (each one
+        deleted alone, removed from the calendar one by one): gone from Odoo,
+        nothing a remote change could restore. Its remote series is deleted
+        when this calendar holds it as the organizer's, else let go of."""
+        return planner.LocalState(
+            key=SeriesKey(recurrence.id),
+            remote_id=self.binder.remote_id(recurrence),
+            dirty=not self.binder.get(recurrence, "guest_copy"),
+            archived=True,
+            write_date=recurrence.write_date,
+            snapshot=None,
+            remote_etag=self.binder.get(recurrence, "etag") or None,
+            gone=True,
         )
 
     def _series_base(self, recurrence):
@@ -201,6 +219,13 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
 
     def _series_DeleteLocal(self, action):
         recurrence = self.items[action.key]
+        if not recurrence.with_context(active_test=False).calendar_event_ids:
+            # nothing left in Odoo: let go of it, for good once no calendar has it
+            if self._bound_elsewhere(recurrence):
+                self._unbind_series(recurrence)
+            else:
+                self._drop_local_series(recurrence)
+            return
         if self._series_base(recurrence).user_id != self.user:
             # an attendee removed someone else's series from their calendar
             self._decline(self._occurrences(recurrence))
@@ -433,8 +458,15 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
                 ]
             )
         occurrences = self._occurrences(recurrence)
-        # every follower's slot is new: bound again by its current start
-        self.binder.set(occurrences.filtered("follow_recurrence"), original_start=False)
+        # every follower's slot is new: bound again by its current start, here
+        # and in the other calendars, whose slots recorded are the old rule's:
+        # one of them changed alone later would take there an instance that
+        # the series' next write leaves out (_original_start)
+        followers = occurrences.filtered("follow_recurrence")
+        self.binder.set(followers, original_start=False)
+        followers.sudo().calendar_sync_binding_ids.filtered(
+            lambda binding: binding.original_start
+        ).write({"original_start": False})
         self._bind_occurrences(recurrence, master_id, neutral["etag"])
         excluded = set(neutral.get("exdates") or [])
         if excluded:

@@ -67,6 +67,10 @@ class LocalState:
     #: the snapshot both sides had at the last successful sync, if known:
     #: with it, an item changed on both sides is merged field by field
     base: dict[str, Any] | None = None
+    #: nothing of it is left locally, not even archived (a series without any
+    #: occurrence): a remote change has nothing to restore, so the remote copy
+    #: goes when ``dirty`` (ours to delete) and is let go of otherwise
+    gone: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,12 @@ def _decide(local: LocalState, remote: RemoteState, full_sync: bool) -> list[Act
     """The actions for a remote change of a bound local item."""
     if remote.cancelled:
         return _decide_cancelled(local, remote)
+    if local.gone and local.dirty:
+        # nothing left locally to restore, ours: delete remotely
+        return [DeleteRemote(local.key, remote.remote_id)]
+    if local.gone:
+        # nothing left locally to restore, someone else's: let go of it
+        return [DeleteLocal(local.key, remote.remote_id)]
     if local.archived:
         return _decide_archived(local, remote, full_sync)
     return _decide_live(local, remote, full_sync)

@@ -319,3 +319,36 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.settled()
         self.world.odoo_series("M1", 0, "name", "all_events")
         self.settled()
+
+    def test_series_moved_back_by_outlook_gives_google_its_occurrences_new_slots(
+        self,
+    ):
+        # found by the long run: Carol's series (first occurrence deleted)
+        # moved in Odoo from its first occurrence on ("This and following
+        # events"), deleted in her Google while an occurrence moves in her
+        # Outlook. Her Google makes the series again; her Outlook's version
+        # (later) moves it back. Her Google still held the occurrences' slots
+        # of the moved series: the one moved in Outlook was then sent to an
+        # instance of those slots, which Google's series no longer has (404
+        # on every run). A series moved by one calendar forgets the slots
+        # the others recorded for the occurrences that follow it
+        w = self.world
+        w.odoo_create(ALICE, [DAN, OLGA, ERIN], day=7, hour=16, hours=1, allday=True)
+        w.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("bob", MICROSOFT)]
+            + [("alice", GOOGLE)]
+        )
+        w.check()
+        w.remote_delete(ALICE, GOOGLE, "M1")
+        w.odoo_create(CAROL, [], day=5, hour=13, hours=2, series=True)
+        w.odoo_occurrence("M2", 0, "delete")
+        w.sync("bob", MICROSOFT, "unavailable_writes")
+        w.settle(
+            [("bob", MICROSOFT), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("carol", GOOGLE)]
+        )
+        w.check()
+        w.odoo_series("M2", 0, "time", "future_events")
+        w.remote_delete(CAROL, GOOGLE, "M2")
+        w.remote_occurrence(CAROL, MICROSOFT, "M2", 1, "time")
+        self.settled()

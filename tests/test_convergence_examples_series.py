@@ -276,3 +276,33 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         )
         self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "time")
         self.settled()
+
+    def test_series_part_left_without_any_occurrence_is_deleted_from_outlook(self):
+        # found by the long run: Bob's series with Alice split in Odoo ("This
+        # and following events"), occurrences deleted in Outlook and moved in
+        # Odoo; one part ends with no occurrence at all, not even archived.
+        # Once its Outlook series changed again (Carol's answer), Bob's run
+        # failed on it (no base event); it is gone: deleted from Outlook
+        carol_outlook_first = [
+            ("carol", MICROSOFT),
+            ("bob", MICROSOFT),
+            ("carol", GOOGLE),
+            ("alice", GOOGLE),
+        ]
+        self.world.odoo_create(BOB, [ALICE], day=0, hour=13, hours=3, series=True)
+        self.world.odoo_answer(ALICE, "M1", "accepted", 1)
+        self.world.odoo_series("M1", 1, "time", "future_events")
+        self.world.settle(carol_outlook_first)
+        self.world.check()
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 2, "delete")
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 2, "delete")
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 1, "delete")
+        self.world.remote_guests(BOB, MICROSOFT, "M1", CAROL, add=True)
+        self.world.settle(carol_outlook_first[1:] + carol_outlook_first[:1])
+        self.world.check()
+        self.world.remote_create(
+            BOB, MICROSOFT, [OLGA], day=2, hour=9, hours=2, allday=True
+        )
+        self.world.remote_answer(CAROL, MICROSOFT, "M1", "tentative")
+        self.settled()

@@ -6,15 +6,7 @@ of :mod:`.convergence.common`), checked strictly: not run by default."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, DAN, ERIN, GOOGLE, MICROSOFT, OLGA
-
-#: A settle in which Carol's Outlook syncs first.
-CAROL_OUTLOOK_FIRST = [
-    ("carol", MICROSOFT),
-    ("bob", MICROSOFT),
-    ("carol", GOOGLE),
-    ("alice", GOOGLE),
-]
+from .convergence.common import ALICE, BOB, CAROL, GOOGLE, MICROSOFT, OLGA
 
 
 @tagged("post_install", "-at_install", "-standard", "calendar_sync_known_defects")
@@ -62,30 +54,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.odoo_occurrence("M1", 1, "delete")
         self.settled()
         self.world.odoo_series("M1", 0, "rule", "all_events")
-        self.settled()
-
-    def test_series_split_in_odoo_whose_later_part_went_in_outlook_keeps_syncing(self):
-        # found by the long run (on main too): Bob's series with Alice split in
-        # Odoo ("This and following events"), occurrences deleted in Outlook
-        # and moved in Odoo; the later part ends with no occurrence at all
-        # (none archived either): Bob's Outlook run fails on it
-        # (_series_base() is empty, "Expected singleton: calendar.event()")
-        self.world.odoo_create(BOB, [ALICE], day=0, hour=13, hours=3, series=True)
-        self.world.odoo_answer(ALICE, "M1", "accepted", 1)
-        self.world.odoo_series("M1", 1, "time", "future_events")
-        self.world.settle(CAROL_OUTLOOK_FIRST)
-        self.world.check()
-        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 2, "delete")
-        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 2, "delete")
-        self.world.odoo_occurrence("M1", 1, "time")
-        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 1, "delete")
-        self.world.remote_guests(BOB, MICROSOFT, "M1", CAROL, add=True)
-        self.world.settle(CAROL_OUTLOOK_FIRST[1:] + CAROL_OUTLOOK_FIRST[:1])
-        self.world.check()
-        self.world.remote_create(
-            BOB, MICROSOFT, [OLGA], day=2, hour=9, hours=2, allday=True
-        )
-        self.world.remote_answer(CAROL, MICROSOFT, "M1", "tentative")
         self.settled()
 
     def test_rule_change_from_the_second_occurrence_of_a_series_changed_in_outlook(
@@ -147,33 +115,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         w.sync("bob", MICROSOFT, "expired_token")
         w.odoo_create(ALICE, [CAROL], day=1, hour=8, hours=2, allday=True)
         w.odoo_answer(CAROL, "M4", "declined", 0)
-        self.settled()
-
-    def test_split_series_deleted_in_google_and_moved_in_outlook_keeps_syncing(self):
-        # found by the long run (fails on the code before this session too):
-        # Carol's series (first occurrence deleted) split with "This and
-        # following events", deleted in her Google while an occurrence moves
-        # in her Outlook: her Outlook run fails on the unique (account,
-        # remote id) of the bindings
-        w = self.world
-        w.odoo_create(ALICE, [DAN, OLGA, ERIN], day=7, hour=16, hours=1, allday=True)
-        w.settle(
-            [("carol", GOOGLE), ("carol", MICROSOFT), ("bob", MICROSOFT)]
-            + [("alice", GOOGLE)]
-        )
-        w.check()
-        w.remote_delete(ALICE, GOOGLE, "M1")
-        w.odoo_create(CAROL, [], day=5, hour=13, hours=2, series=True)
-        w.odoo_occurrence("M2", 0, "delete")
-        w.sync("bob", MICROSOFT, "unavailable_writes")
-        w.settle(
-            [("bob", MICROSOFT), ("carol", MICROSOFT), ("alice", GOOGLE)]
-            + [("carol", GOOGLE)]
-        )
-        w.check()
-        w.odoo_series("M2", 0, "time", "future_events")
-        w.remote_delete(CAROL, GOOGLE, "M2")
-        w.remote_occurrence(CAROL, MICROSOFT, "M2", 1, "time")
         self.settled()
 
     def test_meeting_unarchived_after_a_lost_commit_and_reinvited_in_google(self):

@@ -42,9 +42,10 @@ def local(
     write_date=EARLY,
     snapshot=A,
     remote_etag=None,
+    gone=False,
 ):
     return LocalState(
-        key, remote_id, dirty, archived, write_date, snapshot, remote_etag
+        key, remote_id, dirty, archived, write_date, snapshot, remote_etag, gone=gone
     )
 
 
@@ -121,6 +122,20 @@ DECISION_TABLE = [
         "deleted_on_both_sides_drops_the_local_tombstone",
         [local(dirty=True, archived=True)],
         [remote(cancelled=True)],
+        False,
+        [DeleteLocal("k1", "r1")],
+    ),
+    (
+        "series_left_without_occurrences_is_deleted_remotely_even_changed_later",
+        [local(dirty=True, archived=True, snapshot=None, gone=True)],
+        [remote(updated=LATE)],
+        False,
+        [DeleteRemote("k1", "r1")],
+    ),
+    (
+        "someone_elses_series_left_without_occurrences_is_let_go_of",
+        [local(archived=True, snapshot=None, gone=True)],
+        [remote(updated=LATE)],
         False,
         [DeleteLocal("k1", "r1")],
     ),
