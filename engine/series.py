@@ -11,6 +11,8 @@ occurrence to its remote instance.
 import logging
 from datetime import datetime, time
 
+from odoo.tools import SQL
+
 from ..services import planner
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import normalize_recurrence
@@ -53,6 +55,13 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
         # changed as a whole, or through an occurrence that follows it
         dirty = self.binder.dirty_domain()
         everywhere = Recurrence.with_context(active_test=False)
+        # the occurrences looked at are those of series where the user has
+        # events (a superset of the series above, through the organizer's
+        # index): not every unbound occurrence of the database
+        mine = self.Event.with_context(active_test=False)._search(
+            [("user_id", "=", self.user.id), ("recurrence_id", "!=", False)]
+        )
+        owned = mine.subselect(SQL.identifier(mine.table, "recurrence_id"))
         series = everywhere.search(
             domain
             + [
@@ -61,7 +70,12 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
                 (
                     "calendar_event_ids",
                     "any",
-                    [*dirty, ("follow_recurrence", "=", True), ("active", "=", True)],
+                    [
+                        ("recurrence_id", "in", owned),
+                        *dirty,
+                        ("follow_recurrence", "=", True),
+                        ("active", "=", True),
+                    ],
                 ),
             ]
         )

@@ -20,6 +20,10 @@ ANSWER_STATES = ("accepted", "tentative", "declined")
 class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
 
+    # an event's attendees (``attendee_ids``): Odoo indexes no event here, so
+    # every read of them scanned every attendee of the database
+    event_id = fields.Many2one(index=True)
+
     def write(self, vals):
         applying = sync_applying(self.env)
         if "state" not in vals or applying is True:

@@ -58,6 +58,8 @@ RULE_FIELDS = {
 class CalendarRecurrence(models.Model):
     _inherit = "calendar.recurrence"
 
+    # who owns a series is its base event's organizer (every run asks)
+    base_event_id = fields.Many2one(index="btree_not_null")
     calendar_sync_binding_ids = fields.One2many(
         comodel_name="calendar.sync.binding",
         inverse_name="recurrence_id",
