@@ -59,13 +59,24 @@ class CalendarAttendee(models.Model):
         )
         if not all_accounts:
             return
+        sources = Account.browse(applying)
         for attendee in self.sudo():
             partner = attendee.partner_id
             event = attendee.event_id.with_context(active_test=False)
             if not partner.user_ids or not event:
                 continue
+            # an answer read in another person's copy is already the
+            # provider's: sent again, it would mail the organizer and change
+            # every copy, whose next sync reads it again, and so on
+            relayed = {
+                source.provider
+                for source in sources
+                if source.user_id not in partner.user_ids
+            }
             accounts = all_accounts.filtered(
-                lambda a, p=partner: a.user_id in p.user_ids
+                lambda a, p=partner, r=relayed: (
+                    a.user_id in p.user_ids and a.provider not in r
+                )
             )
             organizer = partner == event.user_id.partner_id
             for account in accounts:
