@@ -18,6 +18,14 @@ created and changed with ``sudo()`` by the engine.
 """
 
 from odoo import api, fields, models
+from odoo.tools.sql import create_index
+
+#: Index of an account's remote ids for prefix searches (``=like``: the
+#: instances of a Google series, ``<master id>_<original start>``). The
+#: unique (account, remote id) index cannot serve them unless the database's
+#: collation is C; without one, each search reads every binding of the
+#: account, once per series an import binds (issue 14).
+REMOTE_PREFIX_INDEX = "calendar_sync_binding_account_remote_prefix_index"
 
 
 class CalendarSyncBinding(models.Model):
@@ -130,6 +138,15 @@ class CalendarSyncBinding(models.Model):
             "A series is bound once per calendar account.",
         ),
     ]
+
+    def init(self):
+        create_index(
+            self.env.cr,
+            REMOTE_PREFIX_INDEX,
+            self._table,
+            ["account_id", "remote_id text_pattern_ops"],
+            where="remote_id IS NOT NULL",
+        )
 
     def _record(self):
         """The bound Odoo record (event or recurrence)."""
