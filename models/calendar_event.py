@@ -78,9 +78,6 @@ class CalendarEvent(models.Model):
     # each run scans the whole table, and a pass over a company's accounts
     # grows with the square of its size (Odoo indexes no organizer).
     user_id = fields.Many2one(index=True)
-    # a series' occurrences (``calendar_event_ids``), read by every run and
-    # import step
-    recurrence_id = fields.Many2one(index="btree_not_null")
     calendar_sync_binding_ids = fields.One2many(
         comodel_name="calendar.sync.binding",
         inverse_name="event_id",
@@ -91,7 +88,7 @@ class CalendarEvent(models.Model):
     # Odoo reads a series' events by recurrence_id one series at a time
     # (dtstart, calendar_event_ids) while it sets up each new series: without
     # an index, each read scans every event of the database, and an import in
-    # steps grows slower with every step (issue 14).
+    # steps grows slower with every step (issue 14). Every run reads them too.
     recurrence_id = fields.Many2one(index="btree_not_null")
     calendar_sync_error = fields.Text(
         compute="_compute_calendar_sync_error",
