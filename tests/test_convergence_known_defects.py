@@ -42,20 +42,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.sync("carol", MICROSOFT)
         self.settled()
 
-    def test_rule_change_brings_back_an_occurrence_deleted_alone_in_google(self):
-        # found while fixing the rule change of a renamed first occurrence: an
-        # occurrence deleted alone in Odoo (cancelled in Google, its binding
-        # let go of the instance), then "All events" with a new rule: Odoo
-        # rewrites every slot, the deleted one included; the new occurrence
-        # takes the cancelled instance's id, held by no binding, and is not
-        # sent: Google keeps it cancelled
-        self.world.odoo_create(ALICE, [BOB], day=0, hour=7, hours=1, series=True)
-        self.settled()
-        self.world.odoo_occurrence("M1", 1, "delete")
-        self.settled()
-        self.world.odoo_series("M1", 0, "rule", "all_events")
-        self.settled()
-
     def test_rule_change_from_the_second_occurrence_of_a_series_changed_in_outlook(
         self,
     ):
