@@ -8,8 +8,17 @@ there lets go of the instance. Odoo may have it again: a later change in
 another calendar restores it (the planner's ``_decide_archived``), or Odoo
 rewrites the series ("all events" with a new rule) and makes every slot
 again. A provider that keeps a deleted occurrence as a cancelled exception
-(``revives_instances``: Google) brings it back with a write of the instance.
+(``revives_instances``: Google) brings it back with a write of the instance;
+one that cannot (Outlook: a deleted occurrence of a series is gone for good)
+gets the series' mirror made again.
 """
+
+import logging
+
+from ..services import planner
+from .keys import SeriesKey
+
+_logger = logging.getLogger(__name__)
 
 
 class SeriesRevive:
@@ -84,10 +93,10 @@ class SeriesRevive:
         """Occurrences changed alone that Odoo has again after this calendar
         deleted them (:meth:`_restored_occurrences`): nothing would send
         them. They are bound again to their instance, whose write brings it
-        back, where the provider can (``revives_instances``). A cancelled
-        instance this listing brings is that delete, which the restore in
-        Odoo overrides (a change in Odoo wins over a remote delete, see the
-        planner)."""
+        back, where the provider can (``revives_instances``; elsewhere see
+        :meth:`_recreate_mirrors`). A cancelled instance this listing brings
+        is that delete, which the restore in Odoo overrides (a change in
+        Odoo wins over a remote delete, see the planner)."""
         if not self.adapter.revives_instances:
             return
         events = self._restored_occurrences()
@@ -111,3 +120,43 @@ class SeriesRevive:
                 if self.instances.get(remote_id, {}).get("cancelled"):
                     del self.instances[remote_id]
                     self.remote.pop(remote_id, None)
+
+    def _recreate_mirrors(self):
+        """Where the provider cannot bring a deleted occurrence back (not
+        ``revives_instances``), a mirror whose occurrence Odoo has again
+        (:meth:`_restored_occurrences`) is deleted and made again, after the
+        series pass (which applied what the listing brought of it), as for a
+        calendar new to the series: the occurrences changed alone are sent
+        as its exceptions, the restored one among them. A mirror holds no
+        attendees: nobody is mailed. A series this calendar hosts stays as
+        it is (made again, its guests would get it cancelled and sent
+        anew)."""
+        if self.adapter.revives_instances or self.step.partial:
+            return
+        events = self._restored_occurrences(made_again=False)
+        deletes = []
+        for recurrence in events.recurrence_id:
+            binding = self.binder.of(recurrence)
+            if (
+                not binding.mirror
+                or binding.guest_copy
+                or recurrence.calendar_sync_managed
+                or not self._bound_elsewhere(recurrence)
+            ):
+                continue
+            _logger.debug(
+                "mirror %s made again for its restored occurrences", recurrence
+            )
+            key = SeriesKey(recurrence.id)
+            self.items[key] = recurrence
+            deletes.append(self.adapter.delete_op(key, binding.remote_id))
+        # the delete's record unbinds the series here (still in the other
+        # calendar, see _record_write); one that failed is tried next run
+        self._push(deletes)
+        self._push(
+            [
+                self._series_CreateRemote(planner.CreateRemote(op.key))
+                for op in deletes
+                if not self.binder.remote_id(self.items[op.key])
+            ]
+        )

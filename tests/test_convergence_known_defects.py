@@ -18,30 +18,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         super().setUp()
         self.world.strict = True
 
-    def test_occurrence_deleted_in_odoo_and_renamed_in_google_back_in_outlook_mirror(
-        self,
-    ):
-        # found with the fix of its twin in examples_both ("...renamed in
-        # outlook comes back in the mirror"), the other way round: Carol's
-        # series is hosted by her Google, her Outlook holds the mirror and
-        # deletes the occurrence before the rename in Google restores it in
-        # Odoo. Outlook cannot bring a deleted occurrence back (Google keeps
-        # it as a cancelled exception, which a patch restores): her Outlook
-        # mirror lacks it
-        carol_google_first = [
-            ("carol", GOOGLE),
-            ("bob", MICROSOFT),
-            ("carol", MICROSOFT),
-            ("alice", GOOGLE),
-        ]
-        self.world.odoo_create(CAROL, [ALICE], day=11, hour=14, hours=2, series=True)
-        self.world.settle(carol_google_first)
-        self.world.check()
-        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "name")
-        self.world.odoo_occurrence("M1", 1, "delete")
-        self.world.sync("carol", MICROSOFT)
-        self.settled()
-
     def test_rule_change_from_the_second_occurrence_of_a_series_changed_in_outlook(
         self,
     ):
