@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from odoo import _lt, fields
 
 from ..services import config
-from ..services.exceptions import InvalidSyncToken
+from ..services.exceptions import CalendarSyncError, InvalidSyncToken
 from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
 from ..services.google_recurrence import from_google_recurrence, to_google_recurrence
@@ -211,6 +211,26 @@ class GoogleAdapter(ProviderAdapter):
             original: f"{master_id}_"
             + instance_suffix(original, not isinstance(original, datetime))
             for original in originals
+        }
+
+    def cancelled_instances(self, master_id, originals):
+        if not originals:
+            return set()
+        # a day around them: an all-day slot is a date of the calendar's zone
+        first, last = min(originals.values()), max(originals.values())
+        try:
+            items = self.client.list_instances(
+                master_id,
+                time_min=first - timedelta(days=1),
+                time_max=last + timedelta(days=2),
+            )
+        except CalendarSyncError as exc:
+            _logger.info("Google instances of %s not read: %s", master_id, exc)
+            return set()
+        return {
+            item["id"]
+            for item in items
+            if item.get("status") == "cancelled" and item["id"] in originals
         }
 
     def stale_instances(self, master_id):

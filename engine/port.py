@@ -217,6 +217,13 @@ class ProviderAdapter:
         starts are ``slots``, does not give (see :mod:`engine.managed`)."""
         return []
 
+    def cancelled_instances(self, master_id, originals):
+        """The ids of ``originals`` (``{instance id: original start}`` of
+        ``master_id``'s series) the provider keeps as deleted occurrences,
+        which a write brings back (``revives_instances``); an empty set
+        where it keeps none, or when it could not be asked."""
+        return set()
+
     def stale_instances(self, master_id):
         """Archived events still bound to an instance of ``master_id``."""
         return self.run.Event.browse()

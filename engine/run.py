@@ -359,6 +359,7 @@ class SyncRun(
         self.adapter.after_series()
         # pass 2: occurrences that differ from their series
         self._revive_occurrences()
+        self._recreate_mirrors()
         occurrences = self._local_occurrences()
         self._refuse_guest_changes(occurrences)
         self.items.update({EventKey(e.id): e for e in occurrences})

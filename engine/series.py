@@ -20,12 +20,13 @@ from ..services.snapshot import canonical
 from .keys import SeriesKey
 from .managed import ManagedSync
 from .series_import import SeriesImport
+from .series_revive import SeriesRevive
 from .series_slots import SeriesSlots
 
 _logger = logging.getLogger(__name__)
 
 
-class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
+class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
     """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
 
     def _owned_series(self):
@@ -336,6 +337,8 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
         reset = self.Event
         if not guest_copy:
             reset = self._took_exception(pairs, held)
+            if held:
+                reset |= self._took_cancelled(master_id, pairs, held)
         self.binder.set_each(pairs)
         if moved:
             self.adapter.unmatched_occurrences(moved)
@@ -355,68 +358,6 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
                 values["need_sync"] = True
                 reset.append(event.id)
         return self.Event.browse(reset)
-
-    def _revive_occurrences(self):
-        """Occurrences changed alone that Odoo has again after this calendar
-        deleted them (a later change in another calendar restored them, see
-        the planner's ``_decide_archived``): their binding here lost its
-        remote id with the delete, so nothing would send them. They are
-        bound again to their instance, whose write brings it back, where the
-        provider can (``revives_instances``). A cancelled instance this
-        listing brings is that delete, which the restore in Odoo overrides
-        (a change in Odoo wins over a remote delete, see the planner)."""
-        if not self.adapter.revives_instances:
-            return
-        events = self.Event.search(
-            [
-                ("user_id", "=", self.user.id),
-                ("active", "=", True),
-                ("follow_recurrence", "=", False),
-                ("recurrence_id", "!=", False),
-                (
-                    "recurrence_id",
-                    "any",
-                    self.binder.bound_domain([("remote_id", "!=", False)]),
-                ),
-                "|",
-                *self.binder.bound_domain(
-                    [
-                        ("remote_id", "=", False),
-                        ("need_sync", "=", True),
-                        ("original_start", "!=", False),
-                        ("guest_copy", "=", False),
-                    ]
-                ),
-                # made again by another calendar (a series Odoo rewrote)
-                "&",
-                *self.binder.unbound_domain(),
-                (
-                    "calendar_sync_binding_ids",
-                    "any",
-                    [("original_start", "!=", False), ("guest_copy", "=", False)],
-                ),
-            ]
-        )
-        self.binder.load(events)
-        self._adopt_original_starts(events.filtered(lambda ev: not self.binder.of(ev)))
-        for recurrence in events.recurrence_id:
-            originals = {
-                event: self._original(event)
-                for event in events.filtered(
-                    lambda ev, r=recurrence: ev.recurrence_id == r
-                )
-            }
-            ids = self.adapter.instance_ids(
-                recurrence, self.binder.remote_id(recurrence), set(originals.values())
-            )
-            owners = {ids[o]: event for event, o in originals.items() if o in ids}
-            self.binder.claim(owners)
-            etag = self.binder.get(recurrence, "etag")
-            for remote_id, event in owners.items():
-                self.binder.set(event, remote_id=remote_id, etag=etag)
-                if self.instances.get(remote_id, {}).get("cancelled"):
-                    del self.instances[remote_id]
-                    self.remote.pop(remote_id, None)
 
     def _reshape_series(self, recurrence, master_id, neutral):
         """Give ``recurrence`` the remote series' rule and times, keeping the

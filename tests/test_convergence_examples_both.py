@@ -250,6 +250,28 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.world.odoo_occurrence("M1", 1, "delete")
         self.settled()
 
+    def test_occurrence_deleted_in_odoo_and_renamed_in_google_comes_back_in_the_mirror(
+        self,
+    ):
+        # its twin above the other way round: Carol's series is hosted by her
+        # Google, her Outlook holds the mirror and deletes the occurrence
+        # before the rename in Google restores it in Odoo. Outlook cannot
+        # bring a deleted occurrence back: the mirror is deleted and made
+        # again, the restored occurrence among its exceptions
+        carol_google_first = [
+            ("carol", GOOGLE),
+            ("bob", MICROSOFT),
+            ("carol", MICROSOFT),
+            ("alice", GOOGLE),
+        ]
+        self.world.odoo_create(CAROL, [ALICE], day=11, hour=14, hours=2, series=True)
+        self.world.settle(carol_google_first)
+        self.world.check()
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "name")
+        self.world.odoo_occurrence("M1", 1, "delete")
+        self.world.sync("carol", MICROSOFT)
+        self.settled()
+
     def test_series_rule_changed_in_odoo_keeps_the_renamed_occurrence_in_the_mirror(
         self,
     ):

@@ -306,3 +306,17 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         )
         self.world.remote_answer(CAROL, MICROSOFT, "M1", "tentative")
         self.settled()
+
+    def test_rule_change_brings_back_an_occurrence_deleted_alone_in_google(self):
+        # found while fixing the rule change of a renamed first occurrence: an
+        # occurrence deleted alone in Odoo (cancelled in Google, its binding
+        # let go of the instance), then "All events" with a new rule: Odoo
+        # makes every slot again, the deleted one included; the new
+        # occurrence takes the cancelled instance, held by no binding, and is
+        # sent, which brings it back in Google
+        self.world.odoo_create(ALICE, [BOB], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 1, "delete")
+        self.settled()
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.settled()
