@@ -319,3 +319,35 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.settled()
         self.world.odoo_series("M1", 0, "name", "all_events")
         self.settled()
+
+    def test_guest_invited_in_a_mirror_merged_with_an_odoo_change_leaves_the_mirror(
+        self,
+    ):
+        # found by the long run: Carol's meeting with Alice and Olga, hosted
+        # by her Outlook (her Google holds the mirror), renamed in her Google,
+        # archived in Odoo, renamed in her Outlook by a run whose commit is
+        # lost, unarchived in Odoo while her Google mirror invites Alice
+        # again. Her Google's changes are merged with Odoo's (the unarchive):
+        # the merged version equals the mirror without its attendees, and
+        # the mirror must still be written again without Alice (whose Google
+        # got the invitation from the mirror)
+        w = self.world
+        w.sync("alice", GOOGLE)
+        w.odoo_create(CAROL, [OLGA, ALICE, CAROL], day=0, hour=10, hours=1)
+        w.odoo_edit("M1", "name", -1)
+        w.settle(
+            [("carol", MICROSOFT), ("carol", GOOGLE), ("bob", MICROSOFT)]
+            + [("alice", GOOGLE)]
+        )
+        w.check()
+        w.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
+        w.odoo_archive("M1")
+        w.remote_edit(CAROL, MICROSOFT, "M1", "name", -1)
+        w.sync("carol", MICROSOFT, "lost_commit")
+        w.odoo_unarchive("M1")
+        w.remote_guests(CAROL, GOOGLE, "M1", ALICE, True)
+        w.settle(
+            [("bob", MICROSOFT), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("carol", GOOGLE)]
+        )
+        w.check()
