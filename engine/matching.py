@@ -281,6 +281,12 @@ class MatchingSync:
             return
         series = record._name == "calendar.recurrence"
         events = self._following(record) if series else record
+        if series and not events:
+            # a series deleted in Odoo: it comes back if the mirror's change
+            # is the later one (planner), with the guests invited there
+            events = record.with_context(active_test=False).calendar_event_ids.filtered(
+                "follow_recurrence"
+            )
         if not events or events[:1].user_id != self.user:
             return
         partners = self._partners([{"attendees": invited}])

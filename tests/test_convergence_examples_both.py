@@ -351,3 +351,31 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
             + [("carol", GOOGLE)]
         )
         w.check()
+
+    def test_series_deleted_in_odoo_comes_back_with_the_guest_invited_in_its_mirror(
+        self,
+    ):
+        # found by the long run: Carol's Outlook series, renamed, is mirrored
+        # in her Google; she invites Olga in the Google mirror while the
+        # series is deleted in Odoo. The mirror's change reads as the later
+        # one (Odoo's write time is the test transaction's): the series comes
+        # back in Odoo and Outlook with Olga, and the mirror is written again
+        # without her (her invitation waited for an active occurrence: the
+        # mirror kept her, and Odoo never had her)
+        w = self.world
+        w.sync("alice", GOOGLE)
+        w.remote_create(CAROL, MICROSOFT, [], day=13, hour=8, hours=3, series=True)
+        w.remote_edit(CAROL, MICROSOFT, "M1", "name", 24)
+        w.remote_create(BOB, MICROSOFT, [], day=3, hour=8, hours=2)
+        w.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        w.check()
+        w.remote_guests(CAROL, GOOGLE, "M1", OLGA, True)
+        w.odoo_delete("M1")
+        w.sync("alice", GOOGLE, "timeout_writes")
+        w.sync("bob", MICROSOFT, "expired_token")
+        w.odoo_create(ALICE, [CAROL], day=1, hour=8, hours=2, allday=True)
+        w.odoo_answer(CAROL, "M4", "declined", 0)
+        self.settled()
