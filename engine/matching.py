@@ -269,6 +269,15 @@ class MatchingSync:
             self._invited_in_mirror(mirror, neutral)
             neutral["attendees"] = []
             neutral["mirror"] = True
+        # an occurrence is a mirror where its series is: an instance moved or
+        # renamed there keeps the occurrence's guests in Odoo
+        instances = [rid for rid in listed if rid in self.instances]
+        found = self.binder.records("calendar.event", instances)
+        for remote_id, event in found.items():
+            neutral = self.remote[remote_id]
+            if not neutral.get("mirror") and self._is_mirror(event):
+                neutral["attendees"] = []
+                neutral["mirror"] = True
 
     def _invited_in_mirror(self, mirror, neutral):
         """Guests the user invited in a mirror (which holds none) join the

@@ -379,3 +379,24 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         w.odoo_create(ALICE, [CAROL], day=1, hour=8, hours=2, allday=True)
         w.odoo_answer(CAROL, "M4", "declined", 0)
         self.settled()
+
+    def test_occurrence_moved_in_the_mirror_keeps_its_guests(self):
+        # Carol's series with Alice and Bob is hosted by her Google, her
+        # Outlook holds the mirror (no attendees). An occurrence moved in the
+        # mirror moves in Odoo with its guests: the instance is a mirror as
+        # its series is, its absent attendees are no change (they were taken
+        # as everyone removed from that occurrence)
+        self.world.odoo_create(
+            CAROL, [ALICE, BOB], day=0, hour=13, hours=3, series=True
+        )
+        self.world.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        self.world.check()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "time")
+        self.settled()
+        moved = self.world.odoo_events("M1")[1]
+        self.assertEqual(
+            set(moved.partner_ids.mapped("email_normalized")), {ALICE, BOB, CAROL}
+        )
