@@ -11,7 +11,7 @@ occurrence to its remote instance.
 import logging
 from datetime import datetime, time
 
-from ..services import planner
+from ..services import conflicts, planner
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical
@@ -105,6 +105,10 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
             write_date=max([recurrence.write_date, *events.mapped("write_date")]),
             snapshot=self._series_snapshot(recurrence, base),
             remote_etag=get(recurrence, "etag") or None,
+            # the series as last synced: a calendar whose master changed only
+            # through its occurrences (Outlook) does not undo Odoo's change
+            base=conflicts.loads(get(recurrence, "synced")),
+            mergeable=False,
         )
 
     def _series_base(self, recurrence):
@@ -196,8 +200,29 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
             for event in following:
                 event._calendar_sync_set_answers(neutral, self._partners([neutral]))
         self.binder.set(following, need_sync=False)
-        self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
+        self.binder.set(
+            recurrence,
+            etag=neutral["etag"],
+            need_sync=False,
+            synced=conflicts.dumps(new),
+        )
         self.counters["pulled"] += 1
+
+    def _restore_exceptions(self, actions):
+        """An occurrence changed in the calendar whose series this run wrote
+        again, where that write drops the series' exceptions (Outlook): taken
+        in Odoo, and sent back to the calendar, which lost it."""
+        if not (self.rewritten_series and self.adapter.series_write_drops_exceptions):
+            return actions
+        out = []
+        for action in actions:
+            out.append(action)
+            if not isinstance(action, planner.UpdateLocal):
+                continue
+            event = self.items[action.key]
+            if event.recurrence_id.id in self.rewritten_series:
+                out.append(planner.UpdateRemote(action.key, action.remote_id))
+        return out
 
     def _series_DeleteLocal(self, action):
         recurrence = self.items[action.key]
@@ -227,6 +252,7 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
 
     def _series_UpdateRemote(self, action):
         recurrence = self.items[action.key]
+        self.rewritten_series.add(recurrence.id)
         return self._series_write(action.key, "patch", action.remote_id, recurrence)
 
     def _series_write(self, key, action, remote_id, recurrence):

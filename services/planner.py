@@ -67,6 +67,9 @@ class LocalState:
     #: the snapshot both sides had at the last successful sync, if known:
     #: with it, an item changed on both sides is merged field by field
     base: dict[str, Any] | None = None
+    #: whether the executor merges this item field by field (a series is not:
+    #: changed on both sides since ``base``, the later side wins)
+    mergeable: bool = True
 
 
 @dataclass(frozen=True)
@@ -228,8 +231,9 @@ def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> lis
         if local.snapshot == local.base:
             # Odoo's is as last synced: only the remote changed it, pull
             return [UpdateLocal(local.key, rid)]
-        # changed on both sides since the known last sync: merge per field
-        return [MergeFields(local.key, rid)]
+        if local.mergeable:
+            # changed on both sides since the known last sync: merge per field
+            return [MergeFields(local.key, rid)]
     if _remote_is_later(local, remote):
         # changed on both sides, the remote later: the remote wins
         return [UpdateLocal(local.key, rid), _conflict(local, remote, "remote")]

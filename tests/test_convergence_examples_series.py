@@ -276,3 +276,21 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         )
         self.world.remote_occurrence(CAROL, GOOGLE, "M1", 0, "time")
         self.settled()
+
+    def test_series_renamed_in_odoo_while_an_outlook_occurrence_changes_keeps_the_name(
+        self,
+    ):
+        # Outlook changes a series' master when one of its occurrences
+        # changes: Bob renames one in Outlook while Odoo renames the series.
+        # The master is as last synced (only its occurrence changed): Odoo's
+        # rename is no conflict with it, it stays and reaches Outlook (the
+        # later master used to win whole, and undo it)
+        self.world.odoo_create(BOB, [ALICE], day=0, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 1, "name")
+        self.world.odoo_series("M1", 0, "name", "all_events")
+        renamed = self.world.odoo_events("M1")[0].name
+        self.settled()
+        names = self.world.odoo_events("M1").mapped("name")
+        self.assertEqual(names[0], renamed)
+        self.assertEqual(names[2], renamed)
