@@ -284,8 +284,11 @@ class SeriesSync(SeriesSlots, SeriesImport, ManagedSync):
         instance of an exception (see :meth:`_took_exception`)."""
         base = self._series_base(recurrence)
         slots = set(self._series_slots(recurrence, base))
-        # occurrences of the previous rule of a rewritten series may hold ids
-        stale = self.adapter.stale_instances(master_id)
+        # occurrences of the previous rule of a rewritten series may hold ids;
+        # an exception a split detached keeps its own, to be deleted
+        stale = self.adapter.stale_instances(master_id).filtered(
+            lambda ev: ev.recurrence_id or ev.active or ev.follow_recurrence
+        )
         held = {self.binder.remote_id(ev): ev for ev in stale}
         self.binder.set(stale, remote_id=False, etag=False)
         originals, moved = {}, self.Event

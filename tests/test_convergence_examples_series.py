@@ -294,3 +294,17 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         names = self.world.odoo_events("M1").mapped("name")
         self.assertEqual(names[0], renamed)
         self.assertEqual(names[2], renamed)
+
+    def test_occurrence_moved_alone_leaves_google_with_the_split_of_its_series(self):
+        # Alice moves the last occurrence of her series alone, then gives the
+        # series one more occurrence from its second one on ("This and
+        # following events"): Odoo detaches the moved one (the later part is
+        # made anew) and Google keeps that exception beyond the shortened
+        # series: it stays bound, and is deleted there as any archived
+        # occurrence
+        self.world.odoo_create(ALICE, [BOB], day=0, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 2, "time")
+        self.settled()
+        self.world.odoo_series("M1", 1, "rule", "future_events")
+        self.settled()

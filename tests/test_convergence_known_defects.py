@@ -93,11 +93,16 @@ class TestConvergenceKnownDefects(WrittenOutCase):
     ):
         # found by the long run (on main too): Carol's series (her Google
         # hosts it, her Outlook holds a mirror), an occurrence moved in the
-        # mirror, the series deleted in her Google; then occurrences renamed in
-        # Outlook while Odoo gives the series one more occurrence from its
-        # second one on ("This and following events") and Alice is removed:
-        # Alice's Google keeps the later part with Bob declined, Carol's
-        # Outlook lacks an occurrence
+        # mirror, the series deleted in her Google (Alice's copy goes:
+        # declined; the mirror's later move brings the series back); then
+        # occurrences renamed in Outlook while Odoo gives the series one more
+        # occurrence from its second one on ("This and following events") and
+        # Alice leaves its earlier part. Fixed: Outlook's master, changed only
+        # through its occurrences, no longer undoes the split; the moved
+        # occurrence the split detached is deleted from Google. Still open:
+        # the later part reaches Google with the answers of its first
+        # occurrence (Alice declined it) on every occurrence, where Odoo has
+        # Alice's answer pending on the others
         self.world.odoo_create(
             CAROL, [ALICE, BOB], day=0, hour=13, hours=3, series=True
         )
