@@ -48,7 +48,10 @@ class ConflictSync:
         if clashes:
             self._post_clashes(event, clashes)
         self.counters["pulled"] += 1
-        if canonical(self._local_neutral(event)) == canonical(remote):
+        # a mirror the user invited guests in is written again without them
+        # (its attendees are left out of both sides: no difference shows it)
+        rewrite = action.remote_id in self.mirrors_to_rewrite
+        if not rewrite and canonical(self._local_neutral(event)) == canonical(remote):
             self.binder.set(event, need_sync=False, sync_error=False)
             return None
         return self._do_UpdateRemote(planner.UpdateRemote(action.key, action.remote_id))

@@ -177,6 +177,8 @@ class EventSync:
         )
         if record._name == "calendar.recurrence":
             self.binder.set(self._following(record), need_sync=False)
+            snapshot = self._series_snapshot(record, self._series_base(record))
+            self.binder.set(record, synced=conflicts.dumps(snapshot))
         else:
             self.binder.set(record, sync_error=False)
 

@@ -269,6 +269,15 @@ class MatchingSync:
             self._invited_in_mirror(mirror, neutral)
             neutral["attendees"] = []
             neutral["mirror"] = True
+        # an occurrence is a mirror where its series is: an instance moved or
+        # renamed there keeps the occurrence's guests in Odoo
+        instances = [rid for rid in listed if rid in self.instances]
+        found = self.binder.records("calendar.event", instances)
+        for remote_id, event in found.items():
+            neutral = self.remote[remote_id]
+            if not neutral.get("mirror") and self._is_mirror(event):
+                neutral["attendees"] = []
+                neutral["mirror"] = True
 
     def _invited_in_mirror(self, mirror, neutral):
         """Guests the user invited in a mirror (which holds none) join the
@@ -281,6 +290,12 @@ class MatchingSync:
             return
         series = record._name == "calendar.recurrence"
         events = self._following(record) if series else record
+        if series and not events:
+            # a series deleted in Odoo: it comes back if the mirror's change
+            # is the later one (planner), with the guests invited there
+            events = record.with_context(active_test=False).calendar_event_ids.filtered(
+                "follow_recurrence"
+            )
         if not events or events[:1].user_id != self.user:
             return
         partners = self._partners([{"attendees": invited}])

@@ -75,6 +75,11 @@ class ProviderAdapter:
     #: instance id) brings it back: the provider keeps it as a cancelled
     #: exception (see ``SeriesSync._revive_occurrences``)
     revives_instances = False
+    #: whether writing a series again (its pattern and times are always
+    #: sent) drops the exceptions the provider held for it: an occurrence
+    #: changed there in the meantime, pulled after the write, is sent back
+    #: (see ``SeriesSync._restore_exceptions``)
+    series_write_drops_exceptions = False
     #: the Reset Account wizard's "delete from the remote calendar" (``_lt``)
     reset_delete_label = None
     #: the Reset Account wizard's sentence when the provider could not be

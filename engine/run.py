@@ -140,6 +140,7 @@ class SyncRun(
         self.counters = {"pulled": 0, "pushed": 0, "failed": 0}
         self.imported = set()  # ids of the events this run created from remote
         self.mirrors_to_rewrite = set()  # remote ids of mirrors given guests
+        self.rewritten_series = set()  # ids of the series patched by this run
         self.imported_series = set()  # ids of the series it created so
         self.errors = []
         self.items = {}  # key -> record (event or recurrence)
@@ -371,6 +372,7 @@ class SyncRun(
             # an exception of a series we do not have: nothing to attach it to
             if not isinstance(action, planner.CreateLocal | planner.CreateRemote)
         ]
+        actions = self._restore_exceptions(actions)
         self._push(self._apply(actions) + self._answer_ops(answers))
         self._refresh_etags()
 
@@ -515,6 +517,8 @@ class SyncRun(
             return self._settle_echo(record, remote_id) if echoed else []
         self.binder.set(record, **values)
         reset = self._bind_occurrences(record, remote_id, values["etag"])
+        sent = self._series_snapshot(record, self._series_base(record))
+        self.binder.set(record, synced=conflicts.dumps(sent))
         # occurrences changed alone in Odoo become exceptions of the new series
         follow_ups = []
         for event in self._occurrences(record):

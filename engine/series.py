@@ -13,7 +13,7 @@ from datetime import datetime, time
 
 from odoo.tools import SQL
 
-from ..services import planner
+from ..services import conflicts, planner
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical
@@ -122,6 +122,10 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
             write_date=max([recurrence.write_date, *events.mapped("write_date")]),
             snapshot=self._series_snapshot(recurrence, base),
             remote_etag=get(recurrence, "etag") or None,
+            # the series as last synced: a calendar whose master changed only
+            # through its occurrences (Outlook) does not undo Odoo's change
+            base=conflicts.loads(get(recurrence, "synced")),
+            mergeable=False,
         )
 
     def _gone_series_state(self, recurrence):
@@ -229,8 +233,29 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
             for event in following:
                 event._calendar_sync_set_answers(neutral, self._partners([neutral]))
         self.binder.set(following, need_sync=False)
-        self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
+        self.binder.set(
+            recurrence,
+            etag=neutral["etag"],
+            need_sync=False,
+            synced=conflicts.dumps(new),
+        )
         self.counters["pulled"] += 1
+
+    def _restore_exceptions(self, actions):
+        """An occurrence changed in the calendar whose series this run wrote
+        again, where that write drops the series' exceptions (Outlook): taken
+        in Odoo, and sent back to the calendar, which lost it."""
+        if not (self.rewritten_series and self.adapter.series_write_drops_exceptions):
+            return actions
+        out = []
+        for action in actions:
+            out.append(action)
+            if not isinstance(action, planner.UpdateLocal):
+                continue
+            event = self.items[action.key]
+            if event.recurrence_id.id in self.rewritten_series:
+                out.append(planner.UpdateRemote(action.key, action.remote_id))
+        return out
 
     def _series_DeleteLocal(self, action):
         recurrence = self.items[action.key]
@@ -267,6 +292,7 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
 
     def _series_UpdateRemote(self, action):
         recurrence = self.items[action.key]
+        self.rewritten_series.add(recurrence.id)
         return self._series_write(action.key, "patch", action.remote_id, recurrence)
 
     def _series_write(self, key, action, remote_id, recurrence):
@@ -298,8 +324,11 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
         instance of an exception (see :meth:`_took_exception`)."""
         base = self._series_base(recurrence)
         slots = set(self._series_slots(recurrence, base))
-        # occurrences of the previous rule of a rewritten series may hold ids
-        stale = self.adapter.stale_instances(master_id)
+        # occurrences of the previous rule of a rewritten series may hold ids;
+        # an exception a split detached keeps its own, to be deleted
+        stale = self.adapter.stale_instances(master_id).filtered(
+            lambda ev: ev.recurrence_id or ev.active or ev.follow_recurrence
+        )
         held = {self.binder.remote_id(ev): ev for ev in stale}
         self.binder.set(stale, remote_id=False, etag=False)
         originals, moved = {}, self.Event

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from odoo import Command, _, api, fields, models
 from odoo.tools import html_sanitize
 
+from .. import engine
 from ..services.neutral_event import normalize_email
 
 #: calendar.event fields whose change must be pushed to the providers.
@@ -173,7 +174,18 @@ class CalendarEvent(models.Model):
 
     def _inverse_calendar_sync_unbound(self):
         unbound = self.filtered("calendar_sync_unbound")
-        unbound.sudo().calendar_sync_binding_ids.write(
+        bindings = unbound.sudo().calendar_sync_binding_ids
+        # an occurrence changed alone (an exception) that a split detached
+        # stays bound where writing the shortened series keeps the exceptions
+        # (Google): deleted there as any archived occurrence
+        kept = bindings.filtered(
+            lambda b: (
+                not b.event_id.active
+                and not b.event_id.follow_recurrence
+                and not engine.adapter(b.provider).series_write_drops_exceptions
+            )
+        )
+        (bindings - kept).write(
             {"remote_id": False, "etag": False, "original_start": False}
         )
 

@@ -71,6 +71,9 @@ class LocalState:
     #: occurrence): a remote change has nothing to restore, so the remote copy
     #: goes when ``dirty`` (ours to delete) and is let go of otherwise
     gone: bool = False
+    #: whether the executor merges this item field by field (a series is not:
+    #: changed on both sides since ``base``, the later side wins)
+    mergeable: bool = True
 
 
 @dataclass(frozen=True)
@@ -232,8 +235,9 @@ def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> lis
         if local.snapshot == local.base:
             # Odoo's is as last synced: only the remote changed it, pull
             return [UpdateLocal(local.key, rid)]
-        # changed on both sides since the known last sync: merge per field
-        return [MergeFields(local.key, rid)]
+        if local.mergeable:
+            # changed on both sides since the known last sync: merge per field
+            return [MergeFields(local.key, rid)]
     if _remote_is_later(local, remote):
         # changed on both sides, the remote later: the remote wins
         return [UpdateLocal(local.key, rid), _conflict(local, remote, "remote")]

@@ -374,3 +374,84 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         w.remote_delete(CAROL, GOOGLE, "M2")
         w.remote_occurrence(CAROL, MICROSOFT, "M2", 1, "time")
         self.settled()
+
+    def test_guest_invited_in_a_mirror_merged_with_an_odoo_change_leaves_the_mirror(
+        self,
+    ):
+        # found by the long run: Carol's meeting with Alice and Olga, hosted
+        # by her Outlook (her Google holds the mirror), renamed in her Google,
+        # archived in Odoo, renamed in her Outlook by a run whose commit is
+        # lost, unarchived in Odoo while her Google mirror invites Alice
+        # again. Her Google's changes are merged with Odoo's (the unarchive):
+        # the merged version equals the mirror without its attendees, and
+        # the mirror must still be written again without Alice (whose Google
+        # got the invitation from the mirror)
+        w = self.world
+        w.sync("alice", GOOGLE)
+        w.odoo_create(CAROL, [OLGA, ALICE, CAROL], day=0, hour=10, hours=1)
+        w.odoo_edit("M1", "name", -1)
+        w.settle(
+            [("carol", MICROSOFT), ("carol", GOOGLE), ("bob", MICROSOFT)]
+            + [("alice", GOOGLE)]
+        )
+        w.check()
+        w.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
+        w.odoo_archive("M1")
+        w.remote_edit(CAROL, MICROSOFT, "M1", "name", -1)
+        w.sync("carol", MICROSOFT, "lost_commit")
+        w.odoo_unarchive("M1")
+        w.remote_guests(CAROL, GOOGLE, "M1", ALICE, True)
+        w.settle(
+            [("bob", MICROSOFT), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("carol", GOOGLE)]
+        )
+        w.check()
+
+    def test_series_deleted_in_odoo_comes_back_with_the_guest_invited_in_its_mirror(
+        self,
+    ):
+        # found by the long run: Carol's Outlook series, renamed, is mirrored
+        # in her Google; she invites Olga in the Google mirror while the
+        # series is deleted in Odoo. The mirror's change reads as the later
+        # one (Odoo's write time is the test transaction's): the series comes
+        # back in Odoo and Outlook with Olga, and the mirror is written again
+        # without her (her invitation waited for an active occurrence: the
+        # mirror kept her, and Odoo never had her)
+        w = self.world
+        w.sync("alice", GOOGLE)
+        w.remote_create(CAROL, MICROSOFT, [], day=13, hour=8, hours=3, series=True)
+        w.remote_edit(CAROL, MICROSOFT, "M1", "name", 24)
+        w.remote_create(BOB, MICROSOFT, [], day=3, hour=8, hours=2)
+        w.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        w.check()
+        w.remote_guests(CAROL, GOOGLE, "M1", OLGA, True)
+        w.odoo_delete("M1")
+        w.sync("alice", GOOGLE, "timeout_writes")
+        w.sync("bob", MICROSOFT, "expired_token")
+        w.odoo_create(ALICE, [CAROL], day=1, hour=8, hours=2, allday=True)
+        w.odoo_answer(CAROL, "M4", "declined", 0)
+        self.settled()
+
+    def test_occurrence_moved_in_the_mirror_keeps_its_guests(self):
+        # Carol's series with Alice and Bob is hosted by her Google, her
+        # Outlook holds the mirror (no attendees). An occurrence moved in the
+        # mirror moves in Odoo with its guests: the instance is a mirror as
+        # its series is, its absent attendees are no change (they were taken
+        # as everyone removed from that occurrence)
+        self.world.odoo_create(
+            CAROL, [ALICE, BOB], day=0, hour=13, hours=3, series=True
+        )
+        self.world.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        self.world.check()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "time")
+        self.settled()
+        moved = self.world.odoo_events("M1")[1]
+        self.assertEqual(
+            set(moved.partner_ids.mapped("email_normalized")), {ALICE, BOB, CAROL}
+        )

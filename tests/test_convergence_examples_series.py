@@ -320,3 +320,35 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.settled()
         self.world.odoo_series("M1", 0, "rule", "all_events")
         self.settled()
+
+    def test_series_renamed_in_odoo_while_an_outlook_occurrence_changes_keeps_the_name(
+        self,
+    ):
+        # Outlook changes a series' master when one of its occurrences
+        # changes: Bob renames one in Outlook while Odoo renames the series.
+        # The master is as last synced (only its occurrence changed): Odoo's
+        # rename is no conflict with it, it stays and reaches Outlook (the
+        # later master used to win whole, and undo it)
+        self.world.odoo_create(BOB, [ALICE], day=0, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 1, "name")
+        self.world.odoo_series("M1", 0, "name", "all_events")
+        renamed = self.world.odoo_events("M1")[0].name
+        self.settled()
+        names = self.world.odoo_events("M1").mapped("name")
+        self.assertEqual(names[0], renamed)
+        self.assertEqual(names[2], renamed)
+
+    def test_occurrence_moved_alone_leaves_google_with_the_split_of_its_series(self):
+        # Alice moves the last occurrence of her series alone, then gives the
+        # series one more occurrence from its second one on ("This and
+        # following events"): Odoo detaches the moved one (the later part is
+        # made anew) and Google keeps that exception beyond the shortened
+        # series: it stays bound, and is deleted there as any archived
+        # occurrence
+        self.world.odoo_create(ALICE, [BOB], day=0, hour=9, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 2, "time")
+        self.settled()
+        self.world.odoo_series("M1", 1, "rule", "future_events")
+        self.settled()

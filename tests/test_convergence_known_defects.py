@@ -6,7 +6,7 @@ of :mod:`.convergence.common`), checked strictly: not run by default."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, GOOGLE, MICROSOFT, OLGA
+from .convergence.common import ALICE, BOB, CAROL, GOOGLE, MICROSOFT
 
 
 @tagged("post_install", "-at_install", "-standard", "calendar_sync_known_defects")
@@ -23,11 +23,16 @@ class TestConvergenceKnownDefects(WrittenOutCase):
     ):
         # found by the long run (on main too): Carol's series (her Google
         # hosts it, her Outlook holds a mirror), an occurrence moved in the
-        # mirror, the series deleted in her Google; then occurrences renamed in
-        # Outlook while Odoo gives the series one more occurrence from its
-        # second one on ("This and following events") and Alice is removed:
-        # Alice's Google keeps the later part with Bob declined, Carol's
-        # Outlook lacks an occurrence
+        # mirror, the series deleted in her Google (Alice's copy goes:
+        # declined; the mirror's later move brings the series back); then
+        # occurrences renamed in Outlook while Odoo gives the series one more
+        # occurrence from its second one on ("This and following events") and
+        # Alice leaves its earlier part. Fixed: Outlook's master, changed only
+        # through its occurrences, no longer undoes the split; the moved
+        # occurrence the split detached is deleted from Google. Still open:
+        # the later part reaches Google with the answers of its first
+        # occurrence (Alice declined it) on every occurrence, where Odoo has
+        # Alice's answer pending on the others
         self.world.odoo_create(
             CAROL, [ALICE, BOB], day=0, hour=13, hours=3, series=True
         )
@@ -55,56 +60,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
             + [("carol", MICROSOFT)]
         )
         self.world.check()
-
-    def test_guest_invited_in_the_mirror_of_a_series_deleted_in_odoo(self):
-        # found by the long run (fails on the code before this session too):
-        # Carol's Outlook series, renamed, is mirrored in her Google; she
-        # invites Olga in the Google mirror while the series is deleted in
-        # Odoo: her Google keeps the series with Olga, which Odoo no longer has
-        w = self.world
-        w.sync("alice", GOOGLE)
-        w.remote_create(CAROL, MICROSOFT, [], day=13, hour=8, hours=3, series=True)
-        w.remote_edit(CAROL, MICROSOFT, "M1", "name", 24)
-        w.remote_create(BOB, MICROSOFT, [], day=3, hour=8, hours=2)
-        w.settle(
-            [("carol", GOOGLE), ("carol", MICROSOFT), ("alice", GOOGLE)]
-            + [("bob", MICROSOFT)]
-        )
-        w.check()
-        w.remote_guests(CAROL, GOOGLE, "M1", OLGA, True)
-        w.odoo_delete("M1")
-        w.sync("alice", GOOGLE, "timeout_writes")
-        w.sync("bob", MICROSOFT, "expired_token")
-        w.odoo_create(ALICE, [CAROL], day=1, hour=8, hours=2, allday=True)
-        w.odoo_answer(CAROL, "M4", "declined", 0)
-        self.settled()
-
-    def test_meeting_unarchived_after_a_lost_commit_and_reinvited_in_google(self):
-        # found by the long run (fails on the code before this session too):
-        # Carol's meeting, renamed in her Google, archived in Odoo, renamed in
-        # her Outlook by a run whose commit is lost, unarchived in Odoo while
-        # her Google invites Alice again: Alice's and Carol's Google keep a
-        # version Odoo does not show
-        w = self.world
-        w.sync("alice", GOOGLE)
-        w.odoo_create(CAROL, [OLGA, ALICE, CAROL], day=0, hour=10, hours=1)
-        w.odoo_edit("M1", "name", -1)
-        w.settle(
-            [("carol", MICROSOFT), ("carol", GOOGLE), ("bob", MICROSOFT)]
-            + [("alice", GOOGLE)]
-        )
-        w.check()
-        w.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
-        w.odoo_archive("M1")
-        w.remote_edit(CAROL, MICROSOFT, "M1", "name", -1)
-        w.sync("carol", MICROSOFT, "lost_commit")
-        w.odoo_unarchive("M1")
-        w.remote_guests(CAROL, GOOGLE, "M1", ALICE, True)
-        w.settle(
-            [("bob", MICROSOFT), ("carol", MICROSOFT), ("alice", GOOGLE)]
-            + [("carol", GOOGLE)]
-        )
-        w.check()
 
     def test_occurrence_deleted_in_odoo_and_renamed_in_google_mirror_back_in_outlook(
         self,

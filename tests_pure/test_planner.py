@@ -296,6 +296,30 @@ def test_remote_delete_of_edited_event_recreates_it():
     assert CreateRemote("k1") in actions
 
 
+def test_item_not_merged_takes_the_side_that_changed_since_its_base():
+    # a series (not merged field by field): the remote as last synced, only
+    # Odoo changed it (its master moved on through an occurrence): push
+    base = {"name": "A"}
+    changed = {"name": "C"}
+    item = LocalState("k1", "r1", True, False, EARLY, changed, None, base, False)
+    assert plan([item], [remote(updated=LATE, snapshot=base)]) == [
+        UpdateRemote("k1", "r1")
+    ]
+    # Odoo as last synced: pull
+    item = LocalState("k1", "r1", True, False, EARLY, base, None, base, False)
+    assert plan([item], [remote(updated=LATE, snapshot=changed)]) == [
+        UpdateLocal("k1", "r1")
+    ]
+
+
+def test_item_not_merged_changed_on_both_sides_goes_to_the_later_side():
+    item = LocalState("k1", "r1", True, False, EARLY, A, None, {"name": "0"}, False)
+    assert plan([item], [remote(updated=LATE, snapshot=B)]) == [
+        UpdateLocal("k1", "r1"),
+        ReportConflict("k1", "r1", "remote"),
+    ]
+
+
 def test_actions_are_frozen():
     action = UpdateRemote("k1", "r1")
     with pytest.raises(AttributeError):
