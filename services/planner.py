@@ -67,13 +67,13 @@ class LocalState:
     #: the snapshot both sides had at the last successful sync, if known:
     #: with it, an item changed on both sides is merged field by field
     base: dict[str, Any] | None = None
+    #: whether the executor merges this item field by field (a series is not:
+    #: changed on both sides since ``base``, the later side wins)
+    mergeable: bool = True
     #: nothing of it is left locally, not even archived (a series without any
     #: occurrence): a remote change has nothing to restore, so the remote copy
     #: goes when ``dirty`` (ours to delete) and is let go of otherwise
     gone: bool = False
-    #: whether the executor merges this item field by field (a series is not:
-    #: changed on both sides since ``base``, the later side wins)
-    mergeable: bool = True
 
 
 @dataclass(frozen=True)
