@@ -455,3 +455,38 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.assertEqual(
             set(moved.partner_ids.mapped("email_normalized")), {ALICE, BOB, CAROL}
         )
+
+    def test_series_moved_in_odoo_given_a_guest_keeps_its_outlook_renamed_occurrence(
+        self,
+    ):
+        # found by the long run of 2026-11-30 on the code before that day's
+        # merges (passes since): Carol's series, an occurrence renamed in her
+        # Outlook, then moved in Odoo ("All events") and given Alice as a
+        # guest: her Google and Alice's kept the renamed occurrence at its
+        # old time, which Odoo no longer showed
+        w = self.world
+        w.odoo_create(ALICE, [ALICE], day=0, hour=10, hours=2)
+        w.odoo_create(ALICE, [BOB, ALICE, CAROL], day=0, hour=7, hours=1)
+        w.odoo_create(CAROL, [], day=0, hour=7, hours=3, series=True)
+        w.settle(
+            [("carol", GOOGLE), ("carol", MICROSOFT), ("alice", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        w.check()
+        w.settle(
+            [("bob", MICROSOFT), ("carol", GOOGLE), ("carol", MICROSOFT)]
+            + [("alice", GOOGLE)]
+        )
+        w.check()
+        w.remote_occurrence(CAROL, MICROSOFT, "M3", 1, "name")
+        w.odoo_guests("M1", CAROL, True)
+        w.settle(
+            [("alice", GOOGLE), ("bob", MICROSOFT), ("carol", GOOGLE)]
+            + [("carol", MICROSOFT)]
+        )
+        w.check()
+        w.odoo_create(DAN, [OLGA, DAN, BOB], day=0, hour=13, hours=3, allday=True)
+        w.remote_delete(ALICE, GOOGLE, "M2")
+        w.odoo_series("M3", 2, "time", "all_events")
+        w.odoo_guests("M3", ALICE, True)
+        self.settled()
