@@ -349,6 +349,8 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         if action == "insert":
             tid = self._transaction(neutral.get("odoo_id"), key)
             return GraphOp(key, action, None, self.client.create_request(body, tid))
+        # its instances change with it: read again once written, not as cached
+        self._instances.pop(remote_id, None)
         # never conditional: see _if_match
         return GraphOp(
             key, action, remote_id, self.client.patch_request(remote_id, body)

@@ -352,3 +352,30 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.settled()
         self.world.odoo_series("M1", 1, "rule", "future_events")
         self.settled()
+
+    def test_series_split_in_odoo_keeps_its_parts_apart_after_a_later_outlook_change(
+        self,
+    ):
+        # found by the long run: Bob's series with Carol is given one more
+        # occurrence from its third one on in Odoo ("This and following
+        # events": Odoo splits it), its first occurrence moved alone; Bob then
+        # deletes its second occurrence in Outlook. The Outlook change was the
+        # later one and its series came back whole in Odoo, next to the new
+        # part: the third occurrence twice. The split wins (reported)
+        self.world.odoo_create(BOB, [CAROL], day=0, hour=10, hours=2, series=True)
+        self.settled()
+        self.world.odoo_series("M1", 2, "rule", "future_events")
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 1, "delete")
+        self.settled()
+
+    def test_series_split_in_odoo_keeps_its_parts_apart_after_a_later_google_change(
+        self,
+    ):
+        # the same for Alice's Google series with Carol
+        self.world.odoo_create(ALICE, [CAROL], day=0, hour=10, hours=2, series=True)
+        self.settled()
+        self.world.odoo_series("M1", 2, "rule", "future_events")
+        self.world.odoo_occurrence("M1", 0, "time")
+        self.world.remote_occurrence(ALICE, GOOGLE, "M1", 1, "delete")
+        self.settled()
