@@ -148,24 +148,11 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self,
     ):
         # found by a 120-example run while checking issue 9 (fails on main
-        # too, no fault involved): Carol's Outlook meeting with Bob and Alice,
-        # after a series created and deleted in Odoo before any sync; Alice's
-        # Google and Bob's Outlook sync before Carol's calendars: neither
-        # Alice's Google (her invitation) nor Carol's Google (her mirror) ever
-        # gets the meeting
+        # too, no fault involved; shortened by hand): Carol's Outlook meeting
+        # with Bob and Alice; Alice's Google and Bob's Outlook sync before
+        # Carol's calendars: neither Alice's Google (her invitation) nor
+        # Carol's Google (her mirror) ever gets the meeting
         w = self.world
-        w.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
-        w.odoo_delete("M1")
-        w.settle(
-            [("alice", GOOGLE), ("carol", GOOGLE), ("bob", MICROSOFT)]
-            + [("carol", MICROSOFT)]
-        )
-        w.check()
-        w.settle(
-            [("alice", GOOGLE), ("bob", MICROSOFT), ("carol", MICROSOFT)]
-            + [("carol", GOOGLE)]
-        )
-        w.check()
         w.remote_create(CAROL, MICROSOFT, [BOB, ALICE], day=0, hour=9, hours=1)
         w.sync("alice", GOOGLE)
         w.sync("bob", MICROSOFT)
