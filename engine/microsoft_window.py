@@ -11,7 +11,9 @@ The window is not a delete: Graph reports an event that leaves the window of a
 delta link (moved or created beyond it) as ``@removed``, exactly as a deleted
 one (api-notes §3.1). A removal (or, in a full listing, a bound event the
 listing lacks) is applied only once a ``GET`` of the event (batched) answers 404
-or 410; an event that still exists is applied as it now is, and stays bound.
+or 410; an event that still exists is applied as it now is, and stays bound;
+one Graph could not tell about (throttled, unavailable) is kept, and asked
+again on the next run.
 The window of a delta link is frozen when the link is first taken: after
 ``calendar_sync.microsoft_window_refresh_days`` days the next run starts a new
 delta over the current window (a full listing, matched by remote id).
@@ -108,9 +110,10 @@ class DeltaWindow:
 
         An item that still exists takes the removal's place in the run as it
         now is (a move beyond the window is applied; it stays bound). An item
-        Graph could not tell about is kept: the removal is dropped, and a full
-        listing is planned as changes only (with the confirmed removals), so
-        that nothing it lacks is deleted."""
+        Graph could not tell about is kept, and its removal waits on its
+        binding for the next run, which asks again (:meth:`_ask_again`); a full
+        listing is then planned as changes only (with the confirmed removals),
+        so that nothing it lacks is deleted."""
         run = self.run
         suspects = self._removal_suspects()
         if not suspects:
@@ -130,7 +133,7 @@ class DeltaWindow:
                 item = result.body
             else:
                 kept = True
-                run._fail(record, self._unconfirmed(result.to_error()))
+                self._ask_again(remote_id, record, self._unconfirmed(result.to_error()))
                 continue
             try:
                 kept |= not self._place(remote_id, record, item)
@@ -184,6 +187,16 @@ class DeltaWindow:
             return False
         bucket[remote_id] = neutral
         return True
+
+    def _ask_again(self, remote_id, record, message):
+        """Keep ``record`` (Graph could not tell whether ``remote_id`` is
+        gone), say so on it, and keep the removal on its binding: the next run
+        asks Graph again (the delta link moves on and would not report it
+        again), until Graph answers."""
+        run = self.run
+        run._fail(record, message)
+        run.raw[remote_id] = {"id": remote_id, "@removed": {"reason": "deleted"}}
+        run._remember_failure(remote_id, message)
 
     def _unconfirmed(self, error):
         return _(

@@ -11,6 +11,7 @@ from .convergence.common import (
     ALICE,
     BOB,
     CAROL,
+    DAN,
     ERIN,
     GOOGLE,
     MICROSOFT,
@@ -137,4 +138,37 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         )
         self.world.sync("bob", MICROSOFT, "lost_commit")
         self.world.remote_edit(BOB, MICROSOFT, "M1", "name", -1)
+        self.settled()
+
+    def test_outlook_delete_graph_could_not_confirm_reaches_odoo_on_the_next_run(
+        self,
+    ):
+        # found by the long run (issue 9): Carol deletes her all-day meeting in
+        # Outlook; the run that reads the removal is throttled when it asks
+        # Graph whether the event is gone (a GET in the $batch). The event is
+        # kept for that run, but the delta link moves on and never reports the
+        # removal again: Odoo kept the meeting, which her Outlook lacks
+        w = self.world
+        w.odoo_create(ALICE, [BOB, CAROL], day=0, hour=8, hours=2)
+        w.odoo_delete("M1")
+        w.settle(
+            [("alice", GOOGLE), ("bob", MICROSOFT), ("carol", GOOGLE)]
+            + [("carol", MICROSOFT)]
+        )
+        w.check()
+        w.remote_create(
+            CAROL, MICROSOFT, [ALICE, DAN], day=13, hour=15, hours=1, allday=True
+        )
+        w.remote_edit(CAROL, MICROSOFT, "M2", "time", -1)
+        w.odoo_create(CAROL, [BOB, DAN], day=13, hour=14, hours=2, allday=True)
+        w.remote_edit(CAROL, MICROSOFT, "M2", "location", -1)
+        w.remote_edit(CAROL, MICROSOFT, "M2", "name", -1)
+        w.settle(
+            [("bob", MICROSOFT), ("alice", GOOGLE), ("carol", GOOGLE)]
+            + [("carol", MICROSOFT)]
+        )
+        w.check()
+        w.remote_delete(CAROL, MICROSOFT, "M2")
+        w.sync("carol", MICROSOFT, "throttled_writes")
+        w.odoo_edit("M4", "location", 2)
         self.settled()

@@ -170,7 +170,9 @@ class TestOutlookWindow(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
         self.sync()
         self.assertFalse(event.exists())
 
-    def test_removal_graph_cannot_confirm_keeps_the_event(self):
+    def unconfirmed_removal(self, status, times, **fault):
+        """An Outlook event deleted, whose removal the next run cannot confirm
+        (its GET answers ``status`` ``times`` times): kept, and said on it."""
         self.sync()
         remote = self.outlook_event("Kept", self.start)
         self.sync()
@@ -179,20 +181,34 @@ class TestOutlookWindow(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
         self.graph.inject(
             method="GET",
             path_regex=rf"/me/events/{re.escape(remote['id'])}$",
-            status=500,
-            times=1000,
+            status=status,
+            times=times,
             in_batch=True,
+            **fault,
         )
         counters = self.account._sync()
         self.assertEqual(self.account.state, "connected")
         self.assertEqual(counters["failed"], 1)
         self.assertTrue(event.exists())
         self.assertIn("could not tell", binding(event, "microsoft").sync_error)
-        # the next full listing of the window asks again, and Graph now answers
+        return event
+
+    def test_removal_graph_cannot_confirm_keeps_the_event(self):
+        event = self.unconfirmed_removal(500, 1000)
+        # asked again by every run (a full listing of the window too) until
+        # Graph answers
         self.graph.clear_faults()
         self.age_window(400)
         self.sync()
         self.assertFalse(event.exists())
+
+    def test_removal_graph_could_not_confirm_is_asked_again_on_the_next_run(self):
+        # the delta link moves on and reports the removal no more: the run
+        # keeps it on the binding, and the next one asks Graph again
+        event = self.unconfirmed_removal(429, 1, retry_after=120)
+        self.sync()
+        self.assertFalse(event.exists())
+        self.assertEqual(self.sync(), {"pulled": 0, "pushed": 0, "failed": 0})
 
     def test_stale_window_is_replaced_without_deleting_or_duplicating(self):
         self.params.set_param("calendar_sync.microsoft_future_days", "60")
