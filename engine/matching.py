@@ -99,6 +99,11 @@ class MatchingSync:
                     other.account_id != self.account
                 ):
                     self._join_occurrences(record, remote_id, values["etag"])
+                if other.account_id != self.account:
+                    # received here for the first time: a change the user's
+                    # other calendars act on (the organizer's takes over a
+                    # meeting a guest's import made; mirrors follow)
+                    self.counters["pulled"] += 1
                 del by_uid[other.ical_uid]
             elif self._awaits_organizer(other, record, self.remote[remote_id]):
                 self._wait_for_organizer(remote_id, record)

@@ -179,3 +179,24 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
             + [("alice", GOOGLE)]
         )
         w.check()
+
+    def test_organizer_outlook_taking_over_a_meeting_its_guest_imported_is_a_change(
+        self,
+    ):
+        # found by a 120-example run (failed on the code before too, no fault
+        # involved; shortened by hand): Carol's Outlook meeting
+        # with Bob and Alice; Alice's Google and Bob's Outlook sync before
+        # Carol's calendars: neither Alice's Google (her invitation) nor
+        # Carol's Google (her mirror) gets the meeting in that settle. Carol's
+        # Outlook run took over the meeting Bob's import holds, counting it
+        # neither pulled nor pushed: a meeting received in a calendar for the
+        # first time counts as pulled, and her other calendars follow
+        w = self.world
+        w.remote_create(CAROL, MICROSOFT, [BOB, ALICE], day=0, hour=9, hours=1)
+        w.sync("alice", GOOGLE)
+        w.sync("bob", MICROSOFT)
+        w.settle(
+            [("bob", MICROSOFT), ("alice", GOOGLE), ("carol", GOOGLE)]
+            + [("carol", MICROSOFT)]
+        )
+        w.check()

@@ -81,24 +81,3 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         w.odoo_occurrence("M1", 1, "delete")
         w.sync("carol", MICROSOFT)
         self.settled()
-
-    def test_organizer_outlook_taking_over_a_meeting_its_guest_imported_is_a_change(
-        self,
-    ):
-        # found by a 120-example run while checking issue 9 (fails on main
-        # too, no fault involved; shortened by hand): Carol's Outlook meeting
-        # with Bob and Alice; Alice's Google and Bob's Outlook sync before
-        # Carol's calendars: neither Alice's Google (her invitation) nor
-        # Carol's Google (her mirror) gets the meeting in that settle. One more
-        # settle converges: Carol's Outlook run takes over the meeting Bob's
-        # import holds, counting it neither pulled nor pushed, so the round
-        # looks quiet and the settle stops before Carol's Google runs again
-        w = self.world
-        w.remote_create(CAROL, MICROSOFT, [BOB, ALICE], day=0, hour=9, hours=1)
-        w.sync("alice", GOOGLE)
-        w.sync("bob", MICROSOFT)
-        w.settle(
-            [("bob", MICROSOFT), ("alice", GOOGLE), ("carol", GOOGLE)]
-            + [("carol", MICROSOFT)]
-        )
-        w.check()
