@@ -17,6 +17,7 @@ from ..services import conflicts, planner
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical
+from . import adapter
 from .keys import SeriesKey
 from .managed import ManagedSync
 from .series_import import SeriesImport
@@ -255,7 +256,47 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
             event = self.items[action.key]
             if event.recurrence_id.id in self.rewritten_series:
                 out.append(planner.UpdateRemote(action.key, action.remote_id))
+            elif self._left_rewritten_series(event, action.remote_id):
+                out.append(planner.CreateRemote(action.key))
         return out
+
+    def _left_rewritten_series(self, event, remote_id):
+        """An occurrence that Odoo's rewrite of its series detached (archived,
+        out of the series), changed in the calendar meanwhile and restored by
+        that change (a series moved in Odoo while Outlook moved one of its
+        occurrences): this run's write of the series dropped its instance
+        here, and the instances the other calendars hold for it are of the
+        previous rule, or of a series deleted there (a 404 on every run). It
+        travels as an event of its own: released from those instances (unless
+        one is still an instance of the series there), and sent here again."""
+        master = self.remote[remote_id].get("series_master_id")
+        if event.recurrence_id or not master or event.user_id != self.user:
+            return False
+        series = self.binder.records("calendar.recurrence", [master]).get(master)
+        if not series or series.id not in self.rewritten_series:
+            return False
+        self.binder.set(event, original_start=False)
+        masters = {
+            binding.account_id: binding.remote_id
+            for binding in series.sudo().calendar_sync_binding_ids
+        }
+        event.sudo().calendar_sync_binding_ids.filtered(
+            lambda binding: (
+                binding.account_id != self.account
+                and binding.original_start
+                and binding.remote_id
+                and adapter(binding.provider).series_of(binding.remote_id)
+                != masters.get(binding.account_id)
+            )
+        ).write(
+            {
+                "remote_id": False,
+                "etag": False,
+                "original_start": False,
+                "need_sync": True,
+            }
+        )
+        return True
 
     def _series_DeleteLocal(self, action):
         recurrence = self.items[action.key]
