@@ -104,6 +104,12 @@ class MatchingSync:
                     # other calendars act on (the organizer's takes over a
                     # meeting a guest's import made; mirrors follow)
                     self.counters["pulled"] += 1
+                    if record._name == "calendar.event" and (
+                        record.user_id != self.user
+                    ):
+                        # bound with the calendar's version, it is planned as
+                        # unchanged: the user's answer given there is taken now
+                        self._set_own_answer(record, self.remote[remote_id])
                 del by_uid[other.ical_uid]
             elif self._awaits_organizer(other, record, self.remote[remote_id]):
                 self._wait_for_organizer(remote_id, record)

@@ -200,3 +200,21 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
             + [("carol", MICROSOFT)]
         )
         w.check()
+
+    def test_a_guests_outlook_answer_counts_when_another_guest_imported_it_first(self):
+        # found by the long run of 2026-11-30 (on the code before too): Olga's
+        # Outlook meeting, imported by Carol's Outlook run before Bob's, who
+        # had accepted it in his mailbox: Bob's run joined the meeting by its
+        # iCalUID with his copy's version, planned it as unchanged, and his
+        # answer never reached Odoo
+        w = self.world
+        w.remote_create(OLGA, MICROSOFT, [CAROL], day=0, hour=7, hours=1)
+        w.remote_answer(CAROL, MICROSOFT, "M1", "accepted")
+        w.remote_guests(OLGA, MICROSOFT, "M1", BOB, True)
+        w.remote_guests(OLGA, MICROSOFT, "M1", ALICE, True)
+        w.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        w.settle(
+            [("alice", GOOGLE), ("carol", MICROSOFT), ("carol", GOOGLE)]
+            + [("bob", MICROSOFT)]
+        )
+        w.check()
