@@ -245,7 +245,7 @@ def claim(Account, where, params):
     if not row:
         return None
     *values, transaction_time = row
-    _know_transaction_time(cr, transaction_time)
+    know_transaction_time(cr, transaction_time)
     picked = Claim(*values, now)
     Account.browse(picked.account_id).invalidate_recordset(
         ["sync_requested", "last_attempt_date"]
@@ -253,7 +253,7 @@ def claim(Account, where, params):
     return picked
 
 
-def _know_transaction_time(cr, transaction_time):
+def know_transaction_time(cr, transaction_time):
     """Odoo's cursor asks PostgreSQL for the transaction's time (its
     ``now()``, the ``write_date`` of every write) once per transaction: the
     claim's statement told it already, the same value (one query less per

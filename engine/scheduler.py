@@ -172,10 +172,15 @@ def lock(account):
         "JOIN res_users u ON u.id = a.user_id AND u.active AND NOT u.share "
         "WHERE a.id = %s FOR NO KEY UPDATE OF a SKIP LOCKED) "
         "SELECT pg_try_advisory_xact_lock(%s, id) "
-        "AND pg_try_advisory_xact_lock(%s, user_id) FROM row",
+        "AND pg_try_advisory_xact_lock(%s, user_id), "
+        # the transaction's time, which Odoo's cursor would ask for at the
+        # run's first write (one query less per run, see jobs.claim)
+        "now() AT TIME ZONE 'UTC' FROM row",
         [account.id, SYNC_LOCK_KEY, USER_LOCK_KEY],
     )
     row = cr.fetchone()
+    if row and row[0]:
+        jobs.know_transaction_time(cr, row[1])
     return bool(row and row[0])
 
 
