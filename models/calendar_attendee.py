@@ -7,7 +7,7 @@ sync of that user's account sends it (see ``SyncRun._answer_ops``)."""
 
 from odoo import fields, models
 
-from .calendar_event import sync_applying
+from .calendar_event import create_field_indexes, sync_applying
 
 #: Context key of a dict ``{user id: ids of their accounts}`` that a sync run
 #: shares between its answer writes (one search per user, not per answer).
@@ -20,9 +20,11 @@ ANSWER_STATES = ("accepted", "tentative", "declined")
 class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
 
-    # an event's attendees (``attendee_ids``): Odoo indexes no event here, so
-    # every read of them scanned every attendee of the database
-    event_id = fields.Many2one(index=True)
+    def init(self):
+        # an event's attendees (``attendee_ids``): Odoo indexes no event
+        # here, so every read of them scanned every attendee of the database
+        create_field_indexes(self.env.cr, self._table, ["event_id"])
+        return super().init()
 
     def write(self, vals):
         applying = sync_applying(self.env)

@@ -8,7 +8,12 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
 
 from ..services.recurrence import normalize_recurrence, week_start_from_lang
-from .calendar_event import SYNC_CONTEXT, mark_bindings_dirty, sync_applying
+from .calendar_event import (
+    SYNC_CONTEXT,
+    create_field_indexes,
+    mark_bindings_dirty,
+    sync_applying,
+)
 
 #: The end Odoo gives an endless rule when it serializes it (its 720
 #: occurrences, or our horizon): never part of the rule itself.
@@ -58,8 +63,11 @@ RULE_FIELDS = {
 class CalendarRecurrence(models.Model):
     _inherit = "calendar.recurrence"
 
-    # who owns a series is its base event's organizer (every run asks)
-    base_event_id = fields.Many2one(index="btree_not_null")
+    def init(self):
+        # who owns a series is its base event's organizer (every run asks)
+        create_field_indexes(self.env.cr, self._table, [("base_event_id", "not null")])
+        return super().init()
+
     calendar_sync_binding_ids = fields.One2many(
         comodel_name="calendar.sync.binding",
         inverse_name="recurrence_id",
