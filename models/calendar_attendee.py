@@ -5,7 +5,7 @@
 ``state``), is marked for the providers the event is synced with: the next
 sync of that user's account sends it (see ``SyncRun._answer_ops``)."""
 
-from odoo import fields, models
+from odoo import models
 
 from .calendar_event import create_field_indexes, sync_applying
 
@@ -106,14 +106,3 @@ class CalendarAttendee(models.Model):
         flagged.filtered(lambda a: not a.answers_pending).write(
             {"answers_pending": True}
         )
-
-
-class CalendarSyncAccount(models.Model):
-    _inherit = "calendar.sync.account"
-
-    # Read with the account's row: a sync with no answer to send looks for none.
-    answers_pending = fields.Boolean(
-        copy=False,
-        readonly=True,
-        help="The user answered invitations in Odoo that the next sync sends.",
-    )

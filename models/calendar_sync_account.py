@@ -159,6 +159,13 @@ class CalendarSyncAccount(models.Model):
     # Read with the account's row: a run with no failed item to retry looks
     # for none (see SyncRun._with_pending).
     pending_items = fields.Boolean(string="Items to Retry", readonly=True, copy=False)
+    # Read with the account's row: a sync with no answer to send looks for none
+    # (set by calendar.attendee when the user answers in Odoo).
+    answers_pending = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="The user answered invitations in Odoo that the next sync sends.",
+    )
     # What the last run did (from the sync log), for the Calendar tab.
     log_ids = fields.One2many(
         comodel_name="calendar.sync.log",
