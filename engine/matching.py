@@ -89,6 +89,12 @@ class MatchingSync:
                 other.recurrence_id
             ):
                 continue
+            own = self._claimed_unbound(remote_id, record)
+            if own and self._merge_early_import(record, own):
+                # bound to ``own`` by the Odoo id it carries (the planner's
+                # BindLocal), as any push whose answer was lost
+                del by_uid[other.ical_uid]
+                continue
             if self._may_join(other, record, self.remote[remote_id]):
                 values = self._bind_values(remote_id, self.remote[remote_id])
                 if other.account_id == self.account:
@@ -114,6 +120,77 @@ class MatchingSync:
             elif self._awaits_organizer(other, record, self.remote[remote_id]):
                 self._wait_for_organizer(remote_id, record)
                 del by_uid[other.ical_uid]
+
+    def _claimed_unbound(self, remote_id, record):
+        """The record of this user that remote ``remote_id`` names through
+        the Odoo id our push wrote in it, when it is not ``record`` and not
+        bound in this calendar yet (a push whose commit was lost)."""
+        neutral = self.remote[remote_id]
+        key = self._claimed_key(neutral, remote_id in self.masters)
+        if key is None:
+            return None
+        model = self.Recurrence if isinstance(key, SeriesKey) else self.Event
+        own = model.browse(key.id).exists()
+        if not own or own == record or self.binder.remote_id(own):
+            return None
+        event = own.base_event_id if isinstance(key, SeriesKey) else own
+        if event.user_id != self.user or (
+            own._name == "calendar.event" and own.recurrence_id
+        ):
+            return None
+        return own
+
+    def _merge_early_import(self, copy, own):
+        """A guest's calendar imported the meeting before its organizer's
+        calendar (this one) found again its own push, whose binding a lost
+        commit took: ``copy`` is that guest's import, ``own`` the record
+        Odoo had all along. The guests' bindings move to ``own`` with their
+        answers, and ``copy`` goes (one meeting, one record; nothing is sent
+        for it). Not when ``copy`` is more than a guest's import: a meeting
+        of someone not in ``own``, or bound in the organizer's calendars."""
+        if not self._is_guest_copy_elsewhere(copy):
+            return False
+        series = copy._name == "calendar.recurrence"
+        copies, owns = copy, own
+        if series:
+            copies = copy.calendar_event_ids.with_context(active_test=False)
+            owns = own.calendar_event_ids.with_context(active_test=False)
+        bindings = copies.calendar_sync_binding_ids
+        if series:
+            bindings |= copy.calendar_sync_binding_ids
+        base = own.base_event_id if series else own
+        # the organizer's own unsent marks go with the copy
+        bindings = bindings.filtered(
+            lambda b: b.remote_id or b.account_id.user_id != self.user
+        )
+        if any(
+            b.account_id.user_id == self.user
+            or b.account_id.user_id.partner_id not in base.partner_ids
+            for b in bindings
+        ):
+            return False
+        by_start = {ev.start: ev for ev in owns}
+        for binding in bindings.filtered("recurrence_id"):
+            binding.recurrence_id = own
+        for event in copies:
+            target = by_start.get(event.start) if series else own
+            moved = event.calendar_sync_binding_ids & bindings
+            taken = target.calendar_sync_binding_ids.account_id if target else None
+            if not target or moved.account_id & taken:
+                # an instance the series does not have: bound when listed again
+                moved.unlink()
+                continue
+            moved.event_id = target
+            for attendee in event.attendee_ids:
+                if attendee.partner_id in moved.account_id.user_id.partner_id:
+                    target.attendee_ids.filtered(
+                        lambda att, p=attendee.partner_id: att.partner_id == p
+                    ).state = attendee.state
+        if series:
+            self._drop_local_series(copy)
+        else:
+            copy.unlink()
+        return True
 
     def _join_occurrences(self, recurrence, master_id, etag):
         """Bind the occurrences of a series this calendar joins (Odoo has it
