@@ -166,6 +166,8 @@ class EventSync:
         if ical_uid:
             values["ical_uid"] = ical_uid
         self.binder.set(record, **values)
+        if record._name == "calendar.recurrence":
+            self._bind_found_series(record, action.remote_id)
 
     def _do_MarkSynced(self, action):
         record = self.items[action.key]

@@ -414,6 +414,55 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
             self.adapter.unmatched_occurrences(moved)
         return reset
 
+    def _bind_found_series(self, recurrence, master_id):
+        """A series found again by the Odoo id our push wrote in it (the
+        push's answer was lost): its occurrences are bound to their instances
+        as after that push; those moved alone since, which nothing recorded a
+        slot for, first take the slot they left (``_place_moved``) and are
+        then sent as the series' exceptions, not as events of their own
+        (the calendar would keep the instance on the old slot)."""
+        neutral = self.remote.get(master_id)
+        if not neutral or neutral["cancelled"] or not self._occurrences(recurrence):
+            return
+        self._place_moved(recurrence, master_id, neutral)
+        self._bind_occurrences(recurrence, master_id, neutral["etag"])
+        self._bind_archived(recurrence, master_id, neutral)
+
+    def _bind_archived(self, recurrence, master_id, neutral):
+        """Occurrences of a series found again (``_bind_found_series``) that
+        Odoo deleted alone since the push (archived, still in their slot, or
+        in the one ``_place_moved`` found): bound to the instance the
+        calendar still holds, as needing sync, their delete is sent there."""
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        originals = {
+            event: self._original(event)
+            for event in events
+            if not event.active
+            and not self.binder.remote_id(event)
+            and (event.follow_recurrence or self._original_start(event))
+        }
+        slots = set(self._series_slots(recurrence, self._series_base(recurrence)))
+        slots -= self._removed_slots(master_id, neutral)
+        originals = {ev: slot for ev, slot in originals.items() if slot in slots}
+        ids = self.adapter.instance_ids(recurrence, master_id, set(originals.values()))
+        self.binder.set_each(
+            [
+                (
+                    event,
+                    {
+                        "original_start": datetime.combine(slot, time())
+                        if event.allday
+                        else slot,
+                        "remote_id": ids[slot],
+                        "etag": neutral["etag"],
+                        "need_sync": True,
+                    },
+                )
+                for event, slot in originals.items()
+                if slot in ids
+            ]
+        )
+
     def _took_exception(self, pairs, held):
         """Odoo rewrote the series ("all events" with a new rule), its
         exceptions are gone: an occurrence that follows it and takes over the

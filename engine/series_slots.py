@@ -8,10 +8,14 @@ follow it, the original slot of those changed alone (the meeting's: recorded
 by any calendar, ``_original_start``), an occurrence renamed alone before any
 calendar had the series (``_unplaced_anchor``), and the slots of first
 occurrences deleted alone in Odoo, which the calendars still hold cancelled.
+The slot an occurrence moved alone left, where nothing recorded it, in a
+series found again after a push whose answer was lost (``_place_moved``).
 """
 
+from datetime import datetime, time
+
 from ..services.neutral_event import utc_to_naive_local
-from ..services.recurrence import expand
+from ..services.recurrence import expand, normalize_recurrence, pair_moved_occurrences
 
 
 class SeriesSlots:
@@ -90,6 +94,57 @@ class SeriesSlots:
             if self._slot(event) in slots and following <= slots:
                 return event.start
         return None
+
+    def _place_moved(self, recurrence, master_id, neutral):
+        """Occurrences moved alone with no original slot recorded, in a
+        series the calendar holds as Odoo last sent it (``neutral``, its
+        master as listed; same rule): each takes the slot of the rule no other
+        occurrence holds and the calendar did not remove, when there are
+        exactly as many such slots (services.recurrence.pair_moved_occurrences).
+        Odoo keeps no original slot, and no calendar bound them before they
+        moved."""
+        rule = neutral.get("rule")
+        if not rule or normalize_recurrence(rule) != recurrence._calendar_sync_rule():
+            return
+        base = self._series_base(recurrence)
+        if bool(neutral["allday"]) != base.allday:
+            return
+        if base.allday:
+            first = datetime.combine(neutral["start_date"], time())
+        else:
+            first = neutral["start"]
+        # the calendar's slots: from the first slot it holds (the first
+        # occurrence may be the moved one)
+        slots = self._series_slots(recurrence, base, first)
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        self.binder.load(events)
+        taken, moved = self._removed_slots(master_id, neutral), []
+        for event in events:
+            if event.follow_recurrence:
+                taken.add(self._slot(event))
+            elif self._original_start(event):
+                taken.add(self._original(event))
+            elif self._slot(event) in slots:
+                taken.add(self._slot(event))  # changed alone, not moved
+            else:
+                moved.append((event, self._slot(event)))
+        if not moved:
+            return
+        found = pair_moved_occurrences(slots, taken, moved, strict=True)
+        for event, slot in found.items():
+            stamp = datetime.combine(slot, time()) if event.allday else slot
+            self.binder.set(event, original_start=stamp)
+
+    def _removed_slots(self, master_id, neutral):
+        """The slots of a listed remote series whose occurrence the calendar
+        removed: its exdates, and its instances listed as cancelled."""
+        return set(neutral.get("exdates") or []) | {
+            item["original_start"]
+            for item in self.instances.values()
+            if item.get("cancelled")
+            and item.get("recurring_event_id") == master_id
+            and item.get("original_start")
+        }
 
     @staticmethod
     def _slot(event):

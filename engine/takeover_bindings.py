@@ -23,7 +23,8 @@ from odoo import fields
 from odoo.tools import SQL
 
 from ..services import config
-from ..services.takeover import google_original_start, pair_moved_occurrences
+from ..services.recurrence import pair_moved_occurrences
+from ..services.takeover import google_original_start
 
 #: Odoo's modules keep no etag: a binding they leave is confirmed (bound and
 #: acknowledged) with the etag that matches any, as after a forced write; the

@@ -44,6 +44,9 @@ Public API:
 * :func:`expand`: occurrence starts with dateutil, as Odoo computes them
   (local wall-clock time kept across DST, ``is_dst=False`` like Odoo; ``wkst``
   from the week start).
+* :func:`pair_moved_occurrences`: the slots that occurrences moved alone came
+  from, where nothing recorded them (the rule's slots no other occurrence
+  holds).
 * the field values (``FREQS``, ``END_TYPES``, ``WEEKDAY_FIELDS``,
   ``ODOO_WEEKDAYS``, ``BYDAY_VALUES``) and each weekday's RFC 5545 and Graph
   name (``RRULE_DAYS``, ``GRAPH_DAYS``, same order).
@@ -61,6 +64,7 @@ and a yearly rule on another day than the series start's becomes monthly every
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from itertools import islice
 from typing import Any
@@ -339,3 +343,32 @@ def expand(
     if allday:
         return [start.date() for start in starts]
     return [utc_naive(start, tz) for start in starts]
+
+
+def pair_moved_occurrences(
+    slots: Iterable[date | datetime],
+    taken: Iterable[date | datetime],
+    moved: list,
+    strict: bool = False,
+) -> dict:
+    """The original slot of each moved occurrence of a series where nothing
+    recorded it (Outlook's ids do not tell it; a series pushed by a write
+    whose answer was lost): the slots of the rule that no other occurrence
+    holds, given to the moved occurrences in order of their current starts.
+
+    :param slots: every slot of the series' rule.
+    :param taken: the slots held otherwise: by the occurrences that follow the
+        rule, by those whose original slot is known, by the remote series'
+        removed occurrences.
+    :param moved: ``(key, start)`` of the moved occurrences.
+    :param strict: pair only when the free slots are exactly as many as the
+        moved occurrences (each free slot is then one they left): otherwise
+        none is paired (an occurrence removed for good also leaves its slot).
+    :return: ``{key: slot}``; a moved occurrence left without a free slot is
+        not in it.
+    """
+    free = sorted(set(slots) - set(taken))
+    if strict and len(free) != len(moved):
+        return {}
+    ordered = sorted(moved, key=lambda item: item[1])
+    return {key: slot for (key, _start), slot in zip(ordered, free, strict=False)}

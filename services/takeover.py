@@ -3,13 +3,13 @@
 
 What can be read from the ids and settings Odoo's ``google_calendar`` and
 ``microsoft_calendar`` left, without Odoo: the original slot an occurrence id
-names, the Odoo id a pushed Google event carries, the slots of a series its
-moved occurrences came from, and the likely pairs between unlinked Odoo events
-and remote events that only an administrator may merge.
+names, the Odoo id a pushed Google event carries, and the likely pairs between
+unlinked Odoo events and remote events that only an administrator may merge
+(the slots a series' moved occurrences came from:
+:func:`.recurrence.pair_moved_occurrences`).
 
 Public API: :data:`ODOO_MODULES`, :func:`google_original_start`,
-:func:`legacy_odoo_id`, :func:`pair_moved_occurrences`,
-:func:`pair_key`, :func:`likely_pairs`.
+:func:`legacy_odoo_id`, :func:`pair_key`, :func:`likely_pairs`.
 """
 
 from __future__ import annotations
@@ -66,24 +66,6 @@ def legacy_odoo_id(shared: dict | None, dbname: str) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if number > 0 else None
-
-
-def pair_moved_occurrences(
-    slots: Iterable[datetime], followers: Iterable[datetime], moved: list
-) -> dict:
-    """The original slot of each moved occurrence of a series whose ids do
-    not tell it (Outlook): the slots of the rule that no following occurrence
-    holds, given to the moved occurrences in order of their current starts.
-
-    :param slots: every slot of the series' rule.
-    :param followers: the starts of the occurrences that follow the rule.
-    :param moved: ``(key, start)`` of the moved occurrences.
-    :return: ``{key: slot}``; a moved occurrence left without a free slot is
-        not in it.
-    """
-    free = sorted(set(slots) - set(followers))
-    ordered = sorted(moved, key=lambda item: item[1])
-    return {key: slot for (key, _start), slot in zip(ordered, free, strict=False)}
 
 
 def pair_key(

@@ -210,3 +210,40 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         w.odoo_occurrence("M1", 0, "delete")
         w.sync("carol", GOOGLE, "lost_commit")
         self.settled()
+
+    def test_occurrence_moved_before_a_series_with_a_lost_answer_is_bound(self):
+        # found by the long run of 2026-11-30 (shortened by hand): Alice's
+        # series pushed by a run whose answer timed out (Google made it), then
+        # an occurrence moved in Odoo before the next run finds the series
+        # again by its odoo id. Nothing recorded the moved occurrence's slot
+        # (Odoo keeps none, the binding had no instance yet): it was sent as
+        # an event of its own, and Google kept the instance on the old slot,
+        # which Odoo does not show. It takes the rule's slot no other
+        # occurrence holds, and is sent as the series' exception
+        w = self.world
+        w.odoo_create(ALICE, [ALICE, BOB, CAROL], day=0, hour=11, hours=2, series=True)
+        w.sync("alice", GOOGLE, "timeout_writes")
+        w.odoo_occurrence("M1", 2, "time")
+        self.settled()
+
+    def test_first_occurrence_moved_before_a_series_with_a_lost_answer_is_bound(
+        self,
+    ):
+        # the example above with the first occurrence moved (written with the
+        # fix): the calendar's series still starts at its slot
+        w = self.world
+        w.odoo_create(ALICE, [BOB, CAROL], day=0, hour=11, hours=2, series=True)
+        w.sync("alice", GOOGLE, "timeout_writes")
+        w.odoo_occurrence("M1", 0, "time")
+        self.settled()
+
+    def test_occurrence_deleted_before_a_series_with_a_lost_answer_is_bound(self):
+        # written with the fix: one occurrence moved, another deleted in Odoo
+        # before the series is found again; the deleted one's instance is
+        # deleted in Google (it was left there, which Odoo does not show)
+        w = self.world
+        w.odoo_create(ALICE, [BOB], day=0, hour=11, hours=2, series=True)
+        w.sync("alice", GOOGLE, "timeout_writes")
+        w.odoo_occurrence("M1", 1, "time")
+        w.odoo_occurrence("M1", 3, "delete")
+        self.settled()

@@ -7,7 +7,6 @@ from services.takeover import (
     legacy_odoo_id,
     likely_pairs,
     pair_key,
-    pair_moved_occurrences,
 )
 
 
@@ -33,22 +32,6 @@ def test_odoo_id_is_read_for_this_database_only():
     assert legacy_odoo_id(shared, "other") is None
     assert legacy_odoo_id({"prod_odoo_id": "x"}, "prod") is None
     assert legacy_odoo_id(None, "prod") is None
-
-
-def test_moved_occurrences_take_the_free_slots_in_order():
-    slots = [datetime(2026, 12, d, 10) for d in (7, 14, 21, 28)]
-    followers = [slots[0], slots[2]]
-    moved = [("b", datetime(2026, 12, 29, 9)), ("a", datetime(2026, 12, 15, 13))]
-    assert pair_moved_occurrences(slots, followers, moved) == {
-        "a": slots[1],
-        "b": slots[3],
-    }
-
-
-def test_a_moved_occurrence_without_a_free_slot_is_left_out():
-    slots = [datetime(2026, 12, 7, 10)]
-    moved = [("a", datetime(2026, 12, 8, 10)), ("b", datetime(2026, 12, 9, 10))]
-    assert pair_moved_occurrences(slots, [], moved) == {"a": slots[0]}
 
 
 def test_likely_pairs_share_organizer_times_and_title_and_pair_once():
