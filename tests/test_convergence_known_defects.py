@@ -61,27 +61,6 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         )
         self.world.check()
 
-    def test_occurrence_deleted_in_odoo_and_renamed_in_google_mirror_back_in_outlook(
-        self,
-    ):
-        # the mirror's fix the other way round (found writing it): Carol's
-        # series is hosted by her Outlook (with Alice), her Google holds the
-        # mirror; her Outlook deletes the occurrence before a rename in the
-        # Google mirror restores it in Odoo. Outlook cannot bring a deleted
-        # occurrence back, and a series it hosts is not made again (its
-        # guests would get it cancelled and sent anew): her Outlook lacks it
-        w = self.world
-        w.odoo_create(CAROL, [ALICE], day=11, hour=14, hours=2, series=True)
-        w.settle(
-            [("carol", MICROSOFT), ("bob", MICROSOFT), ("carol", GOOGLE)]
-            + [("alice", GOOGLE)]
-        )
-        w.check()
-        w.remote_occurrence(CAROL, GOOGLE, "M1", 1, "name")
-        w.odoo_occurrence("M1", 1, "delete")
-        w.sync("carol", MICROSOFT)
-        self.settled()
-
     def test_guest_invited_in_odoo_to_an_outlook_series_gets_its_renamed_occurrence(
         self,
     ):
