@@ -743,7 +743,7 @@ class Mailbox:
             item_id = event.exceptions[original_start]
         elif (
             event.kind == "seriesMaster"
-            and original_start not in (event.cancelled)
+            and original_start not in event.cancelled
             and original_start in self._occurrence_starts(event, original_start)
         ):
             item_id = self._occurrence_view(event, original_start).id

@@ -86,12 +86,17 @@ class ConflictSync:
 
     def _do_ReportConflict(self, action):
         record = self.items[action.key]
-        if record._name == "calendar.recurrence":
-            record = self._series_base(record)
         neutral = self.remote.get(action.remote_id)
-        if action.winner == "local" and neutral and not self._restorable(record):
+        if (
+            record._name == "calendar.event"
+            and action.winner == "local"
+            and neutral
+            and not self._restorable(record)
+        ):
             self._post_lost_change(record, neutral)
             return
+        if record._name == "calendar.recurrence":
+            record = self._series_base(record)
         if action.winner == "remote":
             body = _(
                 "This event was changed both in Odoo and in %(provider)s since the "
