@@ -397,7 +397,8 @@ class GraphEmulator(SubscriptionsMixin):
         organizer = (event.organizer.get("emailAddress") or {}).get("address", "")
         target = self.mailboxes.get(organizer.lower())
         if target is not None and target is not box:
-            target.record_answer(event.ical_uid, box.account.email, answer)
+            original = event.original_start if event.kind == "exception" else None
+            target.record_answer(event.ical_uid, box.account.email, answer, original)
 
     def register_client(self, client_id: str, client_secret: str) -> None:
         with self._lock:

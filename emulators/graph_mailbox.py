@@ -473,7 +473,10 @@ class Mailbox:
         if not found:
             raise not_found()
         master, original = found
-        data = {k: v for k, v in master.data.items() if k != "recurrence"}
+        # its own copy: an answer or change of the occurrence is not the master's
+        data = copy.deepcopy(
+            {k: v for k, v in master.data.items() if k != "recurrence"}
+        )
         view = self._occurrence_view(master, original)
         data["start"] = self._wall(view.start_utc, master, "start")
         data["end"] = self._wall(view.end_utc, master, "end")
@@ -718,13 +721,35 @@ class Mailbox:
             self._bump(mine)
         self._bump(held)
 
-    def record_answer(self, uid: str, email: str, answer: str) -> None:
+    def record_answer(
+        self,
+        uid: str,
+        email: str,
+        answer: str,
+        original_start: datetime | None = None,
+    ) -> None:
         """An attendee's answer reaches the meeting this mailbox organizes
-        (Outlook's tracking of responses)."""
+        (Outlook's tracking of responses): an answer to the whole series
+        counts for its exceptions too, an answer to one occurrence (its
+        ``original_start``) for that occurrence only."""
         event = self.organized(uid)
-        if event is not None:
+        if event is None:
+            return
+        if original_start is None:
             for item_id in (event.id, *event.exceptions.values()):
                 self.set_attendee_response(item_id, email, answer)
+            return
+        if original_start in event.exceptions:
+            item_id = event.exceptions[original_start]
+        elif (
+            event.kind == "seriesMaster"
+            and original_start not in event.cancelled
+            and original_start in self._occurrence_starts(event, original_start)
+        ):
+            item_id = self._occurrence_view(event, original_start).id
+        else:
+            return  # not an occurrence of the organizer's series (any more)
+        self.set_attendee_response(item_id, email, answer)
 
     def _occurrence(self, item_id: str) -> tuple[StoredEvent, datetime] | None:
         found = self.occurrences.get(item_id)

@@ -86,9 +86,17 @@ class ConflictSync:
 
     def _do_ReportConflict(self, action):
         record = self.items[action.key]
+        neutral = self.remote.get(action.remote_id)
+        if (
+            record._name == "calendar.event"
+            and action.winner == "local"
+            and neutral
+            and not self._restorable(record)
+        ):
+            self._post_lost_change(record, neutral)
+            return
         if record._name == "calendar.recurrence":
             record = self._series_base(record)
-        neutral = self.remote.get(action.remote_id)
         if action.winner == "remote":
             body = _(
                 "This event was changed both in Odoo and in %(provider)s since the "
@@ -107,6 +115,21 @@ class ConflictSync:
             )
         if record.exists():
             record.message_post(body=body)
+
+    def _post_lost_change(self, occurrence, neutral):
+        """A change made here to an occurrence that the calendar hosting its
+        series deleted for good (see ``_restorable``) is lost: said on the
+        series, since the occurrence goes once no calendar holds it."""
+        body = _(
+            "An occurrence of this series was changed in %(provider)s after it "
+            "was deleted. The calendar that hosts the series cannot bring a "
+            "deleted occurrence back, so it stays deleted, in %(provider)s too. "
+            "The change in %(provider)s was: %(version)s",
+            provider=self.adapter.label,
+            version=self._describe(neutral),
+        )
+        series = self._series_base(occurrence.recurrence_id)
+        (series if series.active else occurrence).message_post(body=body)
 
     def _describe_local(self, key):
         record = self.items[key]

@@ -305,6 +305,7 @@ class SyncRun(
             base=conflicts.loads(self.binder.get(event, "synced"))
             if confirmed
             else None,
+            restorable=self._restorable(event),
         )
 
     def _remote_state(self, remote_id, neutral, series=False):

@@ -10,12 +10,15 @@ rewrites the series ("all events" with a new rule) and makes every slot
 again. A provider that keeps a deleted occurrence as a cancelled exception
 (``revives_instances``: Google) brings it back with a write of the instance;
 one that cannot (Outlook: a deleted occurrence of a series is gone for good)
-gets the series' mirror made again.
+gets the series' mirror made again. Where such a calendar *hosts* the
+series, the occurrence it deleted stays deleted: a later change in another
+calendar does not restore it (:meth:`_restorable`).
 """
 
 import logging
 
 from ..services import planner
+from . import adapter
 from .keys import SeriesKey
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +26,32 @@ _logger = logging.getLogger(__name__)
 
 class SeriesRevive:
     """Restored occurrences of a run's series (see :mod:`engine.series`)."""
+
+    def _restorable(self, event):
+        """Whether a change of ``event`` in this calendar may bring it back
+        when it is archived in Odoo (the planner's ``LocalState.restorable``).
+        Not an occurrence that another calendar of the user, which hosts its
+        series (not a mirror, not a guest's copy), has deleted (its binding
+        there let go of the instance) and cannot bring back (not
+        ``revives_instances``): that series is not made again
+        (:meth:`_recreate_mirrors`), so the restored occurrence would stay
+        missing there; it stays deleted, here too."""
+        if event.active or not event.recurrence_id:
+            return True
+        hosts = {
+            binding.account_id
+            for binding in event.recurrence_id.calendar_sync_binding_ids
+            if binding.account_id != self.account
+            and binding.account_id.user_id == self.user
+            and binding.remote_id
+            and not binding.mirror
+            and not binding.guest_copy
+            and not adapter(binding.account_id.provider).revives_instances
+        }
+        return not any(
+            binding.account_id in hosts and not binding.remote_id
+            for binding in event.calendar_sync_binding_ids
+        )
 
     def _took_cancelled(self, master_id, pairs, held):
         """Odoo rewrote the series ("all events" with a new rule) and made

@@ -10,6 +10,7 @@ from odoo.tools.misc import clean_context
 from ..services.recurrence import normalize_recurrence, week_start_from_lang
 from .calendar_event import (
     SYNC_CONTEXT,
+    SYNCED_FIELDS,
     create_field_indexes,
     mark_bindings_dirty,
     sync_applying,
@@ -174,6 +175,32 @@ class CalendarRecurrence(models.Model):
             lambda rec: before[rec.id] != rec._calendar_sync_rule_key()
         )
         mark_bindings_dirty(changed, applying)
+        return result
+
+    def _write_events(self, values, dtstart=None):
+        """Odoo writes an *All events* change of other fields than times and
+        rule (title, guests...) on the active occurrences only. An occurrence
+        deleted alone that still follows the series keeps its slot there
+        (archived), and when no active occurrence follows (every other one
+        changed alone), its values stand for the series' own (the engine's
+        ``_series_base``): the change reaches it too, or a guest invited to
+        the whole series would be invited to its exceptions only."""
+        result = super()._write_events(values, dtstart=dtstart)
+        kept = self.with_context(active_test=False).calendar_event_ids.filtered(
+            lambda event: (
+                not event.active
+                and event.follow_recurrence
+                and (not dtstart or event.start >= dtstart)
+            )
+        )
+        if kept:
+            # not "self_only": the write must not detach it (DETACHING_FIELDS)
+            kept.with_context(no_mail_to_attendees=True, dont_notify=True).write(
+                dict(values)
+            )
+            if SYNCED_FIELDS & set(values):
+                # the series changed, even with no active occurrence following
+                mark_bindings_dirty(self, sync_applying(self.env))
         return result
 
     def unlink(self):

@@ -74,6 +74,11 @@ class LocalState:
     #: occurrence): a remote change has nothing to restore, so the remote copy
     #: goes when ``dirty`` (ours to delete) and is let go of otherwise
     gone: bool = False
+    #: a later remote change may bring it back when archived; not an
+    #: occurrence the calendar hosting its series deleted for good (that
+    #: calendar cannot bring a deleted occurrence back, and its series is not
+    #: made again): the change is lost, the copy deleted, the loser reported
+    restorable: bool = True
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,10 @@ def _decide_archived(
     local: LocalState, remote: RemoteState, full_sync: bool
 ) -> list[Action]:
     rid = remote.remote_id
+    if not local.restorable:
+        # archived locally, gone for good where its series is hosted: the
+        # archive wins however late the remote change, which is reported
+        return [DeleteRemote(local.key, rid), _conflict(local, remote, "local")]
     if _remote_is_later(local, remote):
         # archived locally, changed remotely later: the remote wins, restore
         conflict = [_conflict(local, remote, "remote")] if local.dirty else []

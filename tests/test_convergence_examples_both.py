@@ -272,6 +272,35 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         self.world.sync("carol", MICROSOFT)
         self.settled()
 
+    def test_occurrence_deleted_in_odoo_and_renamed_in_google_mirror_back_in_outlook(
+        self,
+    ):
+        # the twin above the other way round (found writing it): Carol's
+        # series is hosted by her Outlook (with Alice), her Google holds the
+        # mirror; her Outlook deletes the occurrence before a rename in the
+        # Google mirror reaches Odoo. Outlook cannot bring a deleted occurrence
+        # back, and a series it hosts is not made again (its guests would get
+        # it cancelled and sent anew): the rename does not restore it. It
+        # stays deleted in Odoo, is deleted from the Google mirror too, and
+        # the lost rename is posted on the series
+        w = self.world
+        w.odoo_create(CAROL, [ALICE], day=11, hour=14, hours=2, series=True)
+        w.settle(
+            [("carol", MICROSOFT), ("bob", MICROSOFT), ("carol", GOOGLE)]
+            + [("alice", GOOGLE)]
+        )
+        w.check()
+        w.remote_occurrence(CAROL, GOOGLE, "M1", 1, "name")
+        w.odoo_occurrence("M1", 1, "delete")
+        w.sync("carol", MICROSOFT)
+        self.settled()
+        self.assertNotIn("M1 x2", w.odoo_events("M1").mapped("name"))
+        posted = w.odoo_events("M1").message_ids.filtered(
+            lambda message: "stays deleted" in str(message.body)
+        )
+        self.assertEqual(len(posted), 1)
+        self.assertIn("M1 x2", str(posted.body))
+
     def test_series_rule_changed_in_odoo_keeps_the_renamed_occurrence_in_the_mirror(
         self,
     ):

@@ -379,3 +379,36 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.odoo_occurrence("M1", 0, "time")
         self.world.remote_occurrence(ALICE, GOOGLE, "M1", 1, "delete")
         self.settled()
+
+    def test_guest_invited_in_odoo_to_an_outlook_series_gets_its_renamed_occurrence(
+        self,
+    ):
+        # found by the long run of 2026-11-30 (on that day's final code):
+        # Carol's Outlook series, one occurrence renamed and the first deleted
+        # in Odoo, then Bob invited in Odoo (all events), answering and moving
+        # another occurrence twice. No occurrence in Odoo followed the series
+        # any more but the deleted first one, whose values stand for the
+        # series, and Odoo's "all events" write leaves it out: the master went
+        # without Bob, who got no copy of the series ('M2 o3' missing). Then
+        # Outlook counted Bob's answer to one occurrence for the whole series
+        # in Carol's calendar (the emulator, now per occurrence as Outlook)
+        w = self.world
+        w.remote_create(OLGA, MICROSOFT, [], day=12, hour=15, hours=2, allday=True)
+        w.remote_create(CAROL, MICROSOFT, [], day=11, hour=13, hours=3, series=True)
+        w.settle(
+            [("bob", MICROSOFT), ("alice", GOOGLE), ("carol", MICROSOFT)]
+            + [("carol", GOOGLE)]
+        )
+        w.check()
+        w.odoo_occurrence("M2", 1, "name")
+        w.remote_create(
+            OLGA, GOOGLE, [OLGA, DAN, CAROL], day=4, hour=13, hours=3, series=True
+        )
+        w.odoo_occurrence("M2", 0, "delete")
+        w.remote_delete(OLGA, MICROSOFT, "M1")
+        w.odoo_guests("M2", BOB, True)
+        w.odoo_answer(BOB, "M2", "tentative", 2)
+        w.odoo_occurrence("M2", 2, "time")
+        w.odoo_answer(BOB, "M2", "declined", 2)
+        w.odoo_occurrence("M2", 2, "time")
+        self.settled()

@@ -81,6 +81,33 @@ class TestSeriesRules(EngineCase):
         self.assertEqual(set(kept.mapped("description")), {"<p>New agenda</p>"})
         self.assertEqual(len(self.google_instances(master_id)), 2)
 
+    def test_a_guest_invited_to_all_events_joins_a_series_whose_occurrences_all_changed(
+        self,
+    ):
+        # the first occurrence deleted alone (it keeps the series' values),
+        # the others changed alone: Odoo's "all events" write reaches the
+        # deleted one too, and the series is sent with the guest
+        recurrence = self.series()
+        self.sync(self.google_account)
+        master_id = binding(recurrence, "google").remote_id
+        first, *others = recurrence.calendar_event_ids.sorted("start")
+        first.action_mass_archive("self_only")
+        for number, event in enumerate(others):
+            event.write({"name": f"Changed {number}", "recurrence_update": "self_only"})
+        self.sync(self.google_account)
+        others[0].write(
+            {
+                "partner_ids": [Command.link(self.bob.partner_id.id)],
+                "recurrence_update": "all_events",
+            }
+        )
+        self.assertIn(self.bob.partner_id, first.partner_ids)
+        self.sync(self.google_account)
+        master = self.google.get_event(ALICE, master_id)
+        self.assertIn(
+            self.bob.email, [guest["email"] for guest in master.get("attendees", [])]
+        )
+
 
 @tagged("post_install", "-at_install", "calendar_sync")
 class TestArchiveAndDeleteRules(EngineCase):

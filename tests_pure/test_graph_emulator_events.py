@@ -304,3 +304,43 @@ def test_the_organizer_cannot_answer_its_own_meeting(api):
     assert (
         api.call("POST", f"/me/events/{event['id']}/accept", json={}).status_code == 400
     )
+
+
+def test_an_answer_to_one_occurrence_reaches_the_organizer_for_that_one_only(
+    graph_emulator, api, graph_session
+):
+    # Outlook tracks an attendee's answer per occurrence: declining one
+    # occurrence of a series leaves the series and its other occurrences as
+    # they were in the organizer's calendar
+    from graph_emulator_helpers import Api
+
+    bob = Api(
+        graph_session, graph_emulator.issue_tokens("bob@contoso.com")["access_token"]
+    )
+    body = weekly(count=3)
+    body["attendees"] = [{"emailAddress": {"address": "bob@contoso.com"}}]
+    master = api.create(body)
+    copy = next(e for e in graph_emulator.events("bob@contoso.com"))
+    instances = bob.call(
+        "GET", f"/me/events/{copy['id']}/instances", params=WINDOW
+    ).json()["value"]
+    answer = bob.call("POST", f"/me/events/{instances[1]['id']}/decline", json={})
+    assert answer.status_code == 202
+
+    def answers(event_id):
+        return [
+            item["attendees"][0]["status"]["response"]
+            for item in api.call(
+                "GET", f"/me/events/{event_id}/instances", params=WINDOW
+            ).json()["value"]
+        ]
+
+    assert answers(master["id"]) == ["none", "declined", "none"]
+    mine = bob.call("GET", f"/me/events/{copy['id']}").json()
+    assert mine["responseStatus"]["response"] == "notResponded"
+    assert mine["attendees"][0]["status"]["response"] == "none"
+    organizer = api.call("GET", f"/me/events/{master['id']}").json()
+    assert organizer["attendees"][0]["status"]["response"] == "none"
+    answer = bob.call("POST", f"/me/events/{copy['id']}/accept", json={})
+    assert answer.status_code == 202
+    assert answers(master["id"]) == ["accepted", "accepted", "accepted"]

@@ -43,9 +43,18 @@ def local(
     snapshot=A,
     remote_etag=None,
     gone=False,
+    restorable=True,
 ):
     return LocalState(
-        key, remote_id, dirty, archived, write_date, snapshot, remote_etag, gone=gone
+        key,
+        remote_id,
+        dirty,
+        archived,
+        write_date,
+        snapshot,
+        remote_etag,
+        gone=gone,
+        restorable=restorable,
     )
 
 
@@ -116,6 +125,20 @@ DECISION_TABLE = [
         [local(dirty=True, archived=True, write_date=LATE)],
         [remote(updated=EARLY)],
         False,
+        [DeleteRemote("k1", "r1"), ReportConflict("k1", "r1", "local")],
+    ),
+    (
+        "occurrence_its_host_deleted_for_good_is_not_restored_by_a_later_change",
+        [local(dirty=True, archived=True, write_date=EARLY, restorable=False)],
+        [remote(updated=LATE)],
+        False,
+        [DeleteRemote("k1", "r1"), ReportConflict("k1", "r1", "local")],
+    ),
+    (
+        "occurrence_its_host_deleted_for_good_is_deleted_from_a_clean_copy",
+        [local(archived=True, write_date=EARLY, restorable=False)],
+        [remote(updated=LATE)],
+        True,
         [DeleteRemote("k1", "r1"), ReportConflict("k1", "r1", "local")],
     ),
     (
