@@ -442,9 +442,12 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
         base = self._series_base(recurrence)
         slots = set(self._series_slots(recurrence, base))
         # occurrences of the previous rule of a rewritten series may hold ids;
-        # an exception a split detached keeps its own, to be deleted
+        # an exception archived (a split detached it, or the calendar's
+        # version of the series left it out) keeps its own, to be deleted:
+        # the calendar keeps an exception its series' new rule has no slot
+        # for (unless an occurrence of the new rule takes its instance)
         stale = self.adapter.stale_instances(master_id).filtered(
-            lambda ev: ev.recurrence_id or ev.active or ev.follow_recurrence
+            lambda ev: ev.active or ev.follow_recurrence
         )
         held = {self.binder.remote_id(ev): ev for ev in stale}
         self.binder.set(stale, remote_id=False, etag=False)
