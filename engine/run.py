@@ -95,6 +95,7 @@ class SyncRun(
             (planner.MarkSynced, False): self._do_MarkSynced,
             (planner.MarkSynced, True): self._do_MarkSynced,
             (planner.MergeFields, False): self._do_MergeFields,
+            (planner.MergeFields, True): self._series_MergeFields,
             (planner.ReportConflict, False): self._do_ReportConflict,
             (planner.ReportConflict, True): self._do_ReportConflict,
             (planner.CreateRemote, False): self._do_CreateRemote,

@@ -11,6 +11,7 @@ occurrence to its remote instance.
 import logging
 from datetime import datetime, time
 
+from odoo import Command
 from odoo.tools import SQL
 
 from ..services import conflicts, planner
@@ -120,13 +121,13 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
             remote_id=self.binder.remote_id(recurrence),
             dirty=dirty and base.user_id == self.user and not foreign,
             archived=not any(events.mapped("active")),
-            write_date=max([recurrence.write_date, *events.mapped("write_date")]),
+            write_date=self._series_write_date(recurrence),
             snapshot=self._series_snapshot(recurrence, base),
             remote_etag=get(recurrence, "etag") or None,
             # the series as last synced: a calendar whose master changed only
-            # through its occurrences (Outlook) does not undo Odoo's change
+            # through its occurrences (Outlook) does not undo Odoo's change,
+            # and a series changed on both sides is merged field by field
             base=conflicts.loads(get(recurrence, "synced")),
-            mergeable=False,
         )
 
     def _gone_series_state(self, recurrence):
@@ -181,7 +182,52 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
 
     def _series_UpdateLocal(self, action):
         recurrence = self.items[action.key]
+        self._series_take(recurrence, action.remote_id, self.remote[action.remote_id])
+
+    def _series_MergeFields(self, action):
+        """Both sides changed the series since it was last synced: every change
+        made on one side only is kept (its rule, zone and times are one
+        field), a field changed on both goes to the later change and what lost
+        is posted; the merged series is taken in Odoo, and sent to the
+        calendar where it differs from the calendar's."""
+        recurrence = self.items[action.key]
         neutral = self.remote[action.remote_id]
+        remote = self._remote_series_snapshot(neutral)
+        merged, clashes = conflicts.merge(
+            conflicts.loads(self.binder.get(recurrence, "synced")),
+            self._series_snapshot(recurrence, self._series_base(recurrence)),
+            remote,
+            self._series_write_date(recurrence),
+            neutral.get("updated"),
+        )
+        self._series_take(recurrence, action.remote_id, {**neutral, **merged})
+        # what the calendar has is the version last synced with it
+        self.binder.set(recurrence, synced=conflicts.dumps(remote))
+        if clashes:
+            self._post_clashes(self._series_base(recurrence), clashes)
+        merged = self._series_snapshot(recurrence, self._series_base(recurrence))
+        if merged == remote and action.remote_id not in self.mirrors_to_rewrite:
+            return None
+        # sent (and need_sync kept until the calendar took it)
+        self.binder.set(recurrence, need_sync=True)
+        return self._series_UpdateRemote(action)
+
+    @staticmethod
+    def _remote_series_snapshot(neutral):
+        snapshot = canonical(neutral, with_tz=True)
+        snapshot["rule"] = normalize_recurrence(neutral["rule"])
+        return snapshot
+
+    @staticmethod
+    def _series_write_date(recurrence):
+        """When the series was last changed in Odoo: as a whole, or through
+        any of its occurrences."""
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        return max([recurrence.write_date, *events.mapped("write_date")])
+
+    def _series_take(self, recurrence, remote_id, neutral):
+        """Give ``recurrence`` the remote series ``neutral`` (its version, or
+        the version merged with Odoo's)."""
         restored = self.Event
         if not self._occurrences(recurrence):
             # deleted in Odoo, changed later in the calendar: the calendar's
@@ -207,12 +253,11 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
                 self._set_own_answer(event, neutral)
             self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
             if not any(self.binder.remote_id(ev) for ev in following):
-                self._bind_occurrences(recurrence, action.remote_id, neutral["etag"])
+                self._bind_occurrences(recurrence, remote_id, neutral["etag"])
             self.counters["pulled"] += 1
             return
         old = self._series_snapshot(recurrence, base)
-        new = canonical(neutral, with_tz=True)
-        new["rule"] = normalize_recurrence(neutral["rule"])
+        new = self._remote_series_snapshot(neutral)
         timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
         changed = [key for key in timing if old.get(key) != new.get(key)]
         _logger.debug(
@@ -223,7 +268,7 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
         if changed:
             # new rule or times: the occurrences that still exist move (their
             # chatter, tags and links stay), new ones are made, gone ones go
-            self._reshape_series(recurrence, action.remote_id, neutral)
+            self._reshape_series(recurrence, remote_id, neutral)
         values = self._values(neutral, base)
         for key in ("start", "stop", "start_date", "stop_date", "allday"):
             values.pop(key, None)
@@ -233,6 +278,7 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
         if not neutral.get("mirror"):
             for event in following:
                 event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            self._guests_to_exceptions(recurrence, neutral, old["attendees"])
         self.binder.set(following, need_sync=False)
         self.binder.set(
             recurrence,
@@ -241,6 +287,36 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
             synced=conflicts.dumps(new),
         )
         self.counters["pulled"] += 1
+
+    def _guests_to_exceptions(self, recurrence, neutral, before):
+        """Guests the calendar invited to (removed from) the whole series join
+        (leave) its occurrences changed alone in Odoo too, each keeping its
+        own answers: a guest of a series has every occurrence of it there
+        (Outlook delivers them the series' exceptions, Google invites them to
+        its modified occurrences). ``before``: the series' attendees in Odoo
+        before ``neutral`` was taken. Sent again where bound here: this
+        calendar's exceptions may not have them (Outlook's do not)."""
+        added, removed = conflicts.attendee_changes(before, neutral["attendees"])
+        exceptions = self._occurrences(recurrence).filtered(
+            lambda ev: not ev.follow_recurrence
+        )
+        if not (added or removed) or not exceptions:
+            return
+        partners = self._partners([neutral])
+        invited = [partners[email] for email in sorted(added) if email in partners]
+        changed = self.Event
+        for event in exceptions:
+            organizer = event.user_id.partner_id
+            kept = event.partner_ids.filtered(
+                lambda partner, organizer=organizer: (
+                    partner.email_normalized not in removed or partner == organizer
+                )
+            )
+            ids = kept.ids + [pid for pid in invited if pid not in kept.ids]
+            if set(ids) != set(event.partner_ids.ids):
+                event.write({"partner_ids": [Command.set(ids)]})
+                changed |= event
+        self.binder.set(changed.filtered(self.binder.remote_id), need_sync=True)
 
     def _restore_exceptions(self, actions):
         """An occurrence changed in the calendar whose series this run wrote
@@ -366,9 +442,12 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
         base = self._series_base(recurrence)
         slots = set(self._series_slots(recurrence, base))
         # occurrences of the previous rule of a rewritten series may hold ids;
-        # an exception a split detached keeps its own, to be deleted
+        # an exception archived (a split detached it, or the calendar's
+        # version of the series left it out) keeps its own, to be deleted:
+        # the calendar keeps an exception its series' new rule has no slot
+        # for (unless an occurrence of the new rule takes its instance)
         stale = self.adapter.stale_instances(master_id).filtered(
-            lambda ev: ev.recurrence_id or ev.active or ev.follow_recurrence
+            lambda ev: ev.active or ev.follow_recurrence
         )
         held = {self.binder.remote_id(ev): ev for ev in stale}
         self.binder.set(stale, remote_id=False, etag=False)

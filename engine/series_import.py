@@ -14,6 +14,7 @@ import logging
 
 from odoo import _
 
+from ..services import conflicts
 from ..services.exceptions import UnsupportedRecurrence
 from ..services.recurrence import normalize_recurrence
 from .keys import SeriesKey
@@ -121,6 +122,9 @@ class SeriesImport:
                     "ical_uid": neutral.get("ical_uid") or False,
                     "guest_copy": self._guest_copy(neutral),
                     "need_sync": False,
+                    # the version last synced: a series changed on both sides
+                    # later is merged field by field against it
+                    "synced": conflicts.dumps(self._remote_series_snapshot(neutral)),
                 }
                 for action, neutral in zip(actions, neutrals, strict=True)
             ],

@@ -14,12 +14,15 @@ decides each field against that common base:
   and an attendee added in Odoo both survive.
 
 The event's times (``allday``, ``start``/``stop``, ``start_date``/``stop_date``)
-are one field: they move together.
+are one field: they move together. A series' snapshot (it has a ``rule``) adds
+its rule and time zone to that field: a series moved on one side and given
+another rule on the other would otherwise start on a day its rule leaves out.
 
 Snapshots are the canonical dicts of :func:`services.snapshot.canonical`;
 :func:`dumps` / :func:`loads` store one in a text column.
 
-Public API: :func:`merge`, :class:`Clash`, :func:`dumps`, :func:`loads`.
+Public API: :func:`merge`, :class:`Clash`, :func:`attendee_changes`,
+:func:`dumps`, :func:`loads`.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from typing import Any
 
 #: Keys merged as one field (the event's times).
 TIME_KEYS = ("allday", "start", "stop", "start_date", "stop_date")
+#: A series' times: its rule and zone move with them.
+SERIES_TIME_KEYS = (*TIME_KEYS, "tz", "rule")
 
 
 @dataclass(frozen=True)
@@ -44,16 +49,20 @@ class Clash:
     lost: Any
 
 
-def _groups(snapshot: dict[str, Any]) -> dict[str, Any]:
+def _time_keys(snapshot: dict[str, Any]) -> tuple[str, ...]:
+    return SERIES_TIME_KEYS if "rule" in snapshot else TIME_KEYS
+
+
+def _groups(snapshot: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     """The snapshot as merge fields: times grouped, attendees by e-mail."""
-    out = {k: v for k, v in snapshot.items() if k not in TIME_KEYS}
-    out["times"] = tuple(snapshot.get(k) for k in TIME_KEYS)
+    out = {k: v for k, v in snapshot.items() if k not in keys}
+    out["times"] = tuple(snapshot.get(k) for k in keys)
     return out
 
 
-def _ungroup(groups: dict[str, Any]) -> dict[str, Any]:
+def _ungroup(groups: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     out = {k: v for k, v in groups.items() if k != "times"}
-    out.update(zip(TIME_KEYS, groups["times"], strict=True))
+    out.update(zip(keys, groups["times"], strict=True))
     return out
 
 
@@ -103,7 +112,8 @@ def merge(
         ``local``
     """
     remote_wins = bool(remote_time and (not local_time or remote_time > local_time))
-    gb, gl, gr = _groups(base), _groups(local), _groups(remote)
+    keys = _time_keys(local)
+    gb, gl, gr = _groups(base, keys), _groups(local, keys), _groups(remote, keys)
     merged, clashes = {}, []
     for key, local_value in gl.items():
         if key == "attendees":
@@ -119,7 +129,16 @@ def merge(
         merged[key] = value
         if clash:
             clashes.append(Clash(key, clash[0], value, clash[1]))
-    return _ungroup(merged), clashes
+    return _ungroup(merged, keys), clashes
+
+
+def attendee_changes(
+    before: list[dict] | None, after: list[dict] | None
+) -> tuple[set[str], set[str]]:
+    """``(added, removed)``: the e-mails of the attendees ``after`` has and
+    ``before`` lacks, and the other way round."""
+    old, new = set(_by_email(before)), set(_by_email(after))
+    return new - old, old - new
 
 
 def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
@@ -131,14 +150,31 @@ def describe(value: Any) -> str:
     """A field's value in a sentence (chatter)."""
     if value is None or value == "" or value is False:
         return "(empty)"
-    if isinstance(value, tuple):  # the times
+    if isinstance(value, tuple):  # the times (a series' with its rule)
         parts = [v.isoformat() for v in value if isinstance(v, date)]
-        return " – ".join(parts)
+        rules = [_describe_rule(v) for v in value if isinstance(v, dict)]
+        return " – ".join(parts) + "".join(f" ({rule})" for rule in rules)
     if isinstance(value, dict):  # an attendee
         return f"{value.get('email')} ({value.get('state')})"
     if isinstance(value, list):
         return ", ".join(describe(v) for v in value) or "(none)"
     return str(value)
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _describe_rule(rule: dict[str, Any]) -> str:
+    """A series' rule in a few words: "weekly every 1 (mon, wed), 3 times"."""
+    text = f"{rule.get('rrule_type')} every {rule.get('interval')}"
+    days = [day for day in _DAYS if rule.get(day)]
+    if days:
+        text += f" ({', '.join(days)})"
+    if rule.get("end_type") == "count":
+        return f"{text}, {rule.get('count')} times"
+    if rule.get("end_type") == "end_date":
+        return f"{text}, until {rule.get('until')}"
+    return text
 
 
 # ---------------------------------------------------------------- storage

@@ -65,11 +65,9 @@ class LocalState:
     #: the remote etag recorded at the last successful sync, if known
     remote_etag: str | None = None
     #: the snapshot both sides had at the last successful sync, if known:
-    #: with it, an item changed on both sides is merged field by field
+    #: with it, an item changed on both sides (an event, a series) is merged
+    #: field by field
     base: dict[str, Any] | None = None
-    #: whether the executor merges this item field by field (a series is not:
-    #: changed on both sides since ``base``, the later side wins)
-    mergeable: bool = True
     #: nothing of it is left locally, not even archived (a series without any
     #: occurrence): a remote change has nothing to restore, so the remote copy
     #: goes when ``dirty`` (ours to delete) and is let go of otherwise
@@ -244,9 +242,8 @@ def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> lis
         if local.snapshot == local.base:
             # Odoo's is as last synced: only the remote changed it, pull
             return [UpdateLocal(local.key, rid)]
-        if local.mergeable:
-            # changed on both sides since the known last sync: merge per field
-            return [MergeFields(local.key, rid)]
+        # changed on both sides since the known last sync: merge per field
+        return [MergeFields(local.key, rid)]
     if _remote_is_later(local, remote):
         # changed on both sides, the remote later: the remote wins
         return [UpdateLocal(local.key, rid), _conflict(local, remote, "remote")]

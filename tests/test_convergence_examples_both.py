@@ -530,3 +530,46 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         w.odoo_series("M3", 2, "time", "all_events")
         w.odoo_guests("M3", ALICE, True)
         self.settled()
+
+    def test_series_moved_in_odoo_while_outlook_invites_a_guest_keeps_both_changes(
+        self,
+    ):
+        # found by the long run of 2026-12-01: Carol's Outlook series (her
+        # Google holds the mirror), moved in Odoo ("All events") while her
+        # Outlook invites Bob to it, then one occurrence renamed alone in Odoo.
+        # Her Google took Odoo's version first; her Outlook's later master won
+        # as a whole, which moved the series back, dropped the renamed
+        # occurrence in Odoo and left it in the Google mirror. Conflicts are
+        # per field for a series too: Odoo's move and rename stay, Bob joins
+        # (the renamed occurrence as well: Outlook gives a guest of the series
+        # every occurrence), and both calendars get the merged series
+        w = self.world
+        w.remote_create(CAROL, MICROSOFT, [], day=2, hour=9, hours=1, series=True)
+        w.sync("carol", MICROSOFT)
+        w.odoo_series("M1", 2, "time", "all_events")
+        moved = [ev.start for ev in w.odoo_events("M1")]
+        w.remote_guests(CAROL, MICROSOFT, "M1", BOB, True)
+        w.odoo_occurrence("M1", 2, "name")
+        renamed = w.odoo_events("M1")[2].name
+        self.settled()
+        events = w.odoo_events("M1")
+        self.assertEqual([ev.start for ev in events], moved)
+        self.assertEqual(events[2].name, renamed)
+        for event in events:
+            self.assertIn(BOB, event.partner_ids.mapped("email_normalized"))
+
+    def test_exception_an_outlook_series_move_leaves_out_is_deleted_from_the_mirror(
+        self,
+    ):
+        # Carol's Outlook series (her Google holds the mirror), an occurrence
+        # renamed alone in Odoo and sent to the mirror, then the whole series
+        # moved in her Outlook: the move leaves the renamed occurrence out
+        # (archived in Odoo), and Google keeps an exception whose slot the
+        # moved series no longer has: the mirror deletes it
+        w = self.world
+        w.remote_create(CAROL, MICROSOFT, [], day=2, hour=9, hours=1, series=True)
+        self.settled()
+        w.odoo_occurrence("M1", 2, "name")
+        w.sync("carol", GOOGLE)
+        w.remote_edit(CAROL, MICROSOFT, "M1", "time", 1)
+        self.settled()

@@ -83,6 +83,42 @@ def test_times_move_together():
     assert [c.field for c in clashes] == ["times"]
 
 
+WEEKLY = {"rrule_type": "weekly", "interval": 1, "end_type": "count", "count": 3}
+
+
+def series(**values):
+    return snap(**{"tz": "Europe/Paris", "rule": {**WEEKLY, "tue": True}, **values})
+
+
+def test_a_series_moved_on_one_side_and_given_a_guest_on_the_other_keeps_both():
+    base = series()
+    local = series(start=datetime(2030, 3, 4, 10), stop=datetime(2030, 3, 4, 11))
+    remote = series()
+    remote["attendees"].append(
+        {"email": "carol@x.com", "name": "Carol", "state": "needsAction"}
+    )
+    merged, clashes = conflicts.merge(base, local, remote, T0, T1)
+    assert merged["start"] == datetime(2030, 3, 4, 10)
+    assert "carol@x.com" in [a["email"] for a in merged["attendees"]]
+    assert clashes == []
+
+
+def test_a_series_rule_and_zone_move_with_its_times():
+    # moved to Wednesday in Odoo (its rule follows), one more occurrence in
+    # the calendar: the later side's rule and times are kept together
+    base = series()
+    local = series(start=datetime(2030, 3, 5, 9), stop=datetime(2030, 3, 5, 10))
+    local["rule"] = {**WEEKLY, "wed": True}
+    remote = series(rule={**WEEKLY, "count": 4, "tue": True})
+    merged, clashes = conflicts.merge(base, local, remote, T0, T1)
+    assert merged["start"] == base["start"] and merged["rule"] == remote["rule"]
+    assert [c.field for c in clashes] == ["times"]
+    assert "weekly every 1 (wed), 3 times" in conflicts.describe(clashes[0].lost)
+    merged, clashes = conflicts.merge(base, local, remote, T1, T0)
+    assert merged["start"] == local["start"] and merged["rule"] == local["rule"]
+    assert merged["tz"] == "Europe/Paris"
+
+
 def test_an_attendee_added_in_odoo_and_one_removed_remotely_both_apply():
     base = snap()
     local = snap()
@@ -94,6 +130,13 @@ def test_an_attendee_added_in_odoo_and_one_removed_remotely_both_apply():
     merged, clashes = conflicts.merge(base, local, remote, T0, T1)
     assert [a["email"] for a in merged["attendees"]] == ["alice@x.com", "carol@x.com"]
     assert clashes == []
+
+
+def test_attendee_changes_name_who_was_invited_and_who_was_removed():
+    before = snap()["attendees"]
+    after = [before[0], {"email": "carol@x.com", "name": "", "state": "needsAction"}]
+    assert conflicts.attendee_changes(before, after) == ({"carol@x.com"}, {"bob@x.com"})
+    assert conflicts.attendee_changes(before, before) == (set(), set())
 
 
 def test_a_snapshot_survives_storage():

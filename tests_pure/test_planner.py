@@ -21,6 +21,7 @@ from services.planner import (
     DeleteRemote,
     LocalState,
     MarkSynced,
+    MergeFields,
     RemoteState,
     ReportConflict,
     UpdateLocal,
@@ -319,24 +320,30 @@ def test_remote_delete_of_edited_event_recreates_it():
     assert CreateRemote("k1") in actions
 
 
-def test_item_not_merged_takes_the_side_that_changed_since_its_base():
-    # a series (not merged field by field): the remote as last synced, only
-    # Odoo changed it (its master moved on through an occurrence): push
+def test_item_with_a_base_takes_the_side_that_changed_since_it():
+    # a series whose master moved on only through its occurrences (Outlook)
+    # is as last synced: only Odoo changed it, push (not the "later" master)
     base = {"name": "A"}
     changed = {"name": "C"}
-    item = LocalState("k1", "r1", True, False, EARLY, changed, None, base, False)
+    item = LocalState("k1", "r1", True, False, EARLY, changed, None, base)
     assert plan([item], [remote(updated=LATE, snapshot=base)]) == [
         UpdateRemote("k1", "r1")
     ]
     # Odoo as last synced: pull
-    item = LocalState("k1", "r1", True, False, EARLY, base, None, base, False)
+    item = LocalState("k1", "r1", True, False, EARLY, base, None, base)
     assert plan([item], [remote(updated=LATE, snapshot=changed)]) == [
         UpdateLocal("k1", "r1")
     ]
 
 
-def test_item_not_merged_changed_on_both_sides_goes_to_the_later_side():
-    item = LocalState("k1", "r1", True, False, EARLY, A, None, {"name": "0"}, False)
+def test_item_changed_on_both_sides_since_its_base_is_merged_field_by_field():
+    # an event or a series: the later side does not win as a whole
+    item = LocalState("k1", "r1", True, False, EARLY, A, None, {"name": "0"})
+    assert plan([item], [remote(updated=LATE, snapshot=B)]) == [MergeFields("k1", "r1")]
+
+
+def test_item_changed_on_both_sides_without_a_base_goes_to_the_later_side():
+    item = LocalState("k1", "r1", True, False, EARLY, A, None, None)
     assert plan([item], [remote(updated=LATE, snapshot=B)]) == [
         UpdateLocal("k1", "r1"),
         ReportConflict("k1", "r1", "remote"),
