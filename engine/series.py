@@ -4,23 +4,23 @@
 
 Part of :class:`engine.run.SyncRun` (a mixin over the same run state): the
 series' local state for the planner, applying a remote series to Odoo
-(create, update, delete) and building its remote write, and binding every
-occurrence to its remote instance.
+(create, update, delete, fields merged) and building its remote write; the
+binding of every occurrence to its remote instance is in
+:mod:`engine.series_binding`.
 """
 
 import logging
-from datetime import datetime, time
 
 from odoo import Command
 from odoo.tools import SQL
 
 from ..services import conflicts, planner
-from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical
 from . import adapter
 from .keys import SeriesKey
 from .managed import ManagedSync
+from .series_binding import SeriesBinding
 from .series_import import SeriesImport
 from .series_revive import SeriesRevive
 from .series_slots import SeriesSlots
@@ -28,7 +28,7 @@ from .series_slots import SeriesSlots
 _logger = logging.getLogger(__name__)
 
 
-class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
+class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
     """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
 
     def _owned_series(self):
@@ -434,247 +434,6 @@ class SeriesSync(SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
 
     def _following(self, recurrence):
         return self._occurrences(recurrence).filtered("follow_recurrence")
-
-    def _bind_occurrences(self, recurrence, master_id, etag):
-        """Give every occurrence its instance id, and remember its slot.
-        Returns the occurrences that follow the series yet took over the
-        instance of an exception (see :meth:`_took_exception`)."""
-        base = self._series_base(recurrence)
-        slots = set(self._series_slots(recurrence, base))
-        # occurrences of the previous rule of a rewritten series may hold ids;
-        # an exception archived (a split detached it, or the calendar's
-        # version of the series left it out) keeps its own, to be deleted:
-        # the calendar keeps an exception its series' new rule has no slot
-        # for (unless an occurrence of the new rule takes its instance)
-        stale = self.adapter.stale_instances(master_id).filtered(
-            lambda ev: ev.active or ev.follow_recurrence
-        )
-        held = {self.binder.remote_id(ev): ev for ev in stale}
-        self.binder.set(stale, remote_id=False, etag=False)
-        originals, moved = {}, self.Event
-        occurrences = self._occurrences(recurrence)
-        self.binder.load(occurrences)
-        for event in occurrences:
-            if event.follow_recurrence or not self._original_start(event):
-                start = event.start_date if event.allday else event.start
-                original = start if start in slots else None
-            else:
-                original = self._original(event)
-            if original is None:
-                moved |= event
-            else:
-                originals[event] = original
-        ids = self.adapter.instance_ids(recurrence, master_id, set(originals.values()))
-        guest_copy = self.binder.get(recurrence, "guest_copy")
-        bound, pairs = {}, []
-        for event, original in originals.items():
-            if original not in ids:
-                moved |= event
-                continue
-            stamp = datetime.combine(original, time()) if event.allday else original
-            bound[ids[original]] = event
-            values = {
-                "original_start": stamp,
-                "remote_id": ids[original],
-                "etag": etag,
-                "guest_copy": guest_copy,
-                "need_sync": not event.follow_recurrence,
-                "sync_error": False,
-            }
-            pairs.append((event, values))
-        held.update(self.binder.claim(bound))
-        reset = self.Event
-        if not guest_copy:
-            reset = self._took_exception(pairs, held)
-            if held:
-                reset |= self._took_cancelled(master_id, pairs, held)
-        self.binder.set_each(pairs)
-        if moved:
-            self.adapter.unmatched_occurrences(moved)
-        return reset
-
-    def _bind_found_series(self, recurrence, master_id):
-        """A series found again by the Odoo id our push wrote in it (the
-        push's answer was lost): its occurrences are bound to their instances
-        as after that push; those moved alone since, which nothing recorded a
-        slot for, first take the slot they left (``_place_moved``) and are
-        then sent as the series' exceptions, not as events of their own
-        (the calendar would keep the instance on the old slot)."""
-        neutral = self.remote.get(master_id)
-        if not neutral or neutral["cancelled"] or not self._occurrences(recurrence):
-            return
-        self._place_moved(recurrence, master_id, neutral)
-        self._bind_occurrences(recurrence, master_id, neutral["etag"])
-        self._bind_archived(recurrence, master_id, neutral)
-
-    def _bind_archived(self, recurrence, master_id, neutral):
-        """Occurrences of a series found again (``_bind_found_series``) that
-        Odoo deleted alone since the push (archived, still in their slot, or
-        in the one ``_place_moved`` found): bound to the instance the
-        calendar still holds, as needing sync, their delete is sent there."""
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        originals = {
-            event: self._original(event)
-            for event in events
-            if not event.active
-            and not self.binder.remote_id(event)
-            and (event.follow_recurrence or self._original_start(event))
-        }
-        slots = set(self._series_slots(recurrence, self._series_base(recurrence)))
-        slots -= self._removed_slots(master_id, neutral)
-        originals = {ev: slot for ev, slot in originals.items() if slot in slots}
-        ids = self.adapter.instance_ids(recurrence, master_id, set(originals.values()))
-        self.binder.set_each(
-            [
-                (
-                    event,
-                    {
-                        "original_start": datetime.combine(slot, time())
-                        if event.allday
-                        else slot,
-                        "remote_id": ids[slot],
-                        "etag": neutral["etag"],
-                        "need_sync": True,
-                    },
-                )
-                for event, slot in originals.items()
-                if slot in ids
-            ]
-        )
-
-    def _took_exception(self, pairs, held):
-        """Odoo rewrote the series ("all events" with a new rule), its
-        exceptions are gone: an occurrence that follows it and takes over the
-        instance an exception held (renamed, moved alone) is sent, the
-        calendar still has the exception's changes. ``pairs``: ``[(event,
-        binding values)]`` (their ``need_sync`` set here); ``held``: ``{remote
-        id: event}`` of the events the ids were taken from."""
-        reset = []
-        for event, values in pairs:
-            previous = held.get(values["remote_id"])
-            if previous and previous != event and not previous.follow_recurrence:
-                values["need_sync"] = True
-                reset.append(event.id)
-        return self.Event.browse(reset)
-
-    def _reshape_series(self, recurrence, master_id, neutral):
-        """Give ``recurrence`` the remote series' rule and times, keeping the
-        records of the occurrences that still exist."""
-        # Odoo's base event takes the first slot again, changed alone or not
-        base = recurrence.base_event_id or self._series_base(recurrence)
-        allday = bool(neutral["allday"])
-        if allday:
-            first = neutral["start_date"]
-            length = neutral["stop_date"] - neutral["start_date"]
-        else:
-            first = neutral["start"]
-            length = neutral["stop"] - neutral["start"]
-        rule = neutral["rule"]
-        self._check_week_start(rule)
-        rec_values = {
-            key: value
-            for key, value in rule.items()
-            if key in recurrence._fields and (value is not False or key == "until")
-        }
-        if rule["end_type"] != "count":
-            rec_values.pop("count", None)
-        rec_values["event_tz"] = neutral["tz"]
-        recurrence.write(rec_values)
-        base.write({**self._times(first, length, allday), "follow_recurrence": True})
-        if "dtstart" in recurrence._fields and not allday:
-            recurrence.dtstart = first
-        slots = self._series_slots(recurrence, base)
-        # a moved occurrence still holds its original slot: no second one there
-        moved = self._occurrences(recurrence).filtered(
-            lambda ev: not ev.follow_recurrence and self._original_start(ev)
-        )
-        held = {self._original(ev) for ev in moved}
-        slots = [slot for slot in slots if slot not in held]
-        followers = self._following(recurrence).sorted("start")
-        pairs, free = self._pair_slots(followers, slots, allday, neutral["tz"])
-        for event, slot in pairs:
-            event.write(
-                {**self._times(slot, length, allday), "follow_recurrence": True}
-            )
-        (followers - self.Event.concat(*(event for event, _slot in pairs))).unlink()
-        if free:
-            [base_values] = base.copy_data()
-            self.Event.create(
-                [
-                    {
-                        **base_values,
-                        **self._times(slot, length, allday),
-                        "recurrence_id": recurrence.id,
-                        "follow_recurrence": True,
-                    }
-                    for slot in free
-                ]
-            )
-        occurrences = self._occurrences(recurrence)
-        # every follower's slot is new: bound again by its current start, here
-        # and in the other calendars, whose slots recorded are the old rule's:
-        # one of them changed alone later would take there an instance that
-        # the series' next write leaves out (_original_start)
-        followers = occurrences.filtered("follow_recurrence")
-        self.binder.set(followers, original_start=False)
-        followers.sudo().calendar_sync_binding_ids.filtered(
-            lambda binding: binding.original_start
-        ).write({"original_start": False})
-        self._bind_occurrences(recurrence, master_id, neutral["etag"])
-        excluded = set(neutral.get("exdates") or [])
-        if excluded:
-            self._occurrences(recurrence).filtered(
-                lambda ev: ev.follow_recurrence and self._original(ev) in excluded
-            ).unlink()
-        self._add_extra_occurrences(recurrence, master_id, neutral)
-
-    @staticmethod
-    def _times(slot, length, allday):
-        if allday:
-            return {
-                "allday": True,
-                "start": datetime.combine(slot, time(8)),
-                "stop": datetime.combine(slot + length, time(18)),
-                "start_date": slot,
-                "stop_date": slot + length,
-            }
-        return {"allday": False, "start": slot, "stop": slot + length}
-
-    @staticmethod
-    def _pair_slots(followers, slots, allday, tz):
-        """Occurrences that keep their record: first those whose local day is
-        still a slot's, then the rest in order. ``(pairs, free slots)``."""
-
-        def day(value):
-            if allday:
-                return value if not isinstance(value, datetime) else value.date()
-            return utc_to_naive_local(value, tz).date()
-
-        free = list(slots)
-        by_day = {}
-        for slot in free:
-            by_day.setdefault(day(slot), slot)
-        pairs, left = [], []
-        for event in followers:
-            slot = by_day.pop(day(event.start_date if allday else event.start), None)
-            if slot is None:
-                left.append(event)
-            else:
-                pairs.append((event, slot))
-                free.remove(slot)
-        for event in left:
-            if not free:
-                break
-            pairs.append((event, free.pop(0)))
-        return pairs, free
-
-    def _unbind_series(self, recurrence):
-        """Forget ``recurrence`` and all its occurrences (archived ones too)
-        in this account; return those occurrences."""
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        self.binder.drop(recurrence)
-        self.binder.drop(events)
-        return events
 
     def _drop_local_series(self, recurrence):
         events = recurrence.calendar_event_ids.with_context(active_test=False)
