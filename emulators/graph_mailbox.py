@@ -438,6 +438,8 @@ class Mailbox:
         start, end, _allday = check_times(merged)
         self._reshape_series(event, changes)
         event.data, event.start_utc, event.end_utc = merged, start, end
+        if event.kind == "seriesMaster" and "attendees" in changes:
+            self._attendees_to_exceptions(event, before)
         self._set_online_meeting(event)
         self._bump(event)
         self._bump_master(event)
@@ -446,6 +448,29 @@ class Mailbox:
         self._mail(event, "invite", [e for e in after if e not in before])
         self._mail(event, "cancel", [e for e in before if e not in after])
         return event
+
+    def _attendees_to_exceptions(self, master: StoredEvent, before: list) -> None:
+        """Outlook: a guest added to or removed from a series is added to or
+        removed from its exceptions too (which keep their own answers)."""
+        after = self._attendee_emails(master.data)
+
+        def email(attendee):
+            return attendee["emailAddress"]["address"].lower()
+
+        added = [a for a in master.data["attendees"] if email(a) not in before]
+        for exc_id in master.exceptions.values():
+            exception = self.events.get(exc_id)
+            if exception is None:
+                continue
+            kept = [
+                a
+                for a in exception.data.get("attendees") or []
+                if email(a) in after or email(a) not in before
+            ]
+            have = {email(a) for a in kept}
+            kept += [copy.deepcopy(a) for a in added if email(a) not in have]
+            exception.data["attendees"] = kept
+            self._bump(exception)
 
     def _reshape_series(self, event: StoredEvent, changes: dict) -> None:
         """Outlook drops a series' exceptions when its pattern or times change."""

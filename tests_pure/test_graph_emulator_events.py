@@ -344,3 +344,35 @@ def test_an_answer_to_one_occurrence_reaches_the_organizer_for_that_one_only(
     answer = bob.call("POST", f"/me/events/{copy['id']}/accept", json={})
     assert answer.status_code == 202
     assert answers(master["id"]) == ["accepted", "accepted", "accepted"]
+
+
+def test_a_guest_added_to_a_series_is_added_to_its_exceptions_too(api):
+    # Outlook: a guest invited to a series is invited to its occurrences
+    # changed alone as well (and one removed from it leaves them)
+    body = weekly(count=3)
+    body["attendees"] = [{"emailAddress": {"address": "carol@contoso.com"}}]
+    master = api.create(body)
+    instances = api.call(
+        "GET", f"/me/events/{master['id']}/instances", params=WINDOW
+    ).json()["value"]
+    renamed = api.call(
+        "PATCH", f"/me/events/{instances[2]['id']}", json={"subject": "renamed"}
+    )
+    assert renamed.status_code == 200
+    invited = [
+        {"emailAddress": {"address": "bob@contoso.com"}},
+    ]
+    patched = api.call(
+        "PATCH", f"/me/events/{master['id']}", json={"attendees": invited}
+    )
+    assert patched.status_code == 200
+
+    def guests():
+        return [
+            sorted(a["emailAddress"]["address"] for a in item["attendees"])
+            for item in api.call(
+                "GET", f"/me/events/{master['id']}/instances", params=WINDOW
+            ).json()["value"]
+        ]
+
+    assert guests() == [["bob@contoso.com"]] * 3
