@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
 
 from ..services.recurrence import normalize_recurrence, week_start_from_lang
+from ..services.series_answers import carried_answers
 from .calendar_event import (
     SYNC_CONTEXT,
     SYNCED_FIELDS,
@@ -142,9 +143,39 @@ class CalendarRecurrence(models.Model):
             # with the others (nothing is detached from a new series)
             collector.ids.extend(self.ids)
             return self.env["calendar.event"]
-        return super()._apply_recurrence(
+        if sync_applying(self.env):
+            # a series the sync makes: its answers come from the calendar
+            return super()._apply_recurrence(
+                specific_values_creation, no_send_edit, generic_values_creation
+            )
+        before = self.calendar_event_ids
+        detached = super()._apply_recurrence(
             specific_values_creation, no_send_edit, generic_values_creation
         )
+        for recurrence in self.filtered("base_event_id"):
+            recurrence._calendar_sync_carry_answers(
+                recurrence.base_event_id, recurrence.calendar_event_ids - before
+            )
+        return detached
+
+    def _calendar_sync_carry_answers(self, base, events):
+        """The occurrences Odoo added to this series (a rule changed, "This
+        and following events") show the answers of ``base``, the occurrence
+        they were copied from: the series is answered as a whole (README,
+        *Answers*), and its calendars show those answers on every occurrence.
+        Bookkeeping: no answer is marked to be sent."""
+        series = {att.partner_id.id: att.state for att in base.attendee_ids}
+        writes = {}
+        for event in events - base:
+            mine = {att.partner_id.id: att for att in event.attendee_ids}
+            answers = {partner: att.state for partner, att in mine.items()}
+            for partner, state in carried_answers(series, answers).items():
+                writes.setdefault(state, []).append(mine[partner].id)
+        Attendee = (
+            self.env["calendar.attendee"].sudo().with_context(**{SYNC_CONTEXT: True})
+        )
+        for state, ids in writes.items():
+            Attendee.browse(ids).write({"state": state})
 
     def _calendar_sync_adopt_series(self):
         base = self.base_event_id

@@ -329,8 +329,10 @@ class TestGoogleAnswers(GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(self.bob_writes(since), [])
         self.assertFalse(self.bob_account.answers_pending)
 
-    def test_answer_to_a_shared_series_goes_to_its_master(self):
-        event = self.shared_event(
+    def shared_series(self):
+        """A weekly series of three Alice organizes with Bob, synced through
+        both accounts; its first event."""
+        return self.shared_event(
             recurrency=True,
             rrule_type="weekly",
             interval=1,
@@ -339,6 +341,55 @@ class TestGoogleAnswers(GoogleEmulatorMixin, TransactionCase):
             mon=True,
             event_tz="Europe/Brussels",
         )
+
+    def declined_series(self):
+        """Alice's weekly series with Bob, which Bob declined in Odoo: his
+        answer reached Google and shows on every occurrence."""
+        event = self.shared_series()
+        occurrences = event.recurrence_id.calendar_event_ids.sorted("start")
+        own_attendee(occurrences[1], self.bob).with_user(self.bob).do_decline()
+        self.bob_account._sync()
+        self.assertEqual(
+            own_attendee(occurrences, self.bob).mapped("state"), ["declined"] * 3
+        )
+        return occurrences
+
+    def assert_series_declined_by_bob(self, recurrence, count):
+        occurrences = recurrence.calendar_event_ids
+        self.assertEqual(len(occurrences), count)
+        bob = own_attendee(occurrences, self.bob)
+        self.assertEqual(bob.mapped("state"), ["declined"] * count)
+        self.assertFalse(any(answer_pending(att, "google") for att in bob))
+        since = len(self.google.requests)
+        self.alice_account._sync()
+        master_id = binding(recurrence, "google").remote_id
+        self.assertEqual(self.remote_answers(master_id)[BOB], "declined")
+        self.bob_account._sync()
+        self.assertEqual(self.bob_writes(since), [])
+
+    def test_occurrences_added_from_one_occurrence_on_show_the_series_answers(self):
+        # "This and following events" with one more occurrence: Odoo makes the
+        # later part from the occurrence it starts at, which keeps Bob's
+        # decline, and its other occurrences anew; they show it too, as the
+        # later part's series does in Google
+        occurrences = self.declined_series()
+        second = occurrences[1].with_user(self.alice)
+        second.write(
+            {"recurrence_update": "future_events", "count": 3, "end_type": "count"}
+        )
+        later = second.recurrence_id
+        self.assertNotEqual(later, occurrences[0].recurrence_id)
+        self.assert_series_declined_by_bob(later, 3)
+
+    def test_occurrences_added_to_the_whole_series_show_its_answers(self):
+        occurrences = self.declined_series()
+        first = occurrences[0].with_user(self.alice)
+        first.write({"recurrence_update": "all_events", "count": 4})
+        recurrence = self.env["calendar.event"].browse(first.id).recurrence_id
+        self.assert_series_declined_by_bob(recurrence, 4)
+
+    def test_answer_to_a_shared_series_goes_to_its_master(self):
+        event = self.shared_series()
         recurrence = event.recurrence_id
         self.assertTrue(binding(recurrence, "google").remote_id)
         occurrences = recurrence.calendar_event_ids.sorted("start")

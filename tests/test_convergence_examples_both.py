@@ -573,3 +573,46 @@ class TestConvergenceExamplesBothCalendars(WrittenOutCase):
         w.sync("carol", GOOGLE)
         w.remote_edit(CAROL, MICROSOFT, "M1", "time", 1)
         self.settled()
+
+    def test_rule_change_from_the_second_occurrence_of_a_series_changed_in_outlook(
+        self,
+    ):
+        # found by the long run: Carol's series (her Google hosts it, her
+        # Outlook holds a mirror), an occurrence moved in the mirror, the
+        # series deleted in her Google (Alice's copy goes: declined; the
+        # mirror's later move brings the series back); then occurrences
+        # renamed in Outlook while Odoo gives the series one more occurrence
+        # from its second one on ("This and following events") and Alice
+        # leaves its earlier part. Outlook's master, changed only through its
+        # occurrences, does not undo the split; the moved occurrence the split
+        # detached is deleted from Google; the occurrences Odoo adds to the
+        # later part show the answers of the one it starts at (Alice declined
+        # the series), as Google's later series does on every occurrence: Odoo
+        # had made them with Alice's answer pending
+        self.world.odoo_create(
+            CAROL, [ALICE, BOB], day=0, hour=13, hours=3, series=True
+        )
+        self.world.settle(
+            [("alice", GOOGLE), ("bob", MICROSOFT), ("carol", GOOGLE)]
+            + [("carol", MICROSOFT)]
+        )
+        self.world.check()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 2, "time")
+        self.world.remote_delete(CAROL, GOOGLE, "M1")
+        self.world.settle(
+            [("alice", GOOGLE), ("carol", GOOGLE), ("carol", MICROSOFT)]
+            + [("bob", MICROSOFT)]
+        )
+        self.world.check()
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "name")
+        self.world.odoo_series("M1", 1, "rule", "future_events")
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 2, "name")
+        invited = (
+            self.world.partner(ALICE) in self.world.odoo_events("M1")[0].partner_ids
+        )
+        self.world.odoo_guests("M1", ALICE, not invited)
+        self.world.settle(
+            [("bob", MICROSOFT), ("alice", GOOGLE), ("carol", GOOGLE)]
+            + [("carol", MICROSOFT)]
+        )
+        self.world.check()
