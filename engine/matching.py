@@ -46,9 +46,15 @@ class MatchingSync:
             for neutral in received.values()
         ]
         ids = [key.id for key in keys if key is not None]
-        records = self.Recurrence if model == "calendar.recurrence" else self.Event
+        return self._claimed(ids, model == "calendar.recurrence")
+
+    def _claimed(self, ids, series):
+        """The records of this user that ids of :meth:`_claimed_key` name:
+        series (their base event is the user's, the key says), or single
+        events the user organizes."""
+        records = self.Recurrence if series else self.Event
         records = records.browse(ids).exists()
-        if model == "calendar.event":
+        if not series:
             records = records.filtered(
                 lambda ev: ev.user_id == self.user and not ev.recurrence_id
             )
@@ -125,18 +131,10 @@ class MatchingSync:
         """The record of this user that remote ``remote_id`` names through
         the Odoo id our push wrote in it, when it is not ``record`` and not
         bound in this calendar yet (a push whose commit was lost)."""
-        neutral = self.remote[remote_id]
-        key = self._claimed_key(neutral, remote_id in self.masters)
-        if key is None:
-            return None
-        model = self.Recurrence if isinstance(key, SeriesKey) else self.Event
-        own = model.browse(key.id).exists()
+        series = remote_id in self.masters
+        key = self._claimed_key(self.remote[remote_id], series)
+        own = self._claimed([key.id], series) if key is not None else None
         if not own or own == record or self.binder.remote_id(own):
-            return None
-        event = own.base_event_id if isinstance(key, SeriesKey) else own
-        if event.user_id != self.user or (
-            own._name == "calendar.event" and own.recurrence_id
-        ):
             return None
         return own
 
@@ -175,8 +173,9 @@ class MatchingSync:
         for event in copies:
             target = by_start.get(event.start) if series else own
             moved = event.calendar_sync_binding_ids & bindings
-            taken = target.calendar_sync_binding_ids.account_id if target else None
-            if not target or moved.account_id & taken:
+            if not target or (
+                moved.account_id & target.calendar_sync_binding_ids.account_id
+            ):
                 # an instance the series does not have: bound when listed again
                 moved.unlink()
                 continue
