@@ -330,6 +330,11 @@ def html_to_text(content: str) -> str:
     return html.unescape(text).strip()
 
 
+def attendee_address(attendee: dict) -> str:
+    """An attendee's e-mail address, lowercased."""
+    return attendee["emailAddress"]["address"].lower()
+
+
 def ical_uid(uid_hex: str, on: date | None = None) -> str:
     """Exchange GOID: the date bytes are zero on the master, set per occurrence."""
     stamp = f"{on.year:04X}{on.month:02X}{on.day:02X}" if on else "00000000"
@@ -453,10 +458,7 @@ class Mailbox:
         """Outlook: a guest added to or removed from a series is added to or
         removed from its exceptions too (which keep their own answers)."""
         after = self._attendee_emails(master.data)
-
-        def email(attendee):
-            return attendee["emailAddress"]["address"].lower()
-
+        email = attendee_address
         added = [a for a in master.data["attendees"] if email(a) not in before]
         for exc_id in master.exceptions.values():
             exception = self.events.get(exc_id)
@@ -639,13 +641,9 @@ class Mailbox:
 
     # ----------------------------------------------------------------- helpers
     def _attendee_emails(self, data: dict) -> list[str]:
-        return sorted(
-            {
-                a["emailAddress"]["address"].lower()
-                for a in data.get("attendees") or []
-                if a["emailAddress"]["address"].lower() != self.account.email.lower()
-            }
-        )
+        own = self.account.email.lower()
+        emails = {attendee_address(a) for a in data.get("attendees") or []}
+        return sorted(emails - {own})
 
     def _mail(self, event: StoredEvent, action: str, recipients: list[str]) -> None:
         if not recipients:
