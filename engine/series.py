@@ -294,8 +294,8 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         own answers: a guest of a series has every occurrence of it there
         (Outlook delivers them the series' exceptions, Google invites them to
         its modified occurrences). ``before``: the series' attendees in Odoo
-        before ``neutral`` was taken. Sent again where bound here: this
-        calendar's exceptions may not have them (Outlook's do not)."""
+        before ``neutral`` was taken. Sent again where bound here, so
+        that this calendar's exceptions hold what Odoo's now do."""
         added, removed = conflicts.attendee_changes(before, neutral["attendees"])
         exceptions = self._occurrences(recurrence).filtered(
             lambda ev: not ev.follow_recurrence
