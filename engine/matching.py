@@ -243,10 +243,12 @@ class MatchingSync:
         without them yet: its organizer added them in their calendar, whose
         sync has not brought the new guest to Odoo. That calendar (bound to
         the meeting, with this provider, connected) will: wait for it rather
-        than make this user a second meeting."""
+        than make this user a second meeting. So too for a series its
+        organizer deleted in Odoo meanwhile: that calendar restores it (the
+        invitation is the later change) or deletes it there, which cancels
+        the invitation."""
         host = other.account_id
-        series = record._name == "calendar.recurrence"
-        event = record.base_event_id if series else record
+        event = self._meeting_event(record)
         own = self._own_emails()
         return bool(
             host != self.account
@@ -263,12 +265,24 @@ class MatchingSync:
             and own & {a["email"] for a in neutral.get("attendees") or []}
         )
 
+    def _meeting_event(self, record):
+        """The event that names the organizer and guests of ``record``: the
+        event itself, or the series' base event. A series deleted whole in
+        Odoo has none (Odoo unsets it with the last occurrence archived): its
+        first occurrence then, archived, which its organizer's calendar may
+        still restore (a change made there later wins, see the planner)."""
+        if record._name != "calendar.recurrence":
+            return record
+        # in the run's context, which sees archived occurrences
+        return record.base_event_id or self._series_base(
+            self.Recurrence.browse(record.ids)
+        )
+
     def _wait_for_organizer(self, remote_id, record):
         """Keep the invitation aside (tried again on every run, see
         :meth:`_with_pending`) until its organizer's sync invites this user
         in Odoo; nothing is planned for it in this run."""
-        series = record._name == "calendar.recurrence"
-        event = record.base_event_id if series else record
+        event = self._meeting_event(record)
         self._remember_failure(
             remote_id,
             _(

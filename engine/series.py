@@ -237,6 +237,9 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             self.binder.load(events)
             restored = events.filtered(self.binder.remote_id) or events
             restored.write({"active": True, "calendar_sync_deleted": False})
+            # Odoo unset its base event with the last occurrence archived:
+            # the series names its organizer and guests again
+            recurrence._select_new_base_event()
         base = self._series_base(recurrence)
         if base.user_id == self.user:
             # the user's occurrences changed alone come back as exceptions:

@@ -178,6 +178,31 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.odoo_delete("M1")
         self.settled()
 
+    def test_a_series_deleted_in_odoo_and_changed_in_google_meanwhile_comes_back_once(
+        self,
+    ):
+        # found by the random run of 2026-12-01 (Hypothesis' example: Carol's Google
+        # series with Olga, Dan and Erin; a description edit in Google;
+        # Carol's Google run hit html_writes, Alice's hit lost_commit, Dan
+        # declined an occurrence in Odoo, Carol created another meeting in
+        # Outlook; Alice then accepted and Carol renamed the series in Google;
+        # none of these is needed): the series imported by Carol's Google,
+        # deleted in Odoo, and Carol invites Alice to it in Google before her
+        # next run. Alice's Google, synced first, imported the invitation as
+        # her own copy (Odoo had no live series to join), and Carol's then
+        # restored the series (the invitation is the later change): Odoo
+        # had it twice. Alice's calendar now waits for Carol's, and joins
+        # the restored series
+        self.world.remote_create(
+            CAROL, GOOGLE, [OLGA, DAN, ERIN], day=9, hour=16, hours=2, series=True
+        )
+        self.world.sync("carol", GOOGLE)
+        self.world.odoo_delete("M1")
+        self.world.remote_guests(CAROL, GOOGLE, "M1", ALICE, True)
+        self.settled()
+        # nothing kept waiting: the restored series names its organizer again
+        self.assertFalse(self.world.accounts[("alice", GOOGLE)].pending_items)
+
     def test_an_exception_imported_from_outlook_keeps_its_slot_in_the_google_copy(
         self,
     ):
