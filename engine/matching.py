@@ -101,11 +101,19 @@ class MatchingSync:
                 # BindLocal), as any push whose answer was lost
                 del by_uid[other.ical_uid]
                 continue
+            # before _may_join makes this calendar's user the organizer
+            takes_over = self._takes_over(other, record, self.remote[remote_id])
             if self._may_join(other, record, self.remote[remote_id]):
                 values = self._bind_values(remote_id, self.remote[remote_id])
                 if other.account_id == self.account:
                     # what the user asked of it at the reset still holds
                     del values["need_sync"]
+                if takes_over and other.etag:
+                    # Odoo has the version the guest's calendar gave; the
+                    # organizer's may be later (a guest's run brings only her
+                    # answer): bound with the guest's etag, a later version
+                    # is planned as a change, and taken
+                    values["etag"] = other.etag
                 self.binder.set(record, **values)
                 if record._name == "calendar.recurrence" and (
                     other.account_id != self.account
@@ -308,16 +316,25 @@ class MatchingSync:
             event.partner_ids
         ):
             return False  # not this user's meeting: never theirs to change
-        if (
-            event.user_id != self.user
-            and neutral.get("organizer_email") == self.account.email
-            and self._is_guest_copy_elsewhere(record)
-        ):
+        if self._takes_over(other, record, neutral):
             # this calendar organizes it: the attendee's copy Odoo made
             # first becomes the organizer's event
             events = record.calendar_event_ids if series else record
             events.with_context(active_test=False).write({"user_id": self.user.id})
         return True
+
+    def _takes_over(self, other, record, neutral):
+        """This calendar organizes ``record``, which Odoo has as a guest's
+        import (bound as ``other`` in that guest's calendar)."""
+        event = (
+            record.base_event_id if record._name == "calendar.recurrence" else record
+        )
+        return (
+            other.account_id != self.account
+            and event.user_id != self.user
+            and neutral.get("organizer_email") == self.account.email
+            and self._is_guest_copy_elsewhere(record)
+        )
 
     def _hosted_elsewhere(self, record):
         """Another calendar of this user holds ``record`` as the meeting

@@ -63,6 +63,27 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.sync("carol", MICROSOFT)
         self.settled()
 
+    def test_meeting_changed_in_google_after_a_guests_import_reaches_odoo(self):
+        # a single meeting, as the series example of the same name
+        # (test_convergence_examples_series, found by a random run): Carol's
+        # Google imports Alice's meeting first; Alice changes it in Google
+        # before her calendar's first run, which joins Carol's import and
+        # takes the change
+        w = self.world
+        w.remote_create(ALICE, GOOGLE, [BOB, OLGA, CAROL], day=0, hour=15, hours=3)
+        w.sync("carol", GOOGLE)
+        w.remote_edit(ALICE, GOOGLE, "M1", "description")
+        w.remote_guests(ALICE, GOOGLE, "M1", ERIN, True)
+        self.settled()
+
+    def test_meeting_changed_in_outlook_after_a_guests_import_reaches_odoo(self):
+        w = self.world
+        w.remote_create(BOB, MICROSOFT, [OLGA, CAROL], day=0, hour=15, hours=3)
+        w.sync("carol", MICROSOFT)
+        w.remote_edit(BOB, MICROSOFT, "M1", "description")
+        w.remote_guests(BOB, MICROSOFT, "M1", ERIN, True)
+        self.settled()
+
     def test_event_deleted_in_google_and_changed_in_odoo_settles_once(self):
         self.world.remote_create(ALICE, GOOGLE, [CAROL], day=0, hour=10, hours=3)
         self.settled()

@@ -437,3 +437,30 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.odoo_answer(BOB, "M2", "declined", 2)
         w.odoo_occurrence("M2", 2, "time")
         self.settled()
+
+    def test_series_changed_in_google_after_a_guests_import_reaches_odoo(self):
+        # found by a 30-example random run of 2026-12-01 (fails on that day's
+        # main too; written out by hand from the run's steps): Alice's Google
+        # series, its first occurrence renamed and Carol invited there; Carol's
+        # Google listing stops between two steps; meanwhile the series gets a
+        # description and Erin in Alice's Google. After settling, Alice's and
+        # Carol's Google keep the series with Erin and its description, which
+        # Odoo does not show. Neither the steps (Carol's listing fits in one)
+        # nor Outlook matter: Carol's Google imports the series first (her
+        # copy); Alice's Google, joining it, was bound with its own etag, as
+        # if Odoo had its latest version, so the change made since Carol's
+        # import was never taken (Carol's later runs take only her answer
+        # from the meeting, now Alice's)
+        w = self.world
+        w.remote_create(
+            ALICE, GOOGLE, [ALICE, BOB, OLGA], day=0, hour=15, hours=3, series=True
+        )
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 0, "name")
+        w.remote_guests(ALICE, GOOGLE, "M1", CAROL, True)
+        w.remote_create(CAROL, MICROSOFT, [], day=11, hour=14, hours=1, series=True)
+        w.sync("carol", GOOGLE, "stopped_between_steps")
+        w.remote_edit(ALICE, GOOGLE, "M1", "description", 24)
+        w.remote_occurrence(CAROL, MICROSOFT, "M2", 0, "name")
+        w.remote_occurrence(CAROL, MICROSOFT, "M2", 1, "delete")
+        w.remote_guests(ALICE, GOOGLE, "M1", ERIN, True)
+        self.settled()
