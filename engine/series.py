@@ -297,8 +297,10 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         own answers: a guest of a series has every occurrence of it there
         (Outlook delivers them the series' exceptions, Google invites them to
         its modified occurrences). ``before``: the series' attendees in Odoo
-        before ``neutral`` was taken. Sent again where bound here, so
-        that this calendar's exceptions hold what Odoo's now do."""
+        before ``neutral`` was taken. Not sent back here: the calendar that
+        changed the series changed its exceptions too (listed in the same
+        run), and a write of them would mail their guests an update no one
+        made; the other calendars they are bound in get them (Odoo's write)."""
         added, removed = conflicts.attendee_changes(before, neutral["attendees"])
         exceptions = self._occurrences(recurrence).filtered(
             lambda ev: not ev.follow_recurrence
@@ -307,7 +309,6 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             return
         partners = self._partners([neutral])
         invited = [partners[email] for email in sorted(added) if email in partners]
-        changed = self.Event
         for event in exceptions:
             organizer = event.user_id.partner_id
             kept = event.partner_ids.filtered(
@@ -318,8 +319,6 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             ids = kept.ids + [pid for pid in invited if pid not in kept.ids]
             if set(ids) != set(event.partner_ids.ids):
                 event.write({"partner_ids": [Command.set(ids)]})
-                changed |= event
-        self.binder.set(changed.filtered(self.binder.remote_id), need_sync=True)
 
     def _restore_exceptions(self, actions):
         """An occurrence changed in the calendar whose series this run wrote
