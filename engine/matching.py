@@ -88,8 +88,12 @@ class MatchingSync:
             ],
             order="id",
         )
+        merged = False
         for other in found:
-            remote_id = by_uid.get(other.ical_uid)
+            if merged and not other.exists():
+                continue  # a guest's binding that a merge below removed
+            ical_uid = other.ical_uid
+            remote_id = by_uid.get(ical_uid)
             record = other.event_id or other.recurrence_id
             if remote_id is None or (remote_id in self.masters) != bool(
                 other.recurrence_id
@@ -97,9 +101,11 @@ class MatchingSync:
                 continue
             own = self._claimed_unbound(remote_id, record)
             if own and self._merge_early_import(record, own):
+                merged = True
                 # bound to ``own`` by the Odoo id it carries (the planner's
-                # BindLocal), as any push whose answer was lost
-                del by_uid[other.ical_uid]
+                # BindLocal), as any push whose answer was lost; ``other``
+                # may be gone with the guest's import
+                del by_uid[ical_uid]
                 continue
             # before _may_join makes this calendar's user the organizer
             takes_over = self._takes_over(other, record, self.remote[remote_id])

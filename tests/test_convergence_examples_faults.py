@@ -15,6 +15,7 @@ from .convergence.common import (
     ERIN,
     GOOGLE,
     MICROSOFT,
+    OLGA,
 )
 
 
@@ -28,6 +29,26 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
     def test_google_event_pushed_by_a_run_whose_commit_is_lost(self):
         self.world.odoo_create(ALICE, [], day=8, hour=11, hours=2)
         self.world.sync("alice", GOOGLE, "lost_commit")
+        self.settled()
+
+    def test_organizer_finding_its_lost_push_merges_a_guests_import_without_error(
+        self,
+    ):
+        # found by a random run of 2026-12-01 (the steps that matter): Carol's
+        # all-day meeting with Alice, Erin and Olga, answered by Alice in Odoo,
+        # pushed by Carol's Google run whose commit is lost, then renamed in
+        # Google. Alice's Google imports her invitation first; Carol's run
+        # then finds its push again and merges Alice's import into Carol's
+        # event, removing the import's binding, which the matching loop read
+        # again: MissingError, and Carol's Google stopped syncing
+        w = self.world
+        w.odoo_create(CAROL, [ALICE, ERIN, OLGA], day=9, hour=13, hours=2, allday=True)
+        w.odoo_answer(ALICE, "M1", "accepted")
+        w.sync("carol", GOOGLE, "lost_commit")
+        w.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
+        w.sync("alice", GOOGLE)
+        w.sync("carol", GOOGLE)
+        self.assertFalse(w.accounts[("carol", GOOGLE)].last_error)
         self.settled()
 
     def test_a_200_with_an_html_page_instead_of_the_google_listing_fails_the_run_only(
