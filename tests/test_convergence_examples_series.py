@@ -464,3 +464,49 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.remote_occurrence(CAROL, MICROSOFT, "M2", 1, "delete")
         w.remote_guests(ALICE, GOOGLE, "M1", ERIN, True)
         self.settled()
+
+    def split_and_grow_onto_the_second_part(self):
+        """M1 moved from its second occurrence on (Odoo splits it), its first
+        part given one more occurrence (its count + 1) and moved as a whole:
+        onto the second part's hour."""
+        self.world.odoo_series("M1", 1, "time", "future_events")
+        self.world.odoo_series("M1", 0, "rule", "all_events")
+        self.world.odoo_series("M1", 0, "time", "all_events")
+
+    def test_split_series_whose_first_part_odoo_grows_onto_the_second_is_mirrored_as_is(
+        self,
+    ):
+        # found by a long random run of 2026-12-01 on main f7469cc: Alice's
+        # series with Carol, renamed, split and its first part grown and moved
+        # onto the second part's hour. Odoo keeps the count (3) of a part it
+        # ends by a date, so the first part gets 4 occurrences, two of them
+        # where the second part has its two: plain Odoo 18 itself (no sync)
+        # then has the meeting twice at two slots. The calendars must hold
+        # both, as Odoo does, and nothing more
+        w = self.world
+        w.odoo_create(ALICE, [CAROL], day=0, hour=14, hours=1, series=True)
+        w.odoo_series("M1", 0, "name", "all_events")
+        self.split_and_grow_onto_the_second_part()
+        events = w.odoo_events("M1")
+        self.assertEqual(len(events), 6)
+        self.assertEqual(len(events.recurrence_id), 2)
+        self.assertEqual(len({ev.start for ev in events}), 4)
+        self.settled()
+
+    def test_series_in_google_split_and_grown_onto_its_second_part_is_mirrored_as_is(
+        self,
+    ):
+        # the same changes to a series Google already has
+        self.world.odoo_create(ALICE, [CAROL], day=0, hour=14, hours=1, series=True)
+        self.settled()
+        self.split_and_grow_onto_the_second_part()
+        self.settled()
+        self.assertEqual(len(self.world.odoo_events("M1")), 6)
+
+    def test_outlook_series_split_and_grown_onto_its_second_part_is_mirrored_as_is(
+        self,
+    ):
+        self.world.odoo_create(BOB, [CAROL], day=0, hour=14, hours=1, series=True)
+        self.split_and_grow_onto_the_second_part()
+        self.settled()
+        self.assertEqual(len(self.world.odoo_events("M1")), 6)

@@ -48,9 +48,13 @@ for each connected calendar (user U, provider P) after a settle:
 
 Besides: no iCalUID twice in a calendar, no title and start twice in a
 calendar, no meeting twice in Odoo (two active events with the same title and
-start), and the last round of the settle did nothing (pulled = pushed =
-failed = 0 for every account). A sync never raises, whatever the provider
-answers.
+start) unless an Odoo operation made them itself, without any sync (e.g. the
+first part of a split series given more occurrences and moved onto the
+second part's hour: Odoo regenerates them whatever the other part holds); a
+calendar then has them as many times as Odoo does
+(:meth:`.odoo_side.OdooOperations.made_by_odoo`), and the last round of the
+settle did nothing (pulled = pushed = failed = 0 for every account). A sync
+never raises, whatever the provider answers.
 
 And over every run since the last check:
 

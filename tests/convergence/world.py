@@ -75,6 +75,7 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.archived = set()
         self.count = 0
         self.announced = set()
+        self.odoo_made = Counter()  # (title, start) -> times Odoo itself made it
         self.mails = []
         self.trespasses = []
 
