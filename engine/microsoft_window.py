@@ -148,9 +148,8 @@ class DeltaWindow:
         """``{remote id: record}`` of the bound items the run would delete:
         those of ``@removed`` items, and on a full listing those it lacks."""
         run = self.run
-        removed = [
-            rid for rid, n in {**run.singles, **run.masters}.items() if n["cancelled"]
-        ]
+        received = {**run.singles, **run.masters, **run.instances}
+        removed = [rid for rid, n in received.items() if n["cancelled"]]
         suspects = {}
         if removed:
             suspects.update(self.binder.records("calendar.event", removed))
@@ -175,7 +174,10 @@ class DeltaWindow:
         kind, _remote_id, neutral = self.classify(item)
         series = record._name == "calendar.recurrence"
         if neutral["cancelled"]:
+            # an occurrence's removal is applied with its series' occurrences
             bucket = run.masters if series else run.singles
+            if not series and record.recurrence_id:
+                bucket = run.instances
         elif series and kind == "master":
             neutral["rule"], neutral["exdates"] = self.remote_rule(neutral)
             bucket = run.masters

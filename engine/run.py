@@ -178,13 +178,8 @@ class SyncRun(
                 )
                 self._fail(None, message)
                 self._remember_failure(item.get("id"), message)
-        singles, masters = buckets["single"], buckets["master"]
-        # a deleted series comes back as a bare tombstone: known by its id only
-        cancelled = [rid for rid, n in singles.items() if n["cancelled"]]
-        if cancelled:
-            for remote_id in self.binder.records("calendar.recurrence", cancelled):
-                masters[remote_id] = singles.pop(remote_id)
-        return singles, masters, buckets["instance"]
+        self._sort_tombstones(buckets["single"], buckets["master"], buckets["instance"])
+        return buckets["single"], buckets["master"], buckets["instance"]
 
     def _local_singles(self):
         Event = self.Event

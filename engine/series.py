@@ -98,6 +98,26 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         self.binder.load(series)
         return series
 
+    def _sort_tombstones(self, singles, masters, instances):
+        """A deleted item comes back as a bare tombstone, known by its id
+        only (read as a single event): one bound to a series is the series'
+        (Outlook's delete of a series), one bound to an occurrence is that
+        occurrence's (the exceptions deleted with their series): it is
+        applied with the occurrences, not as an event of its own (a change
+        in Odoo meanwhile would send it alone, next to the series it
+        restores, which brings it too)."""
+        cancelled = [rid for rid, n in singles.items() if n["cancelled"]]
+        if not cancelled:
+            return
+        for remote_id in self.binder.records("calendar.recurrence", cancelled):
+            masters[remote_id] = singles.pop(remote_id)
+        events = self.binder.records(
+            "calendar.event", [rid for rid in cancelled if rid in singles]
+        )
+        for remote_id, event in events.items():
+            if event.recurrence_id:
+                instances[remote_id] = singles.pop(remote_id)
+
     def _series_state(self, recurrence):
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         if not events:

@@ -139,6 +139,27 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.odoo_guests("M1", OLGA, add=True)
         self.settled()
 
+    def test_outlook_series_deleted_while_changed_in_odoo_comes_back_with_one_exception(
+        self,
+    ):
+        # found by the random run of 2026-12-01: Bob renames the first
+        # occurrence of his Outlook series there, then deletes the series
+        # while Alice is invited to it in Odoo. The invitation is the later
+        # change: the series comes back in Outlook, its renamed occurrence
+        # once. Outlook reports the deleted exception @removed, a bare
+        # tombstone once read as a single event: the occurrence, changed by
+        # the invitation, was sent as an event of its own next to the series
+        # made again (which sends it as its exception), and came back to Odoo
+        # as a second one
+        self.world.remote_create(
+            BOB, MICROSOFT, [], day=0, hour=7, hours=1, series=True
+        )
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 0, "name")
+        self.settled()
+        self.world.remote_delete(BOB, MICROSOFT, "M1")
+        self.world.odoo_guests("M1", ALICE, add=True)
+        self.settled()
+
     def test_series_given_one_more_occurrence_in_odoo_reaches_every_calendar(self):
         # Alice (Google) and Carol (Google and Outlook) each give their
         # series one more occurrence ("All events": Odoo rewrites the series

@@ -210,6 +210,26 @@ class TestOutlookWindow(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
         self.assertFalse(event.exists())
         self.assertEqual(self.sync(), {"pulled": 0, "pushed": 0, "failed": 0})
 
+    def test_removal_of_an_exception_of_a_deleted_series_is_confirmed_with_it(self):
+        # Outlook reports a deleted series' exceptions @removed too: each is
+        # asked about as any removal, and applied with the series'
+        # occurrences, not as an event of its own
+        series = self.outlook_series("Standup", self.start + timedelta(days=1))
+        window = self.start - timedelta(days=30), self.start + timedelta(days=400)
+        first = self.graph.instances(ALICE, series["id"], *window)[0]
+        self.graph.update_event(ALICE, first["id"], {"subject": "Standup (once)"})
+        self.sync()
+        recurrence = self.bound("calendar.recurrence", series["id"])
+        renamed = self.bound("calendar.event", first["id"])
+        self.assertEqual(renamed.name, "Standup (once)")
+        self.graph.delete_event(ALICE, series["id"])
+        since = len(self.graph.requests)
+        self.assertEqual(self.sync()["failed"], 0)
+        asked = {r.path for r in self.batch_items(since) if r.method == "GET"}
+        self.assertTrue(any(path.endswith(first["id"]) for path in asked))
+        self.assertFalse(recurrence.exists())
+        self.assertFalse(renamed.exists())
+
     def test_stale_window_is_replaced_without_deleting_or_duplicating(self):
         self.params.set_param("calendar_sync.microsoft_future_days", "60")
         self.sync()  # a delta link over today - 1 year .. today + 60 days
