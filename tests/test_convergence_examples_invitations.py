@@ -109,6 +109,38 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.odoo_answer(ALICE, "M1", "accepted", 0)
         self.settled()
 
+    def test_guest_added_in_outlook_to_an_outside_meeting_joins_its_odoo_event(self):
+        # found by a 120-example run of 2026-12-01 (fails on main too;
+        # shortened by hand): Olga's Outlook meeting with Carol (both
+        # calendars) and Erin reaches Odoo once; Olga then invites Bob, whose
+        # Outlook imports it as a second Odoo event: Odoo has it twice, and
+        # Bob's and Carol's Outlook lack the meeting as Odoo shows it. Bob's
+        # Outlook syncs before Carol's has brought him to the Odoo event, and
+        # an invitation waits for its organizer's calendar only: Olga has
+        # none in Odoo, every guest's copy is her meeting, and Bob's now
+        # joins it (_invited_to_outside_meeting)
+        w = self.world
+        w.remote_create(
+            OLGA, MICROSOFT, [ERIN, CAROL], day=10, hour=16, hours=3, allday=True
+        )
+        self.settled()
+        w.remote_guests(OLGA, MICROSOFT, "M1", BOB, True)
+        self.settled()
+
+    def test_guest_added_in_google_to_an_outside_series_joins_its_odoo_series(self):
+        # written with the fix of the example above, for a series: Olga's
+        # Google series with Carol and Erin, in Odoo as Carol's copy; Olga
+        # invites Alice, who answers in Google before her sync, which runs
+        # before Carol's: Alice joins every occurrence of the one series in
+        # Odoo, with her answer
+        self.world.remote_create(
+            OLGA, GOOGLE, [ERIN, CAROL], day=3, hour=9, hours=2, series=True
+        )
+        self.settled()
+        self.world.remote_guests(OLGA, GOOGLE, "M1", ALICE, True)
+        self.world.remote_answer(ALICE, GOOGLE, "M1", "tentative")
+        self.settled()
+
     def test_guest_added_to_an_outside_google_series_gets_its_modified_occurrence(
         self,
     ):
