@@ -129,6 +129,11 @@ class AnswerSync:
         ).state = "declined"
 
     def _set_own_answer(self, event, neutral):
+        """This user's answer in this calendar's item ``neutral``, taken in
+        Odoo as the run's write (an event found through another calendar's
+        binding is not: its answer would be marked to be sent back here,
+        and the provider would mail the organizer again)."""
+        event = self.Event.browse(event.ids)
         for attendee in neutral.get("attendees") or []:
             if attendee["email"] == self.account.email:
                 event.attendee_ids.filtered(

@@ -47,6 +47,22 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.remote_answer(ALICE, GOOGLE, "M1", "accepted")
         self.settled()
 
+    def test_answer_given_in_outlook_before_joining_a_meeting_odoo_has_is_not_resent(
+        self,
+    ):
+        # found while fixing the outside meeting joined by a guest invited
+        # later (fails on main too): Olga's Outlook meeting with Carol, Bob
+        # and Erin is in Odoo through Carol's Outlook; Bob declines in Outlook
+        # before his run, which joins the meeting and takes his answer, but
+        # marked it to be sent back to his Outlook: Outlook mailed Olga a
+        # second decline
+        self.world.remote_create(
+            OLGA, MICROSOFT, [ERIN, CAROL, BOB], day=10, hour=16, hours=3
+        )
+        self.world.sync("carol", MICROSOFT)
+        self.world.remote_answer(BOB, MICROSOFT, "M1", "declined")
+        self.settled()
+
     def test_guest_added_in_google_whose_calendar_syncs_first_joins_the_meeting(self):
         # Alice invites Carol in Google; Carol's Google runs before Alice's:
         # one meeting in Odoo, not a second one for Carol
