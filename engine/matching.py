@@ -318,7 +318,7 @@ class MatchingSync:
         ):
             if not self._invited_to_outside_meeting(record, event, neutral):
                 return False  # not this user's meeting: never theirs to change
-            self._add_invitee(record)
+            self._add_invitee(record, neutral)
         if self._takes_over(other, record, neutral):
             # this calendar organizes it: the attendee's copy Odoo made
             # first becomes the organizer's event
@@ -363,15 +363,29 @@ class MatchingSync:
             and own & {a["email"] for a in neutral.get("attendees") or []}
         )
 
-    def _add_invitee(self, record):
+    def _add_invitee(self, record, neutral):
         """This user joins the outside organizer's meeting ``record`` (see
         :meth:`_invited_to_outside_meeting`), on every occurrence of a
-        series: bookkeeping, as the other guests' copies already show them
-        (their calendars bring the rest of the organizer's latest version)."""
+        series, with the answer their copy ``neutral`` shows (Odoo would
+        make them accept it, as the user adding themselves). Bookkeeping: the
+        other guests' copies show them already (their calendars bring the
+        rest of the organizer's latest version); the answer goes to the
+        user's other calendars, as any answer read in one."""
         series = record._name == "calendar.recurrence"
-        events = self._occurrences(record) if series else record
-        self.Event.browse(events.ids).with_context(**{SYNC_CONTEXT: True}).write(
-            {"partner_ids": [Command.link(self.user.partner_id.id)]}
+        events = self.Event.browse(
+            (self._occurrences(record) if series else record).ids
+        )
+        partner = self.user.partner_id
+        events.with_context(**{SYNC_CONTEXT: True}).write(
+            {"partner_ids": [Command.link(partner.id)]}
+        )
+        own = self._own_emails()
+        state = next(
+            (a["state"] for a in neutral["attendees"] if a["email"] in own),
+            "needsAction",
+        )
+        events.attendee_ids.filtered(lambda att: att.partner_id == partner).write(
+            {"state": state}
         )
 
     def _hosted_elsewhere(self, record):
