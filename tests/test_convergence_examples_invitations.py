@@ -288,6 +288,36 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         )
         w.check()
 
+    def test_answers_two_guests_give_in_outlook_to_an_outside_meeting_both_stay(self):
+        # found while fixing the outside meeting joined by a guest invited
+        # later (fails on main too): Olga's Outlook meeting with Carol, Bob
+        # and Erin, in Odoo as Bob's copy; Bob declines in Outlook, then Carol
+        # accepts in hers. Carol's copy shows Bob's answer as Outlook
+        # delivered it (none), and Odoo resets the answer of an event's
+        # organizer (Bob) when another user writes its times: her run left
+        # Bob's decline nowhere in Odoo (_take_answers, _write_shared)
+        w = self.world
+        w.remote_create(OLGA, MICROSOFT, [ERIN, CAROL, BOB], day=10, hour=16, hours=3)
+        self.settled()
+        w.remote_answer(BOB, MICROSOFT, "M1", "declined")
+        w.sync("bob", MICROSOFT)
+        w.remote_answer(CAROL, MICROSOFT, "M1", "accepted")
+        self.settled()
+
+    def test_guest_invited_later_to_an_outside_meeting_keeps_the_answer_given_there(
+        self,
+    ):
+        # found with the example above: Olga invites Bob to her Outlook
+        # meeting that Odoo has as Carol's copy; Bob declines in Outlook before
+        # his run joins it. Carol's copy, delivered before his answer, shows
+        # it as none, and her run took that for Bob's answer
+        w = self.world
+        w.remote_create(OLGA, MICROSOFT, [ERIN, CAROL], day=10, hour=16, hours=3)
+        self.settled()
+        w.remote_guests(OLGA, MICROSOFT, "M1", BOB, True)
+        w.remote_answer(BOB, MICROSOFT, "M1", "declined")
+        self.settled()
+
     def test_a_guest_invited_in_outlook_to_a_series_gets_its_renamed_occurrence_in_odoo(
         self,
     ):
