@@ -128,7 +128,32 @@ class AnswerSync:
             lambda att: att.partner_id == self.user.partner_id
         ).state = "declined"
 
+    def _take_answers(self, events, neutral, record=None):
+        """Give ``events`` the answers this calendar's item ``neutral`` shows
+        (``record``: the series bound to it, if not the event). A guest's
+        copy of an outside organizer's meeting does not speak for the other
+        Odoo users who hold a copy of their own: Outlook shows their answers
+        there as they were when it was delivered; their calendars bring them."""
+        record = record or events
+        partners = self._partners([neutral])
+        if self.binder.get(record, "guest_copy"):
+            bindings = (
+                record.calendar_sync_binding_ids | events.calendar_sync_binding_ids
+            )
+            holders = bindings.filtered(
+                lambda b: b.remote_id and b.account_id.user_id != self.user
+            ).account_id.user_id.partner_id
+            partners = {
+                email: pid for email, pid in partners.items() if pid not in holders.ids
+            }
+        events._calendar_sync_set_answers(neutral, partners)
+
     def _set_own_answer(self, event, neutral):
+        """This user's answer in this calendar's item ``neutral``, taken in
+        Odoo as the run's write (an event found through another calendar's
+        binding is not: its answer would be marked to be sent back here,
+        and the provider would mail the organizer again)."""
+        event = self.Event.browse(event.ids)
         for attendee in neutral.get("attendees") or []:
             if attendee["email"] == self.account.email:
                 event.attendee_ids.filtered(

@@ -39,7 +39,7 @@ class ConflictSync:
             values["follow_recurrence"] = False
         event.write(values)
         if not neutral.get("mirror"):
-            event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            self._take_answers(event, neutral)
         self.binder.set(
             event,
             etag=remote.get("etag"),

@@ -100,9 +100,12 @@ class EventSync:
                 values.pop("user_id")
             if event.recurrence_id:
                 values["follow_recurrence"] = False
-            event.write(values)
+            if shared:
+                self._write_shared(event, values)
+            else:
+                event.write(values)
             if not neutral.get("mirror"):
-                event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+                self._take_answers(event, neutral)
             self._note_warnings(event, action.remote_id)
         self.binder.unbind_remote([action.remote_id], keep=event)
         self.binder.set(
@@ -114,6 +117,21 @@ class EventSync:
             sync_error=False,
         )
         self.counters["pulled"] += 1
+
+    def _write_shared(self, event, values):
+        """Write a guest's copy over the outside organizer's meeting that
+        Odoo has as another user's copy. Odoo resets that user's answer when
+        someone else writes its times, even unchanged ones: their answer is
+        kept, their own calendar brings it."""
+        owner = event.attendee_ids.filtered(
+            lambda att: att.partner_id == event.user_id.partner_id
+        )
+        states = {att.id: att.state for att in owner}
+        event.write(values)
+        for attendee in owner.exists():
+            state = states[attendee.id]
+            if attendee.state != state:
+                attendee.with_context(**{SYNC_CONTEXT: True}).state = state
 
     def _do_DeleteLocal(self, action):
         event = self.items[action.key]

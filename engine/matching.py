@@ -11,6 +11,7 @@ item this run imported drops that echo.
 
 from odoo import Command, _
 
+from ..models.calendar_event import SYNC_CONTEXT
 from ..services import planner
 from ..services.neutral_event import normalize_email
 from ..services.snapshot import canonical
@@ -321,7 +322,9 @@ class MatchingSync:
         if event.user_id != self.user and self.user.partner_id not in (
             event.partner_ids
         ):
-            return False  # not this user's meeting: never theirs to change
+            if not self._invited_to_outside_meeting(record, event, neutral):
+                return False  # not this user's meeting: never theirs to change
+            self._add_invitee(record, neutral)
         if self._takes_over(other, record, neutral):
             # this calendar organizes it: the attendee's copy Odoo made
             # first becomes the organizer's event
@@ -340,6 +343,55 @@ class MatchingSync:
             and event.user_id != self.user
             and neutral.get("organizer_email") == self.account.email
             and self._is_guest_copy_elsewhere(record)
+        )
+
+    def _invited_to_outside_meeting(self, record, event, neutral):
+        """``neutral``, this user's copy of ``record``, invites them to an
+        outside organizer's meeting that Odoo has as other guests' copies
+        only (its Odoo organizer's calendars hold it as a guest's copy too:
+        they stand in for the real organizer): the organizer invited this
+        user after those calendars last brought it. No organizer's calendar
+        will bring them to it in Odoo (as ``_awaits_organizer`` waits for):
+        every guest's copy is the organizer's meeting, this one too."""
+        bindings = record.calendar_sync_binding_ids
+        if record._name == "calendar.recurrence":
+            bindings |= event.calendar_sync_binding_ids
+        owner = bindings.filtered(
+            lambda b: b.remote_id and b.account_id.user_id == event.user_id
+        )
+        organizer = neutral.get("organizer_email")
+        own = self._own_emails()
+        return bool(
+            owner
+            and all(owner.mapped("guest_copy"))
+            and organizer
+            and organizer not in own
+            and own & {a["email"] for a in neutral.get("attendees") or []}
+        )
+
+    def _add_invitee(self, record, neutral):
+        """This user joins the outside organizer's meeting ``record`` (see
+        :meth:`_invited_to_outside_meeting`), on every occurrence of a
+        series, with the answer their copy ``neutral`` shows (Odoo would
+        make them accept it, as the user adding themselves). Bookkeeping: the
+        other guests' copies show them already (their calendars bring the
+        rest of the organizer's latest version); the answer goes to the
+        user's other calendars, as any answer read in one."""
+        series = record._name == "calendar.recurrence"
+        events = self.Event.browse(
+            (self._occurrences(record) if series else record).ids
+        )
+        partner = self.user.partner_id
+        events.with_context(**{SYNC_CONTEXT: True}).write(
+            {"partner_ids": [Command.link(partner.id)]}
+        )
+        own = self._own_emails()
+        state = next(
+            (a["state"] for a in neutral["attendees"] if a["email"] in own),
+            "needsAction",
+        )
+        events.attendee_ids.filtered(lambda att: att.partner_id == partner).write(
+            {"state": state}
         )
 
     def _hosted_elsewhere(self, record):

@@ -299,8 +299,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         following = self._following(recurrence)
         following.write(values)
         if not neutral.get("mirror"):
-            for event in following:
-                event._calendar_sync_set_answers(neutral, self._partners([neutral]))
+            self._take_answers(following, neutral, recurrence)
             self._guests_to_exceptions(recurrence, neutral, old["attendees"])
         self.binder.set(following, need_sync=False)
         self.binder.set(
