@@ -359,13 +359,16 @@ class MatchingSync:
         owner = bindings.filtered(
             lambda b: b.remote_id and b.account_id.user_id == event.user_id
         )
-        organizer = neutral.get("organizer_email")
+        organizer = normalize_email(neutral.get("organizer_email") or "")
         own = self._own_emails()
         return bool(
             owner
             and all(owner.mapped("guest_copy"))
             and organizer
             and organizer not in own
+            # the organizer Odoo has it from: a copy naming another one is
+            # not this meeting's (an iCalUID alone proves nothing)
+            and organizer in set(event.partner_ids.mapped("email_normalized"))
             and own & {a["email"] for a in neutral.get("attendees") or []}
         )
 

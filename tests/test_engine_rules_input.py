@@ -407,6 +407,41 @@ class TestAttacksOnSomeoneElsesCalendar(EngineCase):
         self.assertEqual(self.graph.events(ALICE), [])
         self.assertEqual(self.graph.invitations, [])
 
+    def test_a_copy_of_an_outside_meeting_naming_another_organizer_never_joins_it(
+        self,
+    ):
+        # Olga (outside) invites Alice; Mallory (outside) then invites Bob to
+        # an event with the meeting's iCalUID
+        alice = self.connect_google(self.alice)
+        bob = self.connect_google(self.bob)
+        slot = {
+            "start": {"dateTime": _future(3).isoformat() + "Z"},
+            "end": {"dateTime": _future(3, 10).isoformat() + "Z"},
+            "iCalUID": "board-7@outside.example",
+        }
+        for organizer, guest, name in (
+            ("olga@outside.example", ALICE, "Board"),
+            ("mallory@evil.example", BOB, "Hijacked"),
+        ):
+            self.google.add_account(organizer)
+            self.google.add_event(
+                organizer, {"summary": name, "attendees": [{"email": guest}], **slot}
+            )
+            self.sync(alice)
+            if name == "Board":
+                board = self.Event.search([("name", "=", "Board")])
+                self.assertEqual(len(board), 1)
+                self.assertTrue(board.calendar_sync_binding_ids.guest_copy)
+        self.sync(bob, alice)
+        self.assertEqual(board.name, "Board")
+        self.assertNotIn(self.bob.partner_id, board.partner_ids)
+        self.assertEqual(
+            board.calendar_sync_binding_ids.account_id, alice, "bound once, Alice's"
+        )
+        self.assertEqual(
+            self.Event.search([("name", "=", "Hijacked")]).user_id, self.bob
+        )
+
     def test_a_series_id_in_ones_own_calendar_never_takes_over_a_colleagues_series(
         self,
     ):
