@@ -283,6 +283,12 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         new = self._remote_series_snapshot(neutral)
         timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
         changed = [key for key in timing if old.get(key) != new.get(key)]
+        if changed and self._timing_as_synced(recurrence, new, timing):
+            # the calendar kept the rule and times last synced: Odoo's differ
+            # in form only (its first occurrences removed in the calendar,
+            # Google keeps the series' start on the slot it cancelled; Odoo
+            # keeps no slot for them): reshaping would bring them back
+            changed = []
         _logger.debug(
             "series %s changed remotely: %s",
             recurrence.id,
@@ -309,6 +315,16 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             synced=conflicts.dumps(new),
         )
         self.counters["pulled"] += 1
+
+    def _timing_as_synced(self, recurrence, new, timing):
+        """Whether ``new`` (a remote series' snapshot) has the ``timing`` of
+        the version last synced with this calendar."""
+        synced = conflicts.loads(self.binder.get(recurrence, "synced"))
+        if not synced:
+            return False
+        # compared as stored (a tuple is stored as a list)
+        taken = conflicts.loads(conflicts.dumps({key: new.get(key) for key in timing}))
+        return all(synced.get(key) == taken[key] for key in timing)
 
     def _guests_to_exceptions(self, recurrence, neutral, before):
         """Guests the calendar invited to (removed from) the whole series join

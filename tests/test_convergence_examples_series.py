@@ -531,3 +531,14 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.split_and_grow_onto_the_second_part()
         self.settled()
         self.assertEqual(len(self.world.odoo_events("M1")), 6)
+
+    def test_google_series_renamed_after_its_first_occurrence_was_deleted_there(self):
+        # found by a random run: Alice's own Google series lost its first
+        # occurrence there, then was renamed there
+        self.world.remote_create(
+            ALICE, GOOGLE, [], day=0, hour=15, hours=3, series=True
+        )
+        self.world.remote_occurrence(ALICE, GOOGLE, "M1", 0, "delete")
+        self.settled()
+        self.world.remote_edit(ALICE, GOOGLE, "M1", "name")
+        self.settled()
