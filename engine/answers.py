@@ -143,8 +143,16 @@ class AnswerSync:
             holders = bindings.filtered(
                 lambda b: b.remote_id and b.account_id.user_id != self.user
             ).account_id.user_id.partner_id
+            # nor for Odoo users without a calendar of their own: they answer
+            # in Odoo, and this copy shows what Outlook delivered
+            users = (
+                self.env["res.users"]
+                .with_context(active_test=False)
+                .search([("partner_id", "in", list(partners.values()))])
+            )
+            others = (holders | users.partner_id) - self.user.partner_id
             partners = {
-                email: pid for email, pid in partners.items() if pid not in holders.ids
+                email: pid for email, pid in partners.items() if pid not in others.ids
             }
         events._calendar_sync_set_answers(neutral, partners)
 

@@ -11,7 +11,6 @@ item this run imported drops that echo.
 
 from odoo import Command, _
 
-from ..models.calendar_event import SYNC_CONTEXT
 from ..services import planner
 from ..services.neutral_event import normalize_email
 from ..services.snapshot import canonical
@@ -89,9 +88,9 @@ class MatchingSync:
             ],
             order="id",
         )
-        merged = False
+        alive = None  # after a merge: the bindings it left
         for other in found:
-            if merged and not other.exists():
+            if alive is not None and other.id not in alive:
                 continue  # a guest's binding that a merge below removed
             ical_uid = other.ical_uid
             remote_id = by_uid.get(ical_uid)
@@ -102,7 +101,7 @@ class MatchingSync:
                 continue
             own = self._claimed_unbound(remote_id, record)
             if own and self._merge_early_import(record, own):
-                merged = True
+                alive = set(found.exists().ids)
                 # bound to ``own`` by the Odoo id it carries (the planner's
                 # BindLocal), as any push whose answer was lost; ``other``
                 # may be gone with the guest's import
@@ -131,16 +130,22 @@ class MatchingSync:
                     # other calendars act on (the organizer's takes over a
                     # meeting a guest's import made; mirrors follow)
                     self.counters["pulled"] += 1
-                    if record._name == "calendar.event" and (
-                        record.user_id != self.user
-                    ):
+                    series = record._name == "calendar.recurrence"
+                    event = record.base_event_id if series else record
+                    if event.user_id != self.user:
                         # bound with the calendar's version, it is planned as
                         # unchanged: the user's answer given there is taken now
-                        self._set_own_answer(record, self.remote[remote_id])
-                del by_uid[other.ical_uid]
-            elif self._awaits_organizer(other, record, self.remote[remote_id]):
+                        # (on a series: its occurrences that follow it)
+                        self._set_own_answer(
+                            self._following(record) if series else record,
+                            self.remote[remote_id],
+                        )
+                del by_uid[ical_uid]
+            elif self._awaits_organizer(
+                other, record, self.remote[remote_id]
+            ) or self._invited_to_outside_meeting(record, self.remote[remote_id]):
                 self._wait_for_organizer(remote_id, record)
-                del by_uid[other.ical_uid]
+                del by_uid[ical_uid]
 
     def _claimed_unbound(self, remote_id, record):
         """The record of this user that remote ``remote_id`` names through
@@ -322,9 +327,7 @@ class MatchingSync:
         if event.user_id != self.user and self.user.partner_id not in (
             event.partner_ids
         ):
-            if not self._invited_to_outside_meeting(record, event, neutral):
-                return False  # not this user's meeting: never theirs to change
-            self._add_invitee(record, neutral)
+            return False  # not this user's meeting: never theirs to change
         if self._takes_over(other, record, neutral):
             # this calendar organizes it: the attendee's copy Odoo made
             # first becomes the organizer's event
@@ -345,14 +348,24 @@ class MatchingSync:
             and self._is_guest_copy_elsewhere(record)
         )
 
-    def _invited_to_outside_meeting(self, record, event, neutral):
+    def _invited_to_outside_meeting(self, record, neutral):
         """``neutral``, this user's copy of ``record``, invites them to an
         outside organizer's meeting that Odoo has as other guests' copies
         only (its Odoo organizer's calendars hold it as a guest's copy too:
-        they stand in for the real organizer): the organizer invited this
-        user after those calendars last brought it. No organizer's calendar
-        will bring them to it in Odoo (as ``_awaits_organizer`` waits for):
-        every guest's copy is the organizer's meeting, this one too."""
+        they stand in for the real organizer), without them yet: the
+        organizer invited this user after those calendars last brought it.
+        It waits (as for :meth:`_awaits_organizer`) until one of those
+        copies, which their holders' calendars vouch for, names this user;
+        then the user joins it. Their own copy alone never adds them to a
+        meeting others hold: anyone can send them a copy with its iCalUID
+        and organizer (an e-mailed invitation lands in Google by itself)."""
+        event = self._meeting_event(record)
+        if (
+            self._bound_here(record)
+            or event.user_id == self.user
+            or self.user.partner_id in event.partner_ids
+        ):
+            return False
         bindings = record.calendar_sync_binding_ids
         if record._name == "calendar.recurrence":
             bindings |= event.calendar_sync_binding_ids
@@ -370,31 +383,6 @@ class MatchingSync:
             # not this meeting's (an iCalUID alone proves nothing)
             and organizer in set(event.partner_ids.mapped("email_normalized"))
             and own & {a["email"] for a in neutral.get("attendees") or []}
-        )
-
-    def _add_invitee(self, record, neutral):
-        """This user joins the outside organizer's meeting ``record`` (see
-        :meth:`_invited_to_outside_meeting`), on every occurrence of a
-        series, with the answer their copy ``neutral`` shows (Odoo would
-        make them accept it, as the user adding themselves). Bookkeeping: the
-        other guests' copies show them already (their calendars bring the
-        rest of the organizer's latest version); the answer goes to the
-        user's other calendars, as any answer read in one."""
-        series = record._name == "calendar.recurrence"
-        events = self.Event.browse(
-            (self._occurrences(record) if series else record).ids
-        )
-        partner = self.user.partner_id
-        events.with_context(**{SYNC_CONTEXT: True}).write(
-            {"partner_ids": [Command.link(partner.id)]}
-        )
-        own = self._own_emails()
-        state = next(
-            (a["state"] for a in neutral["attendees"] if a["email"] in own),
-            "needsAction",
-        )
-        events.attendee_ids.filtered(lambda att: att.partner_id == partner).write(
-            {"state": state}
         )
 
     def _hosted_elsewhere(self, record):

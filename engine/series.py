@@ -259,7 +259,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             restored.write({"active": True, "calendar_sync_deleted": False})
             # Odoo unset its base event with the last occurrence archived:
             # the series names its organizer and guests again
-            recurrence._select_new_base_event()
+            recurrence.with_context(active_test=True)._select_new_base_event()
         base = self._series_base(recurrence)
         if base.user_id == self.user:
             # the user's occurrences changed alone come back as exceptions:
@@ -272,8 +272,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         if base.user_id != self.user:
             # someone else's series in this user's calendar: their answer only
             following = self._following(recurrence)
-            for event in following:
-                self._set_own_answer(event, neutral)
+            self._set_own_answer(following, neutral)
             self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
             if not any(self.binder.remote_id(ev) for ev in following):
                 self._bind_occurrences(recurrence, remote_id, neutral["etag"])
