@@ -1311,13 +1311,16 @@ class GoogleEmulator:
         client (which edits the master) invites the guest to the whole series.
         No Google document we found says how an API patch of the master's
         attendees treats exceptions (see DEVELOPERS.md); not verified against
-        the live API."""
+        the live API. A deleted occurrence (a cancelled exception) is listed
+        to the new guest too: it stays deleted in their calendar, as their
+        instances already have it, and a client that lists the series (not
+        its instances) learns it only from that exception."""
         now = _emails(master.body)
         added, removed = now - invited, invited - now
         if not added and not removed:
             return
         for other in list(self._events.get(master.owner, {}).values()):
-            if other.master_id != master.id or other.cancelled:
+            if other.master_id != master.id:
                 continue
             attendees = [
                 att

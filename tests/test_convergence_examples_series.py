@@ -542,3 +542,21 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.settled()
         self.world.remote_edit(ALICE, GOOGLE, "M1", "name")
         self.settled()
+
+    def test_occurrence_deleted_before_a_guest_is_invited_stays_deleted_for_the_guest(
+        self,
+    ):
+        # found by a long random run of 2026-12-01 (there with the occurrence
+        # renamed before its delete, the next one renamed after): Olga's
+        # (outside) Google series lost its first occurrence there, then Alice
+        # was invited to it. Odoo showed the deleted occurrence, which Alice's
+        # Google lacks: the emulator listed the series to her without its
+        # cancelled exception, where its own instances left the slot out (the
+        # engine reads the series, not its instances)
+        w = self.world
+        w.remote_create(OLGA, GOOGLE, [], day=0, hour=7, hours=1, series=True)
+        w.remote_occurrence(OLGA, GOOGLE, "M1", 0, "delete")
+        self.settled()  # Alice's Google listed since the delete
+        w.remote_guests(OLGA, GOOGLE, "M1", ALICE, True)
+        self.settled()
+        self.assertEqual(len(w.odoo_events("M1")), 2)

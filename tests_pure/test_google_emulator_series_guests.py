@@ -59,3 +59,24 @@ def test_a_guest_removed_from_a_series_leaves_its_modified_occurrences(
     exception = google_emulator.get_event("olga@example.com", renamed)
     assert [a["email"] for a in exception["attendees"]] == ["olga@example.com"]
     assert google_emulator.events("erin@example.com") == []
+
+
+def test_a_guest_added_to_a_series_gets_its_deleted_occurrences_as_deleted(
+    google_emulator,
+):
+    # as the guest's instances: the series listed without its cancelled
+    # exception would bring the deleted occurrence back to its clients
+    google_emulator.add_account("alice@example.com")
+    master = google_emulator.add_event("olga@example.com", SERIES)
+    deleted = master["id"] + "_20240115T090000Z"
+    google_emulator.delete_event("olga@example.com", deleted)
+    google_emulator.update_event(
+        "olga@example.com",
+        master["id"],
+        {"attendees": [*SERIES["attendees"], {"email": "alice@example.com"}]},
+    )
+    listed = google_emulator.events("alice@example.com", include_cancelled=True)
+    assert {e["id"]: e["status"] for e in listed} == {
+        master["id"]: "confirmed",
+        deleted: "cancelled",
+    }
