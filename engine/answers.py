@@ -160,10 +160,14 @@ class AnswerSync:
         """This user's answer in this calendar's item ``neutral``, taken in
         Odoo as the run's write (an event found through another calendar's
         binding is not: its answer would be marked to be sent back here,
-        and the provider would mail the organizer again)."""
+        and the provider would mail the organizer again). An Outlook copy
+        gives it as its own ``responseStatus`` (``response_state``); the
+        answers its attendees show are the organizer's item's (a meeting its
+        organizer's Outlook made again lists the decline Odoo read from the
+        removal of the cancelled copy, while the user is asked anew)."""
         event = self.Event.browse(event.ids)
         for attendee in neutral.get("attendees") or []:
             if attendee["email"] == self.account.email:
                 event.attendee_ids.filtered(
                     lambda att: att.partner_id == self.user.partner_id
-                ).state = attendee["state"]
+                ).state = neutral.get("response_state") or attendee["state"]

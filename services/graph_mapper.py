@@ -461,7 +461,8 @@ def _attendees_from_graph(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "attendees": normalize_attendees(attendees),
         "organizer_email": normalize_email(organizer.get("address")),
-        "response_state": STATE_FROM_GRAPH.get(response, "needsAction"),
+        # the user's own answer; None when the item does not give it
+        "response_state": response and STATE_FROM_GRAPH.get(response, "needsAction"),
     }
 
 

@@ -373,3 +373,25 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         # the same in Google (its emulator invites a guest of the whole series
         # to its modified occurrences too, see DEVELOPERS.md)
         self._erin_invited_to_a_series_with_a_renamed_occurrence(ALICE, GOOGLE)
+
+    def test_meeting_deleted_in_outlook_and_renamed_in_google_asks_its_guest_again(
+        self,
+    ):
+        # found by the long run: Carol (Google and Outlook) deletes her Outlook
+        # meeting with Bob, it is archived in Odoo (the long run archived,
+        # unarchived and archived it again; without it, it fails the same),
+        # and she renames her Google copy: the later change, the meeting comes
+        # back and her Outlook makes it again. The cancellation removed Bob's
+        # copy, read as his decline; the meeting made again invites him anew,
+        # unanswered. Odoo takes his answer from his copy's own response, not
+        # from its attendees (which list the decline Odoo sent with it)
+        w = self.world
+        w.remote_create(CAROL, MICROSOFT, [BOB], day=0, hour=7, hours=1)
+        self.settled()
+        w.remote_delete(CAROL, MICROSOFT, "M1")
+        w.odoo_archive("M1")
+        w.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
+        self.settled()
+        [event] = w.odoo_events("M1")
+        bob = event.attendee_ids.filtered(lambda att: att.partner_id == w.partner(BOB))
+        self.assertEqual(bob.state, "needsAction")

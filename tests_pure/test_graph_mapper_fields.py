@@ -215,6 +215,10 @@ def test_the_users_own_answer_is_reported():
     assert from_graph(item)["response_state"] == "tentative"
 
 
+def test_an_item_without_the_users_answer_reports_none():
+    assert from_graph({})["response_state"] is None
+
+
 def test_only_the_smallest_notification_alarm_is_sent():
     alarms = [
         {"type": "email", "minutes": 5},
