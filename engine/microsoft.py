@@ -288,11 +288,18 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
             self._tids = {}
             for key, record in items.items():
                 odoo_id = record.id
+                sent = [odoo_id]
                 if record._name == "calendar.recurrence":
-                    # the series went out with its base occurrence's id
+                    # the series went out with the id of its base occurrence
+                    # then, which may not be its base now (changed alone
+                    # since): any of its occurrences names the series
                     odoo_id = self.run._series_base(record).id
+                    events = record.calendar_event_ids.with_context(active_test=False)
+                    sent = [odoo_id, *events.ids, *record.base_event_id.ids]
                 if odoo_id:
-                    self._tids[self._transaction(odoo_id, key)] = odoo_id
+                    for sent_id in sent:
+                        sent_tid = self._transaction(sent_id, key)
+                        self._tids.setdefault(sent_tid, odoo_id)
             self._tids_of = len(items)
         return self._tids.get(tid)
 

@@ -268,3 +268,21 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         w.odoo_occurrence("M1", 1, "time")
         w.odoo_occurrence("M1", 3, "delete")
         self.settled()
+
+    def test_outlook_series_of_a_lost_commit_found_after_its_first_occurrence_changed(
+        self,
+    ):
+        # found by the random run of 2026-12-01 on main 77cfc2d, shortened by
+        # hand: Odoo and Bob's Outlook had the series' title twice at the slot
+        # of its last occurrence. The series went out with the transactionId
+        # of its base occurrence; renamed alone, that occurrence no longer
+        # stood for the series, the transactionId named nothing and the
+        # Outlook series came back as a second Odoo series (renaming the
+        # first occurrence alone after the lost commit is enough for that)
+        w = self.world
+        w.odoo_create(BOB, [], day=0, hour=9, hours=2, series=True)
+        w.odoo_series("M1", 0, "time", "all_events")
+        w.sync("bob", MICROSOFT, "lost_commit")
+        w.odoo_occurrence("M1", 2, "time")
+        w.odoo_occurrence("M1", 0, "name")
+        self.settled()
