@@ -6,6 +6,7 @@ of :mod:`.convergence.common`), checked strictly: not run by default."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
+from .convergence.common import CAROL
 
 
 @tagged("post_install", "-at_install", "-standard", "calendar_sync_known_defects")
@@ -17,5 +18,22 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         super().setUp()
         self.world.strict = True
 
-    # none open today: a defect the machine finds is written out here until
-    # it is fixed (then it moves to the examples)
+    # a defect the machine finds is written out here until it is fixed (then
+    # it moves to the examples)
+
+    def test_series_renamed_from_its_first_occurrence_renamed_alone_before(self):
+        # found by the random run of 2026-12-01 on main 77cfc2d (seed
+        # 81849518978178219463767516506262526242), shortened by hand: Bob's
+        # invitation and answers and the order of the syncs play no part.
+        # Carol (Google and Outlook) has an Odoo series; its first occurrence
+        # is renamed alone (it no longer follows the recurrence); then the
+        # series is renamed "this and following" from its first occurrence
+        # that still follows it (the second). Odoo alone splits it cleanly
+        # (no duplicate, nothing for made_by_odoo); after the syncs Odoo has
+        # the first occurrence twice, so has Carol's Google, her Outlook has
+        # it no more. Alice (Google only) gets no duplicate
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=3, series=True)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+        self.world.odoo_series("M1", 0, "name", "future_events")
+        self.settled()
