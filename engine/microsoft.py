@@ -272,6 +272,12 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         record = self.run.items.get(key)
         previous = self.binder.remote_id(record) if record else None
         generation = zlib.crc32(previous.encode()) if previous else 0
+        if record and record._name == "calendar.recurrence":
+            # a series goes out with its base occurrence's id, which may be
+            # the first occurrence still following: after Odoo splits the
+            # series there, the base of its new part; its create must not be
+            # answered with the first part's series
+            generation = zlib.crc32(f"series:{record.id}".encode(), generation)
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         return transaction_id(dbuuid, odoo_id or 0, generation)
 
