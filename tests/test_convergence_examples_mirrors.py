@@ -1,0 +1,62 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Examples of the convergence machine written out: a series mirrored in the
+user's second calendar, split in Odoo."""
+
+from odoo.tests import tagged
+
+from .convergence.cases import WrittenOutCase
+from .convergence.common import CAROL, GOOGLE, MICROSOFT
+
+
+@tagged(
+    "post_install", "-at_install", "calendar_sync", "calendar_sync_convergence_examples"
+)
+class TestConvergenceExamplesMirroredSplits(WrittenOutCase):
+    """A split of a series one calendar hosts and the other mirrors makes one
+    series per part in each calendar."""
+
+    def test_split_of_a_mirrored_series_first_renamed_alone_makes_no_duplicate(self):
+        # found by the random run of 2026-12-01 on main 77cfc2d (seed
+        # 81849518978178219463767516506262526242), shortened by hand: Bob's
+        # invitation and answers and the order of the syncs play no part.
+        # Carol (Google and Outlook) has an Odoo series; its first occurrence
+        # is renamed alone (it no longer follows the recurrence); then the
+        # series is renamed "this and following" from its first occurrence
+        # that still follows it (the second). Odoo alone splits it cleanly
+        # (no duplicate, nothing for made_by_odoo); after the syncs Odoo has
+        # the first occurrence twice, so has Carol's Google, her Outlook has
+        # it no more. Alice (Google only) gets no duplicate.
+        # The cause (traced sync by sync): Carol's Google hosts the series, her
+        # Outlook holds the mirror. The Google run splits it right (old
+        # master cut with UNTIL, a new master for the second part). The
+        # Outlook run writes the old Outlook master right too (cut to
+        # 2026-12-19, its exception kept), but then binds the old master to
+        # Odoo's NEW recurrence and the old first-occurrence exception to the
+        # new part's base event (binder releasing them from the first part),
+        # instead of creating a new Outlook series; pulling that master makes
+        # the new part a copy of the first one (one event at 2026-12-14,
+        # 'M1 o2', UNTIL rule), which Google then gets as a second series
+        # (both bindings of the first part lose their remote id). Why: the
+        # Outlook series went out while its first occurrence was renamed
+        # alone, with the transactionId of the first occurrence still
+        # following (_series_base); after the split that one is the base of
+        # the new part, whose create had the same transactionId, and Graph
+        # answers a POST with a known transactionId with the event made
+        # before. A series' transactionId now depends on its recurrence too
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=3, series=True)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+        self.world.odoo_series("M1", 0, "name", "future_events")
+        self.settled()
+
+    def test_same_split_with_the_outlook_mirror_syncing_first_makes_no_duplicate(self):
+        # the same steps, her Outlook synced first after the split: its run
+        # deletes the new part's events in Odoo and fails ("Expected
+        # singleton" in _series_snapshot, _record_write of the new part)
+        self.world.odoo_create(CAROL, [], day=0, hour=7, hours=3, series=True)
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.settled()
+        self.world.odoo_series("M1", 0, "name", "future_events")
+        self.world.settle([("carol", MICROSOFT), ("carol", GOOGLE)])
+        self.settled()
