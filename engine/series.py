@@ -249,13 +249,31 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         """Give ``recurrence`` the remote series ``neutral`` (its version, or
         the version merged with Odoo's)."""
         restored = self.Event
+        timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
+        # Odoo moved the series (or changed its rule) since it was last synced
+        # here, and the calendar's version wins: its rule and times are taken
+        moved = self.binder.get(recurrence, "need_sync") and not self._timing_as_synced(
+            recurrence,
+            self._series_snapshot(recurrence, self._series_base(recurrence)),
+            timing,
+        )
         if not self._occurrences(recurrence):
             # deleted in Odoo, changed later in the calendar: the calendar's
             # version wins (planner), the series comes back; an occurrence
-            # removed alone before is bound nowhere here and stays removed
+            # removed alone before has no instance here and stays removed.
+            # One that Odoo made since the last sync (an "all events" move
+            # makes every slot again) is bound nowhere yet: it comes back too
             events = recurrence.calendar_event_ids.with_context(active_test=False)
             self.binder.load(events)
-            restored = events.filtered(self.binder.remote_id) or events
+            restored = (
+                events.filtered(
+                    lambda ev: (
+                        self.binder.remote_id(ev)
+                        or (moved and ev.follow_recurrence and not self.binder.of(ev))
+                    )
+                )
+                or events
+            )
             restored.write({"active": True, "calendar_sync_deleted": False})
             # Odoo unset its base event with the last occurrence archived:
             # the series names its organizer and guests again
@@ -280,9 +298,8 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             return
         old = self._series_snapshot(recurrence, base)
         new = self._remote_series_snapshot(neutral)
-        timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
         changed = [key for key in timing if old.get(key) != new.get(key)]
-        if changed and self._timing_as_synced(recurrence, new, timing):
+        if changed and not moved and self._timing_as_synced(recurrence, new, timing):
             # the calendar kept the rule and times last synced: Odoo's differ
             # in form only (its first occurrences removed in the calendar,
             # Google keeps the series' start on the slot it cancelled; Odoo

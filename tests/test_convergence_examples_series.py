@@ -185,6 +185,56 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.odoo_delete("M1")
         self.settled()
 
+    def moved_renamed_and_deleted(self, organizer, provider):
+        """The settled series M1 is moved in Odoo ("all events": Odoo makes
+        every occurrence but the first again), its organizer renames its
+        first occurrence in the calendar, then Odoo deletes it; settled.
+        The hours of its occurrences before the move."""
+        self.settled()
+        hours = {event.start.hour for event in self.world.odoo_events("M1")}
+        self.world.odoo_series("M1", 0, "time", "all_events")
+        self.world.remote_occurrence(organizer, provider, "M1", 0, "name")
+        self.world.odoo_delete("M1")
+        self.settled()
+        return hours
+
+    def test_series_moved_then_deleted_in_odoo_comes_back_whole_after_an_outlook_rename(
+        self,
+    ):
+        # finding N of the long run of 2026-12-01 on ebec78c, shortened: the
+        # rename is the later change, the series came back with its renamed
+        # occurrence only (the ones the move made were bound nowhere yet),
+        # and Outlook kept the others, which Odoo did not show. The
+        # calendar's version wins whole: its times too
+        self.world.odoo_create(BOB, [ALICE, CAROL], day=0, hour=8, hours=2, series=True)
+        hours = self.moved_renamed_and_deleted(BOB, MICROSOFT)
+        events = self.world.odoo_events("M1")
+        self.assertEqual(len(events), 3)
+        self.assertEqual({event.start.hour for event in events}, hours)
+
+    def test_series_moved_then_deleted_in_odoo_with_a_google_rename_is_deleted(
+        self,
+    ):
+        # the same in Google, where a change of one occurrence leaves its
+        # series as listed before (Outlook's master changes with it): the
+        # delete in Odoo is the later change of the series and wins; the
+        # calendars converge on it
+        self.world.odoo_create(ALICE, [BOB, CAROL], day=0, hour=8, hours=2, series=True)
+        self.moved_renamed_and_deleted(ALICE, GOOGLE)
+        self.assertFalse(self.world.odoo_events("M1"))
+
+    def test_series_moved_then_deleted_in_odoo_keeps_an_occurrence_removed_in_outlook(
+        self,
+    ):
+        # the occurrence deleted alone (and synced) before the move stays
+        # deleted: Odoo's move made it again, the calendar's version wins
+        self.world.odoo_create(BOB, [], day=0, hour=8, hours=2, series=True)
+        self.world.odoo_occurrence("M1", 1, "delete")
+        hours = self.moved_renamed_and_deleted(BOB, MICROSOFT)
+        events = self.world.odoo_events("M1")
+        self.assertEqual(len(events), 2)
+        self.assertEqual({event.start.hour for event in events}, hours)
+
     def test_series_deleted_in_odoo_and_renamed_in_google_keeps_its_removed_occurrence(
         self,
     ):

@@ -6,7 +6,6 @@ of :mod:`.convergence.common`), checked strictly: not run by default."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, MICROSOFT
 
 
 @tagged("post_install", "-at_install", "-standard", "calendar_sync_known_defects")
@@ -18,11 +17,5 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         super().setUp()
         self.world.strict = True
 
-    def test_outlook_series_deleted_in_odoo_after_a_move_and_a_remote_rename_goes(self):
-        # finding N of the long run of 2026-12-01 on ebec78c, shortened
-        self.world.odoo_create(BOB, [ALICE, CAROL], day=0, hour=8, hours=2, series=True)
-        self.settled()
-        self.world.odoo_series("M1", 0, "time", "all_events")
-        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 0, "name")
-        self.world.odoo_delete("M1")
-        self.settled()
+    # none open today: a defect the machine finds is written out here until
+    # it is fixed (then it moves to the examples)
