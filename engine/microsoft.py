@@ -214,7 +214,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         self.window = window
         self.retry_failed = retry_failed
         self._instances = {}
-        self._tids, self._tids_of = {}, None  # transactionId -> Odoo id
+        self._tids, self._tids_of = {}, None  # transactionId -> (Odoo id, replaced id)
         self._instance_errors = {}  # master id -> why its instances are unknown
         self._gone = set()  # master ids whose /instances answered 404
         self._exdates = {}
@@ -289,6 +289,17 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         tid = neutral.get("transaction_id")
         if not tid:
             return None
+        return self._sent_transactions().get(tid, (None, None))[0]
+
+    def replaced(self, neutral):
+        """The ``transactionId`` of a create made again after a remote delete
+        derives from the deleted item's id (:meth:`_transaction`): that id."""
+        tid = neutral.get("transaction_id")
+        return self._sent_transactions().get(tid, (None, None))[1] if tid else None
+
+    def _sent_transactions(self):
+        """``{transactionId: (Odoo id, previous remote id)}`` of the creates
+        of the run's records."""
         items = self.run.items
         if self._tids_of != len(items):
             self._tids = {}
@@ -303,11 +314,12 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
                     events = record.calendar_event_ids.with_context(active_test=False)
                     sent = [odoo_id, *events.ids, *record.base_event_id.ids]
                 if odoo_id:
+                    previous = self.binder.remote_id(record)
                     for sent_id in sent:
                         sent_tid = self._transaction(sent_id, key)
-                        self._tids.setdefault(sent_tid, odoo_id)
+                        self._tids.setdefault(sent_tid, (odoo_id, previous))
             self._tids_of = len(items)
-        return self._tids.get(tid)
+        return self._tids
 
     def _if_match(self, key, etag):
         """``etag`` when the write of ``key`` is sent conditionally, else None.

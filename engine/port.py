@@ -151,6 +151,12 @@ class ProviderAdapter:
         (None when unknown)."""
         return
 
+    def replaced(self, neutral):
+        """The remote id of the item that our create of a remote item made
+        again (after a remote delete), where the provider gives it back
+        (None when unknown)."""
+        return
+
     def remote_ical_uid(self, item):
         """The iCalUID of a raw remote item (a write's answer)."""
         return item.get("ical_uid")

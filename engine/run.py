@@ -317,6 +317,7 @@ class SyncRun(
             snapshot=snapshot,
             local_key=self._claimed_key(neutral, series),
             etag=neutral.get("etag"),
+            replaces=None if neutral["cancelled"] else self.adapter.replaced(neutral),
         )
 
     # ================================================================== run

@@ -89,6 +89,9 @@ class RemoteState:
     snapshot: dict[str, Any] | None
     local_key: Key | None = None
     etag: str | None = None
+    # the remote item our create of ``local_key`` replaced, where the
+    # provider tells (the item made again after a remote delete)
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,36 @@ def _match(
     return local, [BindLocal(local.key, remote.remote_id)]
 
 
+def _recreated(
+    remote_changes: list[RemoteState],
+    by_key: dict[Key, LocalState],
+    full_sync: bool,
+) -> dict[Key, str]:
+    """``{local key: remote id}``: live remote items that carry our id of a
+    local item bound to another remote item, which is gone (deleted in this
+    change list, missing from a full one, or the one the item says it
+    replaces). That item is our re-creation of the local item after the
+    remote delete (a local edit wins over it), made by a run whose commit
+    was lost: the local item is bound to it, the delete is not applied again
+    and nothing is created twice."""
+    live = {r.remote_id for r in remote_changes if not r.cancelled}
+    cancelled = {r.remote_id for r in remote_changes if r.cancelled}
+    found: dict[Key, str] = {}
+    for remote in remote_changes:
+        if remote.cancelled or remote.local_key is None:
+            continue
+        local = by_key.get(remote.local_key)
+        if local is None or local.remote_id in (None, remote.remote_id):
+            continue
+        if (
+            local.remote_id in cancelled
+            or local.remote_id == remote.replaces
+            or (full_sync and local.remote_id not in live)
+        ):
+            found.setdefault(local.key, remote.remote_id)
+    return found
+
+
 def plan(
     local_items: Iterable[LocalState],
     remote_changes: Iterable[RemoteState],
@@ -337,14 +370,23 @@ def plan(
         order, then the remaining local items, in order).
     """
     local_items = list(local_items)
+    remote_changes = list(remote_changes)
     by_remote_id = {i.remote_id: i for i in local_items if i.remote_id is not None}
     by_key = {item.key: item for item in local_items}
+    recreated = _recreated(remote_changes, by_key, full_sync)
     actions: list[Action] = []
     handled: set[Key] = set()
     listed: set[str] = set()
     for remote in remote_changes:
         listed.add(remote.remote_id)
-        local, bind = _match(remote, by_remote_id, by_key)
+        old = by_remote_id.get(remote.remote_id)
+        if remote.cancelled and old is not None and old.key in recreated:
+            continue  # its re-creation is listed too: bound to that below
+        if recreated.get(remote.local_key) == remote.remote_id:
+            local = by_key[remote.local_key]
+            bind = [BindLocal(local.key, remote.remote_id)]
+        else:
+            local, bind = _match(remote, by_remote_id, by_key)
         if local is None or local.key in handled:
             # unknown remotely-created item: import it; unknown deletion: ignore
             actions += [] if remote.cancelled else [CreateLocal(remote.remote_id)]
