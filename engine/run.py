@@ -366,7 +366,7 @@ class SyncRun(
         remote = [self._remote_state(rid, n) for rid, n in self.instances.items()]
         actions = [
             action
-            for action in planner.plan(local, remote)
+            for action in planner.plan(local, remote, made_again=False)
             # an exception of a series we do not have: nothing to attach it to
             if not isinstance(action, planner.CreateLocal | planner.CreateRemote)
         ]

@@ -250,13 +250,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         the version merged with Odoo's)."""
         restored = self.Event
         timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
-        # Odoo moved the series (or changed its rule) since it was last synced
-        # here, and the calendar's version wins: its rule and times are taken
-        moved = self.binder.get(recurrence, "need_sync") and not self._timing_as_synced(
-            recurrence,
-            self._series_snapshot(recurrence, self._series_base(recurrence)),
-            timing,
-        )
+        moved = self._rewritten_since_sync(recurrence, timing)
         if not self._occurrences(recurrence):
             # deleted in Odoo, changed later in the calendar: the calendar's
             # version wins (planner), the series comes back; an occurrence
@@ -332,6 +326,22 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         )
         self.counters["pulled"] += 1
 
+    def _rewritten_since_sync(self, recurrence, timing):
+        """Whether Odoo moved the series or changed its rule since it was last
+        synced here: an "all events" change of its times or rule makes every
+        occurrence but its base again, bound nowhere here yet, and its times
+        or rule differ from the ones last synced. Not a series whose times
+        differ in form only (its first occurrences removed in the calendar:
+        every occurrence left is bound here)."""
+        if not self.binder.get(recurrence, "need_sync"):
+            return False
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        self.binder.load(events)
+        if all(self.binder.of(ev) for ev in events.filtered("follow_recurrence")):
+            return False
+        snapshot = self._series_snapshot(recurrence, self._series_base(recurrence))
+        return not self._timing_as_synced(recurrence, snapshot, timing)
+
     def _timing_as_synced(self, recurrence, new, timing):
         """Whether ``new`` (a remote series' snapshot) has the ``timing`` of
         the version last synced with this calendar."""
@@ -369,7 +379,14 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             )
             ids = kept.ids + [pid for pid in invited if pid not in kept.ids]
             if set(ids) != set(event.partner_ids.ids):
+                joined = set(ids) - set(event.partner_ids.ids)
                 event.write({"partner_ids": [Command.set(ids)]})
+                # a guest who joins with an answer to the series (given in
+                # the calendar while Odoo had removed them) has it there too
+                event._calendar_sync_set_answers(
+                    neutral,
+                    {e: pid for e, pid in partners.items() if pid in joined},
+                )
 
     def _restore_exceptions(self, actions):
         """An occurrence changed in the calendar whose series this run wrote

@@ -325,30 +325,29 @@ def _match(
 
 def _recreated(
     remote_changes: list[RemoteState],
+    by_remote_id: dict[str, LocalState],
     by_key: dict[Key, LocalState],
-    full_sync: bool,
 ) -> dict[Key, str]:
-    """``{local key: remote id}``: live remote items that carry our id of a
-    local item bound to another remote item, which is gone (deleted in this
-    change list, missing from a full one, or the one the item says it
+    """``{local key: remote id}``: live remote items, bound to nothing here,
+    that carry our id of a changed local item bound to another remote item
+    which is gone (deleted in this change list, or the one the item says it
     replaces). That item is our re-creation of the local item after the
     remote delete (a local edit wins over it), made by a run whose commit
     was lost: the local item is bound to it, the delete is not applied again
     and nothing is created twice."""
-    live = {r.remote_id for r in remote_changes if not r.cancelled}
     cancelled = {r.remote_id for r in remote_changes if r.cancelled}
     found: dict[Key, str] = {}
     for remote in remote_changes:
-        if remote.cancelled or remote.local_key is None:
+        if (
+            remote.cancelled
+            or remote.local_key is None
+            or remote.remote_id in by_remote_id
+        ):
             continue
         local = by_key.get(remote.local_key)
-        if local is None or local.remote_id in (None, remote.remote_id):
+        if local is None or not local.dirty or local.remote_id is None:
             continue
-        if (
-            local.remote_id in cancelled
-            or local.remote_id == remote.replaces
-            or (full_sync and local.remote_id not in live)
-        ):
+        if local.remote_id in cancelled or local.remote_id == remote.replaces:
             found.setdefault(local.key, remote.remote_id)
     return found
 
@@ -357,6 +356,7 @@ def plan(
     local_items: Iterable[LocalState],
     remote_changes: Iterable[RemoteState],
     full_sync: bool = False,
+    made_again: bool = True,
 ) -> list[Action]:
     """The actions that bring both sides to the same state.
 
@@ -366,6 +366,8 @@ def plan(
         full list of live remote items.
     :param full_sync: whether ``remote_changes`` is the full list; then bound
         local items missing from it were deleted remotely.
+    :param made_again: whether a local item may have been made again remotely
+        (:func:`_recreated`); not occurrences, which are never created alone.
     :return: actions in a deterministic order (remote changes first, in
         order, then the remaining local items, in order).
     """
@@ -373,7 +375,7 @@ def plan(
     remote_changes = list(remote_changes)
     by_remote_id = {i.remote_id: i for i in local_items if i.remote_id is not None}
     by_key = {item.key: item for item in local_items}
-    recreated = _recreated(remote_changes, by_key, full_sync)
+    recreated = _recreated(remote_changes, by_remote_id, by_key) if made_again else {}
     actions: list[Action] = []
     handled: set[Key] = set()
     listed: set[str] = set()

@@ -230,47 +230,6 @@ DECISION_TABLE = [
         [CreateLocal("r2")],
     ),
     (
-        "event_made_again_after_a_listed_remote_delete_is_bound_to_the_new_item",
-        [local(dirty=True, snapshot=B)],
-        [
-            remote(cancelled=True, snapshot=None),
-            remote(remote_id="r2", local_key="k1"),
-        ],
-        False,
-        [BindLocal("k1", "r2"), MarkSynced("k1", "r2")],
-    ),
-    (
-        "event_made_again_listed_before_the_delete_is_bound_to_the_new_item",
-        [local(dirty=True, snapshot=B)],
-        [
-            remote(remote_id="r2", local_key="k1"),
-            remote(cancelled=True, snapshot=None),
-        ],
-        False,
-        [BindLocal("k1", "r2"), MarkSynced("k1", "r2")],
-    ),
-    (
-        "event_made_again_naming_the_item_it_replaces_is_bound_to_it",
-        [local(dirty=True, snapshot=B)],
-        [remote(remote_id="r2", local_key="k1", replaces="r1")],
-        False,
-        [BindLocal("k1", "r2"), MarkSynced("k1", "r2")],
-    ),
-    (
-        "event_made_again_where_a_full_listing_lacks_the_old_item_is_bound",
-        [local(dirty=True, snapshot=B)],
-        [remote(remote_id="r2", local_key="k1")],
-        True,
-        [BindLocal("k1", "r2"), MarkSynced("k1", "r2")],
-    ),
-    (
-        "remote_copy_naming_another_item_than_the_bound_one_is_a_new_event",
-        [local()],
-        [remote(remote_id="r2", local_key="k1", replaces="r7")],
-        False,
-        [CreateLocal("r2")],
-    ),
-    (
         "identical_snapshots_need_no_action",
         [local(snapshot=B)],
         [remote(snapshot=B)],
