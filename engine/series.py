@@ -332,12 +332,15 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         occurrence but its base again, bound nowhere here yet, and its times
         or rule differ from the ones last synced. Not a series whose times
         differ in form only (its first occurrences removed in the calendar:
-        every occurrence left is bound here)."""
+        every occurrence left is bound here, or was deleted in a calendar)."""
         if not self.binder.get(recurrence, "need_sync"):
             return False
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         self.binder.load(events)
-        if all(self.binder.of(ev) for ev in events.filtered("follow_recurrence")):
+        if all(
+            self.binder.of(ev) or ev.calendar_sync_deleted
+            for ev in events.filtered("follow_recurrence")
+        ):
             return False
         snapshot = self._series_snapshot(recurrence, self._series_base(recurrence))
         return not self._timing_as_synced(recurrence, snapshot, timing)
@@ -370,6 +373,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             return
         partners = self._partners([neutral])
         invited = [partners[email] for email in sorted(added) if email in partners]
+        guest_copy = self.binder.get(recurrence, "guest_copy")
         for event in exceptions:
             organizer = event.user_id.partner_id
             kept = event.partner_ids.filtered(
@@ -382,7 +386,11 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
                 joined = set(ids) - set(event.partner_ids.ids)
                 event.write({"partner_ids": [Command.set(ids)]})
                 # a guest who joins with an answer to the series (given in
-                # the calendar while Odoo had removed them) has it there too
+                # the calendar while Odoo had removed them) has it there too;
+                # a guest's copy gives the user's own answer only (see
+                # _take_answers)
+                if guest_copy:
+                    joined &= {self.user.partner_id.id}
                 event._calendar_sync_set_answers(
                     neutral,
                     {e: pid for e, pid in partners.items() if pid in joined},
