@@ -427,3 +427,31 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
     def test_guest_removed_in_odoo_while_accepting_in_google_keeps_her_answer(self):
         # the same in Google (Alice's series, Carol's Google answers)
         self.removed_while_accepting(ALICE, GOOGLE, CAROL)
+
+    def test_guest_answer_to_a_series_reaches_an_occurrence_renamed_later_in_odoo(self):
+        # finding Q of the long run of 2026-12-01 on 6c5f562 (7 minutes),
+        # shortened: Carol's Outlook series with Olga and Bob; Bob answers
+        # it in his Outlook while Carol renames an occurrence in Odoo. His
+        # Outlook shows his answer on the renamed occurrence too, Odoo asked
+        # him again there (his answer reached the occurrences following the
+        # series only). An occurrence changed alone that the user did not
+        # answer alone takes the user's answer to the series
+        self.world.odoo_create(CAROL, [OLGA, BOB], day=4, hour=9, hours=2, series=True)
+        self.world.settle([("bob", MICROSOFT), ("carol", MICROSOFT), ("carol", GOOGLE)])
+        self.world.remote_answer(BOB, MICROSOFT, "M1", "tentative")
+        self.world.odoo_occurrence("M1", 2, "name")
+        self.settled()
+        bob = self.world.partner(BOB)
+        for event in self.world.odoo_events("M1"):
+            answer = event.attendee_ids.filtered(lambda a: a.partner_id == bob)
+            self.assertEqual(answer.state, "tentative")
+
+    def test_guest_answer_in_google_reaches_an_occurrence_renamed_later_in_odoo(self):
+        # the same in Google (Carol's Google series, Alice answers there)
+        self.world.odoo_create(
+            CAROL, [OLGA, ALICE], day=4, hour=9, hours=2, series=True
+        )
+        self.world.settle([("carol", GOOGLE), ("alice", GOOGLE), ("carol", MICROSOFT)])
+        self.world.remote_answer(ALICE, GOOGLE, "M1", "tentative")
+        self.world.odoo_occurrence("M1", 2, "name")
+        self.settled()
