@@ -188,6 +188,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
     signin = MicrosoftSignin
     push = MicrosoftPush
     series_write_drops_exceptions = True
+    series_answer_covers_exceptions = True
     reset_delete_label = _lt("Delete from the current Outlook account")
     reset_unreachable = _lt(
         "Outlook could not be reached (%(error)s), so no event was deleted "

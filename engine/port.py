@@ -75,6 +75,10 @@ class ProviderAdapter:
     #: instance id) brings it back: the provider keeps it as a cancelled
     #: exception (see ``SeriesSync._revive_occurrences``)
     revives_instances = False
+    #: whether a guest's answer to a series is their answer on its
+    #: occurrences changed alone too, where they gave none of their own
+    #: (Outlook); elsewhere an exception keeps the answers it had
+    series_answer_covers_exceptions = False
     #: whether writing a series again (its pattern and times are always
     #: sent) drops the exceptions the provider held for it: an occurrence
     #: changed there in the meantime, pulled after the write, is sent back

@@ -285,13 +285,18 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # someone else's series in this user's calendar: their answer only
             following = self._following(recurrence)
             # the answer to the series is the user's answer to its occurrences
-            # changed alone too, where they gave none of their own there
+            # changed alone too, where they gave none of their own there, in a
+            # calendar that shows it on them (Outlook)
             partner = self.user.partner_id
-            unanswered = (self._occurrences(recurrence) - following).filtered(
-                lambda ev: ev.attendee_ids.filtered(
-                    lambda att: att.partner_id == partner and att.state == "needsAction"
+            unanswered = self.Event
+            if self.adapter.series_answer_covers_exceptions:
+                unanswered = (self._occurrences(recurrence) - following).filtered(
+                    lambda ev: ev.attendee_ids.filtered(
+                        lambda att: (
+                            att.partner_id == partner and att.state == "needsAction"
+                        )
+                    )
                 )
-            )
             self._set_own_answer(following | unanswered, neutral)
             self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
             if not any(self.binder.remote_id(ev) for ev in following):

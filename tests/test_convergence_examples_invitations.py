@@ -11,6 +11,7 @@ from .convergence.common import (
     ALICE,
     BOB,
     CAROL,
+    DAN,
     ERIN,
     GOOGLE,
     MICROSOFT,
@@ -455,3 +456,36 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.remote_answer(ALICE, GOOGLE, "M1", "tentative")
         self.world.odoo_occurrence("M1", 2, "name")
         self.settled()
+
+    def test_guest_answer_to_a_google_series_leaves_its_exceptions_as_they_were(self):
+        # the steps of finding T of the last long run of 2026-12-01 on
+        # 1c22bf1 (15 minutes): Q's fix took a guest's answer to the series
+        # onto its occurrences changed alone in Google too, where Google
+        # keeps the answers an exception had. Written out by hand these
+        # steps pass on 1c22bf1 as well (the machine's blob fails there and
+        # passes here): a rule, not T's reproduction
+        self.world.remote_create(
+            CAROL, GOOGLE, [ALICE, BOB, DAN], day=1, hour=15, hours=3, series=True
+        )
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "name")
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 2, "name")
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 2, "time")
+        self.world.settle(
+            [
+                ("carol", MICROSOFT),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("alice", GOOGLE),
+            ]
+        )
+        self.world.remote_answer(ALICE, GOOGLE, "M1", "tentative")
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 2, "time")
+        self.settled()
+        alice = self.world.partner(ALICE)
+        answers = {
+            event.follow_recurrence: event.attendee_ids.filtered(
+                lambda a: a.partner_id == alice
+            ).state
+            for event in self.world.odoo_events("M1")
+        }
+        self.assertEqual(answers, {True: "tentative", False: "needsAction"})
