@@ -27,6 +27,9 @@ from .series_slots import SeriesSlots
 
 _logger = logging.getLogger(__name__)
 
+#: The fields of a series' snapshot that make its rule and times.
+TIMING = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
+
 
 class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, ManagedSync):
     """The series half of a sync run (see :class:`engine.run.SyncRun`)."""
@@ -249,8 +252,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         """Give ``recurrence`` the remote series ``neutral`` (its version, or
         the version merged with Odoo's)."""
         restored = self.Event
-        timing = ("rule", "start", "stop", "start_date", "stop_date", "allday", "tz")
-        moved = self._rewritten_since_sync(recurrence, timing)
+        moved = self._rewritten_since_sync(recurrence)
         if not self._occurrences(recurrence):
             # deleted in Odoo, changed later in the calendar: the calendar's
             # version wins (planner), the series comes back; an occurrence
@@ -305,8 +307,8 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             return
         old = self._series_snapshot(recurrence, base)
         new = self._remote_series_snapshot(neutral)
-        changed = [key for key in timing if old.get(key) != new.get(key)]
-        if changed and not moved and self._timing_as_synced(recurrence, new, timing):
+        changed = [key for key in TIMING if old.get(key) != new.get(key)]
+        if changed and not moved and self._timing_as_synced(recurrence, new):
             # the calendar kept the rule and times last synced: Odoo's differ
             # in form only (its first occurrences removed in the calendar,
             # Google keeps the series' start on the slot it cancelled; Odoo
@@ -339,7 +341,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         )
         self.counters["pulled"] += 1
 
-    def _rewritten_since_sync(self, recurrence, timing):
+    def _rewritten_since_sync(self, recurrence):
         """Whether Odoo moved the series or changed its rule since it was last
         synced here: an "all events" change of its times or rule makes every
         occurrence but its base again, bound nowhere here yet, and its times
@@ -356,17 +358,17 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         ):
             return False
         snapshot = self._series_snapshot(recurrence, self._series_base(recurrence))
-        return not self._timing_as_synced(recurrence, snapshot, timing)
+        return not self._timing_as_synced(recurrence, snapshot)
 
-    def _timing_as_synced(self, recurrence, new, timing):
-        """Whether ``new`` (a remote series' snapshot) has the ``timing`` of
-        the version last synced with this calendar."""
+    def _timing_as_synced(self, recurrence, new):
+        """Whether ``new`` (a series' snapshot) has the :data:`TIMING` of the
+        version last synced with this calendar."""
         synced = conflicts.loads(self.binder.get(recurrence, "synced"))
         if not synced:
             return False
         # compared as stored (a tuple is stored as a list)
-        taken = conflicts.loads(conflicts.dumps({key: new.get(key) for key in timing}))
-        return all(synced.get(key) == taken[key] for key in timing)
+        taken = conflicts.loads(conflicts.dumps({key: new.get(key) for key in TIMING}))
+        return all(synced.get(key) == taken[key] for key in TIMING)
 
     def _guests_to_exceptions(self, recurrence, neutral, before):
         """Guests the calendar invited to (removed from) the whole series join

@@ -62,3 +62,11 @@ class WrittenOutCase(ConvergenceCase):
     def settled(self):
         self.world.settle()
         self.world.check()
+
+    def answers(self, email, tag):
+        """The answers of ``email`` on the Odoo events of meeting ``tag``."""
+        partner = self.world.partner(email)
+        return {
+            event.attendee_ids.filtered(lambda att: att.partner_id == partner).state
+            for event in self.world.odoo_events(tag)
+        }
