@@ -302,6 +302,7 @@ def _odoo_phases(addons: Path, db: str, test_tags: str) -> dict:
                 "error(s) from it:\n  " + "\n  ".join(bad[:20])
             )
     problems += warm_assets(addons, db)
+    warm_browser()
     # No -u: the modules are installed and upgraded above; this way the
     # post_install tests of every module the tags name run (ours, and a core
     # calendar tour that proves the browser works beside our header patch).
@@ -311,7 +312,7 @@ def _odoo_phases(addons: Path, db: str, test_tags: str) -> dict:
         RESULTS / "odoo-tests.log",
     )
     counts = parse_odoo_results(log)
-    code, log = retry_interpreter_flakes(addons, db, code, log, counts)
+    code, log = retry_environment_flakes(addons, db, code, log, counts)
     skipped = re.findall(r" INFO \S+ (\S+): skipped (.*)$", log, re.MULTILINE)
     if skipped:
         # a tour Odoo could not start (no Chromium, no websocket-client) is
@@ -368,39 +369,98 @@ def warm_assets(addons: Path, db: str) -> list[str]:
     return []
 
 
+def warm_browser() -> None:
+    """Start Chromium once, headless, before the tours: its first start on a
+    machine reads its files from disk and can outlast the 10 s Odoo gives it
+    (a tour skipped with "Failed to detect chrome devtools port")."""
+    browser = next(
+        (shutil.which(name) for name in BROWSERS if shutil.which(name)), None
+    )
+    if not browser:
+        return
+    with tempfile.TemporaryDirectory(prefix="calendar_sync_chromium_") as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu"]
+        cmd += ["--disable-dev-shm-usage", f"--user-data-dir={profile}"]
+        cmd += ["--dump-dom", "about:blank"]
+        try:
+            run(cmd, capture_output=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            say("!! Chromium did not start within 120 s; the tours may be skipped")
+
+
 #: An error of the interpreter, not of any test: CPython 3.11 builds AST
 #: objects with a state shared between threads (python/cpython#106905).
 INTERPRETER_FLAKES = ("AST constructor recursion depth mismatch",)
+#: Odoo skips a tour when Chromium has not opened its DevTools port within
+#: 10 s (``odoo.tests.common.BROWSER_WAIT``): on a loaded machine its first
+#: start can take longer. Not a test's failure: its test runs again.
+BROWSER_FLAKES = ("Failed to detect chrome devtools port",)
 FAILED_TEST = re.compile(
     r" (?:ERROR|CRITICAL) \S+ odoo\.addons\.(\w+)\.tests\.\S+: "
     r"(?:FAIL|ERROR): (\w+)\.(\w+)$",
     re.MULTILINE,
 )
+SKIPPED_TEST = re.compile(
+    r" INFO \S+ odoo\.addons\.(\w+)\.tests\.\S+: skipped (\w+)\.(\w+) : (.*)$",
+    re.MULTILINE,
+)
 
 
-def retry_interpreter_flakes(
+def environment_flakes(log: str, counts: dict) -> list[str]:
+    """The tests to run again: those a flake of the machine broke, and only
+    when nothing else failed or was skipped (a real failure is never retried)."""
+    skipped = SKIPPED_TEST.findall(log)
+    browser = [
+        f"/{m}:{c}.{t}"
+        for m, c, t, why in skipped
+        if any(flake in why for flake in BROWSER_FLAKES)
+    ]
+    if len(browser) != len(skipped):
+        return []
+    failed = [f"/{m}:{c}.{t}" for m, c, t in FAILED_TEST.findall(log)]
+    if failed and not any(flake in log for flake in INTERPRETER_FLAKES):
+        return []
+    if counts["failed"] != len(set(failed)):
+        return []
+    tests = sorted(set(failed) | set(browser))
+    return tests if 0 < len(tests) <= 3 else []
+
+
+def retry_environment_flakes(
     addons: Path, db: str, code: int, log: str, counts: dict
 ) -> tuple[int, str]:
-    """Run again, once, the failed tests of a run the interpreter's own bug
-    (:data:`INTERPRETER_FLAKES`) broke; said loudly, counted by the rerun."""
-    flake = next((f for f in INTERPRETER_FLAKES if f in log), None)
-    failed = sorted({f"/{m}:{c}.{t}" for m, c, t in FAILED_TEST.findall(log)})
-    if not flake or not failed or len(failed) > 3 or counts["failed"] != len(failed):
+    """Run again, once, the tests a flake of the machine broke (the
+    interpreter's own bug, :data:`INTERPRETER_FLAKES`, or a browser too slow
+    to start, :data:`BROWSER_FLAKES`); said loudly, counted by the rerun.
+
+    The log returned is the rerun's, with the first run's lines of those
+    tests dropped, so that a skip the rerun does not repeat is not counted."""
+    tests = environment_flakes(log, counts)
+    if not tests:
         return code, log
-    say(f"!! the test run hit a CPython bug ({flake!r}); running again, once: {failed}")
+    say(f"!! the machine broke {tests} (not the tests); running them again, once")
     rerun_code, rerun_log = run_odoo_phase(
-        "the tests the interpreter's bug broke, once more",
-        odoo_cmd(addons, db, "--test-enable", f"--test-tags={','.join(failed)}"),
+        "the tests a flake of the machine broke, once more",
+        odoo_cmd(addons, db, "--test-enable", f"--test-tags={','.join(tests)}"),
         RESULTS / "odoo-tests-rerun.log",
     )
     rerun = parse_odoo_results(rerun_log)
-    if rerun["ran"] != len(failed):
+    if rerun["ran"] != len(tests):
+        say(
+            f"!! the rerun ran {rerun['ran']} of {len(tests)} test(s); "
+            "the first run counts"
+        )
         return code, log
     counts["failed"] = rerun["failed"]
     counts["passed"] = counts["ran"] - rerun["failed"]
-    counts["retried"] = failed
-    say(f"!! rerun of {failed}: {rerun['failed']} failed of {rerun['ran']}")
-    return (0 if rerun_code == 0 else code), log + rerun_log
+    counts["retried"] = tests
+    say(f"!! rerun of {tests}: {rerun['failed']} failed of {rerun['ran']}")
+    first = "\n".join(
+        line
+        for line in log.splitlines()
+        if not (SKIPPED_TEST.search(line) or FAILED_TEST.search(line))
+    )
+    return (0 if rerun_code == 0 else code or rerun_code), first + "\n" + rerun_log
 
 
 def parse_odoo_results(log: str) -> dict:
