@@ -253,7 +253,16 @@ class CalendarEvent(models.Model):
         recurrence = self.recurrence_id
         if recurrence_update_setting in ("all_events", "future_events"):
             recurrence.filtered("calendar_sync_managed")._calendar_sync_refuse_edit()
-        result = super().action_mass_archive(recurrence_update_setting)
+        # Odoo deletes the series with its last occurrence deleted alone: a
+        # synced one stays, every occurrence archived, as after "Delete all
+        # events", so that the sync deletes it in each calendar, or brings it
+        # back when a calendar changed it later (calendar.recurrence.unlink)
+        this = self.with_context(
+            calendar_sync_keep_series=recurrence_update_setting == "self_only"
+        )
+        result = super(CalendarEvent, this).action_mass_archive(
+            recurrence_update_setting
+        )
         if recurrence_update_setting == "all_events" and recurrence.exists():
             recurrence.sudo().calendar_sync_binding_ids.write({"need_sync": True})
         return result

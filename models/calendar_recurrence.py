@@ -235,22 +235,35 @@ class CalendarRecurrence(models.Model):
         return result
 
     def unlink(self):
-        if not sync_applying(self.env):
-            for recurrence in self:
-                # the base event may already be archived and unset: every
-                # event of the series keeps the remote series, the one that
-                # gets the new recurrence takes it over
-                events = recurrence.with_context(active_test=False).calendar_event_ids
-                bindings = recurrence.sudo().calendar_sync_binding_ids.filtered(
-                    "remote_id"
+        if sync_applying(self.env):
+            return super().unlink()
+        recurrences = self
+        if self.env.context.get("calendar_sync_keep_series"):
+            # the last occurrence deleted alone (see calendar.event's
+            # action_mass_archive): a synced series stays, all archived
+            kept = self.filtered(
+                lambda rec: (
+                    not rec.calendar_event_ids
+                    and rec.sudo().calendar_sync_binding_ids.filtered("remote_id")
                 )
-                bindings.write(
-                    {
-                        "recurrence_id": False,
-                        "stash_event_ids": [Command.set(events.ids)],
-                    }
-                )
-        return super().unlink()
+            )
+            kept._select_new_base_event()
+            # its remote series goes too (the planner: archived, changed here)
+            kept.sudo().calendar_sync_binding_ids.write({"need_sync": True})
+            recurrences -= kept
+        for recurrence in recurrences:
+            # the base event may already be archived and unset: every
+            # event of the series keeps the remote series, the one that
+            # gets the new recurrence takes it over
+            events = recurrence.with_context(active_test=False).calendar_event_ids
+            bindings = recurrence.sudo().calendar_sync_binding_ids.filtered("remote_id")
+            bindings.write(
+                {
+                    "recurrence_id": False,
+                    "stash_event_ids": [Command.set(events.ids)],
+                }
+            )
+        return super(CalendarRecurrence, recurrences).unlink()
 
     def _calendar_sync_rule_key(self):
         self.ensure_one()

@@ -31,6 +31,38 @@ class TestConvergenceExamplesRestoredSeries(WrittenOutCase):
         self.world.odoo_delete("M1")
         self.settled()
 
+    def test_series_whose_occurrences_odoo_deleted_alone_comes_back_when_changed_later(
+        self,
+    ):
+        # finding R of the long run of 2026-12-01 on 1c22bf1 (15 minutes):
+        # Bob's Odoo series with Carol and Alice, its third occurrence
+        # renamed; Bob edits its location in Outlook twice and removes Carol
+        # there while Odoo deletes every occurrence alone. Odoo deleted the
+        # series with its last occurrence, its binding was left without a
+        # record, and Bob's runs failed for good importing the changed series
+        # again ("duplicate key ... account_remote_uniq"). The series now
+        # stays, all archived, and the later change brings it back
+        self.world.odoo_create(
+            BOB, [CAROL, ALICE], day=0, hour=16, hours=1, series=True
+        )
+        self.world.odoo_occurrence("M1", 2, "name")
+        self.world.settle(
+            [
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+                ("alice", GOOGLE),
+            ]
+        )
+        self.world.remote_edit(BOB, MICROSOFT, "M1", "location", 1)
+        self.world.odoo_occurrence("M1", 0, "delete")
+        self.world.odoo_occurrence("M1", 0, "delete")
+        self.world.remote_guests(BOB, MICROSOFT, "M1", CAROL, False)
+        self.world.odoo_occurrence("M1", 2, "delete")
+        self.world.remote_edit(BOB, MICROSOFT, "M1", "location", -1)
+        self.settled()
+        self.assertTrue(self.world.odoo_events("M1"))
+
     def moved_renamed_and_deleted(self, organizer, provider):
         """The settled series M1 is moved in Odoo ("all events": Odoo makes
         every occurrence but the first again), its organizer renames its

@@ -245,6 +245,45 @@ class TestMicrosoftSync(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
             instances[binding(moved, "microsoft").remote_id]["type"], "exception"
         )
 
+    def _delete_each_occurrence_alone(self, recurrence):
+        for event in self.occurrences(recurrence):
+            event.with_user(self.alice).action_mass_archive("self_only")
+
+    def test_series_whose_occurrences_are_all_deleted_alone_is_deleted_in_outlook(
+        self,
+    ):
+        self.sync()
+        recurrence = self.odoo_series()
+        self.sync()
+        master_id = binding(recurrence, "microsoft").remote_id
+        self._delete_each_occurrence_alone(recurrence)
+        # Odoo would delete the series with its last occurrence: a synced one
+        # stays, every occurrence archived, as after "Delete all events"
+        self.assertTrue(recurrence.exists())
+        self.assertFalse(recurrence.calendar_event_ids)
+        self.sync()
+        self.assertFalse([e for e in self.remote() if e["id"] == master_id])
+        self.assertFalse(self.remote())
+        self.sync()
+        self.assertFalse(self.remote())
+
+    def test_series_deleted_alone_in_odoo_then_changed_in_outlook_comes_back(self):
+        self.sync()
+        recurrence = self.odoo_series()
+        self.sync()
+        master_id = binding(recurrence, "microsoft").remote_id
+        self._delete_each_occurrence_alone(recurrence)
+        self.graph.update_event(
+            self.ALICE, master_id, {"location": {"displayName": "Room 7"}}
+        )
+        self.sync()  # the calendar's later change wins
+        self.assertFalse(self.account.pending_items)
+        self.assertEqual(
+            self.occurrences(recurrence).mapped("location"), ["Room 7"] * 4
+        )
+        self.assertEqual(len(self.outlook_instances(master_id)), 4)
+        self.assertEqual(self.Event.search_count([("name", "=", "Weekly sync")]), 4)
+
     def test_series_created_in_outlook_with_moved_and_cancelled_occurrences(self):
         first = self.start
         master = self.graph.add_event(
