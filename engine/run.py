@@ -146,6 +146,7 @@ class SyncRun(
         self.errors = []
         self.items = {}  # key -> record (event or recurrence)
         self.before = {}
+        self.written = set()  # keys of the items this run wrote remotely
         self.answers = {}  # op key of an answer -> the attendees it carries
         self.warnings = {}  # remote id -> what sanitizing its item changed
         self.raw = {}  # remote id -> the item as the provider sent it
@@ -380,8 +381,14 @@ class SyncRun(
         them would be refused as based on an outdated version."""
         if not self.remote:
             return
+        # not an item this run wrote: its etag is the write's, newer than the
+        # listing's (an older one would have its next write refused, 412)
         bindings = self.binder.Binding.concat(
-            *(self.binder.of(record) for record in self.items.values())
+            *(
+                self.binder.of(record)
+                for key, record in self.items.items()
+                if key not in self.written
+            )
         ).exists()
         for binding in bindings:
             neutral = self.remote.get(binding.remote_id)
@@ -476,6 +483,7 @@ class SyncRun(
 
     def _pushed(self, op, record, remote):
         """Record a successful write; return follow-up writes, if any."""
+        self.written.add(op.key)
         if isinstance(op.key, InstanceKey):
             return []  # an occurrence deleted to match Odoo's series
         follow_ups = self._record_write(op, record, remote)

@@ -331,3 +331,30 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         w.odoo_occurrence("M1", 2, "time")
         w.odoo_occurrence("M1", 0, "name")
         self.settled()
+
+    def test_meeting_deleted_in_odoo_and_changed_in_both_calendars_keeps_each_change(
+        self,
+    ):
+        # finding S of the long run of 2026-12-01 on 1c22bf1: Carol's meeting
+        # with Bob and Dan is deleted in Odoo; Carol moves it in her Outlook
+        # (a run that meets 503s on its writes), renames it in her Google and
+        # sets its location in her Outlook. Her Google lacked the location:
+        # the merge in Google wrote the event, and the run then put back the
+        # etag listed before that write, so the location's write was refused
+        # (412) as based on an outdated version
+        self.world.odoo_create(CAROL, [BOB, DAN], day=0, hour=8, hours=2)
+        self.world.settle(
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+            ]
+        )
+        self.world.odoo_delete("M1")
+        self.world.sync("bob", MICROSOFT, "html_listing")
+        self.world.remote_edit(CAROL, MICROSOFT, "M1", "time", 1)
+        self.world.sync("carol", MICROSOFT, "unavailable_writes")
+        self.world.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
+        self.world.remote_edit(CAROL, MICROSOFT, "M1", "location", 1)
+        self.settled()

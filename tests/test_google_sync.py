@@ -291,6 +291,26 @@ class TestGoogleSync(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(self.remote()[0]["summary"], "Odoo title")
         self.assertIn("Google title", event.message_ids[0].body)
 
+    def test_write_after_a_merge_is_based_on_the_merges_own_write(self):
+        # the merge writes the event: its etag is that write's, not the one
+        # listed before it (an older one had the next write refused, 412)
+        self.sync()
+        event = self.local_event()
+        self.sync()
+        self.google.update_event(
+            ALICE, binding(event, "google").remote_id, {"summary": "Google title"}
+        )
+        event.with_user(self.alice).write({"location": "Room 2"})
+        self.sync()
+        [remote] = self.remote()
+        self.assertEqual(
+            (remote["summary"], remote["location"]), ("Google title", "Room 2")
+        )
+        self.assertEqual(binding(event, "google").etag, remote["etag"])
+        event.with_user(self.alice).write({"location": "Room 3"})
+        self.sync()
+        self.assertEqual(self.remote()[0]["location"], "Room 3")
+
     # ------------------------------------------------------------ invitations
     def test_block_mail_makes_every_google_write_silent(self):
         self.env["ir.config_parameter"].sudo().set_param("calendar.block_mail", "1")
