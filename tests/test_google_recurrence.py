@@ -173,6 +173,19 @@ class TestGoogleRecurrence(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(self.masters(), [])
         self.assertEqual(self.google.get_event(ALICE, master_id)["status"], "cancelled")
 
+    def test_series_whose_occurrences_are_all_deleted_alone_is_deleted_in_google(
+        self,
+    ):
+        recurrence = self.odoo_series()
+        self.sync()
+        master_id = binding(recurrence, "google").remote_id
+        for event in self.occurrences(recurrence):
+            event.with_user(self.alice).action_mass_archive("self_only")
+        self.assertTrue(recurrence.exists())  # kept, all archived, until synced
+        self.sync()
+        self.assertEqual(self.masters(), [])
+        self.assertEqual(self.google.get_event(ALICE, master_id)["status"], "cancelled")
+
     def test_series_created_as_an_activity_on_a_contact_syncs_as_one_series(self):
         contact = self.env["res.partner"].create({"name": "Customer"})
         recurrence = self.odoo_series(
