@@ -205,8 +205,11 @@ class TestEndlessOutlook(SeriesHelpers, GraphEmulatorMixin, TransactionCase):
         self.sync()
         [remote] = self.masters()
         self.assertEqual(remote["recurrence"]["range"]["type"], "noEnd")
-        counters = self.sync()
-        self.assertEqual(counters["pushed"], 0)
+        # its occurrences beyond the calendar's window are bound nowhere: the
+        # series is not sent again for them, run after run
+        for _run in range(2):
+            counters = self.sync()
+            self.assertEqual(counters["pushed"], 0)
 
 
 @tagged("post_install", "-at_install", "calendar_sync")
