@@ -365,12 +365,7 @@ class SyncRun(
         self.items.update({EventKey(e.id): e for e in occurrences})
         local = [self._event_state(e) for e in occurrences]
         remote = [self._remote_state(rid, n) for rid, n in self.instances.items()]
-        actions = [
-            action
-            for action in planner.plan(local, remote, made_again=False)
-            # an exception of a series we do not have: nothing to attach it to
-            if not isinstance(action, planner.CreateLocal | planner.CreateRemote)
-        ]
+        actions = self._revive_cancelled(planner.plan(local, remote, made_again=False))
         actions = self._restore_exceptions(actions)
         self._push(self._apply(actions) + self._answer_ops(answers))
         self._refresh_etags()

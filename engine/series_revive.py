@@ -77,6 +77,30 @@ class SeriesRevive:
             fresh[remote_id][1]["need_sync"] = True
         return self.Event.concat(*(fresh[rid][0] for rid in cancelled))
 
+    def _revive_cancelled(self, actions):
+        """The occurrences pass's actions, less the creates: an occurrence
+        is not created alone, and an exception of a series Odoo does not
+        have has nothing to attach to. But an occurrence changed in Odoo
+        whose instance the calendar deleted meanwhile (the change wins, the
+        planner's ``_decide_cancelled``) is written to that instance, which
+        brings it back, where the provider can (``revives_instances``;
+        elsewhere the occurrence stays deleted, see :meth:`_restorable`)."""
+        out = []
+        for action in actions:
+            if isinstance(action, planner.CreateRemote):
+                event = self.items.get(action.key)
+                remote_id = event and self.binder.remote_id(event)
+                if (
+                    self.adapter.revives_instances
+                    and remote_id
+                    and self.instances.get(remote_id, {}).get("cancelled")
+                ):
+                    out.append(planner.UpdateRemote(action.key, remote_id))
+                continue
+            if not isinstance(action, planner.CreateLocal):
+                out.append(action)
+        return out
+
     def _restored_occurrences(self, made_again=True):
         """The user's occurrences changed alone, in series bound here, that
         Odoo has again after this calendar deleted them: bound here without

@@ -507,3 +507,42 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.remote_guests(OLGA, GOOGLE, "M1", ALICE, True)
         self.settled()
         self.assertEqual(len(w.odoo_events("M1")), 2)
+
+    def test_occurrence_renamed_in_odoo_and_deleted_in_google_comes_back_there(self):
+        # finding U of the long run of 2026-12-01 on 9c7c31d (10 minutes):
+        # Alice's series, its first occurrence renamed in Odoo and deleted in
+        # her Google. A change in Odoo wins over a remote delete (the
+        # planner): Odoo kept it, and its re-creation, which an occurrence
+        # cannot have, was dropped: her Google lacked it. The write of the
+        # cancelled instance now brings it back
+        self.world.odoo_create(ALICE, [], day=10, hour=7, hours=1)
+        self.world.odoo_archive("M1")
+        self.world.odoo_create(ALICE, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M2", 0, "name")
+        self.world.remote_occurrence(ALICE, GOOGLE, "M2", 0, "delete")
+        self.settled()
+
+    def test_occurrence_renamed_in_odoo_and_deleted_in_outlook_stays_consistent(self):
+        # Outlook cannot bring a deleted occurrence back: both sides agree
+        self.world.odoo_create(BOB, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 0, "name")
+        self.world.remote_occurrence(BOB, MICROSOFT, "M1", 0, "delete")
+        self.settled()
+
+    def test_occurrence_renamed_in_odoo_and_deleted_in_one_google_comes_back(self):
+        # the same in Carol's Google, her Outlook also holding the series
+        self.world.odoo_create(CAROL, [ALICE], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 1, "name")
+        self.world.remote_occurrence(CAROL, GOOGLE, "M1", 1, "delete")
+        self.settled()
+
+    def test_occurrence_renamed_in_odoo_and_deleted_in_her_outlook_is_consistent(self):
+        # the same in Carol's Outlook, her Google also holding the series
+        self.world.odoo_create(CAROL, [BOB], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        self.world.odoo_occurrence("M1", 1, "name")
+        self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
+        self.settled()
