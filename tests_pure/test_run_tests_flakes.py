@@ -41,6 +41,11 @@ def test_a_tour_skipped_for_another_reason_is_not_retried():
     assert environment_flakes(log, {"failed": 0}) == []
 
 
+def test_a_class_skipped_beside_a_slow_browser_retries_nothing():
+    class_skip = PREFIX + "INFO db odoo.addons.x.tests.test_y: skipped TestY : no"
+    assert environment_flakes(f"{BROWSER_SKIP}\n{class_skip}", {"failed": 0}) == []
+
+
 def test_a_real_failure_is_never_retried_even_beside_a_slow_browser():
     log = f"{BROWSER_SKIP}\n{FAILURE}"
     assert environment_flakes(log, {"failed": 1}) == []

@@ -313,7 +313,7 @@ def _odoo_phases(addons: Path, db: str, test_tags: str) -> dict:
     )
     counts = parse_odoo_results(log)
     code, log = retry_environment_flakes(addons, db, code, log, counts)
-    skipped = re.findall(r" INFO \S+ (\S+): skipped (.*)$", log, re.MULTILINE)
+    skipped = ANY_SKIP.findall(log)
     if skipped:
         # a tour Odoo could not start (no Chromium, no websocket-client) is
         # skipped with a log line: here it is a failure
@@ -372,20 +372,32 @@ def warm_assets(addons: Path, db: str) -> list[str]:
 def warm_browser() -> None:
     """Start Chromium once, headless, before the tours: its first start on a
     machine reads its files from disk and can outlast the 10 s Odoo gives it
-    (a tour skipped with "Failed to detect chrome devtools port")."""
-    browser = next(
-        (shutil.which(name) for name in BROWSERS if shutil.which(name)), None
-    )
+    (a tour skipped with "Failed to detect chrome devtools port"). Never
+    fails the command: a Chromium that hangs is killed with its children."""
+    browser = next(filter(None, map(shutil.which, BROWSERS)), None)
     if not browser:
         return
-    with tempfile.TemporaryDirectory(prefix="calendar_sync_chromium_") as profile:
-        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu"]
-        cmd += ["--disable-dev-shm-usage", f"--user-data-dir={profile}"]
-        cmd += ["--dump-dom", "about:blank"]
+    profile = tempfile.mkdtemp(prefix="calendar_sync_chromium_")
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu"]
+    cmd += ["--disable-dev-shm-usage", f"--user-data-dir={profile}"]
+    cmd += ["--dump-dom", "about:blank"]
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
-            run(cmd, capture_output=True, timeout=120)
+            proc.wait(timeout=120)
         except subprocess.TimeoutExpired:
             say("!! Chromium did not start within 120 s; the tours may be skipped")
+            os.killpg(proc.pid, 9)
+            proc.wait()
+    except OSError as exc:
+        say(f"!! Chromium could not be started before the tours: {exc}")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 #: An error of the interpreter, not of any test: CPython 3.11 builds AST
@@ -400,6 +412,8 @@ FAILED_TEST = re.compile(
     r"(?:FAIL|ERROR): (\w+)\.(\w+)$",
     re.MULTILINE,
 )
+#: Any test Odoo skipped (a class too), with a mere log line.
+ANY_SKIP = re.compile(r" INFO \S+ (\S+): skipped (.*)$", re.MULTILINE)
 SKIPPED_TEST = re.compile(
     r" INFO \S+ odoo\.addons\.(\w+)\.tests\.\S+: skipped (\w+)\.(\w+) : (.*)$",
     re.MULTILINE,
@@ -409,13 +423,12 @@ SKIPPED_TEST = re.compile(
 def environment_flakes(log: str, counts: dict) -> list[str]:
     """The tests to run again: those a flake of the machine broke, and only
     when nothing else failed or was skipped (a real failure is never retried)."""
-    skipped = SKIPPED_TEST.findall(log)
     browser = [
         f"/{m}:{c}.{t}"
-        for m, c, t, why in skipped
+        for m, c, t, why in SKIPPED_TEST.findall(log)
         if any(flake in why for flake in BROWSER_FLAKES)
     ]
-    if len(browser) != len(skipped):
+    if len(browser) != len(ANY_SKIP.findall(log)):
         return []
     failed = [f"/{m}:{c}.{t}" for m, c, t in FAILED_TEST.findall(log)]
     if failed and not any(flake in log for flake in INTERPRETER_FLAKES):
