@@ -129,7 +129,8 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         get = self.binder.get
         self.binder.load(events)
         dirty = get(recurrence, "need_sync") or any(
-            get(ev, "need_sync") and ev.follow_recurrence and ev.active for ev in events
+            get(ev, "need_sync") and ev.follow_recurrence and ev.active
+            for ev in self._reachable(events)
         )
         # someone else's series invitation seen in another calendar of this
         # user is not ours to create here (it would invite its organizer)
@@ -152,6 +153,17 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # and a series changed on both sides is merged field by field
             base=conflicts.loads(get(recurrence, "synced")),
         )
+
+    def _reachable(self, events):
+        """``events`` less the occurrences bound nowhere here that lie beyond
+        the calendar's window (Outlook's delta window): the series' write
+        binds none of them, so they would mark the series changed, and send
+        it again, on every run (an endless series)."""
+        unbound = events.filtered(lambda ev: not self.binder.of(ev))
+        window = self.adapter.window_domain("event")
+        if not unbound or not window:
+            return events
+        return (events - unbound) | unbound.filtered_domain(window)
 
     def _gone_series_state(self, recurrence):
         """A series with no occurrence left, not even archived (each one

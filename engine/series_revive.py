@@ -80,11 +80,14 @@ class SeriesRevive:
     def _revive_cancelled(self, actions):
         """The occurrences pass's actions, less the creates: an occurrence
         is not created alone, and an exception of a series Odoo does not
-        have has nothing to attach to. But an occurrence changed in Odoo
-        whose instance the calendar deleted meanwhile (the change wins, the
-        planner's ``_decide_cancelled``) is written to that instance, which
-        brings it back, where the provider can (``revives_instances``;
-        elsewhere the occurrence stays deleted, see :meth:`_restorable`)."""
+        have has nothing to attach to. But an occurrence changed alone in
+        Odoo whose instance the calendar deleted meanwhile (the change wins,
+        the planner's ``_decide_cancelled``) is written to that instance,
+        which brings it back, where the provider can (``revives_instances``;
+        elsewhere the occurrence stays deleted, see :meth:`_restorable`).
+        Not one that follows its series (a change of the whole series, whose
+        write failed, is no change of that occurrence), nor one of a guest's
+        copy (a guest's change is refused)."""
         out = []
         for action in actions:
             if isinstance(action, planner.CreateRemote):
@@ -93,6 +96,8 @@ class SeriesRevive:
                 if (
                     self.adapter.revives_instances
                     and remote_id
+                    and not event.follow_recurrence
+                    and not self.binder.get(event.recurrence_id, "guest_copy")
                     and self.instances.get(remote_id, {}).get("cancelled")
                 ):
                     out.append(planner.UpdateRemote(action.key, remote_id))

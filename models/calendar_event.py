@@ -253,12 +253,14 @@ class CalendarEvent(models.Model):
         recurrence = self.recurrence_id
         if recurrence_update_setting in ("all_events", "future_events"):
             recurrence.filtered("calendar_sync_managed")._calendar_sync_refuse_edit()
-        # Odoo deletes the series with its last occurrence deleted alone: a
-        # synced one stays, every occurrence archived, as after "Delete all
-        # events", so that the sync deletes it in each calendar, or brings it
-        # back when a calendar changed it later (calendar.recurrence.unlink)
+        # Odoo deletes the series with its last occurrence deleted alone (or
+        # with "this and following" from its first one left): a synced one
+        # stays, every occurrence archived, as after "Delete all events", so
+        # that the sync deletes it in each calendar, or brings it back when a
+        # calendar changed it later (calendar.recurrence.unlink)
         this = self.with_context(
-            calendar_sync_keep_series=recurrence_update_setting == "self_only"
+            calendar_sync_keep_series=recurrence_update_setting
+            in ("self_only", "future_events")
         )
         result = super(CalendarEvent, this).action_mass_archive(
             recurrence_update_setting
@@ -266,6 +268,17 @@ class CalendarEvent(models.Model):
         if recurrence_update_setting == "all_events" and recurrence.exists():
             recurrence.sudo().calendar_sync_binding_ids.write({"need_sync": True})
         return result
+
+    def action_mass_deletion(self, recurrence_update_setting):
+        # Odoo deletes the series first, then its events: a synced one is
+        # archived as a whole instead (see action_mass_archive), as Odoo's
+        # own sync modules do
+        synced = self.recurrence_id.sudo().calendar_sync_binding_ids.filtered(
+            "remote_id"
+        )
+        if recurrence_update_setting == "all_events" and synced:
+            return self.action_mass_archive(recurrence_update_setting)
+        return super().action_mass_deletion(recurrence_update_setting)
 
     def unlink(self):
         # A synced event is archived first, so that the sync can delete it

@@ -265,16 +265,6 @@ def _unchanged_since_sync(local: LocalState, remote: RemoteState) -> bool:
     )
 
 
-def _already_there(local: LocalState, remote: RemoteState) -> bool:
-    """A live local item marked changed whose version the remote holds."""
-    return (
-        local.dirty
-        and not (local.archived or local.gone)
-        and local.snapshot is not None
-        and local.snapshot == remote.snapshot
-    )
-
-
 def _decide(local: LocalState, remote: RemoteState, full_sync: bool) -> list[Action]:
     """The actions for a remote change of a bound local item."""
     if remote.cancelled:
@@ -404,12 +394,7 @@ def plan(
             actions += [] if remote.cancelled else [CreateLocal(remote.remote_id)]
             continue
         handled.add(local.key)
-        if _unchanged_since_sync(local, remote) and _already_there(local, remote):
-            # our own write coming back, and Odoo's version is what it holds
-            # (a change made since, and undone, or one the write carried):
-            # nothing to send, only the flag to clear
-            actions += bind + [MarkSynced(local.key, remote.remote_id)]
-        elif _unchanged_since_sync(local, remote):
+        if _unchanged_since_sync(local, remote):
             # our own write coming back (same etag): only local changes matter
             actions += bind + _decide_unmatched_local(local, full_sync, listed)
         else:

@@ -267,6 +267,31 @@ class TestMicrosoftSync(AliceSyncCase, GraphEmulatorMixin, TransactionCase):
         self.sync()
         self.assertFalse(self.remote())
 
+    def test_series_deleted_this_and_following_from_its_first_left_is_deleted(self):
+        self.sync()
+        recurrence = self.odoo_series()
+        self.sync()
+        master_id = binding(recurrence, "microsoft").remote_id
+        first, second = self.occurrences(recurrence)[:2]
+        first.with_user(self.alice).action_mass_archive("self_only")
+        second.with_user(self.alice).action_mass_archive("future_events")
+        self.assertTrue(recurrence.exists())
+        self.sync()
+        self.assertFalse([e for e in self.remote() if e["id"] == master_id])
+        self.assertFalse(self.remote())
+        self.assertEqual(self.sync()["pushed"], 0)
+
+    def test_series_deleted_with_odoos_delete_all_is_deleted_in_outlook(self):
+        self.sync()
+        recurrence = self.odoo_series()
+        self.sync()
+        self.occurrences(recurrence)[1].with_user(self.alice).action_mass_deletion(
+            "all_events"
+        )
+        self.sync()
+        self.assertFalse(self.remote())
+        self.assertEqual(self.sync()["pushed"], 0)
+
     def test_series_deleted_alone_in_odoo_then_changed_in_outlook_comes_back(self):
         self.sync()
         recurrence = self.odoo_series()

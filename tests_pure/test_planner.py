@@ -251,20 +251,6 @@ DECISION_TABLE = [
         [UpdateRemote("k1", "r1")],
     ),
     (
-        "own_write_coming_back_holding_the_changed_version_is_only_marked_synced",
-        [local(dirty=True, snapshot=B, remote_etag="e1")],
-        [remote(updated=LATE, etag="e1", snapshot=B)],
-        False,
-        [MarkSynced("k1", "r1")],
-    ),
-    (
-        "own_write_coming_back_to_an_archived_event_still_deletes_it",
-        [local(dirty=True, archived=True, snapshot=B, remote_etag="e1")],
-        [remote(etag="e1", snapshot=B)],
-        False,
-        [DeleteRemote("k1", "r1")],
-    ),
-    (
         "own_write_coming_back_to_a_clean_event_needs_nothing",
         [local(remote_etag="e1")],
         [remote(etag="e1")],
