@@ -184,12 +184,19 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
     def _series_base(self, recurrence):
         """The occurrence whose fields stand for the whole series: Odoo's
         base event while it follows the series; once it was changed alone
-        (renamed, moved), the first occurrence that still follows."""
+        (renamed, moved) or deleted alone, the first occurrence that still
+        follows (an archived one only when none is left: a deleted one
+        missed the changes made since, a guest's answer among them)."""
         base = recurrence.base_event_id
-        if base.follow_recurrence:
+        if base.follow_recurrence and base.active:
             return base
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         following = events.filtered("follow_recurrence").sorted("start")
+        live = following.filtered("active")
+        if live:
+            return live[:1]
+        if base.follow_recurrence:
+            return base
         return following[:1] or base or events.sorted("start")[:1]
 
     def _series_neutral(self, recurrence, base):

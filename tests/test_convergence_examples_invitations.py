@@ -483,3 +483,47 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
             for event in self.world.odoo_events("M1")
         }
         self.assertEqual(answers, {True: "tentative", False: "needsAction"})
+
+    def test_guest_answers_and_a_deleted_occurrence_leave_no_stale_guest_copy(self):
+        # finding W of the long runs of 2026-12-01 evening, on 9c7c31d (28
+        # minutes): Carol's series with Alice, renamed twice, answered by
+        # Alice in Odoo and in her Google; Carol deletes its first occurrence
+        # and moves the next in Odoo while Alice declines the third. Alice's
+        # Google kept that occurrence as not answered: the series' fields were
+        # read from its first occurrence, deleted (Odoo's base event stays on
+        # it), which missed Alice's answer, and Carol's write of the series
+        # put it back over her decline
+        w = self.world
+        series = w.odoo_create(CAROL, [ALICE], day=0, hour=10, hours=1, series=True)
+        w.odoo_series(series, 0, "name", "all_events")
+        w.odoo_answer(ALICE, series, "accepted", 0)
+        w.settle(
+            [
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+                ("bob", MICROSOFT),
+                ("alice", GOOGLE),
+            ]
+        )
+        w.remote_answer(ALICE, GOOGLE, series, "accepted")
+        w.odoo_series(series, 0, "name", "all_events")
+        w.sync("alice", GOOGLE)
+        w.odoo_occurrence(series, 0, "delete")
+        w.odoo_answer(ALICE, series, "declined", 1)
+        other = w.odoo_create(ALICE, [ERIN, BOB], day=10, hour=10, hours=3, series=True)
+        w.odoo_occurrence(series, 0, "time")
+        w.odoo_answer(BOB, other, "tentative", 0)
+        self.settled()
+
+    def test_series_fields_come_from_a_live_occurrence_not_a_deleted_base(self):
+        # W in short: the series renamed, its first occurrence deleted and
+        # the next moved in Odoo, the third declined by Alice: the series is
+        # the third occurrence, with Alice's decline
+        w = self.world
+        series = w.odoo_create(CAROL, [ALICE], day=0, hour=10, hours=1, series=True)
+        self.settled()
+        w.odoo_series(series, 0, "name", "all_events")
+        w.odoo_occurrence(series, 0, "delete")
+        w.odoo_answer(ALICE, series, "declined", 1)
+        w.odoo_occurrence(series, 0, "time")
+        self.settled()
