@@ -216,6 +216,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         self.retry_failed = retry_failed
         self._instances = {}
         self._tids, self._tids_of = {}, None  # transactionId -> (Odoo id, replaced id)
+        self._unbound_tids = None  # the same for records bound nowhere here
         self._instance_errors = {}  # master id -> why its instances are unknown
         self._gone = set()  # master ids whose /instances answered 404
         self._exdates = {}
@@ -270,7 +271,9 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
 
     # ------------------------------------------------------------ writing
     def _transaction(self, odoo_id, key):
-        record = self.run.items.get(key)
+        return self._transaction_of(self.run.items.get(key), odoo_id)
+
+    def _transaction_of(self, record, odoo_id):
         previous = self.binder.remote_id(record) if record else None
         generation = zlib.crc32(previous.encode()) if previous else 0
         if record and record._name == "calendar.recurrence":
@@ -290,7 +293,10 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         tid = neutral.get("transaction_id")
         if not tid:
             return None
-        return self._sent_transactions().get(tid, (None, None))[0]
+        found = self._sent_transactions().get(tid)
+        if found is None:
+            found = self._unbound_transactions().get(tid, (None, None))
+        return found[0]
 
     def replaced(self, neutral):
         """The ``transactionId`` of a create made again after a remote delete
@@ -321,6 +327,34 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
                         self._tids.setdefault(sent_tid, (odoo_id, previous))
             self._tids_of = len(items)
         return self._tids
+
+    def _unbound_transactions(self):
+        """``{transactionId: (Odoo id, None)}`` of the creates of the user's
+        records bound nowhere in this calendar, computed once a run: a create
+        whose commit was lost is such a record's, and may be listed before
+        the run has loaded it (a guest's import of it is bound then)."""
+        if self._unbound_tids is None:
+            run = self.run
+            unbound = self.binder.unbound_domain()
+            series = run.Recurrence.search(
+                [("base_event_id.user_id", "=", run.user.id), *unbound]
+            )
+            events = run.Event.search(
+                [("user_id", "=", run.user.id), ("recurrence_id", "=", False), *unbound]
+            )
+            tids = {}
+            for recurrence in series:
+                base = run._series_base(recurrence)
+                occurrences = recurrence.calendar_event_ids.with_context(
+                    active_test=False
+                )
+                for sent_id in {base.id, *occurrences.ids} - {False}:
+                    tid = self._transaction_of(recurrence, sent_id)
+                    tids.setdefault(tid, (base.id, None))
+            for event in events:
+                tids.setdefault(self._transaction_of(event, event.id), (event.id, None))
+            self._unbound_tids = tids
+        return self._unbound_tids
 
     def _if_match(self, key, etag):
         """``etag`` when the write of ``key`` is sent conditionally, else None.

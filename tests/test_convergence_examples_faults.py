@@ -358,3 +358,51 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         self.world.remote_edit(CAROL, GOOGLE, "M1", "name", -1)
         self.world.remote_edit(CAROL, MICROSOFT, "M1", "location", 1)
         self.settled()
+
+    def test_outlook_series_renamed_twice_and_pushed_by_a_lost_commit_is_one_series(
+        self,
+    ):
+        # finding V of the long runs of 2026-12-01 evening, on e3fa7bd (12
+        # minutes): Bob's series with Carol and Alice renamed twice ("all
+        # events"), pushed to his Outlook by a run whose commit is lost, and
+        # imported first by Carol's Outlook. Bob's calendar did not find its
+        # push again (Graph gives back only our create's transactionId, and
+        # the run had not loaded the series when it looked), so Carol's import
+        # stayed a second series in Odoo and Bob's pushed the series again
+        w = self.world
+        w.remote_create(ALICE, GOOGLE, [BOB, DAN], day=0, hour=10, hours=3)
+        series = w.odoo_create(
+            BOB, [CAROL, ALICE], day=13, hour=9, hours=3, series=True
+        )
+        w.odoo_series(series, 0, "name", "all_events")
+        w.odoo_series(series, 0, "name", "all_events")
+        w.sync("bob", MICROSOFT, "lost_commit")
+        other = w.odoo_create(DAN, [], day=10, hour=15, hours=3, series=True)
+        w.odoo_series(other, 1, "name", "future_events")
+        w.remote_create(OLGA, MICROSOFT, [CAROL, DAN], day=5, hour=7, hours=1)
+        w.settle(
+            [
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+                ("alice", GOOGLE),
+            ]
+        )
+        self.settled()
+
+    def test_outlook_series_pushed_by_a_lost_commit_and_imported_first_by_a_guest(
+        self,
+    ):
+        # V in short, without the renames and the other meetings
+        w = self.world
+        w.odoo_create(BOB, [CAROL, ALICE], day=13, hour=9, hours=3, series=True)
+        w.sync("bob", MICROSOFT, "lost_commit")
+        w.settle(
+            [
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+                ("alice", GOOGLE),
+            ]
+        )
+        self.settled()
