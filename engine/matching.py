@@ -488,6 +488,10 @@ class MatchingSync:
         for action in actions:
             rewrite = getattr(action, "remote_id", None) in self.mirrors_to_rewrite
             if rewrite and isinstance(action, planner.MarkSynced):
+                # marked synced first: the write is based on the version
+                # listed (the guests' invitation moved its etag), or it
+                # would be refused (412) and the guests left in
+                out.append(action)
                 action = planner.UpdateRemote(action.key, action.remote_id)
             out.append(action)
             if rewrite and isinstance(action, planner.UpdateLocal):
