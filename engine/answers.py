@@ -156,6 +156,14 @@ class AnswerSync:
             }
         events._calendar_sync_set_answers(neutral, partners)
 
+    def _own_state(self, neutral):
+        """This user's answer in this calendar's item ``neutral`` (as
+        :meth:`_set_own_answer` takes it), or None when it names none."""
+        for attendee in neutral.get("attendees") or []:
+            if attendee["email"] == self.account.email:
+                return neutral.get("response_state") or attendee["state"]
+        return None
+
     def _set_own_answer(self, event, neutral):
         """This user's answer in this calendar's item ``neutral``, taken in
         Odoo as the run's write (an event found through another calendar's

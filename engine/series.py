@@ -311,11 +311,19 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             partner = self.user.partner_id
             unanswered = self.Event
             if self.adapter.series_answer_covers_exceptions:
+                # an answer given to the series (it differs from the one Odoo
+                # has) answers every exception there too; otherwise only those
+                # the user left unanswered show it
+                mine = following.attendee_ids.filtered(
+                    lambda att: att.partner_id == partner
+                )
+                answered = self._own_state(neutral)
+                covered = {"needsAction"}
+                if answered and answered not in set(mine.mapped("state")):
+                    covered |= {"accepted", "declined", "tentative"}
                 unanswered = (self._occurrences(recurrence) - following).filtered(
                     lambda ev: ev.attendee_ids.filtered(
-                        lambda att: (
-                            att.partner_id == partner and att.state == "needsAction"
-                        )
+                        lambda att: att.partner_id == partner and att.state in covered
                     )
                 )
             self._set_own_answer(following | unanswered, neutral)

@@ -527,3 +527,56 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         w.odoo_answer(ALICE, series, "declined", 1)
         w.odoo_occurrence(series, 0, "time")
         self.settled()
+
+    def test_guest_answer_to_an_outlook_series_reaches_an_occurrence_renamed_in_odoo(
+        self,
+    ):
+        # finding Y of the last long run of 2026-12-01 (6 minutes on
+        # 39f34c5): Carol's Outlook series with Bob, who answers tentative;
+        # Carol renames it in Outlook, then its first occurrence in Odoo while
+        # Bob accepts the series in his Outlook, which answers every
+        # exception. Odoo kept his tentative on the renamed occurrence (only
+        # an unanswered exception took the series' answer); an answer given
+        # to the series now reaches them all
+        w = self.world
+        for order in (
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+            ],
+            [
+                ("alice", GOOGLE),
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+            ],
+        ):
+            w.settle(order)
+            w.check()
+        w.remote_create(CAROL, MICROSOFT, [BOB], day=0, hour=15, hours=2, series=True)
+        w.remote_answer(BOB, MICROSOFT, "M1", "tentative")
+        w.remote_edit(CAROL, MICROSOFT, "M1", "name", -1)
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+            ]
+        )
+        w.check()
+        w.odoo_occurrence("M1", 0, "name")
+        w.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        w.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+            ]
+        )
+        w.check()
+        self.settled()
