@@ -174,8 +174,8 @@ class AnswerSync:
         organizer's Outlook made again lists the decline Odoo read from the
         removal of the cancelled copy, while the user is asked anew)."""
         event = self.Event.browse(event.ids)
-        for attendee in neutral.get("attendees") or []:
-            if attendee["email"] == self.account.email:
-                event.attendee_ids.filtered(
-                    lambda att: att.partner_id == self.user.partner_id
-                ).state = neutral.get("response_state") or attendee["state"]
+        state = self._own_state(neutral)
+        if state:
+            event.attendee_ids.filtered(
+                lambda att: att.partner_id == self.user.partner_id
+            ).state = state
