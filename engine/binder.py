@@ -65,6 +65,11 @@ class Binder:
         for binding in found:
             self._cache[(records._name, binding[field].id)] = binding
 
+    def forget(self):
+        """Drop what was read: a rolled-back savepoint may have removed a
+        binding made in it, or brought back one removed in it."""
+        self._cache.clear()
+
     def of(self, record):
         """The binding of ``record`` in this account (empty if none)."""
         if not record:

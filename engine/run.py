@@ -421,6 +421,8 @@ class SyncRun(
                 _logger.info(
                     "%s sync of %s failed: %s", self.adapter.label, action, exc
                 )
+                if not remote:
+                    self.binder.forget()  # the savepoint's bindings are gone
                 self._fail(self.items.get(getattr(action, "key", None)), exc)
                 if not remote:
                     self._remember_failure(getattr(action, "remote_id", None), exc)

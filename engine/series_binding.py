@@ -11,9 +11,13 @@ calendar changed is reshaped in place, occurrences that still exist keeping
 their records (``_reshape_series``).
 """
 
+import logging
 from datetime import datetime, time
 
+from ..services import planner
 from ..services.neutral_event import utc_to_naive_local
+
+_logger = logging.getLogger(__name__)
 
 
 class SeriesBinding:
@@ -125,6 +129,52 @@ class SeriesBinding:
                 if slot in ids
             ]
         )
+
+    def _detach_changed_instances(self, recurrence, master_id):
+        """Odoo moved the whole series (its occurrences follow it into new
+        slots, or are made again there) while the calendar changed one of its
+        occurrences alone: the calendar keeps that exception on its old slot
+        whatever the series' new times (Google), beside the series' new
+        occurrence there. Odoo has both too: the occurrence follows the
+        series, and the exception comes in as an event of its own, bound to
+        its instance (nothing is written for it: each calendar holds it as
+        it is)."""
+        if self.adapter.series_write_drops_exceptions:
+            return  # the changed occurrence is restored after the write
+        changed = [
+            remote_id
+            for remote_id, neutral in self.instances.items()
+            if not neutral["cancelled"]
+            and self.adapter.series_of(remote_id) == master_id
+        ]
+        holders = self.binder.records("calendar.event", changed)
+        if not holders:
+            return
+        slots = set(self._series_slots(recurrence, self._series_base(recurrence)))
+        for remote_id, event in holders.items():
+            original = self.binder.get(event, "original_start")
+            if (
+                not event.follow_recurrence
+                or not original
+                or (event.active and event.recurrence_id != recurrence)
+                or self.instances[remote_id].get("etag")
+                == self.binder.get(event, "etag")
+                or self._original(event) in slots
+            ):
+                continue
+            _logger.debug(
+                "instance %s changed remotely in the slot Odoo moved %s from",
+                remote_id,
+                event,
+            )
+            # an occurrence is bound again to its new slot once the series
+            # is written; one Odoo made again lets go of it
+            self.binder.set(event, remote_id=False, etag=False, original_start=False)
+            self._create_events([planner.CreateLocal(remote_id)])
+            detached = self.binder.records("calendar.event", [remote_id])
+            self.binder.set(
+                self.Event.concat(*detached.values()), original_start=original
+            )
 
     def _took_exception(self, pairs, held):
         """Odoo rewrote the series ("all events" with a new rule), its

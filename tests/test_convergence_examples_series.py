@@ -546,3 +546,35 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.odoo_occurrence("M1", 1, "name")
         self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
         self.settled()
+
+    def _moved_in_odoo_while_renamed_in_google(self, series, scope, calendar, index):
+        """Odoo moves ``series`` (``scope``) while the Google ``calendar``
+        renames occurrence ``index``: the exception comes in beside it."""
+        w = self.world
+        self.settled()
+        w.odoo_series(series, 0, "time", scope)
+        w.remote_occurrence(calendar, GOOGLE, series, index, "name")
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 4)
+
+    def test_occurrence_renamed_in_google_while_odoo_moves_the_series_stays_beside_it(
+        self,
+    ):
+        # finding Z1 of the long runs of 2026-12-01 (6 minutes on de350c4):
+        # Odoo moves Alice's Google series ("all events") while she renames
+        # its first occurrence in Google. Google keeps that exception on its
+        # old slot beside the series' new occurrence there: Odoo did not show
+        # it. It comes in as an event of its own, bound to its instance
+        series = self.world.remote_create(
+            ALICE, GOOGLE, [], day=0, hour=15, hours=1, series=True
+        )
+        self._moved_in_odoo_while_renamed_in_google(series, "all_events", ALICE, 0)
+
+    def test_occurrence_renamed_in_a_google_mirror_while_odoo_moves_the_series(self):
+        # finding Z2 (6 minutes on de350c4): the same in the Google mirror of
+        # Carol's Outlook series, moved in Odoo from its first occurrence on
+        # ("this and following"), which makes every occurrence again
+        series = self.world.remote_create(
+            CAROL, MICROSOFT, [], day=11, hour=10, hours=2, series=True
+        )
+        self._moved_in_odoo_while_renamed_in_google(series, "future_events", CAROL, 2)
