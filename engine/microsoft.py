@@ -314,12 +314,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
                 odoo_id = record.id
                 sent = [odoo_id]
                 if record._name == "calendar.recurrence":
-                    # the series went out with the id of its base occurrence
-                    # then, which may not be its base now (changed alone
-                    # since): any of its occurrences names the series
-                    odoo_id = self.run._series_base(record).id
-                    events = record.calendar_event_ids.with_context(active_test=False)
-                    sent = [odoo_id, *events.ids, *record.base_event_id.ids]
+                    odoo_id, sent = self._series_sent_ids(record)
                 if odoo_id:
                     previous = self.binder.remote_id(record)
                     for sent_id in sent:
@@ -327,6 +322,14 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
                         self._tids.setdefault(sent_tid, (odoo_id, previous))
             self._tids_of = len(items)
         return self._tids
+
+    def _series_sent_ids(self, recurrence):
+        """``(base id, ids)``: the series went out with the id of its base
+        occurrence then, which may not be its base now (changed alone since):
+        any of its occurrences names the series."""
+        base_id = self.run._series_base(recurrence).id
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        return base_id, [base_id, *events.ids, *recurrence.base_event_id.ids]
 
     def _unbound_transactions(self):
         """``{transactionId: (Odoo id, None)}`` of the creates of the user's
@@ -344,13 +347,10 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
             )
             tids = {}
             for recurrence in series:
-                base = run._series_base(recurrence)
-                occurrences = recurrence.calendar_event_ids.with_context(
-                    active_test=False
-                )
-                for sent_id in {base.id, *occurrences.ids} - {False}:
+                base_id, sent = self._series_sent_ids(recurrence)
+                for sent_id in set(sent) - {False}:
                     tid = self._transaction_of(recurrence, sent_id)
-                    tids.setdefault(tid, (base.id, None))
+                    tids.setdefault(tid, (base_id, None))
             for event in events:
                 tids.setdefault(self._transaction_of(event, event.id), (event.id, None))
             self._unbound_tids = tids
