@@ -146,6 +146,47 @@ class TestGoogleRecurrence(AliceSyncCase, GoogleEmulatorMixin, TransactionCase):
         self.assertEqual(master["summary"], "Weekly sync (longer)")
         self.assertEqual(len(self.instances(master_id)), 6)
 
+    def test_occurrence_renamed_in_google_as_odoo_moves_its_series_stays_beside_it(
+        self,
+    ):
+        # Google keeps the renamed occurrence on its old slot, beside the
+        # moved series' occurrence that day: Odoo shows both, and the renamed
+        # one stays Google's occurrence (edited or deleted in Odoo, it is)
+        recurrence = self.odoo_series()
+        self.sync()
+        master_id = binding(recurrence, "google").remote_id
+        first = self.occurrences(recurrence)[0]
+        renamed_id = binding(first, "google").remote_id
+        self.google.update_event(ALICE, renamed_id, {"summary": "Kick-off"})
+        first.with_user(self.alice).write(
+            {
+                "start": datetime(2030, 3, 4, 10, 0),
+                "stop": datetime(2030, 3, 4, 11, 0),
+                "recurrence_update": "all_events",
+            }
+        )
+        self.sync()
+        kept = self.Event.search([bound_to("google", renamed_id)])
+        self.assertEqual(kept.name, "Kick-off")
+        self.assertEqual(kept.start, datetime(2030, 3, 4, 9, 0))
+        self.assertFalse(kept.recurrence_id)
+        series = self.local_series(master_id)
+        self.assertEqual(
+            [ev.start.hour for ev in self.occurrences(series)], [10, 10, 10, 10]
+        )
+        self.assertEqual(len(self.instances(master_id)), 4)
+        in_google = len(self.google.events(ALICE))
+        kept.with_user(self.alice).write({"name": "Kick-off, room 2"})
+        self.sync()
+        self.assertEqual(
+            self.google.get_event(ALICE, renamed_id)["summary"], "Kick-off, room 2"
+        )
+        self.assertEqual(len(self.google.events(ALICE)), in_google)
+        kept.with_user(self.alice).unlink()
+        self.sync()
+        self.assertEqual(len(self.google.events(ALICE)), in_google - 1)
+        self.assertEqual(len(self.instances(master_id)), 4)
+
     def test_this_and_following_edit_in_odoo_splits_the_series_on_google(self):
         recurrence = self.odoo_series(count=6)
         self.sync()
