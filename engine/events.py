@@ -48,6 +48,7 @@ class EventSync:
             return
         except Exception:
             _logger.info("Batch import failed, importing one by one", exc_info=True)
+            self.binder.forget()  # the savepoint's bindings are gone
         for action, values, binding in zip(actions, vals_list, bindings, strict=True):
             try:
                 with self.env.cr.savepoint():
@@ -56,6 +57,7 @@ class EventSync:
                     self.imported.add(event.id)
                 self.counters["pulled"] += 1
             except Exception as exc:  # noqa: BLE001 - isolate per item
+                self.binder.forget()
                 message = _(
                     "Event %(title)s (%(id)s) from %(provider)s could not be "
                     "imported: %(error)s",

@@ -217,6 +217,7 @@ class ManagedSync:
                 self.counters["pulled"] += 1
             except Exception as exc:  # noqa: BLE001 - isolate per series
                 _logger.info("managed series %s: %s", remote_id, exc)
+                self.binder.forget()  # the savepoint's bindings are gone
                 message = _(
                     "Series “%(title)s” (%(id)s) from %(provider)s could not be "
                     "shown in Odoo: %(error)s",

@@ -176,6 +176,7 @@ class MicrosoftSeries:
                     self._retry.discard(master_id)
                 except Exception as exc:  # noqa: BLE001 - isolate per series
                     _logger.info("Outlook series %s: %s", master_id, exc)
+                    self.binder.forget()  # the savepoint's bindings are gone
                     self.run._fail(recurrence, exc)
                 continue
             alive = {i["remote_id"] for i in instances[master_id]}

@@ -519,6 +519,8 @@ class SyncRun(
             self.binder.set(record, **values, synced=synced, sync_error=False)
             return self._settle_echo(record, remote_id) if echoed else []
         self.binder.set(record, **values)
+        if op.action == "patch":
+            self._detach_changed_instances(record, remote_id)
         reset = self._bind_occurrences(record, remote_id, values["etag"])
         sent = self._series_snapshot(record, self._series_base(record))
         self.binder.set(record, synced=conflicts.dumps(sent))

@@ -533,8 +533,6 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         return self._series_write(action.key, "patch", action.remote_id, recurrence)
 
     def _series_write(self, key, action, remote_id, recurrence):
-        if action == "patch":
-            self._detach_changed_instances(recurrence, remote_id)
         base = self._series_base(recurrence)
         neutral = self._series_neutral(recurrence, base)
         slots = self._series_slots(recurrence, base)

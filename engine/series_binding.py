@@ -135,10 +135,10 @@ class SeriesBinding:
         slots, or are made again there) while the calendar changed one of its
         occurrences alone: the calendar keeps that exception on its old slot
         whatever the series' new times (Google), beside the series' new
-        occurrence there. Odoo has both too: the occurrence follows the
-        series, and the exception comes in as an event of its own, bound to
-        its instance (nothing is written for it: each calendar holds it as
-        it is)."""
+        occurrence there. Odoo has both too: once the calendar took the
+        series' write, the occurrence follows the series, and the exception
+        comes in as an event of its own, bound to its instance (nothing is
+        written for it: each calendar holds it as it is)."""
         if self.adapter.series_write_drops_exceptions:
             return  # the changed occurrence is restored after the write
         changed = [
@@ -167,8 +167,8 @@ class SeriesBinding:
                 remote_id,
                 event,
             )
-            # an occurrence is bound again to its new slot once the series
-            # is written; one Odoo made again lets go of it
+            # an occurrence is bound again to its new slot next; one Odoo
+            # made again lets go of it
             self.binder.set(event, remote_id=False, etag=False, original_start=False)
             self._create_events([planner.CreateLocal(remote_id)])
             detached = self.binder.records("calendar.event", [remote_id])

@@ -43,6 +43,7 @@ class SeriesImport:
                     made = self._create_local_series(batch)
             except Exception:  # noqa: BLE001 - then one by one
                 _logger.info("Batch import of series failed, importing one by one")
+                self.binder.forget()  # the savepoint's bindings are gone
             else:
                 self._series_created(made)
                 batch = []
@@ -54,6 +55,7 @@ class SeriesImport:
                 _logger.info(
                     "%s sync of %s failed: %s", self.adapter.label, action, exc
                 )
+                self.binder.forget()
                 self._fail(None, exc)
                 self._remember_failure(action.remote_id, exc)
                 continue
