@@ -234,10 +234,13 @@ class GoogleAdapter(ProviderAdapter):
         }
 
     def stale_instances(self, master_id):
-        stale = self.binder.search(
+        return self.instance_holders(master_id).filtered(lambda ev: not ev.active)
+
+    def instance_holders(self, master_id):
+        holders = self.binder.search(
             "calendar.event", [("remote_id", "=like", f"{master_id}\\_%")]
         )
-        return stale.with_context(active_test=False).filtered(lambda ev: not ev.active)
+        return holders.with_context(active_test=False)
 
     def remote_ical_uid(self, item):
         return item.get("iCalUID")

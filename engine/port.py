@@ -243,6 +243,11 @@ class ProviderAdapter:
         """Archived events still bound to an instance of ``master_id``."""
         return self.run.Event.browse()
 
+    def instance_holders(self, master_id):
+        """Events (archived ones too) bound to an instance of ``master_id``,
+        where the provider's ids say it."""
+        return self.run.Event.browse()
+
     def unmatched_occurrences(self, events):
         """Occurrences of a bound series the provider has no instance for:
         by default they leave the series and travel as events of their own."""

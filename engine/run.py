@@ -519,13 +519,13 @@ class SyncRun(
             self.binder.set(record, **values, synced=synced, sync_error=False)
             return self._settle_echo(record, remote_id) if echoed else []
         self.binder.set(record, **values)
+        follow_ups = []
         if op.action == "patch":
-            self._detach_changed_instances(record, remote_id)
+            follow_ups += self._vacated_exceptions(record, remote_id)
         reset = self._bind_occurrences(record, remote_id, values["etag"])
         sent = self._series_snapshot(record, self._series_base(record))
         self.binder.set(record, synced=conflicts.dumps(sent))
         # occurrences changed alone in Odoo become exceptions of the new series
-        follow_ups = []
         for event in self._occurrences(record):
             send = not event.follow_recurrence or event in reset
             if send and self.binder.remote_id(event):

@@ -16,6 +16,7 @@ from datetime import datetime, time
 
 from ..services import planner
 from ..services.neutral_event import utc_to_naive_local
+from .keys import InstanceKey
 
 _logger = logging.getLogger(__name__)
 
@@ -130,51 +131,60 @@ class SeriesBinding:
             ]
         )
 
-    def _detach_changed_instances(self, recurrence, master_id):
+    def _vacated_exceptions(self, recurrence, master_id):
         """Odoo moved the whole series (its occurrences follow it into new
-        slots, or are made again there) while the calendar changed one of its
-        occurrences alone: the calendar keeps that exception on its old slot
-        whatever the series' new times (Google), beside the series' new
-        occurrence there. Odoo has both too: once the calendar took the
-        series' write, the occurrence follows the series, and the exception
-        comes in as an event of its own, bound to its instance (nothing is
-        written for it: each calendar holds it as it is)."""
+        slots, or are made again there) and the calendar took the write: it
+        keeps the series' exceptions on their old slots (Google), beside the
+        new occurrences. One the calendar changed since the last sync comes
+        into Odoo as an event of its own, bound to its instance (nothing is
+        written for it: each calendar holds it as it is); one only Odoo had
+        set (Odoo's move reset it into the series) is deleted there.
+        Returns those deletes."""
         if self.adapter.series_write_drops_exceptions:
-            return  # the changed occurrence is restored after the write
-        changed = [
-            remote_id
-            for remote_id, neutral in self.instances.items()
-            if not neutral["cancelled"]
-            and self.adapter.series_of(remote_id) == master_id
-        ]
-        holders = self.binder.records("calendar.event", changed)
+            return []  # the changed occurrence is restored after the write
+        holders = self.adapter.instance_holders(master_id).filtered(
+            lambda ev: (
+                ev.follow_recurrence
+                and (not ev.active or ev.recurrence_id == recurrence)
+            )
+        )
         if not holders:
-            return
+            return []
         slots = set(self._series_slots(recurrence, self._series_base(recurrence)))
-        for remote_id, event in holders.items():
+        deletes = []
+        for event in holders:
+            remote_id = self.binder.remote_id(event)
             original = self.binder.get(event, "original_start")
-            if (
-                not event.follow_recurrence
-                or not original
-                or (event.active and event.recurrence_id != recurrence)
-                or self.instances[remote_id].get("etag")
-                == self.binder.get(event, "etag")
-                or self._original(event) in slots
-            ):
+            if not original or self._original(event) in slots:
                 continue
+            neutral = self.instances.get(remote_id)
+            changed = (
+                neutral
+                and not neutral["cancelled"]
+                and neutral.get("etag") != self.binder.get(event, "etag")
+            )
+            if not changed and not self.binder.get(event, "synced"):
+                continue  # a plain instance of the old rule: gone with it
             _logger.debug(
-                "instance %s changed remotely in the slot Odoo moved %s from",
+                "exception %s left on the slot Odoo moved %s from (%s)",
                 remote_id,
                 event,
+                "changed there" if changed else "deleted there",
             )
             # an occurrence is bound again to its new slot next; one Odoo
             # made again lets go of it
             self.binder.set(event, remote_id=False, etag=False, original_start=False)
-            self._create_events([planner.CreateLocal(remote_id)])
-            detached = self.binder.records("calendar.event", [remote_id])
-            self.binder.set(
-                self.Event.concat(*detached.values()), original_start=original
-            )
+            if changed:
+                self._create_events([planner.CreateLocal(remote_id)])
+                detached = self.binder.records("calendar.event", [remote_id])
+                self.binder.set(
+                    self.Event.concat(*detached.values()), original_start=original
+                )
+            else:
+                key = InstanceKey(recurrence.id, self._original(event))
+                self.items[key] = recurrence
+                deletes.append(self.adapter.delete_op(key, remote_id))
+        return deletes
 
     def _took_exception(self, pairs, held):
         """Odoo rewrote the series ("all events" with a new rule), its

@@ -578,3 +578,20 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
             CAROL, MICROSOFT, [], day=11, hour=10, hours=2, series=True
         )
         self._moved_in_odoo_while_renamed_in_google(series, "future_events", CAROL, 2)
+
+    def test_occurrence_renamed_in_google_then_series_moved_in_odoo_is_deleted_there(
+        self,
+    ):
+        # finding AA (6 minutes on e483c3a): Alice renames the first occurrence
+        # of her Google series with Olga there, Odoo takes it; then Odoo moves
+        # the whole series, which resets that occurrence into it. Google kept
+        # the exception on its old slot: it is deleted there
+        w = self.world
+        series = w.remote_create(
+            ALICE, GOOGLE, [OLGA], day=0, hour=7, hours=1, series=True
+        )
+        w.remote_occurrence(ALICE, GOOGLE, series, 0, "name")
+        self.settled()
+        w.odoo_series(series, 0, "time", "all_events")
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 3)
