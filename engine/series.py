@@ -335,11 +335,19 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         old = self._series_snapshot(recurrence, base)
         new = self._remote_series_snapshot(neutral)
         changed = [key for key in TIMING if old.get(key) != new.get(key)]
-        if changed and not moved and self._timing_as_synced(recurrence, new):
+        if (
+            changed
+            and not moved
+            and not (restored and "rule" in changed)
+            and self._timing_as_synced(recurrence, new)
+        ):
             # the calendar kept the rule and times last synced: Odoo's differ
             # in form only (its first occurrences removed in the calendar,
             # Google keeps the series' start on the slot it cancelled; Odoo
-            # keeps no slot for them): reshaping would bring them back
+            # keeps no slot for them): reshaping would bring them back. Not
+            # a series deleted in Odoo that the calendar's later change
+            # restores, whose rule Odoo changed before (a split): the
+            # calendar's version wins whole
             changed = []
         _logger.debug(
             "series %s changed remotely: %s",

@@ -595,3 +595,29 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.odoo_series(series, 0, "time", "all_events")
         self.settled()
         self.assertEqual(len(w.odoo_events(series)), 3)
+
+    def test_series_split_and_deleted_in_odoo_comes_back_whole_after_a_google_move(
+        self,
+    ):
+        # finding AB (6 minutes on 3fd1a5a; the same on c032b95), as found:
+        # Carol's Google series; Odoo splits it ("this and following" with a
+        # new rule) and deletes both parts, while Carol moved its first
+        # occurrence there and removed Olga. Google's change restores the
+        # series, but Odoo kept the rule its split had cut (the rule last
+        # synced was Google's, taken for a difference in form only): Google
+        # showed two occurrences Odoo did not. It is Google's series again
+        w = self.world
+        series = w.remote_create(
+            CAROL, GOOGLE, [ALICE, OLGA, ERIN], day=0, hour=16, hours=3, series=True
+        )
+        w.sync("carol", GOOGLE, "expired_token")
+        w.remote_guests(CAROL, GOOGLE, series, OLGA, False)
+        w.odoo_answer(ALICE, series, "declined", 1)
+        w.remote_occurrence(CAROL, GOOGLE, series, 0, "time")
+        w.odoo_guests(series, OLGA, False)
+        w.odoo_series(series, 1, "rule", "future_events")
+        w.odoo_answer(ALICE, series, "accepted", 1)
+        w.odoo_delete(series)
+        w.odoo_delete(series)
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 3)
