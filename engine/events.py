@@ -96,6 +96,15 @@ class EventSync:
         else:
             # an outside organizer's meeting is a copy in each guest's
             # calendar: any of them brings the organizer's latest version
+            if (
+                event.recurrence_id.id in self.rewritten_series
+                and self.adapter.series_write_drops_exceptions
+            ):
+                # listed before this run wrote its series again, which gives
+                # the series' guests to every occurrence there: Odoo's stand
+                # (the occurrence is sent back, see _restore_exceptions)
+                own = event._calendar_sync_neutral()["attendees"]
+                neutral = {**neutral, "attendees": own}
             values = self._values(neutral, event)
             self.binder.set(event, guest_copy=self._guest_copy(neutral))
             if event.recurrence_id or shared:

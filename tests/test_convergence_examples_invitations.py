@@ -580,3 +580,55 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         )
         w.check()
         self.settled()
+
+    def test_guest_invited_to_an_outlook_series_keeps_an_occurrence_its_organizer_moved(
+        self,
+    ):
+        # finding AC (23 minutes on 5edd066; the machine's example fails on
+        # c032b95 too): Bob's Outlook series split in Odoo ("this and
+        # following", renamed), renamed whole, both parts deleted; Bob
+        # renames then moves its third occurrence in Outlook (which restores
+        # the series) while Odoo invites Alice, then Carol. Bob's run wrote
+        # the series with Carol, then took his moved occurrence as listed
+        # before that write, without her: Odoo dropped her from it while her
+        # Outlook had it. Odoo's guests now stand
+        w = self.world
+        series = w.remote_create(
+            BOB, MICROSOFT, [], day=0, hour=14, hours=1, series=True
+        )
+        for order in (
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+            ],
+            [
+                ("alice", GOOGLE),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", MICROSOFT),
+            ],
+        ):
+            w.settle(order)
+            w.check()
+        w.odoo_series(series, 1, "name", "future_events")
+        add = w.partner(ALICE) not in w.odoo_events(series)[0].partner_ids
+        w.odoo_guests(series, ALICE, add)
+        w.odoo_series(series, 0, "name", "all_events")
+        w.odoo_delete(series)
+        w.odoo_delete(series)
+        w.remote_occurrence(BOB, MICROSOFT, series, 2, "name")
+        w.settle(
+            [
+                ("bob", MICROSOFT),
+                ("carol", MICROSOFT),
+                ("alice", GOOGLE),
+                ("carol", GOOGLE),
+            ]
+        )
+        w.check()
+        add = w.partner(CAROL) not in w.odoo_events(series)[0].partner_ids
+        w.odoo_guests(series, CAROL, add)
+        w.remote_occurrence(BOB, MICROSOFT, series, 2, "time")
+        self.settled()
