@@ -100,7 +100,7 @@ class MatchingSync:
             ):
                 continue
             own = self._claimed_unbound(remote_id, record)
-            if own and self._merge_early_import(record, own):
+            if own and self._merge_early_import(record, own, self.remote[remote_id]):
                 alive = set(found.exists().ids)
                 # bound to ``own`` by the Odoo id it carries (the planner's
                 # BindLocal), as any push whose answer was lost; ``other``
@@ -158,16 +158,20 @@ class MatchingSync:
             return None
         return own
 
-    def _merge_early_import(self, copy, own):
+    def _merge_early_import(self, copy, own, neutral):
         """A guest's calendar imported the meeting before its organizer's
         calendar (this one) found again its own push, whose binding a lost
         commit took: ``copy`` is that guest's import, ``own`` the record
-        Odoo had all along. The guests' bindings move to ``own`` with their
-        answers, and ``copy`` goes (one meeting, one record; nothing is sent
-        for it). Not when ``copy`` is more than a guest's import: a meeting
-        of someone not in ``own``, or bound in the organizer's calendars."""
+        Odoo had all along, ``neutral`` the organizer's item as listed here.
+        The guests' bindings move to ``own`` with their answers, and ``copy``
+        goes (one meeting, one record; nothing is sent for it). Not when
+        ``copy`` is more than a guest's import: a meeting of someone neither
+        in ``own`` nor invited in the organizer's item (a guest the organizer
+        added in this calendar after the push is one), or bound in the
+        organizer's calendars."""
         if not self._is_guest_copy_elsewhere(copy):
             return False
+        invited = {a["email"] for a in neutral.get("attendees") or []} - {""}
         series = copy._name == "calendar.recurrence"
         copies, owns = copy, own
         if series:
@@ -183,7 +187,14 @@ class MatchingSync:
         )
         if any(
             b.account_id.user_id == self.user
-            or b.account_id.user_id.partner_id not in base.partner_ids
+            or (
+                b.account_id.user_id.partner_id not in base.partner_ids
+                and not invited
+                & {
+                    normalize_email(b.account_id.email),
+                    normalize_email(b.account_id.user_id.partner_id.email),
+                }
+            )
             for b in bindings
         ):
             return False
