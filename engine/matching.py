@@ -11,7 +11,7 @@ item this run imported drops that echo.
 
 from odoo import Command, _
 
-from ..services import planner
+from ..services import conflicts, planner
 from ..services.neutral_event import normalize_email
 from ..services.snapshot import canonical
 from .keys import EventKey, SeriesKey
@@ -165,11 +165,21 @@ class MatchingSync:
         Odoo had all along, ``neutral`` the organizer's item as listed here.
         The guests' bindings move to ``own`` with their answers, and ``copy``
         goes (one meeting, one record; nothing is sent for it). Not when
-        ``copy`` is more than a guest's import: a meeting of someone neither
-        in ``own`` nor invited in the organizer's item (a guest the organizer
-        added in this calendar after the push is one), or bound in the
-        organizer's calendars."""
+        ``copy`` is more than a guest's import of this user's invitation: a
+        copy whose calendar names another organizer, a meeting of someone
+        neither in ``own`` nor invited in the organizer's item (a guest the
+        organizer added in this calendar after the push is one), or one bound
+        in the organizer's calendars."""
         if not self._is_guest_copy_elsewhere(copy):
+            return False
+        # each guest's calendar holds it as an invitation from this calendar's
+        # user: the organizer's item (which its user writes, iCalUID and Odoo
+        # id included) proves nothing of a copy in someone else's calendar
+        organizers = {
+            (conflicts.loads(binding.synced) or {}).get("organizer_email")
+            for binding in copy.calendar_sync_binding_ids.filtered("remote_id")
+        }
+        if not organizers or not organizers <= self._own_emails() - {""}:
             return False
         invited = {a["email"] for a in neutral.get("attendees") or []} - {""}
         series = copy._name == "calendar.recurrence"

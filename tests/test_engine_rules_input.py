@@ -442,6 +442,49 @@ class TestAttacksOnSomeoneElsesCalendar(EngineCase):
             self.Event.search([("name", "=", "Hijacked")]).user_id, self.bob
         )
 
+    def test_an_item_naming_ones_own_event_never_takes_a_colleagues_outside_copy(
+        self,
+    ):
+        # Olga (outside) invites Alice; Bob then writes in his own calendar an
+        # item with the meeting's iCalUID, the Odoo id of an event of his own
+        # (never sent yet: a push whose answer was lost, it seems) and Alice
+        # as a guest: Alice's copy is hers, no early import of Bob's meeting
+        alice = self.connect_google(self.alice)
+        slot = {
+            "start": {"dateTime": _future(3).isoformat() + "Z"},
+            "end": {"dateTime": _future(3, 10).isoformat() + "Z"},
+            "iCalUID": "board-8@outside.example",
+        }
+        self.google.add_account("olga@outside.example")
+        self.google.add_event(
+            "olga@outside.example",
+            {"summary": "Board", "attendees": [{"email": ALICE}], **slot},
+        )
+        self.sync(alice)
+        board = self.Event.search([("name", "=", "Board")])
+        self.assertTrue(board.calendar_sync_binding_ids.guest_copy)
+        bob = self.connect_google(self.bob)
+        own = self.event("Bob's own", user=self.bob)
+        self.google.add_event(
+            BOB,
+            {
+                "summary": "Hijacked",
+                "attendees": [{"email": ALICE}],
+                "extendedProperties": {"private": {"odoo_id": str(own.id)}},
+                **slot,
+            },
+        )
+        self.sync(bob)
+        self.assertTrue(board.exists(), "Alice's copy stays")
+        self.assertEqual(board.name, "Board")
+        self.assertEqual(board.user_id, self.alice)
+        self.assertEqual(
+            board.calendar_sync_binding_ids.account_id, alice, "bound once, Alice's"
+        )
+        # Bob's item is his own event's (he may invite Alice to it), never
+        # bound to Alice's calendar
+        self.assertNotIn(alice, own.sudo().calendar_sync_binding_ids.account_id)
+
     def test_a_series_id_in_ones_own_calendar_never_takes_over_a_colleagues_series(
         self,
     ):
