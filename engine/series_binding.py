@@ -174,13 +174,33 @@ class SeriesBinding:
             # an occurrence is bound again to its new slot next; one Odoo
             # made again lets go of it
             self.binder.set(event, remote_id=False, etag=False, original_start=False)
+            # the guests' calendars hold the exception under the same id
+            # (Google): their bindings follow it off the occurrence, to the
+            # event it becomes, else nowhere (an instance gone, not the
+            # occurrence: deleted there, their calendars list it cancelled)
+            shared = event.sudo().calendar_sync_binding_ids.filtered(
+                lambda b, rid=remote_id: (
+                    b.remote_id == rid and b.account_id != self.account
+                )
+            )
+            detached = self.Event
             if changed:
                 self._create_events([planner.CreateLocal(remote_id)])
                 detached = self.binder.records("calendar.event", [remote_id])
-                self.binder.set(
-                    self.Event.concat(*detached.values()), original_start=original
+                detached = self.Event.concat(*detached.values())
+                self.binder.set(detached, original_start=original)
+            moved = shared.filtered(
+                lambda b, to=detached[:1]: (
+                    to
+                    and b.account_id
+                    not in to.sudo().calendar_sync_binding_ids.account_id
                 )
-            else:
+            )
+            moved.event_id = detached[:1]
+            (shared - moved).write(
+                {"remote_id": False, "etag": False, "original_start": False}
+            )
+            if not changed:
                 key = InstanceKey(recurrence.id, self._original(event))
                 self.items[key] = recurrence
                 deletes.append(self.adapter.delete_op(key, remote_id))

@@ -26,6 +26,7 @@ from . import test_convergence_examples_both
 from . import test_convergence_examples_faults
 from . import test_convergence_examples_invitations
 from . import test_convergence_examples_mirrors
+from . import test_convergence_examples_moves
 from . import test_convergence_examples_restores
 from . import test_convergence_examples_series
 from . import test_convergence_known_defects

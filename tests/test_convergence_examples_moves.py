@@ -1,0 +1,136 @@
+# Copyright 2026 calendar_sync authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html)
+"""Written-out examples of the convergence machine: a series moved or given a
+new rule in Odoo while its calendars changed an occurrence
+(each one a divergence the machine found, see :mod:`.convergence`)."""
+
+from odoo.tests import tagged
+
+from .convergence.cases import WrittenOutCase
+from .convergence.common import ALICE, BOB, CAROL, ERIN, GOOGLE, MICROSOFT, OLGA
+
+
+@tagged(
+    "post_install", "-at_install", "calendar_sync", "calendar_sync_convergence_examples"
+)
+class TestConvergenceExamplesMoves(WrittenOutCase):
+    """Examples of the machine written out: Odoo rewrites a series as a whole
+    (its time, its rule) while an occurrence was changed alone in a calendar
+    that keeps exceptions on their old slots (Google)."""
+
+    def _moved_in_odoo_while_renamed_in_google(self, series, scope, calendar, index):
+        """Odoo moves ``series`` (``scope``) while the Google ``calendar``
+        renames occurrence ``index``: the exception comes in beside it."""
+        w = self.world
+        self.settled()
+        w.odoo_series(series, 0, "time", scope)
+        w.remote_occurrence(calendar, GOOGLE, series, index, "name")
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 4)
+
+    def test_occurrence_renamed_in_google_while_odoo_moves_the_series_stays_beside_it(
+        self,
+    ):
+        # finding Z1 of the long runs of 2026-12-01 (6 minutes on de350c4):
+        # Odoo moves Alice's Google series ("all events") while she renames
+        # its first occurrence in Google. Google keeps that exception on its
+        # old slot beside the series' new occurrence there: Odoo did not show
+        # it. It comes in as an event of its own, bound to its instance
+        series = self.world.remote_create(
+            ALICE, GOOGLE, [], day=0, hour=15, hours=1, series=True
+        )
+        self._moved_in_odoo_while_renamed_in_google(series, "all_events", ALICE, 0)
+
+    def test_occurrence_renamed_in_a_google_mirror_while_odoo_moves_the_series(self):
+        # finding Z2 (6 minutes on de350c4): the same in the Google mirror of
+        # Carol's Outlook series, moved in Odoo from its first occurrence on
+        # ("this and following"), which makes every occurrence again
+        series = self.world.remote_create(
+            CAROL, MICROSOFT, [], day=11, hour=10, hours=2, series=True
+        )
+        self._moved_in_odoo_while_renamed_in_google(series, "future_events", CAROL, 2)
+
+    def test_occurrence_renamed_in_google_then_series_moved_in_odoo_is_deleted_there(
+        self,
+    ):
+        # finding AA (6 minutes on e483c3a): Alice renames the first occurrence
+        # of her Google series with Olga there, Odoo takes it; then Odoo moves
+        # the whole series, which resets that occurrence into it. Google kept
+        # the exception on its old slot: it is deleted there
+        w = self.world
+        series = w.remote_create(
+            ALICE, GOOGLE, [OLGA], day=0, hour=7, hours=1, series=True
+        )
+        w.remote_occurrence(ALICE, GOOGLE, series, 0, "name")
+        self.settled()
+        w.odoo_series(series, 0, "time", "all_events")
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 3)
+
+    def test_series_split_and_deleted_in_odoo_comes_back_whole_after_a_google_move(
+        self,
+    ):
+        # finding AB (6 minutes on 3fd1a5a; the same on c032b95), as found:
+        # Carol's Google series; Odoo splits it ("this and following" with a
+        # new rule) and deletes both parts, while Carol moved its first
+        # occurrence there and removed Olga. Google's change restores the
+        # series, but Odoo kept the rule its split had cut (the rule last
+        # synced was Google's, taken for a difference in form only): Google
+        # showed two occurrences Odoo did not. It is Google's series again
+        w = self.world
+        series = w.remote_create(
+            CAROL, GOOGLE, [ALICE, OLGA, ERIN], day=0, hour=16, hours=3, series=True
+        )
+        w.sync("carol", GOOGLE, "expired_token")
+        w.remote_guests(CAROL, GOOGLE, series, OLGA, False)
+        w.odoo_answer(ALICE, series, "declined", 1)
+        w.remote_occurrence(CAROL, GOOGLE, series, 0, "time")
+        w.odoo_guests(series, OLGA, False)
+        w.odoo_series(series, 1, "rule", "future_events")
+        w.odoo_answer(ALICE, series, "accepted", 1)
+        w.odoo_delete(series)
+        w.odoo_delete(series)
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 3)
+
+    def _first_moved_in_google_then_new_rule_in_odoo(self, changed_again):
+        """Carol moves and renames the first occurrence of her Google series
+        with Alice and Bob, Odoo takes it; then (after she renamed it again
+        there, if ``changed_again``) Odoo gives the series one more
+        occurrence ("all events"), rewriting it from that occurrence, its
+        base."""
+        w = self.world
+        series = w.remote_create(
+            CAROL, GOOGLE, [ALICE, BOB], day=0, hour=7, hours=3, series=True
+        )
+        w.remote_occurrence(CAROL, GOOGLE, series, 0, "name")
+        w.remote_occurrence(CAROL, GOOGLE, series, 0, "time")
+        self.settled()
+        if changed_again:
+            w.remote_occurrence(CAROL, GOOGLE, series, 0, "name")
+        w.odoo_series(series, 1, "rule", "all_events")
+        self.settled()
+        return series
+
+    def test_google_series_given_a_new_rule_in_odoo_after_its_first_was_moved(self):
+        # finding AE (13 minutes on f800073): Carol's calendar deleted the
+        # exception left on the old slot, and Alice's run, whose binding of
+        # that occurrence still held the exception's id, then deleted Odoo's
+        # occurrence with it: Google showed one more occurrence than Odoo
+        series = self._first_moved_in_google_then_new_rule_in_odoo(False)
+        self.assertEqual(len(self.world.odoo_events(series)), 4)
+
+    def test_first_occurrence_changed_again_in_google_as_odoo_gives_a_new_rule(self):
+        # AE with the exception changed in Google since the last sync: it
+        # comes into Odoo as an event of its own (Z1); Alice's calendar holds
+        # it as that event (her answer to it goes there), not as the series'
+        # occurrence Odoo put on its slot
+        series = self._first_moved_in_google_then_new_rule_in_odoo(True)
+        events = self.world.odoo_events(series)
+        detached = events.filtered(lambda ev: not ev.recurrence_id)
+        self.assertEqual(len(detached), 1)
+        bindings = detached.sudo().calendar_sync_binding_ids.filtered(
+            lambda b: b.account_id.provider == GOOGLE
+        )
+        self.assertEqual(set(bindings.account_id.mapped("email")), {ALICE, CAROL})
+        self.assertEqual(len(set(bindings.mapped("remote_id"))), 1)
