@@ -684,7 +684,8 @@ class Mailbox:
         mailbox's own answer (``notResponded`` at first) and ``isOrganizer``
         false; a series brings its cancelled occurrences and exceptions. A later
         update rewrites the copy (its answer kept); a cancellation, or this
-        mailbox leaving the attendees, deletes it."""
+        mailbox leaving the attendees, deletes it (an exception this mailbox
+        is not an attendee of is a deleted occurrence here)."""
         held = next(
             (
                 e
@@ -733,6 +734,14 @@ class Mailbox:
         for original, exc_id in source.exceptions.items():
             exc = organizer_box.events.get(exc_id)
             if exc is None:
+                continue
+            if "attendees" in exc.data and me not in {
+                attendee_address(a) for a in exc.data["attendees"]
+            }:
+                # left out of this occurrence alone: Outlook sends a
+                # cancellation of it, which deletes it from this calendar
+                # (MS-OXOCAL 3.1.4.9.1.1, recipExceptionalDeleted)
+                held.cancelled.add(original)
                 continue
             mine = self._file_exception(
                 held,

@@ -146,12 +146,19 @@ class MicrosoftSeries:
         events -= waiting
         start, end = self.window
         inside = events.filtered(lambda ev: start <= ev.start <= end)
+        self.run.counters["pulled"] += len(inside)
+        # an occurrence of someone else's meeting: the user removed it (they
+        # declined it), or its organizer left them out of it (Outlook deletes
+        # it from their calendar); it is not theirs to delete
+        others = inside.filtered(lambda ev: ev.user_id != self.run.user)
+        self.run._decline(others)
+        self.binder.drop(others)
+        inside -= others
         # still in the user's other calendars: the delete goes there too
         elsewhere = inside.filtered(self.run._bound_elsewhere)
         self.binder.drop(elsewhere)
         elsewhere.write({"active": False, "calendar_sync_deleted": True})
         (inside - elsewhere).unlink()
-        self.run.counters["pulled"] += len(inside)
 
     def after_series(self):
         """Occurrences deleted in Outlook: compare the changed series' instances

@@ -20,6 +20,7 @@ from . import test_settings_preflight
 from . import test_security_boundaries
 from . import test_engine_rules
 from . import test_engine_rules_input
+from . import test_engine_rules_attacks
 from . import test_outlook_window
 from . import test_convergence
 from . import test_convergence_examples_both

@@ -91,6 +91,26 @@ class TestEmulatorInvitations(GoogleEmulatorMixin, GraphEmulatorMixin, Transacti
             },
         )
 
+    def graph_series(self):
+        """Bob's weekly Outlook series of three Mondays with Carol and Erin,
+        and a window around it."""
+        master = self.graph_meeting(
+            recurrence={
+                "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"]},
+                "range": {
+                    "type": "numbered",
+                    "startDate": "2030-03-04",
+                    "numberOfOccurrences": 3,
+                    "recurrenceTimeZone": TZ,
+                },
+            }
+        )
+        window = (
+            datetime(2030, 3, 1, tzinfo=timezone.utc),
+            datetime(2030, 4, 1, tzinfo=timezone.utc),
+        )
+        return master, window
+
     def test_outlook_delivers_a_meeting_to_each_attendee_mailbox_with_its_own_id(self):
         self.graph.account(CAROL)
         meeting = self.graph_meeting()
@@ -109,21 +129,7 @@ class TestEmulatorInvitations(GoogleEmulatorMixin, GraphEmulatorMixin, Transacti
 
     def test_outlook_delivers_the_cancelled_and_changed_occurrences_of_a_series(self):
         self.graph.account(CAROL)
-        master = self.graph_meeting(
-            recurrence={
-                "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"]},
-                "range": {
-                    "type": "numbered",
-                    "startDate": "2030-03-04",
-                    "numberOfOccurrences": 3,
-                    "recurrenceTimeZone": TZ,
-                },
-            }
-        )
-        window = (
-            datetime(2030, 3, 1, tzinfo=timezone.utc),
-            datetime(2030, 4, 1, tzinfo=timezone.utc),
-        )
+        master, window = self.graph_series()
         first, second, _third = self.graph.instances(BOB, master["id"], *window)
         self.graph.update_event(BOB, second["id"], {"subject": "Review (once)"})
         self.graph.delete_event(BOB, first["id"])
@@ -141,6 +147,24 @@ class TestEmulatorInvitations(GoogleEmulatorMixin, GraphEmulatorMixin, Transacti
             ],
             ["accepted", "accepted"],
         )
+
+    def test_outlook_deletes_an_occurrence_from_a_guest_left_out_of_it(self):
+        # MS-OXOCAL 3.1.4.9.1.1: an attendee removed from one exception gets a
+        # cancellation of it, which deletes it from their calendar
+        self.graph.account(CAROL)
+        master, window = self.graph_series()
+        _first, second, _third = self.graph.instances(BOB, master["id"], *window)
+        self.graph.update_event(
+            BOB,
+            second["id"],
+            {"attendees": [{"emailAddress": {"address": ERIN}, "type": "required"}]},
+        )
+        [copy] = [e for e in self.graph.events(CAROL) if e["type"] == "seriesMaster"]
+        starts = [
+            i["start"]["dateTime"][:10]
+            for i in self.graph.instances(CAROL, copy["id"], *window)
+        ]
+        self.assertEqual(starts, ["2030-03-04", "2030-03-18"])
 
     def test_an_outlook_answer_reaches_the_organizer_and_a_removed_guest_loses_it(self):
         self.graph.account(CAROL)

@@ -6,7 +6,7 @@ user's second calendar, split in Odoo."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, DAN, GOOGLE, MICROSOFT
+from .convergence.common import ALICE, BOB, CAROL, DAN, ERIN, GOOGLE, MICROSOFT
 
 
 @tagged(
@@ -106,4 +106,36 @@ class TestConvergenceExamplesMirroredSplits(WrittenOutCase):
             ]
         )
         w.check()
+        self.settled()
+
+    def test_guest_left_out_of_an_occurrence_by_a_later_series_invitation_keeps_it(
+        self,
+    ):
+        # finding AF (27 minutes on f800073): Carol invites Bob and Erin to
+        # her Outlook series in its Google mirror after Odoo moved one
+        # occurrence; Odoo keeps that occurrence's own guests (Erin, not Bob),
+        # and so does Carol's Outlook once the occurrence is restored after
+        # the series write. Outlook then deletes that occurrence from Bob's
+        # calendar (the emulator kept it), and Bob's run deleted it from Odoo
+        # for everyone: an occurrence gone from a guest's calendar is now
+        # declined by them, never deleted
+        w = self.world
+        series = w.remote_create(
+            CAROL, MICROSOFT, [], day=0, hour=13, hours=3, series=True
+        )
+        w.remote_guests(CAROL, MICROSOFT, series, ALICE, True)
+        w.remote_guests(CAROL, MICROSOFT, series, ALICE, False)
+        w.remote_guests(CAROL, MICROSOFT, series, ERIN, True)
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", MICROSOFT),
+            ]
+        )
+        w.check()
+        w.remote_guests(CAROL, GOOGLE, series, ERIN, True)
+        w.remote_guests(CAROL, GOOGLE, series, BOB, True)
+        w.odoo_occurrence(series, 1, "time")
         self.settled()
