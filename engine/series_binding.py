@@ -138,14 +138,18 @@ class SeriesBinding:
         new occurrences. One the calendar changed since the last sync comes
         into Odoo as an event of its own, bound to its instance (nothing is
         written for it: each calendar holds it as it is); one only Odoo had
-        set (Odoo's move reset it into the series) is deleted there.
-        Returns those deletes."""
+        set (Odoo's move reset it into the series, or archived it with the
+        old series when it made the series again from its base event) is
+        deleted there. Returns those deletes."""
         if self.adapter.series_write_drops_exceptions:
             return []  # the changed occurrence is restored after the write
         holders = self.adapter.instance_holders(master_id).filtered(
             lambda ev: (
-                ev.follow_recurrence
-                and (not ev.active or ev.recurrence_id == recurrence)
+                (
+                    ev.follow_recurrence
+                    and (not ev.active or ev.recurrence_id == recurrence)
+                )
+                or self._archived_with_old_series(ev)
             )
         )
         if not holders:
@@ -205,6 +209,19 @@ class SeriesBinding:
                 self.items[key] = recurrence
                 deletes.append(self.adapter.delete_op(key, remote_id))
         return deletes
+
+    def _archived_with_old_series(self, event):
+        """An exception (changed alone) that Odoo archived with its series
+        when it made the series again ("All events" with new times or rule:
+        the old series is gone, its occurrences archived as settled, nothing
+        marked to be deleted one by one)."""
+        return (
+            not event.active
+            and not event.follow_recurrence
+            and not event.recurrence_id
+            and not event.calendar_sync_deleted
+            and not self.binder.get(event, "need_sync")
+        )
 
     def _took_exception(self, pairs, held):
         """Odoo rewrote the series ("all events" with a new rule), its

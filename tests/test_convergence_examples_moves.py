@@ -134,3 +134,38 @@ class TestConvergenceExamplesMoves(WrittenOutCase):
         )
         self.assertEqual(set(bindings.account_id.mapped("email")), {ALICE, CAROL})
         self.assertEqual(len(set(bindings.mapped("remote_id"))), 1)
+
+    def _moved_alone_then_series_moved_in_odoo(self, renamed_in_google):
+        """Odoo moves the third occurrence of Alice's Google series with Erin
+        alone, then (after she renamed that occurrence in Google, if
+        ``renamed_in_google``) moves and renames the whole series: Odoo makes
+        the series again from its base event and archives the old one with
+        that exception."""
+        w = self.world
+        series = w.remote_create(
+            ALICE, GOOGLE, [ERIN], day=0, hour=8, hours=2, series=True
+        )
+        self.settled()
+        w.odoo_occurrence(series, 2, "time")
+        self.settled()
+        if renamed_in_google:
+            w.remote_occurrence(ALICE, GOOGLE, series, 2, "name")
+        w.odoo_series(series, 1, "time", "all_events")
+        w.odoo_series(series, 2, "name", "all_events")
+        self.settled()
+        return w.odoo_events(series)
+
+    def test_occurrence_moved_alone_then_series_moved_in_odoo_leaves_google_too(self):
+        # finding AG (8 minutes on 3e7ebff): the exception Odoo archived with
+        # the old series (as settled: nothing marked to be deleted) stayed in
+        # Google on its old slot, which the new series no longer has
+        self.assertEqual(len(self._moved_alone_then_series_moved_in_odoo(False)), 3)
+
+    def test_occurrence_moved_in_odoo_renamed_in_google_stays_beside_the_moved_series(
+        self,
+    ):
+        # AG with the exception renamed in Google since: it comes into Odoo as
+        # an event of its own (Z1)
+        events = self._moved_alone_then_series_moved_in_odoo(True)
+        self.assertEqual(len(events), 4)
+        self.assertEqual(len(events.filtered(lambda ev: not ev.recurrence_id)), 1)
