@@ -20,7 +20,7 @@ next run reads them again (a series' own binding holds the error meanwhile).
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, time
 
 from odoo import _
 
@@ -192,8 +192,36 @@ class MicrosoftSeries:
                     self.binder.remote_id(ev) and self.binder.remote_id(ev) not in alive
                 )
             )
+            gone -= self._moved_on(recurrence, master_id, gone)
             self.unmatched_occurrences(gone)
         self.run._push(ops)
+
+    def _moved_on(self, recurrence, master_id, events):
+        """Occurrences of someone else's series whose instance id this
+        calendar no longer lists, yet whose slot it still has: the organizer
+        wrote the series again (Outlook gives every occurrence a new id in
+        each attendee's copy). Each is bound to the instance of its slot;
+        returns them (not gone: nothing removed them)."""
+        run = self.run
+        others = events.filtered(lambda ev: ev.user_id != run.user)
+        originals = {
+            event: (event.start_date if event.allday else event.start)
+            if event.follow_recurrence
+            else run._original(event)
+            for event in others
+        }
+        ids = self.instance_ids(recurrence, master_id, set(originals.values()))
+        owners = {
+            ids[original]: event
+            for event, original in originals.items()
+            if original in ids
+        }
+        self.binder.claim(owners)
+        for remote_id, event in owners.items():
+            original = originals[event]
+            stamp = datetime.combine(original, time()) if event.allday else original
+            self.binder.set(event, remote_id=remote_id, original_start=stamp)
+        return self.run.Event.concat(*owners.values())
 
     def _changed_masters(self):
         """The masters of the listing whose instances must be compared: new

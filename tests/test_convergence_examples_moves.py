@@ -169,3 +169,41 @@ class TestConvergenceExamplesMoves(WrittenOutCase):
         events = self._moved_alone_then_series_moved_in_odoo(True)
         self.assertEqual(len(events), 4)
         self.assertEqual(len(events.filtered(lambda ev: not ev.recurrence_id)), 1)
+
+    def _odoo_series_moved_with_guests(self, organizer):
+        """``organizer``'s Odoo series with Alice, Bob and Carol, synced, then
+        moved by an hour in Odoo (*All events*, from its first occurrence)."""
+        w = self.world
+        series = w.odoo_create(
+            organizer, [ALICE, BOB, CAROL], day=11, hour=12, hours=3, series=True
+        )
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+            ]
+        )
+        w.check()
+        w.odoo_series(series, 0, "time", "all_events")
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 3)
+        self.assertEqual(set(w.odoo_events(series).mapped("active")), {True})
+        return series
+
+    def test_odoo_series_moved_keeps_its_first_occurrence_for_an_outlook_guest(self):
+        # finding AH (13 minutes on cc08a0b, AF's first engine): Bob's run,
+        # whose copy of Carol's series has new instance ids after her move,
+        # took its first occurrence (the one Odoo keeps across the move, still
+        # bound to the old id) for gone from his calendar. Before AF it was
+        # archived, and deleted in every calendar: every calendar agreed, so
+        # the machine saw nothing, but the series had lost its first
+        # occurrence. AF made it Bob's decline, which the machine saw. It is
+        # bound to the instance of its slot in Bob's copy now
+        series = self._odoo_series_moved_with_guests(CAROL)
+        self.assertEqual(self.answers(BOB, series), {"needsAction"})
+
+    def test_odoo_series_moved_keeps_its_first_occurrence_for_google_guests(self):
+        series = self._odoo_series_moved_with_guests(ALICE)
+        self.assertEqual(self.answers(CAROL, series), {"needsAction"})
