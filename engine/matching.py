@@ -283,7 +283,7 @@ class MatchingSync:
         """An invitation to this user that Odoo has as someone else's meeting
         without them yet: its organizer added them in their calendar, whose
         sync has not brought the new guest to Odoo. That calendar (bound to
-        the meeting, with this provider, connected) will: wait for it rather
+        the meeting, with this provider, synced by the cron) will: wait for it rather
         than make this user a second meeting. So too for a series its
         organizer deleted in Odoo meanwhile: that calendar restores it (the
         invitation is the later change) or deletes it there, which cancels
@@ -298,7 +298,9 @@ class MatchingSync:
             and event.user_id != self.user
             and host.user_id == event.user_id
             and host.provider == self.account.provider
-            and host.state == "connected"
+            # a run that failed (an error page, a timeout) is tried again:
+            # only a calendar to reconnect will not act
+            and host.state in ("connected", "error")
             and other.remote_id
             and not other.mirror
             and neutral.get("organizer_email")

@@ -168,3 +168,41 @@ class TestConvergenceExamplesRestoredSeries(WrittenOutCase):
         self.world.remote_edit(ALICE, GOOGLE, "M1", "name")
         self.settled()
         self.assertEqual(len(self.world.odoo_events("M1")), 2)
+
+    def test_guest_invited_to_a_deleted_series_waits_for_an_organizer_in_error(self):
+        # finding AI (21 minutes on 1b528c8), as found: Carol's Outlook series,
+        # deleted in Odoo while she deleted one occurrence in Outlook; her run
+        # meets an error page (her account is in error until its next run).
+        # Bob's Outlook run imported his invitation as a second series (he
+        # waits for a connected organizer's calendar only), then Carol's run
+        # restored hers (the later change): twice in Odoo. A calendar in
+        # error is tried again: the invitation waits for it too
+        w = self.world
+        meeting = w.odoo_create(ALICE, [], day=0, hour=15, hours=3)
+        w.remote_create(ALICE, GOOGLE, [], day=0, hour=9, hours=3)
+        w.odoo_delete(meeting)
+        series = w.remote_create(
+            CAROL, MICROSOFT, [ERIN, BOB, ALICE], day=0, hour=14, hours=3, series=True
+        )
+        w.remote_create(OLGA, MICROSOFT, [CAROL, ALICE], day=0, hour=7, hours=2)
+        w.sync("carol", MICROSOFT, "timeout_listing")
+        w.odoo_create(BOB, [], day=6, hour=12, hours=1, series=True)
+        w.remote_occurrence(CAROL, MICROSOFT, series, 1, "delete")
+        w.odoo_delete(series)
+        w.odoo_answer(CAROL, "M4", "tentative", 1)
+        w.sync("carol", MICROSOFT, "html_writes")
+        self.settled()
+
+    def test_series_deleted_in_odoo_changed_later_in_outlook_stays_one_after_an_error(
+        self,
+    ):
+        w = self.world
+        series = w.remote_create(
+            CAROL, MICROSOFT, [ERIN, BOB, ALICE], day=0, hour=14, hours=3, series=True
+        )
+        w.sync("carol", MICROSOFT, "timeout_listing")
+        w.remote_occurrence(CAROL, MICROSOFT, series, 1, "delete")
+        w.odoo_delete(series)
+        w.sync("carol", MICROSOFT, "html_writes")
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 2)
