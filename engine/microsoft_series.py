@@ -147,13 +147,18 @@ class MicrosoftSeries:
         start, end = self.window
         inside = events.filtered(lambda ev: start <= ev.start <= end)
         self.run.counters["pulled"] += len(inside)
-        # an occurrence of someone else's meeting: the user removed it (they
-        # declined it), or its organizer left them out of it (Outlook deletes
-        # it from their calendar); it is not theirs to delete
-        others = inside.filtered(lambda ev: ev.user_id != self.run.user)
-        self.run._decline(others)
-        self.binder.drop(others)
-        inside -= others
+        # an occurrence of someone else's meeting its organizer left the user
+        # out of (Outlook deletes it from their calendar): not theirs to
+        # delete. One they are still invited to went from their calendar as
+        # its organizer's delete reached it, or their own: deleted as ever
+        left_out = inside.filtered(
+            lambda ev: (
+                ev.user_id != self.run.user
+                and self.run.user.partner_id not in ev.partner_ids
+            )
+        )
+        self.binder.drop(left_out)
+        inside -= left_out
         # still in the user's other calendars: the delete goes there too
         elsewhere = inside.filtered(self.run._bound_elsewhere)
         self.binder.drop(elsewhere)

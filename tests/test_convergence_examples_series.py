@@ -546,3 +546,46 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.odoo_occurrence("M1", 1, "name")
         self.world.remote_occurrence(CAROL, MICROSOFT, "M1", 1, "delete")
         self.settled()
+
+    def test_occurrence_an_outlook_organizer_deleted_goes_from_a_guests_odoo_too(self):
+        # finding AK (8 minutes on 3e194c4; passes on d80cccb: AF's first
+        # fix made it): Bob's Odoo series (his Outlook) with Erin, Dan and
+        # Carol, renamed in Odoo from its second occurrence on; Odoo invites
+        # Olga; Bob deletes the first occurrence in Outlook and moves the next
+        # one; Odoo deletes the series. Carol's run, whose copy lost the
+        # occurrence Bob deleted, declined it instead of deleting it (AF's
+        # first rule), and Odoo kept it. Only an occurrence the guest was left
+        # out of is kept now
+        w = self.world
+        series = w.odoo_create(
+            BOB, [ERIN, DAN, CAROL], day=0, hour=7, hours=3, series=True
+        )
+        w.odoo_series(series, 1, "name", "future_events")
+        w.odoo_create(DAN, [], day=3, hour=12, hours=1, allday=True)
+        w.settle(
+            [
+                ("bob", MICROSOFT),
+                ("alice", GOOGLE),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+            ]
+        )
+        w.check()
+        w.settle(
+            [
+                ("carol", MICROSOFT),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("alice", GOOGLE),
+            ]
+        )
+        w.check()
+        add = w.partner(OLGA) not in w.odoo_events(series)[0].partner_ids
+        w.odoo_guests(series, OLGA, add)
+        w.remote_occurrence(BOB, MICROSOFT, series, 0, "delete")
+        w.remote_occurrence(BOB, MICROSOFT, series, 0, "time")
+        w.odoo_edit("M3", "time", 24)
+        w.odoo_delete(series)
+        w.odoo_archive("M3")
+        w.odoo_create(ALICE, [CAROL, DAN], day=13, hour=16, hours=1, allday=True)
+        self.settled()
