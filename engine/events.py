@@ -103,8 +103,7 @@ class EventSync:
                 # listed before this run wrote its series again, which gives
                 # the series' guests to every occurrence there: Odoo's stand
                 # (the occurrence is sent back, see _restore_exceptions)
-                own = event._calendar_sync_neutral()["attendees"]
-                neutral = {**neutral, "attendees": own}
+                neutral = self._with_odoo_attendees(neutral, event)
             values = self._values(neutral, event)
             self.binder.set(event, guest_copy=self._guest_copy(neutral))
             if event.recurrence_id or shared:

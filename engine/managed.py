@@ -38,6 +38,7 @@ from odoo import _, fields
 from ..services.exceptions import UnsupportedRecurrence
 from ..services.recurrence import normalize_recurrence
 from .keys import SeriesKey
+from .series_slots import slot_stamp
 
 _logger = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ class ManagedSync:
         etag = neutral.get("etag")
         pairs = []
         for event, slot in zip(made, extra, strict=True):
-            stamp = datetime.combine(slot, time()) if allday else slot
+            stamp = slot_stamp(slot, allday)
             pairs.append(
                 (
                     event,

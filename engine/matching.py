@@ -11,7 +11,7 @@ item this run imported drops that echo.
 
 from odoo import Command, _
 
-from ..services import conflicts, planner
+from ..services import config, conflicts, planner
 from ..services.neutral_event import normalize_email
 from ..services.snapshot import canonical
 from .keys import EventKey, SeriesKey
@@ -199,11 +199,7 @@ class MatchingSync:
             b.account_id.user_id == self.user
             or (
                 b.account_id.user_id.partner_id not in base.partner_ids
-                and not invited
-                & {
-                    normalize_email(b.account_id.email),
-                    normalize_email(b.account_id.user_id.partner_id.email),
-                }
+                and not invited & self._account_emails(b.account_id)
             )
             for b in bindings
         ):
@@ -274,9 +270,14 @@ class MatchingSync:
     def _own_emails(self):
         """The addresses this calendar's user answers under (the account's
         and the Odoo user's)."""
+        return self._account_emails(self.account)
+
+    @staticmethod
+    def _account_emails(account):
+        """The addresses the user of ``account`` answers under there."""
         return {
-            normalize_email(self.account.email),
-            normalize_email(self.user.partner_id.email),
+            normalize_email(account.email),
+            normalize_email(account.user_id.partner_id.email),
         }
 
     def _awaits_organizer(self, other, record, neutral):
@@ -300,7 +301,7 @@ class MatchingSync:
             and host.provider == self.account.provider
             # a run that failed (an error page, a timeout) is tried again:
             # only a calendar to reconnect will not act
-            and host.state in ("connected", "error")
+            and host.state in config.RUN_STATES
             and other.remote_id
             and not other.mirror
             and neutral.get("organizer_email")

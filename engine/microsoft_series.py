@@ -20,7 +20,7 @@ next run reads them again (a series' own binding holds the error meanwhile).
 """
 
 import logging
-from datetime import datetime, time
+from datetime import datetime
 
 from odoo import _
 
@@ -29,6 +29,7 @@ from ..services.graph_mapper import from_graph
 from ..services.graph_recurrence import graph_extra_dates
 from ..services.neutral_event import utc_naive, utc_to_naive_local
 from .keys import InstanceKey
+from .series_slots import slot_stamp
 
 _logger = logging.getLogger(__name__)
 
@@ -223,8 +224,7 @@ class MicrosoftSeries:
         }
         self.binder.claim(owners)
         for remote_id, event in owners.items():
-            original = originals[event]
-            stamp = datetime.combine(original, time()) if event.allday else original
+            stamp = slot_stamp(originals[event], event.allday)
             self.binder.set(event, remote_id=remote_id, original_start=stamp)
         return self.run.Event.concat(*owners.values())
 

@@ -556,10 +556,7 @@ class SyncRun(
     def _values(self, neutral, event=None):
         if neutral.get("mirror") and event:
             # a mirror carries no attendees: Odoo's stay as they are
-            neutral = {
-                **neutral,
-                "attendees": event._calendar_sync_neutral()["attendees"],
-            }
+            neutral = self._with_odoo_attendees(neutral, event)
         return self.Event._calendar_sync_values(
             neutral,
             self._owner(neutral),
@@ -567,6 +564,11 @@ class SyncRun(
             self._alarms([neutral]),
             event,
         )
+
+    @staticmethod
+    def _with_odoo_attendees(neutral, event):
+        """``neutral`` with the attendees Odoo's ``event`` has."""
+        return {**neutral, "attendees": event._calendar_sync_neutral()["attendees"]}
 
     def _partners(self, neutrals):
         names = {

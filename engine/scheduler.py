@@ -210,7 +210,7 @@ def cron_pass(Account, time_budget=None):
     cron (see :mod:`engine.jobs`)."""
     accounts = Account.sudo().search(
         [
-            ("state", "in", ("connected", "error")),
+            ("state", "in", config.RUN_STATES),
             ("sync_stopped", "=", False),
             *polled_domain(Account),
         ],
@@ -340,9 +340,9 @@ def can_request(account, reconnect=False):
     (a run tries it again), not stopped, its provider configured and not
     paused, its user still an employee; with ``reconnect`` (Sync Now) also
     an account whose refresh token the provider refused."""
-    states = ("connected", "error", "needs_reconnect") if reconnect else None
+    states = (*config.RUN_STATES, "needs_reconnect") if reconnect else None
     return (
-        account.state in (states or ("connected", "error"))
+        account.state in (states or config.RUN_STATES)
         and runnable(account)
         and user_may_sync(account)
     )

@@ -17,6 +17,7 @@ from datetime import datetime, time
 from ..services import planner
 from ..services.neutral_event import utc_to_naive_local
 from .keys import InstanceKey
+from .series_slots import slot_stamp
 
 _logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class SeriesBinding:
             if original not in ids:
                 moved |= event
                 continue
-            stamp = datetime.combine(original, time()) if event.allday else original
+            stamp = slot_stamp(original, event.allday)
             bound[ids[original]] = event
             values = {
                 "original_start": stamp,
@@ -118,9 +119,7 @@ class SeriesBinding:
                 (
                     event,
                     {
-                        "original_start": datetime.combine(slot, time())
-                        if event.allday
-                        else slot,
+                        "original_start": slot_stamp(slot, event.allday),
                         "remote_id": ids[slot],
                         "etag": neutral["etag"],
                         "need_sync": True,

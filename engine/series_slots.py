@@ -18,6 +18,12 @@ from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import expand, normalize_recurrence, pair_moved_occurrences
 
 
+def slot_stamp(slot, allday):
+    """The ``original_start`` a binding stores for an occurrence's slot: the
+    slot itself (naive UTC), or midnight of its day when all-day."""
+    return datetime.combine(slot, time()) if allday else slot
+
+
 class SeriesSlots:
     """The slots and original starts of a run's series (see :mod:`engine.series`)."""
 
@@ -132,8 +138,7 @@ class SeriesSlots:
             return
         found = pair_moved_occurrences(slots, taken, moved, strict=True)
         for event, slot in found.items():
-            stamp = datetime.combine(slot, time()) if event.allday else slot
-            self.binder.set(event, original_start=stamp)
+            self.binder.set(event, original_start=slot_stamp(slot, event.allday))
 
     def _removed_slots(self, master_id, neutral):
         """The slots of a listed remote series whose occurrence the calendar

@@ -19,6 +19,10 @@ MICROSOFT = "microsoft"
 PROVIDERS = (GOOGLE, MICROSOFT)
 #: Providers whose sync engine ships in this version.
 SYNC_ENGINES = (GOOGLE, MICROSOFT)
+#: Account states in which runs are made: connected, or in error after a
+#: failed run (the next run tries again; only "needs_reconnect" waits for
+#: the user).
+RUN_STATES = ("connected", "error")
 
 #: OAuth callback paths (what the administrator registers with the provider).
 CALLBACK_PATHS = {
