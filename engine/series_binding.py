@@ -151,7 +151,12 @@ class SeriesBinding:
                 or self._archived_with_old_series(ev)
             )
         )
-        if not holders:
+        kept = [
+            remote_id
+            for remote_id, item in self.instances.items()
+            if item.get("recurring_event_id") == master_id and not item["cancelled"]
+        ]
+        if not holders and not kept:
             return []
         slots = set(self._series_slots(recurrence, self._series_base(recurrence)))
         deletes = []
@@ -207,7 +212,47 @@ class SeriesBinding:
                 key = InstanceKey(recurrence.id, self._original(event))
                 self.items[key] = recurrence
                 deletes.append(self.adapter.delete_op(key, remote_id))
+        self._left_past_the_rule(recurrence, kept, slots)
         return deletes
+
+    def _left_past_the_rule(self, recurrence, listed, slots):
+        """Instances of the series Odoo just wrote that this listing brings
+        changed in the calendar, on a slot the series has no more, that no
+        event holds here: Odoo's *This and following events* split ended the
+        series before an occurrence the calendar had changed meanwhile (its
+        event, unbound by the split, starts the new series). The calendar
+        keeps such an exception beside the shortened rule (Google): it comes
+        into Odoo as an event of its own, bound to its instance (finding AJ).
+        Not one past the occurrences Odoo holds of an endless series (its
+        horizon): that one still belongs to the series.
+        """
+        held = self.binder.records("calendar.event", listed)
+        last = max(slots, default=None)
+        endless = recurrence.end_type == "forever"
+
+        def left_out(original):
+            if not original or original in slots:
+                return False
+            if not endless:
+                return True
+            # a date and a datetime (the series changed to all-day) do not
+            # compare: left alone
+            same_kind = isinstance(original, datetime) == isinstance(last, datetime)
+            return last is not None and same_kind and original < last
+
+        left = [
+            remote_id
+            for remote_id in listed
+            if remote_id not in held
+            and left_out(self.instances[remote_id].get("original_start"))
+        ]
+        if not left:
+            return
+        _logger.debug("exceptions %s left past the rule Odoo wrote", left)
+        self._create_events([planner.CreateLocal(remote_id) for remote_id in left])
+        for remote_id, event in self.binder.records("calendar.event", left).items():
+            original = self.instances[remote_id]["original_start"]
+            self.binder.set(event, original_start=slot_stamp(original, event.allday))
 
     def _archived_with_old_series(self, event):
         """An exception (changed alone) that Odoo archived with its series

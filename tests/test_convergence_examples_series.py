@@ -589,3 +589,40 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.odoo_archive("M3")
         w.odoo_create(ALICE, [CAROL, DAN], day=13, hour=16, hours=1, allday=True)
         self.settled()
+
+    def test_occurrence_renamed_in_google_where_odoo_splits_its_series_stays_apart(
+        self,
+    ):
+        # finding AJ (17 minutes on 89e6ff1): Alice renames the first two
+        # occurrences of her Google series with Bob and Carol in Google, while
+        # Odoo renames it from its second occurrence on ("This and following
+        # events"). Writing the first part ends it before the second renamed
+        # occurrence, which Google keeps beside the shortened rule; Odoo did
+        # not show it. It comes into Odoo as an event of its own
+        w = self.world
+        order = [("alice", GOOGLE), ("bob", MICROSOFT)]
+        order += [("carol", MICROSOFT), ("carol", GOOGLE)]
+        w.remote_create(CAROL, MICROSOFT, [BOB], day=12, hour=11, hours=1, series=True)
+        w.settle(order)
+        w.check()
+        series = w.remote_create(
+            ALICE, GOOGLE, [BOB, CAROL], day=0, hour=7, hours=2, series=True
+        )
+        w.settle(order[:2] + order[:1:-1])
+        w.check()
+        w.remote_occurrence(ALICE, GOOGLE, series, 0, "name")
+        w.remote_occurrence(ALICE, GOOGLE, series, 1, "name")
+        second = w.odoo_events(series)[1].start
+        w.odoo_series(series, 1, "name", "future_events")
+        w.settle(order)
+        w.check()
+        kept = w.odoo_events(series).filtered(
+            lambda ev: ev.start == second and not ev.recurrence_id
+        )
+        self.assertEqual(len(kept), 1, "the occurrence Google kept is in Odoo")
+        self.assertEqual(kept.user_id, w.user_of(ALICE))
+        self.assertEqual(
+            set(kept.partner_ids.mapped("email")),
+            {ALICE, BOB, CAROL},
+        )
+        self.settled()
