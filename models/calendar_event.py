@@ -199,15 +199,58 @@ class CalendarEvent(models.Model):
         # an occurrence changed alone (an exception) that a split detached
         # stays bound where writing the shortened series keeps the exceptions
         # (Google): deleted there as any archived occurrence
-        kept = bindings.filtered(
+        keeps = bindings.filtered(
             lambda b: (
-                not b.event_id.active
-                and not b.event_id.follow_recurrence
+                not b.event_id.follow_recurrence
                 and not engine.adapter(b.provider).series_write_drops_exceptions
             )
         )
-        (bindings - kept).write(
+        kept = keeps.filtered(lambda b: not b.event_id.active)
+        # the exception the split starts from begins the new series: its
+        # instance, which the calendar keeps past the shortened rule, is held
+        # by a stand-in, deleted in Odoo, until the sync deletes it there
+        split_point = keeps.filtered(
+            lambda b: (
+                b.event_id.active
+                and b.remote_id
+                and b.original_start
+                and not b.guest_copy
+            )
+        )
+        for event in split_point.event_id:
+            stand_in = self._calendar_sync_stand_in(event)
+            split_point.filtered(lambda b, ev=event: b.event_id == ev).write(
+                {"event_id": stand_in.id, "need_sync": True}
+            )
+        (bindings - kept - split_point).write(
             {"remote_id": False, "etag": False, "original_start": False}
+        )
+
+    @api.model
+    def _calendar_sync_stand_in(self, event):
+        """An archived event, deleted in Odoo, standing for ``event``'s
+        instance in the calendars it is bound in (no attendee: nobody is
+        invited to it); removed for good once they deleted it."""
+        values = {
+            "name": event.name,
+            "user_id": event.user_id.id,
+            "allday": event.allday,
+            "partner_ids": [Command.set([])],
+            "active": False,
+            "calendar_sync_deleted": True,
+        }
+        if event.allday:
+            values.update(start_date=event.start_date, stop_date=event.stop_date)
+        else:
+            values.update(start=event.start, stop=event.stop)
+        # created from the model, not from these records: Odoo's create
+        # computes the attendee changes against ``self`` (it would unlink
+        # ``event``'s attendees)
+        return (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(no_mail_to_attendees=True, dont_notify=True)
+            .create(values)
         )
 
     # ------------------------------------------------------------------ CRUD

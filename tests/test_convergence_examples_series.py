@@ -626,3 +626,43 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
             {ALICE, BOB, CAROL},
         )
         self.settled()
+
+    def test_series_split_in_odoo_from_an_occurrence_renamed_in_google_keeps_one(self):
+        # AJ's kin, which the machine cannot reach (it splits a series only
+        # from an occurrence that follows it): the occurrence Alice renamed
+        # in Google reached Odoo, and Odoo changes the series from it on
+        # ("This and following events"). Google keeps the renamed instance
+        # past the first part's end: an archived stand-in, deleted in Odoo,
+        # holds it until Alice's run deletes it there
+        w = self.world
+        series = w.remote_create(
+            ALICE, GOOGLE, [BOB, CAROL], day=0, hour=7, hours=2, series=True
+        )
+        self.settled()
+        w.remote_occurrence(ALICE, GOOGLE, series, 1, "name")
+        self.settled()
+        renamed = w.odoo_events(series).filtered(lambda ev: not ev.follow_recurrence)
+        self.assertEqual(len(renamed), 1)
+        values = {
+            **w.new_values(renamed, "name", 1),
+            "recurrence_update": "future_events",
+        }
+        w.announced.add(series)
+        before = w.odoo_slots()
+        renamed.with_user(renamed.user_id).with_context(
+            no_mail_to_attendees=True
+        ).write(values)
+        w.made_by_odoo(before)
+        self.settled()
+        third = [
+            item
+            for item in w.google_instances(ALICE)
+            if item["start"]["dateTime"].startswith(str(renamed.start.date()))
+        ]
+        self.assertEqual(len(third), 1, "one meeting on the day of the split")
+        stand_ins = (
+            self.env["calendar.event"]
+            .with_context(active_test=False)
+            .search([("calendar_sync_deleted", "=", True)])
+        )
+        self.assertFalse(stand_ins, "the stand-in goes once Google deleted it")
