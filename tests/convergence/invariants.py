@@ -142,12 +142,27 @@ class Invariants:
                 for (name, start), n in slots.items()
                 if n > max(1, own[name, start])
             ]
-        problems += self.trespasses + self.unannounced_mails()
+        problems += self.trespasses + self.unannounced_mails() + self.lost()
         self.trespasses, self.mails, self.announced = [], [], set()
         if problems:
             raise ConvergenceFailure(
                 "\n  ".join(["the calendars disagree with Odoo:", *problems])
             )
+
+    def lost(self):
+        """Meetings (or occurrences of a series) gone from Odoo that no
+        operation since the last check deleted, archived or un-invited
+        anyone from: a loss every calendar agrees on, which the comparison
+        with Odoo cannot see (finding AH)."""
+        alive = Counter(tag_of(event.name) for event in self.odoo_events())
+        out = [
+            f"Odoo lost {n - alive[tag]} of the {n} events of {tag!r}, "
+            "which no operation deleted"
+            for tag, n in self.alive.items()
+            if tag not in self.shrinkable and alive[tag] < n
+        ]
+        self.alive, self.shrinkable = alive, set()
+        return out
 
     def organizer(self, event):
         meeting = self.meetings.get(tag_of(event.name))

@@ -149,6 +149,7 @@ class OdooOperations:
     @operation
     def odoo_delete(self, tag):
         self.announced.add(tag)
+        self.shrinkable.add(tag)
         events = self.odoo_events(tag)
         organizer = events[0].user_id
         if self.meetings[tag]["series"]:
@@ -161,6 +162,7 @@ class OdooOperations:
     @operation
     def odoo_archive(self, tag):
         self.announced.add(tag)
+        self.shrinkable.add(tag)
         [event] = self.odoo_events(tag)
         event.with_user(event.user_id).action_archive()
         self.archived.add(tag)
@@ -199,6 +201,8 @@ class OdooOperations:
     def odoo_guests(self, tag, email, add):
         """The organizer invites (or un-invites) ``email`` in Odoo."""
         self.announced.add(tag)
+        if not add:
+            self.shrinkable.add(tag)
         events = self.odoo_events(tag)
         organizer = events[0].user_id
         command = Command.link if add else Command.unlink
@@ -223,6 +227,8 @@ class OdooOperations:
         event = events[min(index, len(events) - 1)]
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
         if change == "rule":
+            # a count may end the series earlier than its last date did
+            self.shrinkable.add(tag)
             # the count field, also where Odoo ended the part of a split
             # series by a date (and kept its count)
             recurrence = event.recurrence_id
@@ -242,6 +248,7 @@ class OdooOperations:
         event = events[min(index, len(events) - 1)]
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
         if change == "delete":
+            self.shrinkable.add(tag)
             event.action_mass_archive("self_only")
             return
         values = self.new_values(event, change, 2)

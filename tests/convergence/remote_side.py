@@ -158,6 +158,7 @@ class RemoteOperations:
     @operation
     def remote_delete(self, email, provider, tag):
         self.announce_remote(email, tag)
+        self.shrinkable.add(tag)
         item = self.remote_find(email, provider, tag)
         if provider == GOOGLE:
             self.google.delete_event(email, item["id"])
@@ -168,6 +169,8 @@ class RemoteOperations:
     def remote_guests(self, email, provider, tag, guest, add):
         """The organizer invites (or un-invites) ``guest`` in its calendar."""
         self.announce_remote(email, tag)
+        if not add:
+            self.shrinkable.add(tag)
         item = self.remote_find(email, provider, tag)
         if provider == GOOGLE:
             attendees = [a for a in item.get("attendees") or [] if a["email"] != guest]
@@ -243,6 +246,7 @@ class RemoteOperations:
         item = found[min(index, len(found) - 1)]
         self.count += 1
         if change == "delete":
+            self.shrinkable.add(tag)
             if provider == GOOGLE:
                 self.google.delete_event(email, item["id"])
             else:

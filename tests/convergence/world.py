@@ -47,6 +47,8 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.stats = Counter()  # rule -> examples' steps that did something
         self.base = case.base
         self.announced = set()  # tags whose provider mails an operation announced
+        self.shrinkable = set()  # tags an operation since the check removed from
+        self.alive = Counter()  # tag -> active Odoo events at the last check
         self.mails = []  # (login, provider, mail) sent by the runs since the check
         self.trespasses = []  # other users' events a run changed (descriptions)
         self.strict = False  # no divergence of OPEN_DEFECTS tolerated
@@ -75,6 +77,8 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.archived = set()
         self.count = 0
         self.announced = set()
+        self.shrinkable = set()
+        self.alive = Counter()
         self.odoo_made = Counter()  # (title, start) -> times Odoo itself made it
         self.mails = []
         self.trespasses = []
