@@ -159,7 +159,7 @@ class SeriesBinding:
         if not holders and not kept:
             return []
         slots = set(self._series_slots(recurrence, self._series_base(recurrence)))
-        deletes = []
+        deletes, deleted = [], set()
         for event in holders:
             remote_id = self.binder.remote_id(event)
             original = self.binder.get(event, "original_start")
@@ -212,7 +212,10 @@ class SeriesBinding:
                 key = InstanceKey(recurrence.id, self._original(event))
                 self.items[key] = recurrence
                 deletes.append(self.adapter.delete_op(key, remote_id))
-        self._left_past_the_rule(recurrence, kept, slots)
+                deleted.add(remote_id)
+        self._left_past_the_rule(
+            recurrence, [rid for rid in kept if rid not in deleted], slots
+        )
         return deletes
 
     def _left_past_the_rule(self, recurrence, listed, slots):

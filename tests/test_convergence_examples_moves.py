@@ -135,12 +135,15 @@ class TestConvergenceExamplesMoves(WrittenOutCase):
         self.assertEqual(set(bindings.account_id.mapped("email")), {ALICE, CAROL})
         self.assertEqual(len(set(bindings.mapped("remote_id"))), 1)
 
-    def _moved_alone_then_series_moved_in_odoo(self, renamed_in_google):
+    def _moved_alone_then_series_moved_in_odoo(
+        self, renamed_in_google, full_listing=False
+    ):
         """Odoo moves the third occurrence of Alice's Google series with Erin
         alone, then (after she renamed that occurrence in Google, if
         ``renamed_in_google``) moves and renames the whole series: Odoo makes
         the series again from its base event and archives the old one with
-        that exception."""
+        that exception. With ``full_listing``, Alice's next run finds her sync
+        token expired."""
         w = self.world
         series = w.remote_create(
             ALICE, GOOGLE, [ERIN], day=0, hour=8, hours=2, series=True
@@ -152,6 +155,8 @@ class TestConvergenceExamplesMoves(WrittenOutCase):
             w.remote_occurrence(ALICE, GOOGLE, series, 2, "name")
         w.odoo_series(series, 1, "time", "all_events")
         w.odoo_series(series, 2, "name", "all_events")
+        if full_listing:
+            w.sync("alice", GOOGLE, fault="expired_token")
         self.settled()
         return w.odoo_events(series)
 
@@ -160,6 +165,14 @@ class TestConvergenceExamplesMoves(WrittenOutCase):
         # the old series (as settled: nothing marked to be deleted) stayed in
         # Google on its old slot, which the new series no longer has
         self.assertEqual(len(self._moved_alone_then_series_moved_in_odoo(False)), 3)
+
+    def test_occurrence_moved_alone_then_series_moved_in_odoo_on_a_full_listing(self):
+        # AG on a full listing (Alice's sync token expired), which lists the
+        # exception Google kept: deleted there, never also imported as an
+        # event of its own (AJ's import, which takes the listed instances no
+        # event holds, leaves out the ones the series' write deletes)
+        events = self._moved_alone_then_series_moved_in_odoo(False, full_listing=True)
+        self.assertEqual(len(events), 3)
 
     def test_occurrence_moved_in_odoo_renamed_in_google_stays_beside_the_moved_series(
         self,
