@@ -16,6 +16,7 @@ from datetime import datetime, time
 
 from ..services import planner
 from ..services.neutral_event import utc_to_naive_local
+from ..services.recurrence import MAX_RECURRENT_EVENT
 from .keys import InstanceKey
 from .series_slots import slot_stamp
 
@@ -220,34 +221,41 @@ class SeriesBinding:
 
     def _left_past_the_rule(self, recurrence, listed, slots):
         """Instances of the series Odoo just wrote that this listing brings
-        changed in the calendar, on a slot the series has no more, that no
-        event holds here: Odoo's *This and following events* split ended the
-        series before an occurrence the calendar had changed meanwhile (its
-        event, unbound by the split, starts the new series). The calendar
-        keeps such an exception beside the shortened rule (Google): it comes
-        into Odoo as an event of its own, bound to its instance (finding AJ).
-        Not one past the occurrences Odoo holds of an endless series (its
-        horizon): that one still belongs to the series.
-        """
-        held = self.binder.records("calendar.event", listed)
-        last = max(slots, default=None)
-        endless = recurrence.end_type == "forever"
+        changed in the calendar, past the last slot the series has now, that
+        no event holds here: Odoo's *This and following events* split ended
+        the series before an occurrence the calendar had changed meanwhile
+        (its event, unbound by the split, starts the new series). The
+        calendar keeps such an exception beside the shortened rule (Google):
+        it comes into Odoo as an event of its own, bound to its instance
+        (finding AJ). Not for an endless series (past Odoo's horizon, an
+        instance still belongs to it), one Odoo cuts at its occurrence limit,
+        or a mirror (it carries no attendees: the event would be sent again,
+        as a new meeting, by the calendar that hosts it)."""
+        if (
+            recurrence.end_type == "forever"
+            or not slots
+            or len(slots) >= MAX_RECURRENT_EVENT
+            or self.binder.get(recurrence, "mirror")
+        ):
+            return
+        last = max(slots)
+        timed = isinstance(last, datetime)
 
-        def left_out(original):
-            if not original or original in slots:
-                return False
-            if not endless:
-                return True
+        def past_the_end(original):
             # a date and a datetime (the series changed to all-day) do not
             # compare: left alone
-            same_kind = isinstance(original, datetime) == isinstance(last, datetime)
-            return last is not None and same_kind and original < last
+            return (
+                original is not None
+                and isinstance(original, datetime) == timed
+                and original > last
+            )
 
+        held = self.binder.records("calendar.event", listed)
         left = [
             remote_id
             for remote_id in listed
             if remote_id not in held
-            and left_out(self.instances[remote_id].get("original_start"))
+            and past_the_end(self.instances[remote_id].get("original_start"))
         ]
         if not left:
             return
@@ -255,7 +263,10 @@ class SeriesBinding:
         self._create_events([planner.CreateLocal(remote_id) for remote_id in left])
         for remote_id, event in self.binder.records("calendar.event", left).items():
             original = self.instances[remote_id]["original_start"]
-            self.binder.set(event, original_start=slot_stamp(original, event.allday))
+            self.binder.set(
+                event,
+                original_start=slot_stamp(original, not isinstance(original, datetime)),
+            )
 
     def _archived_with_old_series(self, event):
         """An exception (changed alone) that Odoo archived with its series
