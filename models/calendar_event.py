@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 from odoo import Command, _, api, fields, models
 from odoo.tools import html_sanitize
+from odoo.tools.misc import clean_context
 from odoo.tools.sql import create_index, make_index_name
 
 from .. import engine
@@ -48,6 +49,30 @@ DETACHING_FIELDS = SYNCED_FIELDS - {
 #: change still goes to the user's other calendars), or True for bookkeeping
 #: writes that go nowhere.
 SYNC_CONTEXT = "calendar_sync_applying"
+
+
+class _FromOdoo:
+    """The value Odoo's recurrence hooks (``_get_archive_values``...) give
+    the technical flags of :data:`HOOK_FLAGS`: true, and unforgeable by a
+    client, whose JSON cannot carry it. A client's write of those flags
+    (another user's occurrence, over RPC) is ignored."""
+
+    def __bool__(self):
+        return True
+
+    def __repr__(self):
+        return "FROM_ODOO"
+
+
+FROM_ODOO = _FromOdoo()
+HOOK_FLAGS = ("calendar_sync_settled", "calendar_sync_unbound")
+
+
+def _without_forged_flags(vals):
+    forged = [key for key in HOOK_FLAGS if key in vals and vals[key] is not FROM_ODOO]
+    if not forged:
+        return vals
+    return {key: value for key, value in vals.items() if key not in forged}
 
 
 def create_field_indexes(cr, table, columns):
@@ -199,62 +224,79 @@ class CalendarEvent(models.Model):
         # an occurrence changed alone (an exception) that a split detached
         # stays bound where writing the shortened series keeps the exceptions
         # (Google): deleted there as any archived occurrence
-        keeps = bindings.filtered(
+        kept = bindings.filtered(
             lambda b: (
-                not b.event_id.follow_recurrence
+                not b.event_id.active
+                and not b.event_id.follow_recurrence
                 and not engine.adapter(b.provider).series_write_drops_exceptions
             )
         )
-        kept = keeps.filtered(lambda b: not b.event_id.active)
-        # the exception the split starts from begins the new series: its
-        # instance, which the calendar keeps past the shortened rule, is held
-        # by a stand-in, deleted in Odoo, until the sync deletes it there
-        split_point = keeps.filtered(
-            lambda b: (
-                b.event_id.active
-                and b.remote_id
-                and b.original_start
-                and not b.guest_copy
-            )
-        )
-        for event in split_point.event_id:
-            stand_in = self._calendar_sync_stand_in(event)
-            split_point.filtered(lambda b, ev=event: b.event_id == ev).write(
-                {"event_id": stand_in.id, "need_sync": True}
-            )
-        (bindings - kept - split_point).write(
+        (bindings - kept).write(
             {"remote_id": False, "etag": False, "original_start": False}
         )
 
-    @api.model
-    def _calendar_sync_stand_in(self, event):
-        """An archived event, deleted in Odoo, standing for ``event``'s
+    def _update_future_events(self, values, time_values, recurrence_values):
+        # "This and following events" from an occurrence that is not the first
+        self._calendar_sync_hold_split_point()
+        return super()._update_future_events(values, time_values, recurrence_values)
+
+    def _calendar_sync_hold_split_point(self):
+        """The exception (changed alone) a split starts from begins the new
+        series; where writing the shortened series keeps the exceptions
+        (Google), the calendar keeps its instance past the first part's end.
+        The organizer's bindings of it move to a stand-in, deleted in Odoo,
+        which the sync deletes there as any archived occurrence."""
+        self.ensure_one()
+        if self.follow_recurrence or not self.recurrence_id:
+            return
+        bindings = self.sudo().calendar_sync_binding_ids.filtered(
+            lambda b: (
+                b.remote_id
+                and b.original_start
+                and not b.guest_copy
+                and b.account_id.user_id == self.user_id
+                and not engine.adapter(b.provider).series_write_drops_exceptions
+            )
+        )
+        if bindings:
+            stand_in = self._calendar_sync_stand_in()
+            bindings.write({"event_id": stand_in.id, "need_sync": True})
+
+    def _calendar_sync_stand_in(self):
+        """An archived event, deleted in Odoo, standing for this event's
         instance in the calendars it is bound in (no attendee: nobody is
         invited to it); removed for good once they deleted it."""
+        self.ensure_one()
         values = {
-            "name": event.name,
-            "user_id": event.user_id.id,
-            "allday": event.allday,
+            "name": self.name,
+            "user_id": self.user_id.id,
+            "allday": self.allday,
+            "privacy": self.privacy,
             "partner_ids": [Command.set([])],
             "active": False,
             "calendar_sync_deleted": True,
         }
-        if event.allday:
-            values.update(start_date=event.start_date, stop_date=event.stop_date)
+        if self.allday:
+            values.update(start_date=self.start_date, stop_date=self.stop_date)
         else:
-            values.update(start=event.start, stop=event.stop)
-        # created from the model, not from these records: Odoo's create
-        # computes the attendee changes against ``self`` (it would unlink
-        # ``event``'s attendees)
+            values.update(start=self.start, stop=self.stop)
+        # created from the model, not from this record (Odoo's create computes
+        # the attendee changes against ``self``: it would unlink this event's
+        # attendees), without the caller's defaults (an activity, a record)
         return (
             self.env["calendar.event"]
             .sudo()
-            .with_context(no_mail_to_attendees=True, dont_notify=True)
+            .with_context(
+                clean_context(self.env.context),
+                no_mail_to_attendees=True,
+                dont_notify=True,
+            )
             .create(values)
         )
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
+        vals = _without_forged_flags(vals)
         whole = vals.get("recurrence_update") in ("all_events", "future_events")
         if (whole or vals.get("recurrency") is False) and not sync_applying(self.env):
             self.recurrence_id.filtered(
@@ -279,17 +321,20 @@ class CalendarEvent(models.Model):
 
     @api.model
     def _get_archive_values(self):
-        return {**super()._get_archive_values(), "calendar_sync_settled": True}
+        return {**super()._get_archive_values(), "calendar_sync_settled": FROM_ODOO}
 
     @api.model
     def _get_remove_sync_id_values(self):
-        return {**super()._get_remove_sync_id_values(), "calendar_sync_unbound": True}
+        return {
+            **super()._get_remove_sync_id_values(),
+            "calendar_sync_unbound": FROM_ODOO,
+        }
 
     @api.model
     def _get_update_future_events_values(self):
         return {
             **super()._get_update_future_events_values(),
-            "calendar_sync_settled": True,
+            "calendar_sync_settled": FROM_ODOO,
         }
 
     def action_mass_archive(self, recurrence_update_setting):

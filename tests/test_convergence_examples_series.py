@@ -636,12 +636,21 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         # holds it until Alice's run deletes it there
         self._split_from_an_occurrence_renamed_remotely(ALICE, GOOGLE, [BOB, CAROL])
 
+    def test_series_given_a_count_from_an_occurrence_renamed_in_google_keeps_one(self):
+        # the same, the split changing only the rule (Odoo writes nothing on
+        # the occurrence it splits from then)
+        self._split_from_an_occurrence_renamed_remotely(
+            ALICE, GOOGLE, [BOB, CAROL], change="rule"
+        )
+
     def test_series_split_in_odoo_from_an_occurrence_renamed_in_outlook_keeps_one(self):
         # the same in Bob's Outlook, whose write of the shortened series drops
         # its exceptions: nothing to delete there
         self._split_from_an_occurrence_renamed_remotely(BOB, MICROSOFT, [ALICE, CAROL])
 
-    def _split_from_an_occurrence_renamed_remotely(self, organizer, provider, guests):
+    def _split_from_an_occurrence_renamed_remotely(
+        self, organizer, provider, guests, change="name"
+    ):
         w = self.world
         series = w.remote_create(
             organizer, provider, guests, day=0, hour=7, hours=2, series=True
@@ -651,10 +660,11 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.settled()
         renamed = w.odoo_events(series).filtered(lambda ev: not ev.follow_recurrence)
         self.assertEqual(len(renamed), 1)
-        values = {
-            **w.new_values(renamed, "name", 1),
-            "recurrence_update": "future_events",
-        }
+        if change == "rule":
+            values = {"count": renamed.recurrence_id.count + 1, "end_type": "count"}
+        else:
+            values = w.new_values(renamed, change, 1)
+        values["recurrence_update"] = "future_events"
         w.announced.add(series)
         before = w.odoo_slots()
         renamed.with_user(renamed.user_id).with_context(

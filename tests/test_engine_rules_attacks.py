@@ -149,6 +149,41 @@ class TestAttacksOnSomeoneElsesCalendar(EngineCase):
         self.assertFalse(binding(second, "microsoft", self.bob).remote_id)
         self.assertIn(self.bob.partner_id, first.partner_ids | third.partner_ids)
 
+    def test_writing_the_flags_of_odoos_recurrence_hooks_changes_no_binding(self):
+        # the technical flags Odoo's recurrence code sets through its hooks
+        # (calendar_sync_settled, calendar_sync_unbound) are writable fields:
+        # Bob writes them, as over RPC, on Alice's synced exception, which
+        # would have released it or handed its instance to a stand-in that
+        # her next run deletes in Google
+        alice = self.connect_google(self.alice)
+        recurrence = self.series(name="Weekly")
+        self.sync(alice)
+        second = recurrence.calendar_event_ids.sorted("start")[1]
+        second.with_user(self.alice).write(
+            {"name": "Weekly (moved talk)", "recurrence_update": "self_only"}
+        )
+        self.sync(alice)
+        fields = ["remote_id", "etag", "original_start", "need_sync", "event_id"]
+        before = binding(second, "google").read(fields)
+        self.assertTrue(before[0]["remote_id"])
+        second.with_user(self.bob).write(
+            {"calendar_sync_unbound": True, "calendar_sync_settled": True}
+        )
+        second.with_user(self.bob).write({"calendar_sync_unbound": True})
+        after = binding(second, "google")
+        self.assertTrue(after, "the exception is still bound in Alice's Google")
+        self.assertEqual(after.read(fields), before)
+        self.assertFalse(self.Event.search([("calendar_sync_deleted", "=", True)]))
+        self.sync(alice)
+        self.assertEqual(
+            [
+                i["summary"]
+                for i in self.google.events(ALICE)
+                if "moved" in i["summary"]
+            ],
+            ["Weekly (moved talk)"],
+        )
+
     def test_a_series_id_in_ones_own_calendar_never_takes_over_a_colleagues_series(
         self,
     ):
