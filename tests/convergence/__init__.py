@@ -54,11 +54,13 @@ second part's hour: Odoo regenerates them whatever the other part holds); a
 calendar then has them as many times as Odoo does
 (:meth:`.odoo_side.OdooOperations.made_by_odoo`), and the last round of the
 settle did nothing (pulled = pushed = failed = 0 for every account). A sync
-never raises, whatever the provider answers. No meeting loses an event in
-Odoo (an occurrence of a series included) unless an operation since the last
-check deleted or archived one of its events, un-invited someone from it, or
-changed its series' rule: a loss every calendar agrees on is no disagreement
-with Odoo (:meth:`.invariants.Invariants.lost`, after finding AH).
+never raises, whatever the provider answers. No sync makes a meeting lose an
+event in Odoo (an occurrence of a series included): its active events are
+counted at each check and right after each Odoo operation on it (which may
+remove some itself); fewer at the next check is a loss unless a calendar
+deleted the meeting or one of its occurrences, or un-invited someone, since.
+A loss every calendar agrees on is no disagreement with Odoo
+(:meth:`.invariants.Invariants.lost`, after finding AH).
 
 And over every run since the last check:
 

@@ -5,6 +5,7 @@
 
 import functools
 import html as html_lib
+import inspect
 import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -198,10 +199,17 @@ class Item:
 def operation(method):
     """An operation of the World, counted (the machine's statistics)."""
 
+    signature = inspect.signature(method)
+
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         self.changes += 1
-        return method(self, *args, **kwargs)
+        result = method(self, *args, **kwargs)
+        if method.__name__.startswith("odoo_"):
+            tag = signature.bind(self, *args, **kwargs).arguments.get("tag")
+            if tag:
+                self.odoo_did(tag)
+        return result
 
     return wrapper
 

@@ -151,9 +151,11 @@ class Invariants:
 
     def lost(self):
         """Meetings (or occurrences of a series) gone from Odoo that no
-        operation since the last check deleted, archived or un-invited
-        anyone from: a loss every calendar agrees on, which the comparison
-        with Odoo cannot see (finding AH)."""
+        operation since the last check removed: an Odoo operation's own
+        removals are counted when it is done (``odoo_did``); a remote delete
+        (of the meeting or an occurrence) or un-invitation lets the meeting
+        shrink. A loss every calendar agrees on, which the comparison with
+        Odoo cannot see (finding AH)."""
         alive = Counter(tag_of(event.name) for event in self.odoo_events())
         out = [
             f"Odoo lost {n - alive[tag]} of the {n} events of {tag!r}, "

@@ -38,6 +38,14 @@ class OdooOperations:
             for ev in self.odoo_events()
         )
 
+    def odoo_did(self, tag):
+        """An Odoo operation on meeting ``tag`` is done, at once and without
+        any sync: the events it left are what the next check compares with
+        (an operation that deleted, archived or made a series again removed
+        them itself)."""
+        if tag in self.alive:
+            self.alive[tag] = min(self.alive[tag], len(self.odoo_events(tag)))
+
     def made_by_odoo(self, before):
         """Remember the slots that the Odoo operation just done, itself and
         without any sync, gave more events than ``before`` (its
@@ -149,7 +157,6 @@ class OdooOperations:
     @operation
     def odoo_delete(self, tag):
         self.announced.add(tag)
-        self.shrinkable.add(tag)
         events = self.odoo_events(tag)
         organizer = events[0].user_id
         if self.meetings[tag]["series"]:
@@ -162,7 +169,6 @@ class OdooOperations:
     @operation
     def odoo_archive(self, tag):
         self.announced.add(tag)
-        self.shrinkable.add(tag)
         [event] = self.odoo_events(tag)
         event.with_user(event.user_id).action_archive()
         self.archived.add(tag)
@@ -201,8 +207,6 @@ class OdooOperations:
     def odoo_guests(self, tag, email, add):
         """The organizer invites (or un-invites) ``email`` in Odoo."""
         self.announced.add(tag)
-        if not add:
-            self.shrinkable.add(tag)
         events = self.odoo_events(tag)
         organizer = events[0].user_id
         command = Command.link if add else Command.unlink
@@ -227,8 +231,6 @@ class OdooOperations:
         event = events[min(index, len(events) - 1)]
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
         if change == "rule":
-            # a count may end the series earlier than its last date did
-            self.shrinkable.add(tag)
             # the count field, also where Odoo ended the part of a split
             # series by a date (and kept its count)
             recurrence = event.recurrence_id
@@ -248,7 +250,6 @@ class OdooOperations:
         event = events[min(index, len(events) - 1)]
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
         if change == "delete":
-            self.shrinkable.add(tag)
             event.action_mass_archive("self_only")
             return
         values = self.new_values(event, change, 2)
