@@ -228,14 +228,14 @@ class SeriesBinding:
         calendar keeps such an exception beside the shortened rule (Google):
         it comes into Odoo as an event of its own, bound to its instance
         (finding AJ). Not for an endless series (past Odoo's horizon, an
-        instance still belongs to it), one Odoo cuts at its occurrence limit,
-        or a mirror (it carries no attendees: the event would be sent again,
-        as a new meeting, by the calendar that hosts it)."""
+        instance still belongs to it) or one Odoo cuts at its occurrence
+        limit. In a mirror it carries no attendees: so does the event, which
+        this calendar then hosts (the user's other calendar gets a mirror of
+        it), and nobody is invited."""
         if (
             recurrence.end_type == "forever"
             or not slots
             or len(slots) >= MAX_RECURRENT_EVENT
-            or self.binder.get(recurrence, "mirror")
         ):
             return
         last = max(slots)

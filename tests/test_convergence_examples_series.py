@@ -682,3 +682,25 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
             .search([("calendar_sync_deleted", "=", True)])
         )
         self.assertFalse(stand_ins, "the stand-in goes once the calendar deleted it")
+
+    def test_occurrence_renamed_in_a_google_mirror_where_odoo_splits_stays_apart(self):
+        # AJ in Carol's Google when it mirrors her series (hosted in Outlook):
+        # the exception Google keeps past the first part comes into Odoo too,
+        # without guests, as the mirror holds it (nobody is invited to it)
+        w = self.world
+        series = w.remote_create(
+            CAROL, MICROSOFT, [BOB], day=0, hour=7, hours=2, series=True
+        )
+        self.settled()
+        recurrence = w.odoo_events(series).recurrence_id
+        mirror = recurrence.sudo().calendar_sync_binding_ids.filtered("mirror")
+        self.assertEqual(mirror.provider, GOOGLE)
+        w.remote_occurrence(CAROL, GOOGLE, series, 1, "name")
+        second = w.odoo_events(series)[1].start
+        w.odoo_series(series, 1, "name", "future_events")
+        self.settled()
+        kept = w.odoo_events(series).filtered(
+            lambda ev: ev.start == second and not ev.recurrence_id
+        )
+        self.assertEqual(len(kept), 1)
+        self.assertEqual(kept.partner_ids, w.partner(CAROL))
