@@ -382,8 +382,13 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         occurrence but its base again, bound nowhere here yet, and its times
         or rule differ from the ones last synced. Not a series whose times
         differ in form only (its first occurrences removed in the calendar:
-        every occurrence left is bound here, or was deleted in a calendar)."""
-        if not self.binder.get(recurrence, "need_sync"):
+        every occurrence left is bound here, or was deleted in a calendar).
+        Nor a series never synced here (found again after a push whose answer
+        was lost): no "since", and none of its occurrences is bound here yet
+        (finding AL)."""
+        if not self.binder.get(recurrence, "need_sync") or not self.binder.get(
+            recurrence, "synced"
+        ):
             return False
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         self.binder.load(events)
