@@ -78,6 +78,15 @@ And over every run since the last check:
   sync, a re-binding, an echo of a remote change and a guest's copy mail
   nobody (:meth:`.invariants.Invariants.unannounced_mails`).
 
+Odoo's clock (drawn once per example, ``set_odoo_clock``): behind the
+providers' (it stands still at the transaction's start, as in any Odoo test:
+every remote change is later than every Odoo change), or in step with them
+(each operation and run is dated when it happens: an Odoo change made after a
+remote one is the later one). Conflicts of changes made on both sides are
+decided by the later change (README, *Conflicts*), so both orders are
+explored. The written-out examples run with the clock behind unless they say
+otherwise (``world.ticking``).
+
 Faults (argument ``fault`` of the ``sync`` rule): 429 or 503 with a long
 ``Retry-After`` on the listing or on the writes (the clients give up at once,
 without sleeping), a 200 with an HTML page, an expired sync token (410 on

@@ -197,13 +197,18 @@ class Item:
 
 
 def operation(method):
-    """An operation of the World, counted (the machine's statistics)."""
+    """An operation of the World, counted (the machine's statistics); with
+    :attr:`World.ticking`, Odoo's clock moves on to now first."""
 
     signature = inspect.signature(method)
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         self.changes += 1
+        if self.ticking:
+            # Odoo's clock in step with the providers': the writes of this
+            # operation (or run) are dated now, not at the transaction's start
+            self.env.cr._now = datetime.now(timezone.utc).replace(tzinfo=None)
         result = method(self, *args, **kwargs)
         if method.__name__.startswith("odoo_"):
             tag = signature.bind(self, *args, **kwargs).arguments.get("tag")

@@ -9,6 +9,7 @@ import time as clock
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     precondition,
     rule,
 )
@@ -82,6 +83,13 @@ class Convergence(RuleBasedStateMachine):
         self.started = clock.monotonic()
         self.savepoint = self.world.env.cr.savepoint()
         self.world.reset()
+
+    @initialize(odoo_clock=st.sampled_from(("behind", "in_step")))
+    def set_odoo_clock(self, odoo_clock):
+        """Odoo's clock behind the providers' (it stands still: every remote
+        change is the later one), or in step with them (Odoo's change made
+        after a remote one is the later one)."""
+        self.world.ticking = odoo_clock == "in_step"
 
     def teardown(self):
         try:

@@ -52,6 +52,10 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.mails = []  # (login, provider, mail) sent by the runs since the check
         self.trespasses = []  # other users' events a run changed (descriptions)
         self.strict = False  # no divergence of OPEN_DEFECTS tolerated
+        # Odoo's clock: standing still at the transaction's start (behind the
+        # providers': every remote change is later than every Odoo change), or
+        # in step with them (each operation and run dated when it happens)
+        self.ticking = False
 
     # ---------------------------------------------------------------- world
     def reset(self):
@@ -79,6 +83,7 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.announced = set()
         self.shrinkable = set()
         self.alive = Counter()
+        self.ticking = False
         self.odoo_made = Counter()  # (title, start) -> times Odoo itself made it
         self.mails = []
         self.trespasses = []
