@@ -240,13 +240,20 @@ class EventSync:
         return self.adapter.delete_op(action.key, action.remote_id, etag=etag)
 
     def _if_match(self, record):
-        """The etag a write of ``record`` is conditional on: a remote change
-        made while the run was under way is then refused (412), not
-        overwritten. Single events only: an occurrence's or a series' etag
-        moves with every change of the series, which the run may have made
-        itself a moment before."""
+        """The etag a write of ``record`` is conditional on: the version
+        this run listed, else the one last synced. A remote change made while
+        the run was under way is then refused (412), not overwritten. Single
+        events only: an occurrence's or a series' etag moves with every
+        change of the series, which the run may have made itself a moment
+        before."""
         if record._name != "calendar.event" or record.recurrence_id:
             return None
         if self.binder.get(record, "original_start"):
             return None
+        # the version this run listed, which its decision took into account
+        # (an archive that wins over a later listed change is sent against
+        # that change: refused, it was stuck, finding AM)
+        listed = self.remote.get(self.binder.remote_id(record))
+        if listed and not listed["cancelled"] and listed.get("etag"):
+            return listed["etag"]
         return self.binder.get(record, "etag") or None

@@ -632,3 +632,18 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         w.odoo_guests(series, CAROL, add)
         w.remote_occurrence(BOB, MICROSOFT, series, 2, "time")
         self.settled()
+
+    def test_event_archived_in_odoo_after_a_guest_was_invited_in_google_leaves_it(self):
+        # finding AM (27 minutes on fdc9ea1, the machine's first run with
+        # Odoo's clock in step): Alice's Odoo event in her Google, where she
+        # invites Bob; then she archives it in Odoo, the later change. The
+        # delete was sent against the version last synced (If-Match), refused
+        # (412) and never sent again: Google kept it, with Bob. It is sent
+        # against the version the run listed
+        w = self.world
+        w.ticking = True
+        w.odoo_create(ALICE, [], day=0, hour=7, hours=1)
+        self.settled()
+        w.remote_guests(ALICE, GOOGLE, "M1", BOB, True)
+        w.odoo_archive("M1")
+        self.settled()
