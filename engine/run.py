@@ -363,12 +363,14 @@ class SyncRun(
         occurrences = self._local_occurrences()
         self._refuse_guest_changes(occurrences)
         self.items.update({EventKey(e.id): e for e in occurrences})
+        touched = series | occurrences.recurrence_id
         local = [self._event_state(e) for e in occurrences]
         remote = [self._remote_state(rid, n) for rid, n in self.instances.items()]
         actions = self._revive_cancelled(planner.plan(local, remote, made_again=False))
         actions = self._restore_exceptions(actions)
         self._push(self._apply(actions) + self._answer_ops(answers))
         self._refresh_etags()
+        self._drop_emptied(touched)
 
     def _refresh_etags(self):
         """Listed remote items that needed nothing in Odoo (an unmapped field

@@ -168,18 +168,35 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
     def _gone_series_state(self, recurrence):
         """A series with no occurrence left, not even archived (each one
         deleted alone, removed from the calendar one by one): gone from Odoo,
-        nothing a remote change could restore. Its remote series is deleted
-        when this calendar holds it as the organizer's, else let go of."""
+        nothing a remote change could restore. Each occurrence's delete was
+        sent to the calendar or came from it: its series holds none either,
+        and is let go of, not deleted (that would mail its guests one more
+        cancellation, about a meeting they no longer see: finding AN)."""
         return planner.LocalState(
             key=SeriesKey(recurrence.id),
             remote_id=self.binder.remote_id(recurrence),
-            dirty=not self.binder.get(recurrence, "guest_copy"),
+            dirty=False,
             archived=True,
             write_date=recurrence.write_date,
             snapshot=None,
             remote_etag=self.binder.get(recurrence, "etag") or None,
             gone=True,
         )
+
+    def _drop_emptied(self, series):
+        """The series among ``series`` this run left with no occurrence at
+        all (its last ones deleted in the calendar, or deleted in Odoo and
+        sent): each delete reached every calendar that holds the series, so
+        none shows anything of it any more; it is dropped from Odoo with its
+        bindings, not deleted there (see :meth:`_gone_series_state`)."""
+        emptied = series.exists().filtered(
+            lambda recurrence: (
+                not recurrence.calendar_sync_managed
+                and not recurrence.with_context(active_test=False).calendar_event_ids
+            )
+        )
+        for recurrence in emptied:
+            self._drop_local_series(recurrence)
 
     def _series_base(self, recurrence):
         """The occurrence whose fields stand for the whole series: Odoo's

@@ -148,7 +148,22 @@ class SeriesImport:
             actions, neutrals, recurrences, strict=True
         ):
             self._add_extra_occurrences(recurrence, action.remote_id, neutral)
+        empty = recurrences.filtered(self._all_cancelled)
+        for recurrence in empty:
+            self._drop_local_series(recurrence)
+        recurrences -= empty
         self.binder.set(
             recurrences.calendar_event_ids.filtered("active"), need_sync=False
         )
         return recurrences
+
+    def _all_cancelled(self, recurrence):
+        """Every occurrence of a series new to Odoo is cancelled in this
+        listing (each one deleted alone in the calendar, which keeps the
+        empty series): nothing to show, nothing imported (made and deleted
+        at once on every full listing, it would be let go of each time)."""
+        occurrences = self._occurrences(recurrence)
+        return all(
+            self.instances.get(self.binder.remote_id(event), {}).get("cancelled")
+            for event in occurrences
+        )

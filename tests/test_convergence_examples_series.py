@@ -300,6 +300,67 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.world.remote_answer(CAROL, MICROSOFT, "M1", "tentative")
         self.settled()
 
+    def test_google_series_whose_every_occurrence_was_deleted_there_mails_nobody(self):
+        # AN (23 minutes on fdc9ea1): Alice's Google series with Carol, each
+        # of its occurrences deleted in Google (which mailed Carol then)
+        # before her first run, then renamed there. The run imported it and
+        # deleted its occurrences in Odoo; the next one deleted the empty
+        # series in Google, which mailed Carol one more cancellation. A
+        # series left with no occurrence is let go of, never deleted, and one
+        # new to Odoo is not imported at all, full listings included
+        w = self.world
+        w.settle()
+        w.check()
+        w.remote_create(
+            ALICE, GOOGLE, [ALICE, CAROL], day=0, hour=13, hours=3, series=True
+        )
+        w.remote_create(ALICE, GOOGLE, [ALICE, BOB, CAROL], day=0, hour=13, hours=1)
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 0, "delete")
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 1, "delete")
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 1, "delete")
+        w.remote_delete(ALICE, GOOGLE, "M2")
+        w.sync("alice", GOOGLE, fault="html_writes")
+        w.remote_edit(ALICE, GOOGLE, "M1", "name", 2)
+        w.sync("alice", GOOGLE, fault="expired_token")
+        self.settled()
+        self.assertFalse(w.odoo_events("M1"))
+        self.assertFalse(self.env["calendar.recurrence"].search([]))
+
+    def test_series_whose_every_occurrence_odoo_deleted_mails_one_cancellation_each(
+        self,
+    ):
+        # AN's Odoo side: each occurrence deleted in Odoo reaches Google, which
+        # mails the guests then; Odoo keeps the occurrences archived, and the
+        # last one's delete is the whole series' (no more mails after it)
+        w = self.world
+        w.odoo_create(ALICE, [BOB, CAROL], day=0, hour=13, hours=1, series=True)
+        self.settled()
+        for _index in range(3):
+            w.odoo_occurrence("M1", 0, "delete")
+            self.settled()
+        self.settled()
+        cancels = [mail for mail in w.google.mails if mail["action"] == "cancel"]
+        self.assertEqual(len(cancels), 3, "one cancellation per deleted occurrence")
+        self.assertEqual(
+            {tuple(mail["recipients"]) for mail in cancels}, {(BOB, CAROL)}
+        )
+
+    def test_outlook_series_whose_every_occurrence_was_deleted_there_is_let_go_of(
+        self,
+    ):
+        # AN's Outlook twin: Bob deletes each occurrence of his Outlook series
+        # with Carol in Outlook, one run after each
+        w = self.world
+        w.remote_create(
+            BOB, MICROSOFT, [BOB, CAROL], day=0, hour=13, hours=1, series=True
+        )
+        self.settled()
+        for _index in range(3):
+            w.remote_occurrence(BOB, MICROSOFT, "M1", 0, "delete")
+            self.settled()
+        self.assertFalse(w.odoo_events("M1"))
+        self.assertFalse(self.env["calendar.recurrence"].search([]))
+
     def test_rule_change_brings_back_an_occurrence_deleted_alone_in_google(self):
         # found while fixing the rule change of a renamed first occurrence: an
         # occurrence deleted alone in Odoo (cancelled in Google, its binding
