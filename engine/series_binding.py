@@ -194,10 +194,7 @@ class SeriesBinding:
             )
             detached = self.Event
             if changed:
-                self._create_events([planner.CreateLocal(remote_id)])
-                detached = self.binder.records("calendar.event", [remote_id])
-                detached = self.Event.concat(*detached.values())
-                self.binder.set(detached, original_start=original)
+                detached = self._import_as_own({remote_id: original})
             moved = shared.filtered(
                 lambda b, to=detached[:1]: (
                     to
@@ -260,13 +257,23 @@ class SeriesBinding:
         if not left:
             return
         _logger.debug("exceptions %s left past the rule Odoo wrote", left)
-        self._create_events([planner.CreateLocal(remote_id) for remote_id in left])
-        for remote_id, event in self.binder.records("calendar.event", left).items():
-            original = self.instances[remote_id]["original_start"]
-            self.binder.set(
-                event,
-                original_start=slot_stamp(original, not isinstance(original, datetime)),
-            )
+        self._import_as_own(
+            {
+                remote_id: slot_stamp(original, not isinstance(original, datetime))
+                for remote_id in left
+                for original in [self.instances[remote_id]["original_start"]]
+            }
+        )
+
+    def _import_as_own(self, originals):
+        """Instances this listing brings, each made an Odoo event of its own
+        bound to its instance, which remembers its slot (``originals``:
+        ``{remote id: original start as stored}``); returns the events."""
+        self._create_events([planner.CreateLocal(remote_id) for remote_id in originals])
+        made = self.binder.records("calendar.event", list(originals))
+        for remote_id, event in made.items():
+            self.binder.set(event, original_start=originals[remote_id])
+        return self.Event.concat(*made.values())
 
     def _archived_with_old_series(self, event):
         """An exception (changed alone) that Odoo archived with its series
