@@ -452,33 +452,44 @@ class SyncRun(
                 self.binder.set(record, etag="*")
                 continue
             if not result.ok and getattr(result, "retryable", False):
-                self._fail(
-                    record,
-                    _(
-                        "%(provider)s is busy (%(status)s); the sync tries again "
-                        "on its next run.",
-                        provider=self.adapter.label,
-                        status=result.status,
-                    ),
+                message = _(
+                    "%(provider)s is busy (%(status)s); the sync tries again "
+                    "on its next run.",
+                    provider=self.adapter.label,
+                    status=result.status,
                 )
-                continue
+            elif not result.ok:
+                message = _(
+                    "%(provider)s refused the change (%(status)s %(reason)s): "
+                    "%(message)s",
+                    provider=self.adapter.label,
+                    status=result.status,
+                    reason=result.reason,
+                    message=result.message,
+                )
             if not result.ok:
-                self._fail(
-                    record,
-                    _(
-                        "%(provider)s refused the change (%(status)s %(reason)s): "
-                        "%(message)s",
-                        provider=self.adapter.label,
-                        status=result.status,
-                        reason=result.reason,
-                        message=result.message,
-                    ),
-                )
+                self._fail(record, message)
+                if op.action == "insert":
+                    self._keep_the_delete(record, message)
                 continue
             self.counters["pushed"] += 1
             follow_ups += self._pushed(op, record, result.event or {})
         if follow_ups:
             self._push(follow_ups)
+
+    def _keep_the_delete(self, record, message):
+        """A re-creation after a remote delete that failed (a 429, an error
+        page): the delete this run listed is kept for the next run (as an
+        item whose application failed), whose listing no longer brings it.
+        That run decides again and sends the create again, as the same
+        create (Outlook's transaction id derives from the deleted item's
+        id). Bound to the deleted item and changed, the record would be
+        patched there instead: the calendar kept it deleted while Odoo had
+        it (finding AO)."""
+        remote_id = self.binder.remote_id(record)
+        listed = self.remote.get(remote_id) if remote_id else None
+        if listed and listed["cancelled"]:
+            self._remember_failure(remote_id, message)
 
     def _pushed(self, op, record, remote):
         """Record a successful write; return follow-up writes, if any."""
