@@ -170,13 +170,15 @@ class EventSync:
             event.unlink()
         self.counters["pulled"] += 1
 
-    def _outside_copy(self, event):
-        """The accounts of other users whose calendars hold ``event`` as their
-        copy of an outside organizer's meeting: empty unless its Odoo owner
-        only has it as a guest's copy too (an Odoo user's own meeting is
-        theirs, whoever else holds a copy)."""
+    def _outside_copy(self, event, owner_user=None):
+        """The accounts of other users whose calendars hold ``event`` (or a
+        series, whose Odoo owner is ``owner_user``) as their copy of an
+        outside organizer's meeting: empty unless its Odoo owner only has it
+        as a guest's copy too (an Odoo user's own meeting is theirs, whoever
+        else holds a copy)."""
+        owner_user = owner_user or event.user_id
         bindings = event.sudo().calendar_sync_binding_ids.filtered("remote_id")
-        owner = bindings.filtered(lambda b: b.account_id.user_id == event.user_id)
+        owner = bindings.filtered(lambda b: b.account_id.user_id == owner_user)
         if not owner or not all(owner.mapped("guest_copy")):
             return []
         return [

@@ -186,6 +186,9 @@ class GoogleAdapter(ProviderAdapter):
             body["id"] = remote_id
         return WriteOp(key, action, remote_id, body, self._send_updates())
 
+    def tombstone(self, remote_id):
+        return {"id": remote_id, "status": "cancelled"}
+
     def delete_op(self, key, remote_id, etag=None):
         return WriteOp(key, "delete", remote_id, None, self._send_updates(), etag=etag)
 

@@ -428,6 +428,9 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
             and self.binder.get(recurrence, "extra_occurrences")
         )
 
+    def tombstone(self, remote_id):
+        return {"id": remote_id, "@removed": {"reason": "deleted"}}
+
     def delete_op(self, key, remote_id, etag=None):
         request = self.client.delete_request(remote_id, etag=self._if_match(key, etag))
         return GraphOp(key, "delete", remote_id, request)

@@ -128,7 +128,7 @@ class DeltaWindow:
             for bucket in (run.singles, run.masters, run.instances):
                 bucket.pop(remote_id, None)
             if result.status in GONE_STATUSES:
-                item = {"id": remote_id, "@removed": {"reason": "deleted"}}
+                item = self.tombstone(remote_id)
             elif result.ok and isinstance(result.body, dict):
                 item = result.body
             else:

@@ -194,6 +194,11 @@ class ProviderAdapter:
         """The delete of one remote item."""
         raise NotImplementedError
 
+    def tombstone(self, remote_id):
+        """A raw item as the provider lists ``remote_id`` deleted (kept for
+        the next run when a full listing only lacked it)."""
+        raise NotImplementedError
+
     def answer_op(self, key, remote_id, event, state):
         """The write sending the account user's own answer ``state`` to
         ``remote_id`` in their calendar, or None when there is nothing to

@@ -487,8 +487,20 @@ class SyncRun(
         patched there instead: the calendar kept it deleted while Odoo had
         it (finding AO)."""
         remote_id = self.binder.remote_id(record)
-        listed = self.remote.get(remote_id) if remote_id else None
-        if listed and listed["cancelled"]:
+        if not remote_id:
+            return
+        listed = self.remote.get(remote_id)
+        if listed is not None:
+            gone = listed["cancelled"]
+        else:
+            # a full listing that lacks it (the planner's "gone remotely"):
+            # an event or a series, not an occurrence of a rewritten series
+            gone = self.full_sync and (
+                record._name == "calendar.recurrence" or not record.recurrence_id
+            )
+        if gone:
+            # a delete confirmed apart (Outlook's window) is in no listing
+            self.raw.setdefault(remote_id, self.adapter.tombstone(remote_id))
             self._remember_failure(remote_id, message)
 
     def _pushed(self, op, record, remote):

@@ -14,6 +14,7 @@ import logging
 from odoo import Command
 from odoo.tools import SQL
 
+from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts, planner
 from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical
@@ -166,16 +167,16 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         return (events - unbound) | unbound.filtered_domain(window)
 
     def _gone_series_state(self, recurrence):
-        """A series with no occurrence left, not even archived (each one
-        deleted alone, removed from the calendar one by one): gone from Odoo,
-        nothing a remote change could restore. Each occurrence's delete was
-        sent to the calendar or came from it: its series holds none either,
-        and is let go of, not deleted (that would mail its guests one more
-        cancellation, about a meeting they no longer see: finding AN)."""
+        """A series with no occurrence left, not even archived: gone from
+        Odoo, nothing a remote change could restore. Its remote series is
+        deleted when this calendar holds it as the organizer's (Odoo removed
+        occurrences this calendar never had, or another calendar of the user
+        emptied it: a mirror here), else let go of. One this calendar emptied
+        itself is dropped by that run (:meth:`_drop_emptied`)."""
         return planner.LocalState(
             key=SeriesKey(recurrence.id),
             remote_id=self.binder.remote_id(recurrence),
-            dirty=False,
+            dirty=not self.binder.get(recurrence, "guest_copy"),
             archived=True,
             write_date=recurrence.write_date,
             snapshot=None,
@@ -185,10 +186,14 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
 
     def _drop_emptied(self, series):
         """The series among ``series`` this run left with no occurrence at
-        all (its last ones deleted in the calendar, or deleted in Odoo and
-        sent): each delete reached every calendar that holds the series, so
-        none shows anything of it any more; it is dropped from Odoo with its
-        bindings, not deleted there (see :meth:`_gone_series_state`)."""
+        all (its last ones deleted in a calendar, or deleted in Odoo and
+        sent): the calendars that host it, and their guests' copies, hold
+        nothing of it any more, and deleting it there would only mail its
+        guests one more cancellation (finding AN): it is dropped from Odoo.
+        Not one with a mirror (the user's own series in their other calendar,
+        which may hold instances no occurrence was bound to, beyond Outlook's
+        window): the mirror's calendar deletes it there once it finds the
+        series empty (:meth:`_gone_series_state`; a mirror mails nobody)."""
         emptied = series.exists().filtered(
             lambda recurrence: (
                 not recurrence.calendar_sync_managed
@@ -196,7 +201,9 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             )
         )
         for recurrence in emptied:
-            self._drop_local_series(recurrence)
+            bindings = recurrence.calendar_sync_binding_ids
+            if not bindings.filtered(lambda b: b.remote_id and b.mirror):
+                self._drop_local_series(recurrence)
 
     def _series_base(self, recurrence):
         """The occurrence whose fields stand for the whole series: Odoo's
@@ -537,6 +544,18 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # an attendee removed someone else's series from their calendar
             self._decline(self._occurrences(recurrence))
             self._unbind_series(recurrence)
+            return
+        heirs = self._outside_copy(recurrence, self.user)
+        if heirs and self.binder.get(recurrence, "guest_copy"):
+            # an outside organizer's series gone from this user's calendar
+            # stays for the other users invited to it: one of them holds it
+            # now (as an event, see _do_DeleteLocal; finding AP)
+            self._decline(self._occurrences(recurrence))
+            recurrence.calendar_event_ids.with_context(
+                active_test=False, **{SYNC_CONTEXT: True}
+            ).write({"user_id": heirs[0].user_id.id})
+            self._unbind_series(recurrence)
+            self.counters["pulled"] += 1
             return
         if self._bound_elsewhere(recurrence):
             # still in the user's other calendars: the delete goes there too

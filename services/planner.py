@@ -69,10 +69,8 @@ class LocalState:
     #: field by field
     base: dict[str, Any] | None = None
     #: nothing of it is left locally, not even archived (a series without any
-    #: occurrence): a remote change has nothing to restore, and each of its
-    #: deletes already reached the calendar (or came from it), so the remote
-    #: copy holds nothing more: it is let go of, never deleted (a delete would
-    #: only mail its guests a cancellation again)
+    #: occurrence): a remote change has nothing to restore, so the remote copy
+    #: goes when ``dirty`` (ours to delete) and is let go of otherwise
     gone: bool = False
     #: a later remote change may bring it back when archived; not an
     #: occurrence the calendar hosting its series deleted for good (that
@@ -271,8 +269,11 @@ def _decide(local: LocalState, remote: RemoteState, full_sync: bool) -> list[Act
     """The actions for a remote change of a bound local item."""
     if remote.cancelled:
         return _decide_cancelled(local, remote)
+    if local.gone and local.dirty:
+        # nothing left locally to restore, ours: delete remotely
+        return [DeleteRemote(local.key, remote.remote_id)]
     if local.gone:
-        # nothing left locally to restore, nothing left remotely: let go of it
+        # nothing left locally to restore, someone else's: let go of it
         return [DeleteLocal(local.key, remote.remote_id)]
     if local.archived:
         return _decide_archived(local, remote, full_sync)
@@ -284,9 +285,6 @@ def _decide_unmatched_local(
 ) -> list[Action]:
     """The actions for a local item no remote change refers to."""
     rid = local.remote_id
-    if local.gone:
-        # nothing left locally, nor remotely: let go of it
-        return [DeleteLocal(local.key, rid)]
     gone = full_sync and rid is not None and rid not in listed
     if gone and local.archived:
         # gone remotely, archived locally: drop the local tombstone

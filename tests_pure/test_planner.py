@@ -153,18 +153,11 @@ DECISION_TABLE = [
         [DeleteLocal("k1", "r1")],
     ),
     (
-        "own_series_left_without_occurrences_is_let_go_of_even_changed_later",
+        "series_left_without_occurrences_is_deleted_remotely_even_changed_later",
         [local(dirty=True, archived=True, snapshot=None, gone=True)],
         [remote(updated=LATE)],
         False,
-        [DeleteLocal("k1", "r1")],
-    ),
-    (
-        "series_left_without_occurrences_is_let_go_of_when_not_listed",
-        [local(dirty=True, archived=True, snapshot=None, gone=True)],
-        [],
-        False,
-        [DeleteLocal("k1", "r1")],
+        [DeleteRemote("k1", "r1")],
     ),
     (
         "someone_elses_series_left_without_occurrences_is_let_go_of",
