@@ -157,10 +157,7 @@ class EventSync:
             # (removed, or deleted by the user: declined) stays for the other
             # users invited to it: one of them holds it now
             self._decline(event)
-            # bookkeeping: the heir's calendar already has it as it is
-            event.with_context(**{SYNC_CONTEXT: True}).write(
-                {"user_id": heirs[0].user_id.id}
-            )
+            self._hand_over(event, heirs)
             self.binder.drop(event)
         elif self._bound_elsewhere(event):
             # still in the user's other calendars: the delete goes there too
@@ -169,6 +166,15 @@ class EventSync:
         else:
             event.unlink()
         self.counters["pulled"] += 1
+
+    def _hand_over(self, events, heirs):
+        """The first of ``heirs`` (see :meth:`_outside_copy`) holds
+        ``events`` from now on (an outside organizer's meeting, or all of a
+        series' occurrences); bookkeeping: the heir's calendar already has
+        them as they are."""
+        events.with_context(active_test=False, **{SYNC_CONTEXT: True}).write(
+            {"user_id": heirs[0].user_id.id}
+        )
 
     def _outside_copy(self, event, owner_user=None):
         """The accounts of other users whose calendars hold ``event`` (or a

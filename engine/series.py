@@ -14,7 +14,6 @@ import logging
 from odoo import Command
 from odoo.tools import SQL
 
-from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts, planner
 from ..services.recurrence import normalize_recurrence
 from ..services.snapshot import canonical
@@ -551,9 +550,9 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # stays for the other users invited to it: one of them holds it
             # now (as an event, see _do_DeleteLocal; finding AP)
             self._decline(self._occurrences(recurrence))
-            recurrence.calendar_event_ids.with_context(
-                active_test=False, **{SYNC_CONTEXT: True}
-            ).write({"user_id": heirs[0].user_id.id})
+            self._hand_over(
+                recurrence.with_context(active_test=False).calendar_event_ids, heirs
+            )
             self._unbind_series(recurrence)
             self.counters["pulled"] += 1
             return
