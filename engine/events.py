@@ -8,6 +8,7 @@ bindings, and the writes (conditional on the last etag) sent to the provider.
 """
 
 import logging
+from contextlib import contextmanager
 
 from odoo import _
 
@@ -84,11 +85,7 @@ class EventSync:
     def _do_UpdateLocal(self, action):
         event = self.items[action.key]
         neutral = self.remote[action.remote_id]
-        shared = (
-            event.user_id != self.user
-            and self.binder.get(event, "guest_copy")
-            and bool(self._outside_copy(event))
-        )
+        shared = event.user_id != self.user and self._shared(event, event.user_id)
         if event.user_id != self.user and not shared:
             # someone else's meeting, seen in this user's calendar: only this
             # user's own answer comes from here (their calendar is the source)
@@ -128,16 +125,44 @@ class EventSync:
         )
         self.counters["pulled"] += 1
 
+    def _shared(self, record, owner_user):
+        """Whether ``record`` (an event, or a series whose Odoo owner is
+        ``owner_user``, another user) is an outside organizer's meeting that
+        this user's calendar holds as a copy too, as its Odoo owner does:
+        any of the copies brings the organizer's latest version (the owner
+        may leave it, finding AP: the others hold it on)."""
+        return bool(
+            self.binder.get(record, "guest_copy")
+            and self._outside_copy(record, owner_user)
+        )
+
     def _write_shared(self, event, values):
         """Write a guest's copy over the outside organizer's meeting that
-        Odoo has as another user's copy. Odoo resets that user's answer when
+        Odoo has as another user's copy (see :meth:`_shared_write`)."""
+        with self._shared_write(event):
+            event.write(values)
+
+    @contextmanager
+    def _shared_write(self, events, series=None):
+        """Write this user's copy of an outside organizer's meeting over
+        ``events`` (of the ``series``, if any), which another user holds in
+        Odoo as their copy. Odoo resets the answer of an event's owner when
         someone else writes its times, even unchanged ones: their answer is
-        kept, their own calendar brings it."""
-        owner = event.attendee_ids.filtered(
-            lambda att: att.partner_id == event.user_id.partner_id
+        kept, their own calendar brings it. The other guests' copies are not
+        marked changed: the organizer gave them this version too (their run
+        would find Odoo's change refused, or send it as the series' owner)."""
+        owner = events.attendee_ids.filtered(
+            lambda att: att.partner_id == att.event_id.user_id.partner_id
         )
         states = {att.id: att.state for att in owner}
-        event.write(values)
+        bindings = events.sudo().calendar_sync_binding_ids
+        if series:
+            bindings |= series.sudo().calendar_sync_binding_ids
+        copies = bindings.filtered(
+            lambda b: b.guest_copy and not b.need_sync and b.account_id != self.account
+        )
+        yield
+        copies.exists().write({"need_sync": False})
         for attendee in owner.exists():
             state = states[attendee.id]
             if attendee.state != state:

@@ -10,6 +10,7 @@ binding of every occurrence to its remote instance is in
 """
 
 import logging
+from contextlib import nullcontext
 
 from odoo import Command
 from odoo.tools import SQL
@@ -325,7 +326,8 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
                 restored.filtered(lambda ev: not ev.follow_recurrence),
                 need_sync=True,
             )
-        if base.user_id != self.user:
+        shared = base.user_id != self.user and self._shared(recurrence, base.user_id)
+        if base.user_id != self.user and not shared:
             # someone else's series in this user's calendar: their answer only
             following = self._following(recurrence)
             # the answer to the series is the user's answer to its occurrences
@@ -377,16 +379,23 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             recurrence.id,
             {key: (old.get(key), new.get(key)) for key in changed},
         )
-        if changed:
-            # new rule or times: the occurrences that still exist move (their
-            # chatter, tags and links stay), new ones are made, gone ones go
-            self._reshape_series(recurrence, remote_id, neutral)
-        values = self._values(neutral, base)
-        for key in ("start", "stop", "start_date", "stop_date", "allday"):
-            values.pop(key, None)
-        values.pop("user_id")
-        following = self._following(recurrence)
-        following.write(values)
+        # an outside organizer's series that another user holds in Odoo as
+        # their copy: this copy brings the organizer's version as theirs does
+        # (see _do_UpdateLocal)
+        writing = nullcontext()
+        if shared:
+            writing = self._shared_write(self._occurrences(recurrence), recurrence)
+        with writing:
+            if changed:
+                # new rule or times: the occurrences that still exist move (their
+                # chatter, tags and links stay), new ones are made, gone ones go
+                self._reshape_series(recurrence, remote_id, neutral)
+            values = self._values(neutral, base)
+            for key in ("start", "stop", "start_date", "stop_date", "allday"):
+                values.pop(key, None)
+            values.pop("user_id")
+            following = self._following(recurrence)
+            following.write(values)
         if not neutral.get("mirror"):
             self._take_answers(following, neutral, recurrence)
             self._guests_to_exceptions(recurrence, neutral, old["attendees"])

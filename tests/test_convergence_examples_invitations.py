@@ -16,6 +16,7 @@ from .convergence.common import (
     GOOGLE,
     MICROSOFT,
     OLGA,
+    tag_of,
 )
 
 
@@ -188,6 +189,137 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.world.check()
         self.world.remote_guests(OLGA, GOOGLE, "M1", CAROL, add=False)
         self.settled()
+
+    def test_guest_removed_from_an_outside_outlook_meeting_leaves_it_to_the_others(
+        self,
+    ):
+        # the Outlook twin of the rule above
+        w = self.world
+        w.remote_create(OLGA, MICROSOFT, [CAROL, BOB, ALICE], day=5, hour=10, hours=3)
+        w.settle([("carol", MICROSOFT), ("bob", MICROSOFT), ("alice", GOOGLE)])
+        w.check()
+        w.remote_guests(OLGA, MICROSOFT, "M1", CAROL, add=False)
+        self.settled()
+        self.assertNoSyncErrors("M1")
+
+    def test_outside_meeting_changed_through_another_guests_copy_is_no_odoo_change(
+        self,
+    ):
+        # Olga's Outlook meeting with Carol and Bob, in Odoo as Carol's copy;
+        # Olga renames it and Bob's run brings the new name first. Carol's
+        # copy has it from Olga too: not an Odoo change for her calendar (it
+        # would be refused there, "only the organizer can change this event")
+        w = self.world
+        w.remote_create(OLGA, MICROSOFT, [CAROL, BOB], day=5, hour=10, hours=1)
+        w.settle([("carol", MICROSOFT), ("bob", MICROSOFT)])
+        w.remote_edit(OLGA, MICROSOFT, "M1", "name", 1)
+        w.sync("bob", MICROSOFT)
+        [event] = w.odoo_events("M1")
+        self.assertNotEqual(event.name, "M1")
+        carols = event.calendar_sync_binding_ids.filtered(
+            lambda b: b.account_id.user_id == w.user_of(CAROL)
+        )
+        self.assertTrue(carols.guest_copy)
+        self.assertFalse(carols.need_sync)
+        self.settled()
+        self.assertNoSyncErrors("M1")
+
+    def assertNoSyncErrors(self, tag):
+        """No binding of meeting ``tag`` (its events, archived ones too, and
+        its series) shows an error to its user."""
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "in", self.world.user_ids())])
+            .filtered(lambda ev: tag_of(ev.name) == tag)
+        )
+        bindings = (
+            events.calendar_sync_binding_ids
+            | events.recurrence_id.calendar_sync_binding_ids
+        )
+        self.assertEqual(
+            [
+                (b.account_id.user_id.login, b.sync_error)
+                for b in bindings
+                if b.sync_error
+            ],
+            [],
+        )
+
+    def _outside_series_left_by_its_holder(self, provider, holder_first):
+        """Olga's series with Carol, Bob and Alice, in Odoo as Carol's copy
+        (her calendar synced first); Olga removes Carol, whose run comes
+        before or after the run of the other guest holding a copy there (Bob
+        in Outlook, Alice in Google; finding AP)."""
+        w = self.world
+        carol = ("carol", provider)
+        heir = ("bob", MICROSOFT) if provider == MICROSOFT else ("alice", GOOGLE)
+        w.remote_create(
+            OLGA, provider, [CAROL, BOB, ALICE], day=0, hour=12, hours=1, series=True
+        )
+        w.settle([carol, ("bob", MICROSOFT), ("alice", GOOGLE)])
+        w.check()
+        w.remote_guests(OLGA, provider, "M1", CAROL, add=False)
+        w.settle([carol, heir] if holder_first else [heir, carol])
+        w.check()
+        self.settled()
+        self.assertNoSyncErrors("M1")
+
+    def test_guest_removed_from_an_outside_outlook_series_leaves_it_to_the_others(
+        self,
+    ):
+        self._outside_series_left_by_its_holder(MICROSOFT, holder_first=False)
+
+    def test_outside_outlook_series_left_by_its_holder_first_stays_for_the_others(
+        self,
+    ):
+        self._outside_series_left_by_its_holder(MICROSOFT, holder_first=True)
+
+    def test_guest_removed_from_an_outside_google_series_leaves_it_to_the_others(
+        self,
+    ):
+        self._outside_series_left_by_its_holder(GOOGLE, holder_first=False)
+
+    def test_outside_google_series_left_by_its_holder_first_stays_for_the_others(
+        self,
+    ):
+        self._outside_series_left_by_its_holder(GOOGLE, holder_first=True)
+
+    def test_outside_series_left_by_the_guest_holding_it_stays_for_the_others(self):
+        # AP, found by the long run (30 minutes on 43e111e; the same on
+        # 06a854b): Olga's Outlook series with Bob, Carol and Alice, Alice
+        # un-invited, Bob's answers, the room changed; after a settle, Olga's
+        # second series with Dan, Bob and Alice, then she un-invites Carol.
+        # Carol's copy held the series in Odoo; her run deleted it for
+        # everyone while Bob's Outlook still had it. Bob holds it now, as for
+        # a single event, and his copy, listed before Carol's run, brings
+        # Olga's version (without Carol) as Carol's would
+        w = self.world
+        w.remote_create(
+            OLGA, MICROSOFT, [BOB, CAROL, ALICE], day=0, hour=12, hours=1, series=True
+        )
+        w.remote_guests(OLGA, MICROSOFT, "M1", ALICE, False)
+        w.remote_answer(BOB, MICROSOFT, "M1", "declined")
+        w.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        w.remote_edit(OLGA, MICROSOFT, "M1", "location", 1)
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+            ]
+        )
+        w.check()
+        w.remote_answer(BOB, MICROSOFT, "M1", "accepted")
+        w.remote_create(
+            OLGA, MICROSOFT, [DAN, BOB, ALICE], day=0, hour=8, hours=1, series=True
+        )
+        w.remote_answer(BOB, MICROSOFT, f"M{w.count}", "accepted")
+        w.remote_guests(OLGA, MICROSOFT, "M1", CAROL, False)
+        self.settled()
+        self.assertNoSyncErrors("M1")
 
     def test_organizer_calendar_joining_a_series_a_guest_imported_mails_nobody(self):
         # Bob's Outlook series with Carol is imported from Carol's Outlook
