@@ -192,14 +192,21 @@ class EventSync:
             event.unlink()
         self.counters["pulled"] += 1
 
-    def _hand_over(self, events, heirs):
+    def _hand_over(self, events, heirs, series=None):
         """The first of ``heirs`` (see :meth:`_outside_copy`) holds
-        ``events`` from now on (an outside organizer's meeting, or all of a
-        series' occurrences); bookkeeping: the heir's calendar already has
-        them as they are."""
-        events.with_context(active_test=False, **{SYNC_CONTEXT: True}).write(
-            {"user_id": heirs[0].user_id.id}
-        )
+        ``events`` from now on (an outside organizer's meeting, or all of the
+        ``series``' occurrences); bookkeeping: the heir's calendar already
+        has them as they are, the organizer's version (what Odoo wrote over
+        them while their owner was another is nothing to send from there)."""
+        heir = heirs[0]
+        events = events.with_context(active_test=False)
+        events.with_context(**{SYNC_CONTEXT: True}).write({"user_id": heir.user_id.id})
+        bindings = events.sudo().calendar_sync_binding_ids
+        if series:
+            bindings |= series.sudo().calendar_sync_binding_ids
+        bindings.filtered(
+            lambda b: b.account_id == heir and b.guest_copy and b.need_sync
+        ).write({"need_sync": False})
 
     def _outside_copy(self, event, owner_user=None):
         """The accounts of other users whose calendars hold ``event`` (or a

@@ -390,15 +390,23 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
                 # new rule or times: the occurrences that still exist move (their
                 # chatter, tags and links stay), new ones are made, gone ones go
                 self._reshape_series(recurrence, remote_id, neutral)
+            elif not self._timing_as_synced(recurrence, new) and self.binder.get(
+                recurrence, "synced"
+            ):
+                # Odoo has the calendar's new rule or times already (another
+                # guest's copy of an outside organizer's series brought them):
+                # this calendar's instances are new all the same (Outlook's ids
+                # name their slot, Google's their start)
+                self._bind_occurrences(recurrence, remote_id, neutral["etag"])
             values = self._values(neutral, base)
             for key in ("start", "stop", "start_date", "stop_date", "allday"):
                 values.pop(key, None)
             values.pop("user_id")
             following = self._following(recurrence)
             following.write(values)
-        if not neutral.get("mirror"):
-            self._take_answers(following, neutral, recurrence)
-            self._guests_to_exceptions(recurrence, neutral, old["attendees"])
+            if not neutral.get("mirror"):
+                self._take_answers(following, neutral, recurrence)
+                self._guests_to_exceptions(recurrence, neutral, old["attendees"])
         self.binder.set(following, need_sync=False)
         self.binder.set(
             recurrence,
@@ -560,7 +568,9 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # now (as an event, see _do_DeleteLocal; finding AP)
             self._decline(self._occurrences(recurrence))
             self._hand_over(
-                recurrence.with_context(active_test=False).calendar_event_ids, heirs
+                recurrence.with_context(active_test=False).calendar_event_ids,
+                heirs,
+                recurrence,
             )
             self._unbind_series(recurrence)
             self.counters["pulled"] += 1

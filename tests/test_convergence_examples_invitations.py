@@ -286,6 +286,70 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
     ):
         self._outside_series_left_by_its_holder(GOOGLE, holder_first=True)
 
+    def test_outside_outlook_series_moved_through_another_guests_copy_stays(self):
+        # Olga's Outlook series with Carol and Bob, held by Carol's copy; Olga
+        # moves it and Bob's copy brings the move first. Carol's run finds
+        # Odoo's times already the calendar's, but her instances are new
+        # (Outlook's ids name their slot): they are bound again, not taken
+        # for gone (found by a review of AP's fix: every occurrence archived)
+        w = self.world
+        w.remote_create(
+            OLGA, MICROSOFT, [CAROL, BOB], day=0, hour=12, hours=1, series=True
+        )
+        w.settle([("carol", MICROSOFT), ("bob", MICROSOFT)])
+        w.check()
+        w.remote_edit(OLGA, MICROSOFT, "M1", "time", 1)
+        w.settle([("bob", MICROSOFT), ("carol", MICROSOFT)])
+        w.check()
+        self.assertEqual(len(w.odoo_events("M1")), 3)
+        self.settled()
+        self.assertNoSyncErrors("M1")
+
+    def test_outside_google_series_moved_through_another_guests_copy_keeps_answers(
+        self,
+    ):
+        # the Google twin: Alice's copy brings the move first; Carol's
+        # instances (Google's ids name their start) are bound again, and
+        # her answer to an occurrence reaches it
+        w = self.world
+        w.remote_create(
+            OLGA, GOOGLE, [CAROL, ALICE], day=0, hour=12, hours=1, series=True
+        )
+        w.settle([("carol", GOOGLE), ("alice", GOOGLE)])
+        w.remote_edit(OLGA, GOOGLE, "M1", "time", 1)
+        w.settle([("alice", GOOGLE), ("carol", GOOGLE)])
+        w.check()
+        w.remote_occurrence(OLGA, GOOGLE, "M1", 1, "name")
+        w.settle([("carol", GOOGLE), ("alice", GOOGLE)])
+        w.odoo_answer(CAROL, "M1", "declined", index=2)
+        self.settled()
+        self.assertNoSyncErrors("M1")
+
+    def test_guest_taking_over_an_outside_series_changed_since_sends_nothing(self):
+        # Olga's Outlook series with Carol and Bob, held by Carol's copy; Olga
+        # changes the room (Carol's run takes it) and then removes Carol: Bob
+        # holds the series now, as his Outlook has it; his run sends nothing
+        # (it patched Olga's series from his copy, found by the same review)
+        w = self.world
+        w.remote_create(
+            OLGA, MICROSOFT, [CAROL, BOB], day=0, hour=12, hours=1, series=True
+        )
+        w.settle([("carol", MICROSOFT), ("bob", MICROSOFT)])
+        w.remote_edit(OLGA, MICROSOFT, "M1", "location", 1)
+        w.sync("carol", MICROSOFT)
+        w.remote_guests(OLGA, MICROSOFT, "M1", CAROL, False)
+        w.sync("carol", MICROSOFT)
+        since = len(w.graph.requests)
+        w.sync("bob", MICROSOFT)
+        writes = [
+            (r.method, r.path)
+            for r in w.graph.requests[since:]
+            if r.method != "GET" and not r.path.endswith("/$batch")
+        ]
+        self.assertEqual(writes, [])
+        self.settled()
+        self.assertNoSyncErrors("M1")
+
     def test_outside_series_left_by_the_guest_holding_it_stays_for_the_others(self):
         # AP, found by the long run (30 minutes on 43e111e; the same on
         # 06a854b): Olga's Outlook series with Bob, Carol and Alice, Alice
