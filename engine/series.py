@@ -390,9 +390,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
                 # new rule or times: the occurrences that still exist move (their
                 # chatter, tags and links stay), new ones are made, gone ones go
                 self._reshape_series(recurrence, remote_id, neutral)
-            elif not self._timing_as_synced(recurrence, new) and self.binder.get(
-                recurrence, "synced"
-            ):
+            elif self._moved_elsewhere(recurrence, remote_id, new):
                 # Odoo has the calendar's new rule or times already (another
                 # guest's copy of an outside organizer's series brought them):
                 # this calendar's instances are new all the same (Outlook's ids
@@ -439,6 +437,19 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             return False
         snapshot = self._series_snapshot(recurrence, self._series_base(recurrence))
         return not self._timing_as_synced(recurrence, snapshot)
+
+    def _moved_elsewhere(self, recurrence, remote_id, new):
+        """Whether the calendar's series ``remote_id`` has rule and times
+        other than the ones last synced with it, which Odoo has already
+        (``new``: the series Odoo takes, the calendar's own or merged with
+        Odoo's: a merge keeping Odoo's move is sent there, its instances
+        are not there yet)."""
+        if not self.binder.get(recurrence, "synced"):
+            return False
+        listed = self._remote_series_snapshot(self.remote[remote_id])
+        return not self._timing_as_synced(recurrence, new) and all(
+            listed.get(key) == new.get(key) for key in TIMING
+        )
 
     def _timing_as_synced(self, recurrence, new):
         """Whether ``new`` (a series' snapshot) has the :data:`TIMING` of the
