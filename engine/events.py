@@ -155,10 +155,7 @@ class EventSync:
             lambda att: att.partner_id == att.event_id.user_id.partner_id
         )
         states = {att.id: att.state for att in owner}
-        bindings = events.sudo().calendar_sync_binding_ids
-        if series:
-            bindings |= series.sudo().calendar_sync_binding_ids
-        copies = bindings.filtered(
+        copies = self._meeting_bindings(events, series).filtered(
             lambda b: b.guest_copy and not b.need_sync and b.account_id != self.account
         )
         yield
@@ -201,12 +198,17 @@ class EventSync:
         heir = heirs[0]
         events = events.with_context(active_test=False)
         events.with_context(**{SYNC_CONTEXT: True}).write({"user_id": heir.user_id.id})
+        self._meeting_bindings(events, series).filtered(
+            lambda b: b.account_id == heir and b.guest_copy and b.need_sync
+        ).write({"need_sync": False})
+
+    @staticmethod
+    def _meeting_bindings(events, series=None):
+        """Every calendar's bindings of ``events`` and of their ``series``."""
         bindings = events.sudo().calendar_sync_binding_ids
         if series:
             bindings |= series.sudo().calendar_sync_binding_ids
-        bindings.filtered(
-            lambda b: b.account_id == heir and b.guest_copy and b.need_sync
-        ).write({"need_sync": False})
+        return bindings
 
     def _outside_copy(self, event, owner_user=None):
         """The accounts of other users whose calendars hold ``event`` (or a
