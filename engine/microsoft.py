@@ -223,6 +223,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         self._fallbacks = {}  # op key -> the series sent, whose fallbacks Odoo holds
         self._retry = set()  # master ids an earlier run could not read
         self._changed = []  # master ids whose instances this run compares
+        self._deleted_there = {}  # master id -> {event id: instance deleted there}
         self._pending = set()  # ids of the recurrences this run could not read
 
     # ------------------------------------------------------------ reading
@@ -268,6 +269,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         self._changed = self._changed_masters()
         # per-series detail for every changed series, in $batch requests
         self._series_instances(self._changed + sorted(self._retry))
+        self._deleted_there = self._deleted_occurrences(self._changed)
 
     # ------------------------------------------------------------ writing
     def _transaction(self, odoo_id, key):

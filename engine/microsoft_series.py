@@ -28,7 +28,7 @@ from ..services.exceptions import CalendarSyncError
 from ..services.graph_mapper import from_graph
 from ..services.graph_recurrence import graph_extra_dates
 from ..services.neutral_event import utc_naive, utc_to_naive_local
-from .keys import InstanceKey
+from .keys import InstanceKey, SeriesKey
 from .series_slots import slot_stamp
 
 _logger = logging.getLogger(__name__)
@@ -198,9 +198,67 @@ class MicrosoftSeries:
                     self.binder.remote_id(ev) and self.binder.remote_id(ev) not in alive
                 )
             )
+            revived = self._revived(recurrence, master_id)
+            gone |= revived
             gone -= self._moved_on(recurrence, master_id, gone)
+            ops += self._delete_again(recurrence, revived)
             self.unmatched_occurrences(gone)
         self.run._push(ops)
+
+    def _deleted_occurrences(self, master_ids):
+        """The occurrences of the listed series ``master_ids``, the user's
+        own, that Outlook deleted before this run wrote anything: bound to an
+        instance it no longer lists ({master id: {event id: instance id}}).
+        None of a series Odoo moved or gave a new rule as a whole since it
+        was last synced: Odoo made every slot again (as Outlook does when a
+        series' times change), the deleted ones too."""
+        out = {}
+        start, end = self.window
+        bound = self.binder.records("calendar.recurrence", master_ids)
+        for master_id, recurrence in bound.items():
+            if master_id in self._instance_errors:
+                continue
+            alive = {i["remote_id"] for i in self._instances.get(master_id) or ()}
+            deleted = {
+                event.id: self.binder.remote_id(event)
+                for event in self.run._occurrences(recurrence)
+                if event.user_id == self.run.user
+                and self.binder.remote_id(event)
+                and self.binder.remote_id(event) not in alive
+                and (not start or start <= event.start <= end)
+            }
+            if deleted and not self.run._rewritten_since_sync(recurrence):
+                out[master_id] = deleted
+        return out
+
+    def _revived(self, recurrence, master_id):
+        """Occurrences Outlook had deleted when this run wrote their series
+        again: the write drops the series' exceptions, its deleted
+        occurrences among them, and Outlook has them back (a split sent
+        while the first occurrence was deleted there, AQ's Outlook twin).
+        Only those still bound to the instance Outlook deleted, of a write
+        that went through: a series the calendar moved meanwhile has every
+        occurrence bound to a new instance (the old ones are gone for good),
+        and a write refused revived nothing."""
+        deleted = self._deleted_there.get(master_id)
+        if not deleted or SeriesKey(recurrence.id) not in self.run.written:
+            return self.run.Event
+        return self.run._occurrences(recurrence).filtered(
+            lambda ev: (
+                deleted.get(ev.id) and self.binder.remote_id(ev) == deleted[ev.id]
+            )
+        )
+
+    def _delete_again(self, recurrence, events):
+        """Deletes of the instances ``events`` are bound to (deleted in
+        Outlook, back after this run's write of their series): the delete
+        made there stays."""
+        ops = []
+        for event in events:
+            key = InstanceKey(recurrence.id, self.run._original(event))
+            self.run.items[key] = recurrence
+            ops.append(self.delete_op(key, self.binder.remote_id(event)))
+        return ops
 
     def _moved_on(self, recurrence, master_id, events):
         """Occurrences of someone else's series whose instance id this

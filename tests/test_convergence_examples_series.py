@@ -346,6 +346,137 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.settled()
         self.assertEqual(len(w.odoo_events("M1")), 2)
 
+    def test_series_emptied_by_a_split_and_an_outlook_delete_stays_gone(self):
+        # AQ's Outlook twin: Bob's Outlook series, Carol invited there; Odoo
+        # splits it at its second occurrence while Bob deletes the first in
+        # Outlook
+        w = self.world
+        w.remote_create(BOB, MICROSOFT, [], day=0, hour=7, hours=1, series=True)
+        w.settle()
+        w.remote_guests(BOB, MICROSOFT, "M1", CAROL, True)
+        w.odoo_series("M1", 1, "name", "future_events")
+        w.remote_answer(CAROL, MICROSOFT, "M1", "accepted")
+        w.remote_occurrence(BOB, MICROSOFT, "M1", 0, "delete")
+        self.settled()
+        self.assertEqual(len(w.odoo_events("M1")), 2)
+
+    def _changed_in_odoo_while_deleted_there(self, provider, change, deleted):
+        """The organizer's series of three, with Carol, in ``provider``'s
+        calendar (Bob's Outlook, Alice's Google); Odoo makes ``change``
+        (``odoo_series`` arguments after the tag, or ``odoo_occurrence``'s
+        for a change of one occurrence) while the organizer deletes
+        occurrence ``deleted`` there; then every account syncs. Returns the
+        Odoo events and the organizer's instances there."""
+        w = self.world
+        email = BOB if provider == MICROSOFT else ALICE
+        w.remote_create(
+            email, provider, [email, CAROL], day=0, hour=7, hours=1, series=True
+        )
+        self.settled()
+        for step in change:
+            if step[1] == "delete":
+                w.odoo_occurrence("M1", *step)
+            else:
+                w.odoo_series("M1", *step)
+        w.remote_occurrence(email, provider, "M1", deleted, "delete")
+        self.settled()
+        if provider == MICROSOFT:
+            return w.odoo_events("M1"), w.graph_instances(email)
+        return w.odoo_events("M1"), w.google_instances(email)
+
+    def test_series_moved_as_a_whole_in_odoo_brings_back_an_occurrence_outlook_deleted(
+        self,
+    ):
+        # not where Odoo moved the whole series meanwhile: Odoo makes every
+        # slot again, as Outlook does when a series' times change (and as
+        # for an occurrence deleted alone in Odoo before)
+        events, instances = self._changed_in_odoo_while_deleted_there(
+            MICROSOFT, [(0, "time", "all_events")], 1
+        )
+        self.assertEqual((len(events), len(instances)), (3, 3))
+
+    def test_series_moved_as_a_whole_in_odoo_brings_back_an_occurrence_google_deleted(
+        self,
+    ):
+        # its Google twin
+        events, instances = self._changed_in_odoo_while_deleted_there(
+            GOOGLE, [(0, "time", "all_events")], 1
+        )
+        self.assertEqual((len(events), len(instances)), (3, 3))
+
+    def test_series_moved_in_odoo_brings_back_its_first_occurrence_outlook_deleted(
+        self,
+    ):
+        # the same for the occurrence Odoo keeps as it moves the series (its
+        # first), and one deleted alone in Odoo before
+        events, instances = self._changed_in_odoo_while_deleted_there(
+            MICROSOFT, [(2, "delete"), (0, "time", "all_events")], 0
+        )
+        self.assertEqual((len(events), len(instances)), (3, 3))
+
+    def test_outlook_occurrence_deleted_while_odoo_renames_the_series_stays_deleted(
+        self,
+    ):
+        # a write of the series that leaves its times: Outlook keeps its
+        # deleted occurrences then (only a change of times or pattern drops
+        # them); Odoo deletes the occurrence as in any run
+        events, instances = self._changed_in_odoo_while_deleted_there(
+            MICROSOFT, [(0, "name", "all_events")], 1
+        )
+        self.assertEqual((len(events), len(instances)), (2, 2))
+
+    def test_series_given_a_new_rule_in_odoo_brings_back_an_occurrence_outlook_deleted(
+        self,
+    ):
+        # the same for a new rule (one more occurrence) given to the whole
+        # series in Odoo
+        events, instances = self._changed_in_odoo_while_deleted_there(
+            MICROSOFT, [(0, "rule", "all_events")], 1
+        )
+        self.assertEqual((len(events), len(instances)), (4, 4))
+
+    def test_series_moved_in_outlook_and_renamed_in_odoo_keeps_every_occurrence(
+        self,
+    ):
+        # found by the review of the fix above: Bob moves his series in
+        # Outlook (every occurrence gets a new instance there) while Odoo
+        # renames it; the occurrences bound to the old instances, which the
+        # listing lacks, are no deleted occurrences brought back by the write
+        # of the merged series
+        w = self.world
+        w.remote_create(
+            BOB, MICROSOFT, [BOB, CAROL], day=0, hour=7, hours=1, series=True
+        )
+        self.settled()
+        w.remote_edit(BOB, MICROSOFT, "M1", "time", 1)
+        w.odoo_series("M1", 0, "name", "all_events")
+        self.settled()
+        self.assertEqual(len(w.odoo_events("M1")), 3)
+        self.assertEqual(len(w.graph_instances(BOB)), 3)
+
+    def test_occurrence_deleted_in_outlook_and_changed_by_an_odoo_split_comes_back(
+        self,
+    ):
+        # the occurrence Bob deletes in Outlook is in the part Odoo's "this
+        # and following" change renames (a series of its own): changed in
+        # Odoo, it comes back, as an occurrence changed alone in Odoo comes
+        # back in Google (the change wins over the delete)
+        events, instances = self._changed_in_odoo_while_deleted_there(
+            MICROSOFT, [(1, "name", "future_events")], 2
+        )
+        self.assertEqual((len(events), len(instances)), (3, 3))
+        self.assertEqual(events[1].name, events[2].name)
+
+    def test_occurrence_deleted_in_google_and_changed_by_an_odoo_split_comes_back(
+        self,
+    ):
+        # its Google twin
+        events, instances = self._changed_in_odoo_while_deleted_there(
+            GOOGLE, [(1, "name", "future_events")], 2
+        )
+        self.assertEqual((len(events), len(instances)), (3, 3))
+        self.assertEqual(events[1].name, events[2].name)
+
     def test_series_whose_every_occurrence_odoo_deleted_mails_one_cancellation_each(
         self,
     ):
