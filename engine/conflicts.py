@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from odoo import _
 
 from ..services import conflicts, planner
-from ..services.snapshot import canonical
+from ..services.snapshot import canonical, same_version
 
 
 class ConflictSync:
@@ -51,7 +51,9 @@ class ConflictSync:
         # a mirror the user invited guests in is written again without them
         # (its attendees are left out of both sides: no difference shows it)
         rewrite = action.remote_id in self.mirrors_to_rewrite
-        if not rewrite and canonical(self._local_neutral(event)) == canonical(remote):
+        if not rewrite and same_version(
+            canonical(self._local_neutral(event)), canonical(remote)
+        ):
             self.binder.set(event, need_sync=False, sync_error=False)
             return None
         return self._do_UpdateRemote(planner.UpdateRemote(action.key, action.remote_id))

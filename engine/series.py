@@ -17,7 +17,7 @@ from odoo.tools import SQL
 
 from ..services import conflicts, planner
 from ..services.recurrence import normalize_recurrence
-from ..services.snapshot import canonical
+from ..services.snapshot import canonical, same_version
 from . import adapter
 from .keys import SeriesKey
 from .managed import ManagedSync
@@ -272,7 +272,10 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         if clashes:
             self._post_clashes(self._series_base(recurrence), clashes)
         merged = self._series_snapshot(recurrence, self._series_base(recurrence))
-        if merged == remote and action.remote_id not in self.mirrors_to_rewrite:
+        if (
+            same_version(merged, remote)
+            and action.remote_id not in self.mirrors_to_rewrite
+        ):
             return None
         # sent (and need_sync kept until the calendar took it)
         self.binder.set(recurrence, need_sync=True)

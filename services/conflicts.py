@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from .snapshot import unnamed
+
 #: Keys merged as one field (the event's times).
 TIME_KEYS = ("allday", "start", "stop", "start_date", "stop_date")
 #: A series' times: its rule and zone move with them.
@@ -71,17 +73,32 @@ def _by_email(attendees: list[dict] | None) -> dict[str, dict]:
 
 
 def _merge_attendees(base, local, remote, remote_wins_ties):
-    """Three-way merge of attendee lists, one attendee at a time."""
+    """Three-way merge of attendee lists, one attendee at a time, each by
+    its answer (its name is no change: :func:`services.snapshot.same_version`);
+    the one kept has Odoo's name where Odoo has the attendee."""
     b, loc, rem = _by_email(base), _by_email(local), _by_email(remote)
     merged, clashes = [], []
     for email in sorted(set(b) | set(loc) | set(rem)):
         values = (b.get(email), loc.get(email), rem.get(email))
-        value, clash = _three_way(*values, remote_wins_ties)
+        value, clash = _three_way(*(unnamed(v) for v in values), remote_wins_ties)
         if clash:
-            clashes.append((email, clash))
+            clashes.append((email, (clash[0], _named(clash[1], values))))
         if value is not None:
-            merged.append(value)
+            merged.append(_named(value, values))
     return merged, clashes
+
+
+def _named(value, entries):
+    """``value`` (an attendee without its name) with a name: Odoo's where
+    Odoo has the attendee, else the calendar's (or the last synced one).
+    None stays None (an attendee one side removed)."""
+    if value is None:
+        return None
+    base, local, remote = entries
+    for entry in (local, remote, base):
+        if entry and entry.get("name"):
+            return {**value, "name": entry["name"]}
+    return {**value, "name": ""}
 
 
 def _three_way(base, local, remote, remote_wins):

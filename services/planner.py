@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from .snapshot import same_version
+
 Key = Hashable
 
 
@@ -238,11 +240,15 @@ def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> lis
     if not local.dirty:
         # changed remotely, unchanged locally: take the remote version
         return [UpdateLocal(local.key, rid)]
+    if same_version(local.snapshot, remote.snapshot):
+        # the same change on both sides, guests named otherwise there (its
+        # address for Odoo's contact name): taken, nothing to send (AR)
+        return [UpdateLocal(local.key, rid)]
     if local.base is not None:
-        if remote.snapshot == local.base:
+        if same_version(remote.snapshot, local.base):
             # the remote is as last synced: only Odoo changed it, push
             return [UpdateRemote(local.key, rid)]
-        if local.snapshot == local.base:
+        if same_version(local.snapshot, local.base):
             # Odoo's is as last synced: only the remote changed it, pull
             return [UpdateLocal(local.key, rid)]
         # changed on both sides since the known last sync: merge per field

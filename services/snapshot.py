@@ -6,7 +6,8 @@ sides must be reduced to the same canonical form first: only the mapped keys,
 normalized emails, attendees and alarms, empty strings for empty text, and
 only the time keys that apply to the event's kind.
 
-Public API: :func:`canonical`, :func:`equivalent_zones`.
+Public API: :func:`canonical`, :func:`same_version`, :func:`unnamed`,
+:func:`equivalent_zones`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,32 @@ def canonical(event: dict[str, Any] | None, with_tz: bool = False) -> dict | Non
             value = allday
         out[key] = value
     return out
+
+
+def same_version(first: dict | None, second: dict | None) -> bool:
+    """Whether two canonical snapshots are the same version of an event:
+    guests compared by address and answer. The name a calendar shows for a
+    guest (the address, where it knows no other; Odoo's contact name) is no
+    change of the event (finding AR)."""
+    if first == second:
+        return True
+    if first is None or second is None:
+        return False
+    return _unnamed_guests(first) == _unnamed_guests(second)
+
+
+def unnamed(attendee: dict | None) -> dict | None:
+    """An attendee of a snapshot without its name (see :func:`same_version`)."""
+    if attendee is None:
+        return None
+    return {key: value for key, value in attendee.items() if key != "name"}
+
+
+def _unnamed_guests(snapshot: dict) -> dict:
+    attendees = snapshot.get("attendees")
+    if not attendees:
+        return snapshot
+    return {**snapshot, "attendees": [unnamed(a) for a in attendees]}
 
 
 def equivalent_zones(first: str | None, second: str | None) -> bool:

@@ -843,3 +843,38 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         w.remote_guests(ALICE, GOOGLE, "M1", BOB, True)
         w.odoo_archive("M1")
         self.settled()
+
+    def test_occurrence_renamed_by_its_outlook_organizer_mails_its_guest_once(self):
+        # finding AR (29 minutes on dff2f1b, Odoo's clock in step): Bob's
+        # Outlook series with Carol, its first occurrence renamed there before
+        # any sync; Carol's runs first, then Bob's. Bob's run sent the
+        # occurrence to Outlook again, which mailed Carol a second update
+        w = self.world
+        w.ticking = True
+        w.remote_create(BOB, MICROSOFT, [CAROL], day=0, hour=7, hours=1, series=True)
+        w.remote_occurrence(BOB, MICROSOFT, "M1", 0, "name")
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+            ]
+        )
+        w.check()
+
+    def test_occurrence_renamed_by_its_google_organizer_mails_its_guest_once(self):
+        # AR's Google twin: Alice's Google series with Carol
+        w = self.world
+        w.ticking = True
+        w.remote_create(ALICE, GOOGLE, [CAROL], day=0, hour=7, hours=1, series=True)
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 0, "name")
+        w.settle(
+            [
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+                ("bob", MICROSOFT),
+                ("alice", GOOGLE),
+            ]
+        )
+        w.check()

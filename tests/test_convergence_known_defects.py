@@ -18,5 +18,5 @@ class TestConvergenceKnownDefects(WrittenOutCase):
         self.world.strict = True
 
     # a defect the machine finds is written out here until it is fixed (then
-    # it moves to the examples); none is open today (AQ's Outlook twin, the
-    # last one, is in test_convergence_examples_series)
+    # it moves to the examples); none is open today (AR, the last one, is in
+    # test_convergence_examples_invitations)

@@ -132,6 +132,65 @@ def test_an_attendee_added_in_odoo_and_one_removed_remotely_both_apply():
     assert clashes == []
 
 
+def test_an_answer_given_remotely_survives_odoo_naming_the_guest_otherwise():
+    # finding AR's merge: the calendar knows Bob by his address, Odoo names
+    # the contact; his answer given there is no clash with Odoo's name
+    base = snap()
+    base["attendees"][1] = {
+        "email": "bob@x.com",
+        "name": "bob@x.com",
+        "state": "needsAction",
+    }
+    local = snap(name="Board (moved)")
+    remote = snap()
+    remote["attendees"][1] = {
+        "email": "bob@x.com",
+        "name": "bob@x.com",
+        "state": "declined",
+    }
+    merged, clashes = conflicts.merge(base, local, remote, T1, T0)
+    assert merged["attendees"][1] == {
+        "email": "bob@x.com",
+        "name": "Bob",
+        "state": "declined",
+    }
+    assert clashes == []
+
+
+def test_an_answer_given_remotely_clashes_with_odoo_removing_the_guest():
+    base = snap()
+    local = snap()
+    local["attendees"] = local["attendees"][:1]
+    remote = snap()
+    remote["attendees"][1] = {
+        "email": "bob@x.com",
+        "name": "bob@x.com",
+        "state": "accepted",
+    }
+    merged, clashes = conflicts.merge(base, local, remote, T0, T1)
+    assert merged["attendees"][1]["state"] == "accepted"
+    assert [(c.field, c.winner, c.lost) for c in clashes] == [
+        ("attendees:bob@x.com", "remote", None)
+    ]
+    merged, clashes = conflicts.merge(base, local, remote, T1, T0)
+    assert [a["email"] for a in merged["attendees"]] == ["alice@x.com"]
+    assert clashes[0].lost["state"] == "accepted"
+
+
+def test_an_attendee_kept_by_both_sides_keeps_odoo_name():
+    base = snap()
+    local = snap(name="Board (moved)")
+    remote = snap()
+    remote["attendees"][1] = {
+        "email": "bob@x.com",
+        "name": "bob@x.com",
+        "state": "needsAction",
+    }
+    merged, clashes = conflicts.merge(base, local, remote, T1, T0)
+    assert merged["attendees"][1]["name"] == "Bob"
+    assert clashes == []
+
+
 def test_attendee_changes_name_who_was_invited_and_who_was_removed():
     before = snap()["attendees"]
     after = [before[0], {"email": "carol@x.com", "name": "", "state": "needsAction"}]

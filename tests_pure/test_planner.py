@@ -353,6 +353,33 @@ def test_item_changed_on_both_sides_without_a_base_goes_to_the_later_side():
     ]
 
 
+def test_same_change_on_both_sides_with_guests_named_otherwise_sends_nothing():
+    # finding AR: Odoo names Carol, Outlook shows her address; the same edit
+    # made on both sides, Odoo's the later, is taken, not sent
+    odoo = {"name": "B", "attendees": [{"email": "c@x", "name": "Carol"}]}
+    there = {"name": "B", "attendees": [{"email": "c@x", "name": "c@x"}]}
+    item = local(dirty=True, snapshot=odoo, write_date=LATE)
+    assert plan([item], [remote(snapshot=there)]) == [UpdateLocal("k1", "r1")]
+
+
+def test_guest_answer_differing_on_each_side_is_a_change():
+    odoo = {"attendees": [{"email": "c@x", "name": "Carol", "state": "accepted"}]}
+    there = {"attendees": [{"email": "c@x", "name": "c@x", "state": "declined"}]}
+    assert plan([local(snapshot=odoo)], [remote(snapshot=there)]) == [
+        UpdateLocal("k1", "r1")
+    ]
+
+
+def test_item_with_a_base_differing_only_in_guest_names_pushes_odoo_change():
+    base = {"name": "A", "attendees": [{"email": "c@x", "name": "c@x"}]}
+    there = {"name": "A", "attendees": [{"email": "c@x", "name": "Carol"}]}
+    changed = {"name": "C", "attendees": [{"email": "c@x", "name": "Carol"}]}
+    item = LocalState("k1", "r1", True, False, EARLY, changed, None, base)
+    assert plan([item], [remote(updated=LATE, snapshot=there)]) == [
+        UpdateRemote("k1", "r1")
+    ]
+
+
 def test_actions_are_frozen():
     action = UpdateRemote("k1", "r1")
     with pytest.raises(AttributeError):
