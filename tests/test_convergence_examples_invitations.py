@@ -844,37 +844,28 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         w.odoo_archive("M1")
         self.settled()
 
+    def _occurrence_renamed_before_any_sync(self, organizer, provider, login):
+        """``organizer``'s series with Carol in ``provider``, its first
+        occurrence renamed there before any sync, Odoo's clock in step; the
+        guests' runs first, the organizer's (``login``) last; checked."""
+        w = self.world
+        w.ticking = True
+        w.remote_create(
+            organizer, provider, [CAROL], day=0, hour=7, hours=1, series=True
+        )
+        w.remote_occurrence(organizer, provider, "M1", 0, "name")
+        order = [("carol", MICROSOFT), ("carol", GOOGLE), ("alice", GOOGLE)]
+        order += [("bob", MICROSOFT)]
+        w.settle([step for step in order if step[0] != login] + [(login, provider)])
+        w.check()
+
     def test_occurrence_renamed_by_its_outlook_organizer_mails_its_guest_once(self):
         # finding AR (29 minutes on dff2f1b, Odoo's clock in step): Bob's
         # Outlook series with Carol, its first occurrence renamed there before
         # any sync; Carol's runs first, then Bob's. Bob's run sent the
         # occurrence to Outlook again, which mailed Carol a second update
-        w = self.world
-        w.ticking = True
-        w.remote_create(BOB, MICROSOFT, [CAROL], day=0, hour=7, hours=1, series=True)
-        w.remote_occurrence(BOB, MICROSOFT, "M1", 0, "name")
-        w.settle(
-            [
-                ("alice", GOOGLE),
-                ("carol", MICROSOFT),
-                ("carol", GOOGLE),
-                ("bob", MICROSOFT),
-            ]
-        )
-        w.check()
+        self._occurrence_renamed_before_any_sync(BOB, MICROSOFT, "bob")
 
     def test_occurrence_renamed_by_its_google_organizer_mails_its_guest_once(self):
         # AR's Google twin: Alice's Google series with Carol
-        w = self.world
-        w.ticking = True
-        w.remote_create(ALICE, GOOGLE, [CAROL], day=0, hour=7, hours=1, series=True)
-        w.remote_occurrence(ALICE, GOOGLE, "M1", 0, "name")
-        w.settle(
-            [
-                ("carol", GOOGLE),
-                ("carol", MICROSOFT),
-                ("bob", MICROSOFT),
-                ("alice", GOOGLE),
-            ]
-        )
-        w.check()
+        self._occurrence_renamed_before_any_sync(ALICE, GOOGLE, "alice")
