@@ -242,8 +242,10 @@ def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> lis
         return [UpdateLocal(local.key, rid)]
     if same_version(local.snapshot, remote.snapshot):
         # the same change on both sides, guests named otherwise there (its
-        # address for Odoo's contact name): taken, nothing to send (AR)
-        return [UpdateLocal(local.key, rid)]
+        # address for Odoo's contact name): nothing to send (AR), nor to
+        # take (Odoo's change may lie beyond the snapshot: a guest without
+        # an address, a contact swapped for another of the same address)
+        return [MarkSynced(local.key, rid)]
     if local.base is not None:
         if same_version(remote.snapshot, local.base):
             # the remote is as last synced: only Odoo changed it, push

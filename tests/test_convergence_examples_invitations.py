@@ -869,3 +869,23 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
     def test_occurrence_renamed_by_its_google_organizer_mails_its_guest_once(self):
         # AR's Google twin: Alice's Google series with Carol
         self._occurrence_renamed_before_any_sync(ALICE, GOOGLE, "alice")
+
+    def test_guest_without_an_address_added_in_odoo_stays_as_outlook_lists_the_meeting(
+        self,
+    ):
+        # found by the review of AR's fix: Bob adds a contact without an
+        # address (no calendar can hold it) to his Outlook meeting in Odoo;
+        # Outlook lists the meeting again, unchanged but for Carol's name
+        # (her address there). Odoo's version, the same, is not taken from
+        # Outlook (which would drop the contact) nor sent
+        w = self.world
+        w.remote_create(BOB, MICROSOFT, [CAROL], day=0, hour=7, hours=1)
+        self.settled()
+        room = self.env["res.partner"].create({"name": "Room 4"})
+        event = w.odoo_events("M1")
+        event.with_user(w.user_of(BOB)).write({"partner_ids": [(4, room.id)]})
+        item = w.remote_find(BOB, MICROSOFT, "M1")
+        w.graph.update_event(BOB, item["id"], {"subject": item["subject"]})
+        w.sync("bob", MICROSOFT)
+        self.assertIn(room, event.partner_ids)
+        self.assertEqual(w.unannounced_mails(), [])

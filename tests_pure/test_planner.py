@@ -355,11 +355,15 @@ def test_item_changed_on_both_sides_without_a_base_goes_to_the_later_side():
 
 def test_same_change_on_both_sides_with_guests_named_otherwise_sends_nothing():
     # finding AR: Odoo names Carol, Outlook shows her address; the same edit
-    # made on both sides, Odoo's the later, is taken, not sent
+    # made on both sides, Odoo's the later, is neither sent nor taken
     odoo = {"name": "B", "attendees": [{"email": "c@x", "name": "Carol"}]}
     there = {"name": "B", "attendees": [{"email": "c@x", "name": "c@x"}]}
     item = local(dirty=True, snapshot=odoo, write_date=LATE)
-    assert plan([item], [remote(snapshot=there)]) == [UpdateLocal("k1", "r1")]
+    assert plan([item], [remote(snapshot=there)]) == [MarkSynced("k1", "r1")]
+    # unchanged in Odoo, the calendar's version is taken (it binds it there)
+    assert plan([local(snapshot=odoo)], [remote(snapshot=there)]) == [
+        UpdateLocal("k1", "r1")
+    ]
 
 
 def test_guest_answer_differing_on_each_side_is_a_change():
