@@ -62,6 +62,18 @@ deleted the meeting or one of its occurrences, or un-invited someone, since.
 A loss every calendar agrees on is no disagreement with Odoo
 (:meth:`.invariants.Invariants.lost`, after finding AH).
 
+A deleted occurrence stays deleted (:mod:`.deletes`): an occurrence deleted
+in Odoo or by its organizer in a calendar must not be in Odoo again at its
+start (or, for one deleted in a calendar, its original start) unless an
+operation may bring it back (README, *Recurring events*): a change of the
+whole series' times or rule in Odoo (every occurrence), a "this and following"
+change in Odoo (the occurrences from its start on), a change of that
+occurrence alone on the other side, Odoo itself making it again (a series
+made again), or a change in the calendar of a series Odoo deleted whole. An
+operation made before the delete and after the last check counts too (it may
+not be synced yet). A delete undone on every side is no disagreement with
+Odoo either (AQ's Outlook twin, found by hand).
+
 And over every run since the last check:
 
 * a user's run changes no other user's events: every Odoo event (archived
@@ -113,7 +125,8 @@ operations that trigger it (:data:`.common.OPEN_DEFECTS`) until it is fixed.
 
 Layout: :mod:`.common` (constants, value helpers), :mod:`.odoo_side` and
 :mod:`.remote_side` (what people do), :mod:`.world` (accounts, syncs,
-settles), :mod:`.invariants` (what must hold), :mod:`.machine` (the rules),
+settles), :mod:`.invariants` and :mod:`.deletes` (what must hold),
+:mod:`.machine` (the rules),
 :mod:`.cases` (the test cases); the tests are ``tests/test_convergence*.py``.
 
 Operations of an organizer in Odoo are done as that user, and only while Odoo

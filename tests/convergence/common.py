@@ -209,11 +209,14 @@ def operation(method):
             # Odoo's clock in step with the providers': the writes of this
             # operation (or run) are dated now, not at the transaction's start
             self.env.cr._now = datetime.now(timezone.utc).replace(tzinfo=None)
-        result = method(self, *args, **kwargs)
+        tag = None
         if method.__name__.startswith("odoo_"):
             tag = signature.bind(self, *args, **kwargs).arguments.get("tag")
-            if tag:
-                self.odoo_did(tag)
+        before = self.odoo_slots_of(tag) if tag else None
+        result = method(self, *args, **kwargs)
+        if tag:
+            self.odoo_did(tag)
+            self.odoo_restored(tag, before)
         return result
 
     return wrapper

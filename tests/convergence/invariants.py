@@ -143,6 +143,7 @@ class Invariants:
                 if n > max(1, own[name, start])
             ]
         problems += self.trespasses + self.unannounced_mails() + self.lost()
+        problems += self.restored()
         self.trespasses, self.mails, self.announced = [], [], set()
         if problems:
             raise ConvergenceFailure(

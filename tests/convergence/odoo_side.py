@@ -13,6 +13,7 @@ from .common import (
     operation,
     tag_of,
 )
+from .deletes import AT, EVERY, FROM
 
 
 class OdooOperations:
@@ -230,6 +231,12 @@ class OdooOperations:
             index = 0
         event = events[min(index, len(events) - 1)]
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
+        if scope == "future_events":
+            # the following events become a series of their own, sent whole
+            self.reached(tag, FROM, {self.odoo_start(event)})
+        elif change in ("time", "rule"):
+            # Odoo makes every occurrence again (and so does Outlook)
+            self.reached(tag, EVERY)
         if change == "rule":
             # the count field, also where Odoo ended the part of a split
             # series by a date (and kept its count)
@@ -251,7 +258,10 @@ class OdooOperations:
         event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
         if change == "delete":
             event.action_mass_archive("self_only")
+            self.deleted_in_odoo(tag, event)
             return
+        # deleted in a calendar meanwhile, it may come back (README)
+        self.reached(tag, AT, {self.odoo_start(event)})
         values = self.new_values(event, change, 2)
         values["recurrence_update"] = "self_only"
         before = self.odoo_slots()

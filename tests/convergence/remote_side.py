@@ -15,9 +15,11 @@ from .common import (
     graph_slot,
     operation,
     remote_name,
+    remote_start,
     shifted,
     tag_of,
 )
+from .deletes import AT
 
 
 class RemoteOperations:
@@ -127,6 +129,7 @@ class RemoteOperations:
     def remote_edit(self, email, provider, tag, field, amount=1):
         """The organizer changes a field of a meeting in its calendar."""
         self.announce_remote(email, tag)
+        self.changed_remotely(tag)
         item = self.remote_find(email, provider, tag)
         self.count += 1
         if field == "name":
@@ -169,6 +172,7 @@ class RemoteOperations:
     def remote_guests(self, email, provider, tag, guest, add):
         """The organizer invites (or un-invites) ``guest`` in its calendar."""
         self.announce_remote(email, tag)
+        self.changed_remotely(tag)
         if not add:
             self.shrinkable.add(tag)
         item = self.remote_find(email, provider, tag)
@@ -200,6 +204,7 @@ class RemoteOperations:
     def remote_answer(self, email, provider, tag, answer):
         """``email`` answers its copy of an invitation in its calendar."""
         self.announce_remote(email, tag)
+        self.changed_remotely(tag)
         item = self.remote_find(email, provider, tag)
         if provider == GOOGLE:
             attendees = [dict(a) for a in item.get("attendees") or []]
@@ -251,7 +256,12 @@ class RemoteOperations:
                 self.google.delete_event(email, item["id"])
             else:
                 self.graph.delete_event(email, item["id"])
+            self.deleted_remotely(email, provider, tag, item)
             return
+        # deleted in Odoo meanwhile, it may come back (README)
+        starts = {remote_start(item, provider), self.original_start(item, provider)}
+        self.reached(tag, AT, starts - {None}, origin="remote")
+        self.changed_remotely(tag)
         if change == "name":
             name = f"{tag} x{self.count}"
             patch = {"summary": name} if provider == GOOGLE else {"subject": name}

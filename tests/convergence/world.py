@@ -22,12 +22,13 @@ from .common import (
     LostCommit,
     operation,
 )
+from .deletes import Deletes
 from .invariants import Invariants
 from .odoo_side import OdooOperations
 from .remote_side import RemoteOperations
 
 
-class World(OdooOperations, RemoteOperations, Invariants):
+class World(OdooOperations, RemoteOperations, Invariants, Deletes):
     """Users, accounts and the two emulators of one test class, and what an
     example does to them (used by the machine and the explicit tests)."""
 
@@ -56,6 +57,7 @@ class World(OdooOperations, RemoteOperations, Invariants):
         # providers': every remote change is later than every Odoo change), or
         # in step with them (each operation and run dated when it happens)
         self.ticking = False
+        self.forget_deletes()
 
     # ---------------------------------------------------------------- world
     def reset(self):
@@ -87,6 +89,7 @@ class World(OdooOperations, RemoteOperations, Invariants):
         self.odoo_made = Counter()  # (title, start) -> times Odoo itself made it
         self.mails = []
         self.trespasses = []
+        self.forget_deletes()
 
     def new_tag(self, organizer, origin, series):
         self.count += 1
