@@ -253,12 +253,19 @@ class MicrosoftSeries:
         """Deletes of the instances ``events`` are bound to (deleted in
         Outlook, back after this run's write of their series): the delete
         made there stays."""
-        ops = []
-        for event in events:
-            key = InstanceKey(recurrence.id, self.run._original(event))
-            self.run.items[key] = recurrence
-            ops.append(self.delete_op(key, self.binder.remote_id(event)))
-        return ops
+        return [
+            self._instance_delete(
+                recurrence, self.run._original(event), self.binder.remote_id(event)
+            )
+            for event in events
+        ]
+
+    def _instance_delete(self, recurrence, original, instance_id):
+        """The delete of ``recurrence``'s Outlook occurrence ``instance_id``
+        (at ``original``)."""
+        key = InstanceKey(recurrence.id, original)
+        self.run.items[key] = recurrence
+        return self.delete_op(key, instance_id)
 
     def _moved_on(self, recurrence, master_id, events):
         """Occurrences of someone else's series whose instance id this
@@ -401,10 +408,8 @@ class MicrosoftSeries:
 
     def _slot_deletes(self, recurrence, master_id, originals):
         """Deletes of the Outlook occurrences of ``originals``."""
-        ops = []
         ids = self.instance_ids(recurrence, master_id, set(originals))
-        for original, instance_id in ids.items():
-            key = InstanceKey(recurrence.id, original)
-            self.run.items[key] = recurrence
-            ops.append(self.delete_op(key, instance_id))
-        return ops
+        return [
+            self._instance_delete(recurrence, original, instance_id)
+            for original, instance_id in ids.items()
+        ]
