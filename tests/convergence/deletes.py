@@ -37,14 +37,21 @@ class Deletes:
         it stays deleted unless an operation since the last check (in Odoo,
         not synced yet, or in the user's other calendar) or after it reaches
         it."""
-        starts = {remote_start(item, provider), self.original_start(item, provider)}
         by = f"deleted in {email}'s {provider} calendar"
-        self._deleted(tag, starts - {None}, by, self.reaches.get(tag, ()))
+        starts = self.remote_starts(item, provider)
+        self._deleted(tag, starts, by, self.reaches.get(tag, ()))
 
     def _deleted(self, tag, starts, by, reaches):
         if any(self._reaches(reach, starts) for reach in reaches):
             return
         self.deleted.append({"tag": tag, "starts": frozenset(starts), "by": by})
+
+    @classmethod
+    def remote_starts(cls, item, provider):
+        """The starts a remote occurrence is known by: where it is, and where
+        its series put it (its original start)."""
+        starts = {remote_start(item, provider), cls.original_start(item, provider)}
+        return starts - {None}
 
     @staticmethod
     def original_start(item, provider):
@@ -62,6 +69,10 @@ class Deletes:
     def odoo_start(event):
         """An Odoo event's start as the calendars show it."""
         return event.start_date if event.allday else event.start
+
+    def odoo_starts(self, tag):
+        """The starts of ``tag``'s active Odoo events."""
+        return {self.odoo_start(ev) for ev in self.odoo_events(tag)}
 
     # ------------------------------------------------------------- reaches
     def reached(self, tag, kind, starts=(), origin="odoo"):
@@ -94,7 +105,7 @@ class Deletes:
         it is remembered as deleted (else None: not worth a query)."""
         if not any(d["tag"] == tag for d in self.deleted):
             return None
-        return {self.odoo_start(ev) for ev in self.odoo_events(tag)}
+        return self.odoo_starts(tag)
 
     def odoo_restored(self, tag, before):
         """An Odoo operation on ``tag`` is done (``before``: the starts of its
@@ -104,7 +115,7 @@ class Deletes:
         noted (a change in the calendar brings it back whole)."""
         if before is None and not self.meetings[tag]["series"]:
             return
-        slots = {self.odoo_start(ev) for ev in self.odoo_events(tag)}
+        slots = self.odoo_starts(tag)
         if not slots and self.meetings[tag]["series"]:
             self.emptied.add(tag)
         if before is not None and slots - before:
@@ -127,7 +138,7 @@ class Deletes:
             if tag in self.emptied and any(r[0] == WHOLE for r in reaches):
                 self.deleted = [d for d in self.deleted if d["tag"] != tag]
         for tag in {d["tag"] for d in self.deleted}:
-            slots = {self.odoo_start(ev) for ev in self.odoo_events(tag)}
+            slots = self.odoo_starts(tag)
             out += [
                 f"Odoo has {tag!r} at {start} again, {d['by']} and brought "
                 "back by no operation since"

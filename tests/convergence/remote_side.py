@@ -15,7 +15,6 @@ from .common import (
     graph_slot,
     operation,
     remote_name,
-    remote_start,
     shifted,
     tag_of,
 )
@@ -259,8 +258,7 @@ class RemoteOperations:
             self.deleted_remotely(email, provider, tag, item)
             return
         # deleted in Odoo meanwhile, it may come back (README)
-        starts = {remote_start(item, provider), self.original_start(item, provider)}
-        self.reached(tag, AT, starts - {None}, origin="remote")
+        self.reached(tag, AT, self.remote_starts(item, provider), origin="remote")
         self.changed_remotely(tag)
         if change == "name":
             name = f"{tag} x{self.count}"
