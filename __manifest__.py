@@ -4,7 +4,7 @@
     "name": "Calendar Sync (Google & Outlook)",
     "summary": "Fast, safe two-way sync of Odoo calendars with Google Calendar "
     "and Outlook (Microsoft 365)",
-    "version": "18.0.2.2.0",
+    "version": "18.0.2.3.0",
     "category": "Productivity/Calendar",
     "website": "https://github.com/calendar-sync/calendar_sync",
     "author": "calendar_sync authors",

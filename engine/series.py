@@ -320,6 +320,11 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # Odoo unset its base event with the last occurrence archived:
             # the series names its organizer and guests again
             recurrence.with_context(active_test=True)._select_new_base_event()
+            if not any(self.binder.remote_id(ev) for ev in restored):
+                # found again after a push whose answer was lost, then deleted
+                # in Odoo: its occurrences bound as that push would have, its
+                # exceptions (placed in the slots they left) sent as such
+                self._bind_found_series(recurrence, remote_id)
         base = self._series_base(recurrence)
         if base.user_id == self.user:
             # the user's occurrences changed alone come back as exceptions:

@@ -164,9 +164,14 @@ class SeriesSlots:
         alone in Odoo once that calendar had bound it) still stands in its
         slot when the series reaches the next calendar. An occurrence that
         follows its series is in its slot (another calendar's record may
-        predate a move of the whole series)."""
+        predate a move of the whole series). An occurrence changed alone in
+        Odoo stands in the slot it left then (finding AS)."""
         own = self.binder.get(event, "original_start")
-        if own or event.follow_recurrence:
+        if event.follow_recurrence:
+            return own
+        if event.calendar_sync_left_slot:
+            return event.calendar_sync_left_slot
+        if own:
             return own
         recorded = event.sudo().calendar_sync_binding_ids.filtered(
             lambda binding: (

@@ -8,6 +8,7 @@ from odoo.tools.misc import clean_context
 from odoo.tools.sql import create_index, make_index_name
 
 from .. import engine
+from ..engine.series_slots import slot_stamp
 from ..services.neutral_event import normalize_email
 
 #: calendar.event fields whose change must be pushed to the providers.
@@ -70,6 +71,8 @@ HOOK_FLAGS = ("calendar_sync_settled", "calendar_sync_unbound")
 
 def _without_forged_flags(vals):
     forged = [key for key in HOOK_FLAGS if key in vals and vals[key] is not FROM_ODOO]
+    # written by calendar_sync alone (``_calendar_sync_leave_slot``)
+    forged += [key for key in ("calendar_sync_left_slot",) if key in vals]
     if not forged:
         return vals
     return {key: value for key, value in vals.items() if key not in forged}
@@ -161,6 +164,13 @@ class CalendarEvent(models.Model):
         help="Deleted in Odoo: kept archived until every calendar it was in has "
         "deleted it too, then removed for good.",
     )
+    calendar_sync_left_slot = fields.Datetime(
+        string="Slot Left",
+        copy=False,
+        readonly=True,
+        help="Where this occurrence stood in its series when it was changed "
+        "alone in Odoo (technical).",
+    )
     # Technical: written by Odoo's recurrence code through the hooks below.
     calendar_sync_settled = fields.Boolean(
         string="Settled with the Series",
@@ -220,6 +230,9 @@ class CalendarEvent(models.Model):
 
     def _inverse_calendar_sync_unbound(self):
         unbound = self.filtered("calendar_sync_unbound")
+        # out of the series: the slot left in it is no slot of theirs now
+        left = unbound.filtered("calendar_sync_left_slot").sudo()
+        super(CalendarEvent, left).write({"calendar_sync_left_slot": False})
         bindings = unbound.sudo().calendar_sync_binding_ids
         # an occurrence changed alone (an exception) that a split detached
         # stays bound where writing the shortened series keeps the exceptions
@@ -315,9 +328,39 @@ class CalendarEvent(models.Model):
         ):
             # renamed (re-described, re-invited...) alone: an exception
             vals = {**vals, "follow_recurrence": False}
+        if vals.get("follow_recurrence"):
+            vals = {**vals, "calendar_sync_left_slot": False}
+        leaving = {
+            event: slot_stamp(event._calendar_sync_slot(), event.allday)
+            for event in self._calendar_sync_leaving(vals)
+        }
         if SYNCED_FIELDS & set(vals):
             mark_bindings_dirty(self, sync_applying(self.env))
-        return super().write(vals)
+        result = super().write(vals)
+        # the slot an occurrence left as it became an exception in Odoo (Odoo
+        # keeps none): its bindings may name an older one, of the rule before
+        # an "all events" move (the move makes the series again on its first
+        # occurrence), and an occurrence that move made is bound nowhere yet;
+        # the sync would not find its slot (finding AS)
+        for event, slot in leaving.items():
+            if not event.follow_recurrence:
+                super(CalendarEvent, event.sudo()).write(
+                    {"calendar_sync_left_slot": slot}
+                )
+        return result
+
+    def _calendar_sync_slot(self):
+        return self.start_date if self.allday else self.start
+
+    def _calendar_sync_leaving(self, vals):
+        """The occurrences of this write that follow their series and may
+        become exceptions by it (changed alone: Odoo's rule for times, ours
+        above for the other fields), changed in Odoo, not by a sync."""
+        if sync_applying(self.env) or vals.get("follow_recurrence", False) is not False:
+            return self.browse()
+        if vals.get("recurrence_update") not in (None, False, "self_only"):
+            return self.browse()
+        return self.filtered(lambda ev: ev.recurrence_id and ev.follow_recurrence)
 
     @api.model
     def _get_archive_values(self):

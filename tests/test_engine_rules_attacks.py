@@ -5,6 +5,8 @@ naming a colleague, a copied iCalUID or series id, the Odoo id our push writes)
 never acts on someone else's calendar.
 """
 
+from datetime import UTC, datetime
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -182,6 +184,34 @@ class TestAttacksOnSomeoneElsesCalendar(EngineCase):
                 if "moved" in i["summary"]
             ],
             ["Weekly (moved talk)"],
+        )
+
+    def test_writing_the_slot_an_occurrence_left_is_ignored(self):
+        # the slot an occurrence left when changed alone in Odoo places it in
+        # its series in every calendar: Bob writes it, as over RPC, on Alice's
+        # exception (and on one of her occurrences), which would have moved
+        # where her calendar keeps it
+        alice = self.connect_google(self.alice)
+        recurrence = self.series(name="Weekly")
+        self.sync(alice)
+        second, third = recurrence.calendar_event_ids.sorted("start")[1:3]
+        second.with_user(self.alice).write(
+            {"name": "Weekly (moved talk)", "recurrence_update": "self_only"}
+        )
+        left = second.calendar_sync_left_slot
+        self.assertEqual(left, second.start, "Odoo remembers the slot it left")
+        forged = third.start
+        second.with_user(self.bob).write({"calendar_sync_left_slot": forged})
+        third.with_user(self.bob).write({"calendar_sync_left_slot": forged})
+        self.assertEqual(second.calendar_sync_left_slot, left)
+        self.assertFalse(third.calendar_sync_left_slot)
+        self.sync(alice)
+        moved = [i for i in self.google.events(ALICE) if "moved" in i["summary"]]
+        self.assertEqual(len(moved), 1)
+        original = moved[0]["originalStartTime"]["dateTime"].replace("Z", "+00:00")
+        self.assertEqual(
+            datetime.fromisoformat(original).astimezone(UTC).replace(tzinfo=None),
+            left,
         )
 
     def test_a_series_id_in_ones_own_calendar_never_takes_over_a_colleagues_series(
