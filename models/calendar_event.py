@@ -308,6 +308,19 @@ class CalendarEvent(models.Model):
         )
 
     # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        # written by calendar_sync alone, as an occurrence leaves its slot
+        vals_list = [
+            {
+                key: value
+                for key, value in vals.items()
+                if key != "calendar_sync_left_slot"
+            }
+            for vals in vals_list
+        ]
+        return super().create(vals_list)
+
     def write(self, vals):
         vals = _without_forged_flags(vals)
         whole = vals.get("recurrence_update") in ("all_events", "future_events")

@@ -205,6 +205,17 @@ class TestAttacksOnSomeoneElsesCalendar(EngineCase):
         third.with_user(self.bob).write({"calendar_sync_left_slot": forged})
         self.assertEqual(second.calendar_sync_left_slot, left)
         self.assertFalse(third.calendar_sync_left_slot)
+        extra = self.Event.with_user(self.bob).create(
+            {
+                "name": "Weekly (extra)",
+                "start": forged,
+                "stop": forged,
+                "recurrence_id": recurrence.id,
+                "calendar_sync_left_slot": forged,
+            }
+        )
+        self.assertFalse(extra.calendar_sync_left_slot)
+        extra.unlink()
         self.sync(alice)
         moved = [i for i in self.google.events(ALICE) if "moved" in i["summary"]]
         self.assertEqual(len(moved), 1)
