@@ -320,11 +320,8 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # Odoo unset its base event with the last occurrence archived:
             # the series names its organizer and guests again
             recurrence.with_context(active_test=True)._select_new_base_event()
-            if not any(self.binder.remote_id(ev) for ev in restored):
-                # found again after a push whose answer was lost, then deleted
-                # in Odoo: its occurrences bound as that push would have, its
-                # exceptions (placed in the slots they left) sent as such
-                self._bind_found_series(recurrence, remote_id)
+        # found again after a push whose answer was lost, then deleted in Odoo
+        unbound = restored and not any(self.binder.remote_id(ev) for ev in restored)
         base = self._series_base(recurrence)
         if base.user_id == self.user:
             # the user's occurrences changed alone come back as exceptions:
@@ -404,6 +401,11 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
                 # this calendar's instances are new all the same (Outlook's ids
                 # name their slot, Google's their start)
                 self._bind_occurrences(recurrence, remote_id, neutral["etag"])
+            elif unbound:
+                # as the calendar still has it: its occurrences are bound as
+                # the lost push would have, its exceptions (in the slots they
+                # left) sent as such
+                self._bind_found_series(recurrence, remote_id)
             values = self._values(neutral, base)
             for key in ("start", "stop", "start_date", "stop_date", "allday"):
                 values.pop(key, None)

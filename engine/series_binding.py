@@ -150,6 +150,7 @@ class SeriesBinding:
                     and (not ev.active or ev.recurrence_id == recurrence)
                 )
                 or self._archived_with_old_series(ev)
+                or self._left_a_new_slot(ev, recurrence)
             )
         )
         kept = [
@@ -164,7 +165,9 @@ class SeriesBinding:
         for event in holders:
             remote_id = self.binder.remote_id(event)
             original = self.binder.get(event, "original_start")
-            if not original or self._original(event) in slots:
+            # the slot of the instance it is bound to
+            bound = original and (original.date() if event.allday else original)
+            if not original or bound in slots:
                 continue
             neutral = self.instances.get(remote_id)
             changed = (
@@ -207,7 +210,7 @@ class SeriesBinding:
                 {"remote_id": False, "etag": False, "original_start": False}
             )
             if not changed:
-                key = InstanceKey(recurrence.id, self._original(event))
+                key = InstanceKey(recurrence.id, bound)
                 self.items[key] = recurrence
                 deletes.append(self.adapter.delete_op(key, remote_id))
                 deleted.add(remote_id)
@@ -274,6 +277,22 @@ class SeriesBinding:
         for remote_id, event in made.items():
             self.binder.set(event, original_start=originals[remote_id])
         return self.Event.concat(*made.values())
+
+    def _left_a_new_slot(self, event, recurrence):
+        """An occurrence Odoo reset into its series as it made the series
+        again, then changed alone in Odoo: it left a slot of the new rule
+        (``calendar_sync_left_slot``), and is still bound to the exception it
+        was on a slot of the old one (Google keeps it there)."""
+        left = event.calendar_sync_left_slot
+        original = self.binder.get(event, "original_start")
+        return bool(
+            event.active
+            and event.recurrence_id == recurrence
+            and not event.follow_recurrence
+            and left
+            and original
+            and original != left
+        )
 
     def _archived_with_old_series(self, event):
         """An exception (changed alone) that Odoo archived with its series

@@ -66,6 +66,10 @@ class _FromOdoo:
 
 
 FROM_ODOO = _FromOdoo()
+#: Context key of Odoo's writes of a whole series' values on its occurrences
+#: (``calendar.recurrence._write_events``, FROM_ODOO): "self_only" there is
+#: Odoo's way of writing each occurrence, not a change of one alone.
+WHOLE_SERIES = "calendar_sync_whole_series"
 HOOK_FLAGS = ("calendar_sync_settled", "calendar_sync_unbound")
 
 
@@ -319,7 +323,10 @@ class CalendarEvent(models.Model):
             }
             for vals in vals_list
         ]
-        return super().create(vals_list)
+        this = self
+        if self.env.context.get("default_calendar_sync_left_slot"):
+            this = self.with_context(default_calendar_sync_left_slot=False)
+        return super(CalendarEvent, this).create(vals_list)
 
     def write(self, vals):
         vals = _without_forged_flags(vals)
@@ -338,6 +345,7 @@ class CalendarEvent(models.Model):
             and "follow_recurrence" not in vals
             and DETACHING_FIELDS & set(vals)
             and not sync_applying(self.env)
+            and self.env.context.get(WHOLE_SERIES) is not FROM_ODOO
         ):
             # renamed (re-described, re-invited...) alone: an exception
             vals = {**vals, "follow_recurrence": False}

@@ -10,8 +10,10 @@ from odoo.tools.misc import clean_context
 from ..services.recurrence import normalize_recurrence, week_start_from_lang
 from ..services.series_answers import carried_answers
 from .calendar_event import (
+    FROM_ODOO,
     SYNC_CONTEXT,
     SYNCED_FIELDS,
+    WHOLE_SERIES,
     create_field_indexes,
     mark_bindings_dirty,
     sync_applying,
@@ -216,7 +218,10 @@ class CalendarRecurrence(models.Model):
         changed alone), its values stand for the series' own (the engine's
         ``_series_base``): the change reaches it too, or a guest invited to
         the whole series would be invited to its exceptions only."""
-        result = super()._write_events(values, dtstart=dtstart)
+        # a series of one occurrence is written as "self_only" on one event:
+        # not an exception for all that (finding AT)
+        whole = self.with_context(**{WHOLE_SERIES: FROM_ODOO})
+        result = super(CalendarRecurrence, whole)._write_events(values, dtstart=dtstart)
         kept = self.with_context(active_test=False).calendar_event_ids.filtered(
             lambda event: (
                 not event.active

@@ -955,6 +955,41 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
     def test_google_series_moved_in_odoo_then_a_new_one_moved_alone_keeps_all(self):
         self._series_moved_then_one_changed_alone(ALICE, GOOGLE, 1, "time")
 
+    def _exception_reset_by_a_move_then_renamed_alone(self, email, provider, where):
+        w = self.world
+        series = w.odoo_create(email, [CAROL], day=0, hour=10, hours=2, series=True)
+        self.settled()
+        if where == "odoo":
+            w.odoo_occurrence(series, 0, "name")
+        else:
+            w.remote_occurrence(email, provider, series, 0, "name")
+        self.settled()
+        w.odoo_series(series, 0, "time", "all_events")
+        w.odoo_occurrence(series, 0, "name")
+        self.settled()
+        self.assertEqual(len(w.odoo_events(series)), 3)
+
+    def test_google_exception_reset_by_an_odoo_move_then_renamed_leaves_no_copy(self):
+        # found by the review of AS's fix: the first occurrence, an exception
+        # (renamed in Odoo), is reset into the series by Odoo's move, then
+        # renamed alone again. Placed in the slot it left (the new rule's),
+        # it kept the binding of its exception on the old slot, which Google
+        # kept beside it (in Alice's and Carol's calendars)
+        self._exception_reset_by_a_move_then_renamed_alone(ALICE, GOOGLE, "odoo")
+
+    def test_google_exception_made_there_reset_by_an_odoo_move_then_renamed_no_copy(
+        self,
+    ):
+        self._exception_reset_by_a_move_then_renamed_alone(ALICE, GOOGLE, "remote")
+
+    def test_outlook_exception_reset_by_an_odoo_move_then_renamed_keeps_all(self):
+        self._exception_reset_by_a_move_then_renamed_alone(BOB, MICROSOFT, "odoo")
+
+    def test_outlook_exception_made_there_reset_by_an_odoo_move_then_renamed_all(
+        self,
+    ):
+        self._exception_reset_by_a_move_then_renamed_alone(BOB, MICROSOFT, "remote")
+
     def test_outlook_series_moved_renamed_and_unshared_in_odoo_keeps_its_occurrences(
         self,
     ):

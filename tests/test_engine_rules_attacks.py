@@ -216,6 +216,20 @@ class TestAttacksOnSomeoneElsesCalendar(EngineCase):
         )
         self.assertFalse(extra.calendar_sync_left_slot)
         extra.unlink()
+        extra = (
+            self.Event.with_user(self.bob)
+            .with_context(default_calendar_sync_left_slot=forged)
+            .create(
+                {
+                    "name": "Weekly (extra)",
+                    "start": forged,
+                    "stop": forged,
+                    "recurrence_id": recurrence.id,
+                }
+            )
+        )
+        self.assertFalse(extra.calendar_sync_left_slot)
+        extra.unlink()
         self.sync(alice)
         moved = [i for i in self.google.events(ALICE) if "moved" in i["summary"]]
         self.assertEqual(len(moved), 1)
