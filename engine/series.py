@@ -307,6 +307,20 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
             # makes every slot again) is bound nowhere yet: it comes back too
             events = recurrence.calendar_event_ids.with_context(active_test=False)
             self.binder.load(events)
+            # one of the user's deleted alone in Odoo before the whole series
+            # was, whose delete has not reached this calendar yet: it stays
+            # deleted, and its delete is sent (finding AU). Not when each was
+            # deleted alone: then nothing tells them apart
+            alone = events.filtered(
+                lambda ev: (
+                    ev.user_id == self.user
+                    and ev.follow_recurrence
+                    and self.binder.remote_id(ev)
+                    and self.binder.get(ev, "need_sync")
+                )
+            )
+            if events - alone:
+                events -= alone
             restored = (
                 events.filtered(
                     lambda ev: (
@@ -406,6 +420,10 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
                 # the lost push would have, its exceptions (in the slots they
                 # left) sent as such
                 self._bind_found_series(recurrence, remote_id)
+            if not base.exists():
+                # the reshape removed it (its slot gone in the calendar): the
+                # series' values stand on the first occurrence left (finding AV)
+                base = self._series_base(recurrence)
             values = self._values(neutral, base)
             for key in ("start", "stop", "start_date", "stop_date", "allday"):
                 values.pop(key, None)

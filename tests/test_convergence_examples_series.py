@@ -1017,3 +1017,54 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.sync("carol", GOOGLE, "html_writes")
         w.odoo_occurrence(series, 0, "name")
         self.settled()
+
+    def _occurrence_deleted_then_series_deleted_in_odoo_as_one_goes_remotely(
+        self, email, provider
+    ):
+        w = self.world
+        series = w.odoo_create(email, [], day=0, hour=13, hours=2, series=True)
+        self.settled()
+        w.odoo_series(series, 2, "name", "all_events")
+        w.odoo_occurrence(series, 2, "delete")
+        w.odoo_delete(series)
+        w.remote_occurrence(email, provider, series, 0, "delete")
+        self.settled()
+
+    def test_occurrence_deleted_in_odoo_before_its_series_stays_deleted_outlook(self):
+        # finding AU (on 79a7cf9; the same on 5c2b50f): Carol's series renamed
+        # in Odoo, its third occurrence deleted there, then the whole series;
+        # meanwhile her Outlook deletes the first occurrence, a later change
+        # that brings the series back as Outlook has it. The third occurrence
+        # came back with it, though its delete had only not reached Outlook
+        # yet: it stays deleted, and its delete is sent
+        self._occurrence_deleted_then_series_deleted_in_odoo_as_one_goes_remotely(
+            CAROL, MICROSOFT
+        )
+
+    def test_occurrence_deleted_in_odoo_before_its_series_stays_deleted_bobs(self):
+        self._occurrence_deleted_then_series_deleted_in_odoo_as_one_goes_remotely(
+            BOB, MICROSOFT
+        )
+
+    def test_occurrence_deleted_in_odoo_before_its_series_stays_deleted_google(self):
+        self._occurrence_deleted_then_series_deleted_in_odoo_as_one_goes_remotely(
+            ALICE, GOOGLE
+        )
+
+    def test_split_series_deleted_in_odoo_as_her_outlook_deletes_its_first_comes_back(
+        self,
+    ):
+        # finding AV (on 79a7cf9; the same on 5c2b50f): Carol's series split
+        # in Odoo at its third occurrence, renamed alone there, then deleted
+        # in Odoo as her Outlook deletes its first occurrence. Her Outlook's
+        # later change brings the series back, reshaped without its first
+        # slot: the reshape removed the occurrence whose values stood for the
+        # series, and every run failed on it
+        w = self.world
+        series = w.odoo_create(CAROL, [], day=0, hour=7, hours=1, series=True)
+        self.settled()
+        w.odoo_series(series, 2, "name", "future_events")
+        w.odoo_occurrence(series, 2, "name")
+        w.odoo_delete(series)
+        w.remote_occurrence(CAROL, MICROSOFT, series, 0, "delete")
+        self.settled()  # every run failed: no convergence
