@@ -235,8 +235,9 @@ class CalendarEvent(models.Model):
     def _inverse_calendar_sync_unbound(self):
         unbound = self.filtered("calendar_sync_unbound")
         # out of the series: the slot left in it is no slot of theirs now
-        left = unbound.filtered("calendar_sync_left_slot").sudo()
-        super(CalendarEvent, left).write({"calendar_sync_left_slot": False})
+        unbound.filtered("calendar_sync_left_slot")._calendar_sync_write_left_slot(
+            False
+        )
         bindings = unbound.sudo().calendar_sync_binding_ids
         # an occurrence changed alone (an exception) that a split detached
         # stays bound where writing the shortened series keeps the exceptions
@@ -365,10 +366,15 @@ class CalendarEvent(models.Model):
         # the sync would not find its slot (finding AS)
         for event, slot in leaving.items():
             if not event.follow_recurrence:
-                super(CalendarEvent, event.sudo()).write(
-                    {"calendar_sync_left_slot": slot}
-                )
+                event._calendar_sync_write_left_slot(slot)
         return result
+
+    def _calendar_sync_write_left_slot(self, slot):
+        """Write the slot these occurrences left (a client's own writes of it
+        are ignored, see :func:`_without_forged_flags`)."""
+        return super(CalendarEvent, self.sudo()).write(
+            {"calendar_sync_left_slot": slot}
+        )
 
     def _calendar_sync_slot(self):
         return self.start_date if self.allday else self.start
