@@ -75,7 +75,7 @@ HOOK_FLAGS = ("calendar_sync_settled", "calendar_sync_unbound")
 
 def _without_forged_flags(vals):
     forged = [key for key in HOOK_FLAGS if key in vals and vals[key] is not FROM_ODOO]
-    # written by calendar_sync alone (``_calendar_sync_leave_slot``)
+    # written by calendar_sync alone (``_calendar_sync_write_left_slot``)
     forged += [key for key in ("calendar_sync_left_slot",) if key in vals]
     if not forged:
         return vals
