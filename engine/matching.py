@@ -135,10 +135,15 @@ class MatchingSync:
                     if event.user_id != self.user:
                         # bound with the calendar's version, it is planned as
                         # unchanged: the user's answer given there is taken now
-                        # (on a series: its occurrences that follow it)
+                        # (on a series: the occurrences it answers; a series
+                        # made again after the user's copy was removed, which
+                        # Odoo took as a decline, asks them anew: finding AW)
+                        neutral = self.remote[remote_id]
                         self._set_own_answer(
-                            self._following(record) if series else record,
-                            self.remote[remote_id],
+                            self._answered_by_series(record, neutral)
+                            if series
+                            else record,
+                            neutral,
                         )
                 del by_uid[ical_uid]
             elif self._awaits_organizer(

@@ -394,8 +394,9 @@ class SyncRun(
                 binding.etag = fresh
 
     def _apply(self, actions):
+        # the provider's key: a lazy label is translated with no language here
         _logger.debug(
-            "%s plan for %s: %s", self.adapter.label, self.account.email, actions
+            "%s plan for %s: %s", self.adapter.provider, self.account.email, actions
         )
         # the losing local version of a conflict, described before it is lost
         for action in actions:

@@ -349,28 +349,7 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         if base.user_id != self.user and not shared:
             # someone else's series in this user's calendar: their answer only
             following = self._following(recurrence)
-            # the answer to the series is the user's answer to its occurrences
-            # changed alone too, where they gave none of their own there, in a
-            # calendar that shows it on them (Outlook)
-            partner = self.user.partner_id
-            unanswered = self.Event
-            if self.adapter.series_answer_covers_exceptions:
-                # an answer given to the series (it differs from the one Odoo
-                # has) answers every exception there too; otherwise only those
-                # the user left unanswered show it
-                mine = following.attendee_ids.filtered(
-                    lambda att: att.partner_id == partner
-                )
-                answered = self._own_state(neutral)
-                covered = {"needsAction"}
-                if answered and answered not in set(mine.mapped("state")):
-                    covered |= {"accepted", "declined", "tentative"}
-                unanswered = (self._occurrences(recurrence) - following).filtered(
-                    lambda ev: ev.attendee_ids.filtered(
-                        lambda att: att.partner_id == partner and att.state in covered
-                    )
-                )
-            self._set_own_answer(following | unanswered, neutral)
+            self._set_own_answer(self._answered_by_series(recurrence, neutral), neutral)
             self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
             if not any(self.binder.remote_id(ev) for ev in following):
                 self._bind_occurrences(recurrence, remote_id, neutral["etag"])
@@ -654,6 +633,29 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         return self.adapter.series_op(
             key, action, remote_id, neutral, rule, first, exdates
         )
+
+    def _answered_by_series(self, recurrence, neutral):
+        """The occurrences of someone else's ``recurrence`` that this user's
+        answer to the series (this calendar's item ``neutral``) answers: those
+        that follow it and, in a calendar that shows the series' answer on its
+        exceptions too (Outlook), the exceptions the user left unanswered, or
+        every one when the answer differs from the one Odoo has (given to the
+        series there, or a new invitation after the series was made again)."""
+        following = self._following(recurrence)
+        if not self.adapter.series_answer_covers_exceptions:
+            return following
+        partner = self.user.partner_id
+        mine = following.attendee_ids.filtered(lambda att: att.partner_id == partner)
+        answered = self._own_state(neutral)
+        covered = {"needsAction"}
+        if answered and answered not in set(mine.mapped("state")):
+            covered |= {"accepted", "declined", "tentative"}
+        unanswered = (self._occurrences(recurrence) - following).filtered(
+            lambda ev: ev.attendee_ids.filtered(
+                lambda att: att.partner_id == partner and att.state in covered
+            )
+        )
+        return following | unanswered
 
     def _occurrences(self, recurrence):
         return recurrence.calendar_event_ids.filtered("active")
