@@ -335,12 +335,14 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
 
     def _unbound_transactions(self):
         """``{transactionId: (Odoo id, None)}`` of the creates of the user's
-        records bound nowhere in this calendar, computed once a run: a create
-        whose commit was lost is such a record's, and may be listed before
-        the run has loaded it (a guest's import of it is bound then)."""
+        records bound to no item of this calendar, computed once a run: a
+        create whose commit was lost is such a record's, and may be listed
+        before the run has loaded it (a guest's import of it is bound then).
+        A record whose binding here has no remote id is one: an earlier run's
+        create that failed (a 503) left it, marked to be sent (finding AX)."""
         if self._unbound_tids is None:
             run = self.run
-            unbound = self.binder.unbound_domain()
+            unbound = self.binder.unbound_domain([("remote_id", "!=", False)])
             series = run.Recurrence.search(
                 [("base_event_id.user_id", "=", run.user.id), *unbound]
             )
