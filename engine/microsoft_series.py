@@ -28,7 +28,7 @@ from ..services.exceptions import CalendarSyncError
 from ..services.graph_mapper import from_graph
 from ..services.graph_recurrence import graph_extra_dates
 from ..services.neutral_event import utc_naive, utc_to_naive_local
-from .keys import InstanceKey, SeriesKey
+from .keys import EventKey, InstanceKey, SeriesKey
 from .series_slots import slot_stamp
 
 _logger = logging.getLogger(__name__)
@@ -199,9 +199,9 @@ class MicrosoftSeries:
                 )
             )
             revived = self._revived(recurrence, master_id)
-            gone |= revived
+            gone -= revived
             gone -= self._moved_on(recurrence, master_id, gone)
-            ops += self._delete_again(recurrence, revived)
+            ops += self._delete_again(revived)
             self.unmatched_occurrences(gone)
         self.run._push(ops)
 
@@ -249,16 +249,21 @@ class MicrosoftSeries:
             )
         )
 
-    def _delete_again(self, recurrence, events):
+    def _delete_again(self, events):
         """Deletes of the instances ``events`` are bound to (deleted in
         Outlook, back after this run's write of their series): the delete
-        made there stays."""
-        return [
-            self._instance_delete(
-                recurrence, self.run._original(event), self.binder.remote_id(event)
-            )
-            for event in events
-        ]
+        made there stays. Each is deleted in Odoo as a user's delete is
+        (archived, marked, removed for good once the calendar deleted it):
+        a delete Outlook refuses (a 503) is sent again by the next run, whose
+        listing no longer tells it was deleted there."""
+        events.write({"active": False, "calendar_sync_deleted": True})
+        self.binder.set(events, need_sync=True)
+        ops = []
+        for event in events:
+            key = EventKey(event.id)
+            self.run.items[key] = event
+            ops.append(self.delete_op(key, self.binder.remote_id(event)))
+        return ops
 
     def _instance_delete(self, recurrence, original, instance_id):
         """The delete of ``recurrence``'s Outlook occurrence ``instance_id``
