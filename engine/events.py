@@ -248,6 +248,15 @@ class EventSync:
             etag=neutral.get("etag") or self.binder.get(record, "etag"),
         )
         if record._name == "calendar.recurrence":
+            if self._remade_unbound(record):
+                # Odoo's series is the calendar's, yet Odoo made occurrences
+                # again since (an "all events" move that another calendar's
+                # later version undid): bound as a write of it would, or a
+                # change of one of them here would reach the archived
+                # occurrence of the old series (finding AY)
+                self._bind_occurrences_again(
+                    record, action.remote_id, self.binder.get(record, "etag")
+                )
             self.binder.set(self._following(record), need_sync=False)
             snapshot = self._series_snapshot(record, self._series_base(record))
             self.binder.set(record, synced=conflicts.dumps(snapshot))

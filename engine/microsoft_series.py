@@ -353,25 +353,9 @@ class MicrosoftSeries:
             # Outlook's own occurrences, read again with its next change: no
             # Odoo rule to bind or delete by
             return []
-        events = recurrence.calendar_event_ids.with_context(active_test=False)
-        self.binder.load(events)
-        before = {
-            event.id: (
-                self.binder.remote_id(event),
-                self.binder.get(event, "etag"),
-                self.binder.get(event, "need_sync"),
-            )
-            for event in events
-            if self.binder.remote_id(event)
-        }
-        run._bind_occurrences(
+        run._bind_occurrences_again(
             recurrence, master_id, self.binder.get(recurrence, "etag")
         )
-        for event in events.exists():
-            remote_id, etag, need_sync = before.get(event.id, (None, None, None))
-            if remote_id and self.binder.remote_id(event) == remote_id:
-                # bound before, to the same instance: as it was
-                self.binder.set(event, etag=etag, need_sync=need_sync)
         for instance in self._instances.get(master_id) or ():
             if instance.get("graph_type") == "exception":
                 # made in Outlook meanwhile: the occurrence pass applies it

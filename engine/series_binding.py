@@ -84,6 +84,39 @@ class SeriesBinding:
             self.adapter.unmatched_occurrences(moved)
         return reset
 
+    def _bind_occurrences_again(self, recurrence, master_id, etag):
+        """:meth:`_bind_occurrences` on a series bound here before: an
+        occurrence bound to the same instance as before stays as it was (its
+        etag, its change still to send, or none)."""
+        events = recurrence.calendar_event_ids.with_context(active_test=False)
+        self.binder.load(events)
+        before = {
+            event.id: (
+                self.binder.remote_id(event),
+                self.binder.get(event, "etag"),
+                self.binder.get(event, "need_sync"),
+            )
+            for event in events
+            if self.binder.remote_id(event)
+        }
+        reset = self._bind_occurrences(recurrence, master_id, etag)
+        for event in events.exists():
+            remote_id, etag, need_sync = before.get(event.id, (None, None, None))
+            if remote_id and self.binder.remote_id(event) == remote_id:
+                self.binder.set(event, etag=etag, need_sync=need_sync)
+        return reset
+
+    def _remade_unbound(self, recurrence):
+        """Occurrences of ``recurrence``, a series bound here, that follow it
+        and are bound to no instance here, within the calendar's window: Odoo
+        made them again since the series was last bound here (an "all events"
+        move, undone since by another calendar's later version)."""
+        following = self._following(recurrence)
+        self.binder.load(following)
+        unbound = following.filtered(lambda ev: not self.binder.remote_id(ev))
+        window = self.adapter.window_domain("event")
+        return unbound.filtered_domain(window) if unbound and window else unbound
+
     def _bind_found_series(self, recurrence, master_id):
         """A series found again by the Odoo id our push wrote in it (the
         push's answer was lost): its occurrences are bound to their instances

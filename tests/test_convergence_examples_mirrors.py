@@ -6,7 +6,7 @@ user's second calendar, split in Odoo."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, DAN, ERIN, GOOGLE, MICROSOFT
+from .convergence.common import ALICE, BOB, CAROL, DAN, ERIN, GOOGLE, MICROSOFT, OLGA
 
 
 @tagged(
@@ -139,3 +139,32 @@ class TestConvergenceExamplesMirroredSplits(WrittenOutCase):
         w.remote_guests(CAROL, GOOGLE, series, BOB, True)
         w.odoo_occurrence(series, 1, "time")
         self.settled()
+
+    def test_occurrence_renamed_in_a_mirror_after_odoo_moved_its_series_is_renamed(
+        self,
+    ):
+        # finding AY (9 minutes of long runs on aa7d021): Carol's Google
+        # series with Alice and Bob, mirrored in her Outlook; moved as a whole
+        # in Odoo while Carol invites Olga in Google (whose version came back
+        # to Odoo whole) and renames its third occurrence in her Outlook. Her
+        # Outlook found Odoo's series as the mirror has it and marked it
+        # synced, its occurrences (made again by Odoo's move) bound nowhere
+        # there: the rename reached the archived occurrence of the old series,
+        # which came back beside the new one, in Odoo only
+        w = self.world
+        w.remote_create(
+            CAROL, GOOGLE, [ALICE, BOB, CAROL], day=12, hour=11, hours=3, series=True
+        )
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("carol", MICROSOFT),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+            ]
+        )
+        w.odoo_series("M1", 0, "time", "all_events")
+        w.remote_occurrence(CAROL, MICROSOFT, "M1", 2, "name")
+        w.remote_guests(CAROL, GOOGLE, "M1", OLGA, True)
+        self.settled()
+        self.assertEqual(len(w.odoo_events("M1")), 3)

@@ -1090,3 +1090,39 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.odoo_delete(series)
         w.remote_occurrence(CAROL, MICROSOFT, series, 0, "delete")
         self.settled()  # every run failed: no convergence
+
+    def _moved_and_back_in_odoo_then_renamed_there(self, organizer, provider):
+        """The organizer's series in ``provider``, moved an hour later as a
+        whole in Odoo and back again before any sync (Odoo made every
+        occurrence again twice, and the series is the calendar's again);
+        the organizer renames its third occurrence in the calendar."""
+        w = self.world
+        w.remote_create(organizer, provider, [], day=2, hour=9, hours=1, series=True)
+        self.settled()
+        w.odoo_series("M1", 0, "time", "all_events")
+        event = w.odoo_events("M1")[:1]
+        values = w.new_values(event, "time", -1)
+        values["recurrence_update"] = "all_events"
+        before = w.odoo_slots()
+        event.with_user(event.user_id).with_context(no_mail_to_attendees=True).write(
+            values
+        )
+        w.made_by_odoo(before)
+        w.remote_occurrence(organizer, provider, "M1", 2, "name")
+        self.settled()
+        self.assertEqual(len(w.odoo_events("M1")), 3)
+
+    def test_occurrence_renamed_in_outlook_after_odoo_made_its_series_again_is_renamed(
+        self,
+    ):
+        # finding AY's small form: Bob's run found Odoo's series as Outlook
+        # has it (marked synced), its occurrences new records bound nowhere
+        # there; the rename reached the archived occurrence of the old series,
+        # which came back beside the new one
+        self._moved_and_back_in_odoo_then_renamed_there(BOB, MICROSOFT)
+
+    def test_occurrence_renamed_in_google_after_odoo_made_its_series_again_is_renamed(
+        self,
+    ):
+        # AY's Google twin (held before the fix too)
+        self._moved_and_back_in_odoo_then_renamed_there(ALICE, GOOGLE)
