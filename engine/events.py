@@ -71,11 +71,19 @@ class EventSync:
                 self._remember_failure(action.remote_id, message)
 
     def _bind_values(self, remote_id, neutral):
-        """Binding values of a remote item applied to Odoo."""
+        """Binding values of a remote item applied to Odoo. A series' version
+        last synced holds its rule and zone, as its Odoo version does: without
+        them a series joined this way counted as changed on both sides in its
+        timing, and a later change of it in the calendar (a guest invited)
+        undid Odoo's move of it (finding AZ)."""
+        if remote_id in self.masters:
+            snapshot = self._remote_series_snapshot(neutral)
+        else:
+            snapshot = canonical(neutral)
         return {
             "remote_id": remote_id,
             "etag": neutral.get("etag"),
-            "synced": conflicts.dumps(canonical(neutral)),
+            "synced": conflicts.dumps(snapshot),
             "ical_uid": neutral.get("ical_uid") or False,
             "guest_copy": self._guest_copy(neutral),
             "need_sync": False,

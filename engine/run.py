@@ -193,8 +193,11 @@ class SyncRun(
             events |= self._claimed_records("calendar.event")
             self.binder.load(events)
             return events
+        # an occurrence bound here is an instance (the occurrence pass); one
+        # whose instance is gone (its series made again there while another
+        # calendar detached it) is an event of its own, to send (finding BA)
         base = [("recurrence_id", "=", False)] + self.binder.unbound_domain(
-            [("original_start", "!=", False)]
+            [("original_start", "!=", False), ("remote_id", "!=", False)]
         )
         events = Event.search(
             base

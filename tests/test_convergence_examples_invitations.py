@@ -969,3 +969,39 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
             ALICE, GOOGLE, [("carol", GOOGLE), ("alice", GOOGLE)]
         )
         self.assertEqual(len(self.world.odoo_events(series)), 3)
+
+    def _joined_then_moved_in_odoo_while_invited_there(
+        self, organizer, provider, guest
+    ):
+        """The organizer's series with ``guest``, brought to Odoo by the
+        guest's calendar first, which the organizer's calendar then joins;
+        moved an hour later as a whole in Odoo while the organizer invites
+        Olga there (Odoo's clock behind: the calendar's change is the later
+        one). Each side changed another field: both changes stay."""
+        w = self.world
+        w.remote_create(
+            organizer, provider, [guest], day=12, hour=11, hours=3, series=True
+        )
+        w.settle([(w.login_of(guest), provider), (w.login_of(organizer), provider)])
+        hour = w.odoo_events("M1")[:1].start.hour
+        w.odoo_series("M1", 0, "time", "all_events")
+        w.remote_guests(organizer, provider, "M1", OLGA, True)
+        self.settled()
+        events = w.odoo_events("M1")
+        self.assertEqual({event.start.hour for event in events}, {hour + 1})
+        self.assertIn(w.partner(OLGA), events.partner_ids)
+
+    def test_google_series_joined_by_its_organizer_keeps_an_odoo_move_and_her_guest(
+        self,
+    ):
+        # finding AZ (behind AY): Carol's calendar joined the series Alice's
+        # import made, and recorded the version last synced without its rule
+        # and zone; the move then counted as made on both sides, and Google's
+        # later change (Olga invited) took the old times back
+        self._joined_then_moved_in_odoo_while_invited_there(CAROL, GOOGLE, ALICE)
+
+    def test_outlook_series_joined_by_its_organizer_keeps_an_odoo_move_and_his_guest(
+        self,
+    ):
+        # AZ's Outlook twin (held before the fix too)
+        self._joined_then_moved_in_odoo_while_invited_there(BOB, MICROSOFT, CAROL)
