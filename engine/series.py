@@ -259,9 +259,12 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         recurrence = self.items[action.key]
         neutral = self.remote[action.remote_id]
         remote = self._remote_series_snapshot(neutral)
+        local = self._series_snapshot(recurrence, self._series_base(recurrence))
         merged, clashes = conflicts.merge(
-            conflicts.loads(self.binder.get(recurrence, "synced")),
-            self._series_snapshot(recurrence, self._series_base(recurrence)),
+            conflicts.complete_series_base(
+                conflicts.loads(self.binder.get(recurrence, "synced")), local, remote
+            ),
+            local,
             remote,
             self._series_write_date(recurrence),
             neutral.get("updated"),

@@ -40,6 +40,38 @@ TIME_KEYS = ("allday", "start", "stop", "start_date", "stop_date")
 SERIES_TIME_KEYS = (*TIME_KEYS, "tz", "rule")
 
 
+#: What a series' version holds beyond an event's.
+SERIES_ONLY_KEYS = ("tz", "rule")
+
+
+def complete_series_base(
+    base: dict[str, Any] | None, local: dict[str, Any], remote: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """``base``, a series' version last synced, with its rule and zone.
+
+    Up to 18.0.2.3.0, a calendar that joined a series another calendar had
+    brought to Odoo (or took it over from Odoo's own module) recorded it as
+    an event's version, without them: its timing then counted as changed on
+    both sides, and the later side undid the other's move (finding AZ). They
+    are taken from the sides whose times are still the recorded ones, when
+    those agree on them (the other side's move is then a change of one side
+    only); else ``base`` is left as it is (both changed: the later wins).
+    """
+    if not base or not local or "rule" not in local:
+        return base
+    if all(k in base for k in SERIES_ONLY_KEYS):
+        return base
+    kept = [
+        side
+        for side in (local, remote)
+        if side and all(side.get(k) == base.get(k) for k in TIME_KEYS)
+    ]
+    found = [tuple(side.get(k) for k in SERIES_ONLY_KEYS) for side in kept]
+    if not found or any(other != found[0] for other in found):
+        return base
+    return {**base, **dict(zip(SERIES_ONLY_KEYS, found[0], strict=True))}
+
+
 @dataclass(frozen=True)
 class Clash:
     """A field changed on both sides: ``winner``'s value was kept, ``lost``

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from .conflicts import complete_series_base
 from .snapshot import same_version
 
 Key = Hashable
@@ -246,11 +247,12 @@ def _decide_live(local: LocalState, remote: RemoteState, full_sync: bool) -> lis
         # take (Odoo's change may lie beyond the snapshot: a guest without
         # an address, a contact swapped for another of the same address)
         return [MarkSynced(local.key, rid)]
-    if local.base is not None:
-        if same_version(remote.snapshot, local.base):
+    base = complete_series_base(local.base, local.snapshot, remote.snapshot)
+    if base is not None:
+        if same_version(remote.snapshot, base):
             # the remote is as last synced: only Odoo changed it, push
             return [UpdateRemote(local.key, rid)]
-        if same_version(local.snapshot, local.base):
+        if same_version(local.snapshot, base):
             # Odoo's is as last synced: only the remote changed it, pull
             return [UpdateLocal(local.key, rid)]
         # changed on both sides since the known last sync: merge per field

@@ -4,6 +4,8 @@
 and answers
 (each one a divergence the machine found, see :mod:`.convergence`)."""
 
+import json
+
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
@@ -971,18 +973,29 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.assertEqual(len(self.world.odoo_events(series)), 3)
 
     def _joined_then_moved_in_odoo_while_invited_there(
-        self, organizer, provider, guest
+        self, organizer, provider, guest, legacy=False
     ):
         """The organizer's series with ``guest``, brought to Odoo by the
         guest's calendar first, which the organizer's calendar then joins;
         moved an hour later as a whole in Odoo while the organizer invites
         Olga there (Odoo's clock behind: the calendar's change is the later
-        one). Each side changed another field: both changes stay."""
+        one). Each side changed another field: both changes stay. ``legacy``:
+        the organizer's calendar recorded the series as calendar_sync up to
+        18.0.2.3.0 did (an event's version, without rule and zone)."""
         w = self.world
         w.remote_create(
             organizer, provider, [guest], day=12, hour=11, hours=3, series=True
         )
         w.settle([(w.login_of(guest), provider), (w.login_of(organizer), provider)])
+        if legacy:
+            binding = w.odoo_events("M1").recurrence_id.calendar_sync_binding_ids
+            binding = binding.filtered(
+                lambda b: b.account_id.user_id == w.user_of(organizer)
+            )
+            synced = json.loads(binding.synced)
+            self.assertIn("rule", synced)
+            del synced["rule"], synced["tz"]
+            binding.sudo().write({"synced": json.dumps(synced)})
         hour = w.odoo_events("M1")[:1].start.hour
         w.odoo_series("M1", 0, "time", "all_events")
         w.remote_guests(organizer, provider, "M1", OLGA, True)
@@ -1005,3 +1018,13 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
     ):
         # AZ's Outlook twin (held before the fix too)
         self._joined_then_moved_in_odoo_while_invited_there(BOB, MICROSOFT, CAROL)
+
+    def test_google_series_joined_before_18_0_2_4_keeps_an_odoo_move_and_her_guest(
+        self,
+    ):
+        # AZ on a database synced before the fix: the version recorded
+        # without rule and zone is completed from the calendar, whose times
+        # are the ones recorded
+        self._joined_then_moved_in_odoo_while_invited_there(
+            CAROL, GOOGLE, ALICE, legacy=True
+        )

@@ -119,6 +119,44 @@ def test_a_series_rule_and_zone_move_with_its_times():
     assert merged["tz"] == "Europe/Paris"
 
 
+def legacy(snapshot):
+    """A series' version last synced as calendar_sync up to 18.0.2.3.0
+    recorded it where a calendar joined the series: an event's, without its
+    rule and zone."""
+    return {k: v for k, v in snapshot.items() if k not in ("rule", "tz")}
+
+
+def test_a_series_recorded_without_its_rule_keeps_a_move_made_on_one_side():
+    # finding AZ: the series moved in Odoo, a guest invited in the calendar
+    # (the later change); the rule and zone are taken from the calendar,
+    # whose times are the ones recorded
+    base = legacy(series())
+    local = series(start=datetime(2030, 3, 4, 10), stop=datetime(2030, 3, 4, 11))
+    remote = series()
+    remote["attendees"].append(
+        {"email": "carol@x.com", "name": "Carol", "state": "needsAction"}
+    )
+    completed = conflicts.complete_series_base(base, local, remote)
+    assert completed == series()
+    merged, clashes = conflicts.merge(completed, local, remote, T0, T1)
+    assert merged["start"] == datetime(2030, 3, 4, 10)
+    assert "carol@x.com" in [a["email"] for a in merged["attendees"]]
+    assert clashes == []
+
+
+def test_a_series_recorded_without_its_rule_is_left_so_where_its_sides_disagree():
+    # neither side kept the recorded times, or both did with other rules:
+    # nothing tells which rule was synced (the later change wins, as before)
+    base = legacy(series())
+    moved = series(start=datetime(2030, 3, 4, 10), stop=datetime(2030, 3, 4, 11))
+    assert conflicts.complete_series_base(base, moved, moved) == base
+    longer = series(rule={**WEEKLY, "count": 4, "tue": True})
+    assert conflicts.complete_series_base(base, series(), longer) == base
+    # complete already, or an event's: as it is
+    assert conflicts.complete_series_base(series(), moved, series()) == series()
+    assert conflicts.complete_series_base(snap(), snap(), snap()) == snap()
+
+
 def test_an_attendee_added_in_odoo_and_one_removed_remotely_both_apply():
     base = snap()
     local = snap()

@@ -345,6 +345,19 @@ def test_item_changed_on_both_sides_since_its_base_is_merged_field_by_field():
     assert plan([item], [remote(updated=LATE, snapshot=B)]) == [MergeFields("k1", "r1")]
 
 
+def test_series_recorded_without_its_rule_pushes_a_move_made_in_odoo_only():
+    # a series' version last synced recorded as an event's (up to 18.0.2.3.0,
+    # by a calendar that joined it): the calendar's master, as last synced
+    # but for the rule and zone it lacks, is no change there (finding AZ)
+    synced = {"name": "A", "start": EARLY, "rule": {"count": 3}, "tz": "UTC"}
+    legacy = {"name": "A", "start": EARLY}
+    moved = {**synced, "start": LATE}
+    item = LocalState("k1", "r1", True, False, EARLY, moved, None, legacy)
+    assert plan([item], [remote(updated=LATE, snapshot=synced)]) == [
+        UpdateRemote("k1", "r1")
+    ]
+
+
 def test_item_changed_on_both_sides_without_a_base_goes_to_the_later_side():
     item = LocalState("k1", "r1", True, False, EARLY, A, None, None)
     assert plan([item], [remote(updated=LATE, snapshot=B)]) == [
