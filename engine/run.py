@@ -557,7 +557,7 @@ class SyncRun(
         # occurrences changed alone in Odoo become exceptions of the new series
         for event in self._occurrences(record):
             send = not event.follow_recurrence or event in reset
-            if send and self.binder.remote_id(event):
+            if send and self.binder.remote_id(event) and not self._deleted_there(event):
                 self.items[EventKey(event.id)] = event
                 action = planner.UpdateRemote(
                     EventKey(event.id), self.binder.remote_id(event)
@@ -566,6 +566,16 @@ class SyncRun(
         return follow_ups
 
     # ================================================================== helpers
+    def _deleted_there(self, event):
+        """``event``, an occurrence, was deleted in this calendar (this run's
+        listing brings its instance cancelled): the occurrence pass decides
+        between that delete and Odoo's change of it, if any. Written with its
+        series first, its instance came back there while the pass, finding
+        it written, deleted it in Odoo (Google revives a cancelled instance
+        that is written; finding BC)."""
+        listed = self.instances.get(self.binder.remote_id(event)) or {}
+        return bool(listed.get("cancelled"))
+
     def _guest_copy(self, neutral):
         organizer = neutral.get("organizer_email")
         return bool(

@@ -38,7 +38,10 @@ class SeriesBinding:
         # the calendar keeps an exception its series' new rule has no slot
         # for (unless an occurrence of the new rule takes its instance)
         stale = self.adapter.stale_instances(master_id).filtered(
-            lambda ev: ev.active or ev.follow_recurrence
+            lambda ev: (
+                (ev.active or ev.follow_recurrence)
+                and not self._changed_there_meanwhile(ev, recurrence)
+            )
         )
         held = {self.binder.remote_id(ev): ev for ev in stale}
         self.binder.set(stale, remote_id=False, etag=False)
@@ -83,6 +86,21 @@ class SeriesBinding:
         if moved:
             self.adapter.unmatched_occurrences(moved)
         return reset
+
+    def _changed_there_meanwhile(self, event, recurrence):
+        """``event``, an occurrence of ``recurrence`` deleted alone in Odoo
+        (its delete not sent yet), whose instance this run's listing brings
+        changed in the calendar: it keeps its instance, and the occurrence
+        pass weighs the change against the delete (a later change there
+        restores it). Let go of, it was in no pass: the calendar kept the
+        changed instance and Odoo did not show it (finding BB)."""
+        listed = self.instances.get(self.binder.remote_id(event))
+        return bool(
+            event.recurrence_id == recurrence
+            and self.binder.get(event, "need_sync")
+            and listed
+            and not listed["cancelled"]
+        )
 
     def _bind_occurrences_again(self, recurrence, master_id, etag):
         """:meth:`_bind_occurrences` on a series bound here before: an

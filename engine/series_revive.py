@@ -17,7 +17,8 @@ calendar does not restore it (:meth:`_restorable`).
 
 import logging
 
-from ..services import planner
+from ..services import conflicts, planner
+from ..services.snapshot import canonical
 from . import adapter
 from .keys import SeriesKey
 
@@ -88,12 +89,21 @@ class SeriesRevive:
         Not one that follows its series (a change of the whole series, whose
         write failed, is no change of that occurrence), nor one of a guest's
         copy (a guest's change is refused)."""
-        out = []
+        out, deleted = [], set()
         for action in actions:
             if isinstance(action, planner.CreateRemote):
                 event = self.items.get(action.key)
                 remote_id = event and self.binder.remote_id(event)
                 if (
+                    remote_id
+                    and self.instances.get(remote_id, {}).get("cancelled")
+                    and self._changed_with_its_series(event)
+                ):
+                    # Odoo changed it as a whole series only: the delete
+                    # made there stays (finding BC)
+                    out.append(planner.DeleteLocal(action.key, remote_id))
+                    deleted.add(action.key)
+                elif (
                     self.adapter.revives_instances
                     and remote_id
                     and not event.follow_recurrence
@@ -102,9 +112,26 @@ class SeriesRevive:
                 ):
                     out.append(planner.UpdateRemote(action.key, remote_id))
                 continue
+            if isinstance(action, planner.ReportConflict) and action.key in deleted:
+                continue
             if not isinstance(action, planner.CreateLocal):
                 out.append(action)
         return out
+
+    def _changed_with_its_series(self, event):
+        """Whether every change Odoo made to the occurrence ``event`` since
+        it was last synced here gives it its series' value (Odoo writes an
+        "all events" change, a new title or guest, on every occurrence, its
+        exceptions too): no change of that occurrence alone, which would win
+        over a delete in the calendar (README, *Recurring events*)."""
+        synced = conflicts.loads(self.binder.get(event, "synced"))
+        recurrence = event.recurrence_id
+        if not synced or not recurrence:
+            return False
+        now = canonical(self._local_neutral(event))
+        series = self._series_snapshot(recurrence, self._series_base(recurrence))
+        changed = [key for key, value in now.items() if synced.get(key) != value]
+        return all(key in series and series[key] == now[key] for key in changed)
 
     def _restored_occurrences(self, made_again=True):
         """The user's occurrences changed alone, in series bound here, that

@@ -174,3 +174,37 @@ class TestConvergenceExamplesMirroredSplits(WrittenOutCase):
         renamed = w.odoo_events("M1").filtered(lambda ev: not ev.recurrence_id)
         self.assertEqual(len(renamed), 1)
         self.assertEqual(len(w.odoo_events("M1") - renamed), 3)
+
+    def test_every_occurrence_of_a_mirrored_series_deleted_in_one_or_the_other(self):
+        # finding BC as found (long runs on aa7d021): Carol's Odoo series,
+        # its first occurrence renamed alone, hosted by her Google and
+        # mirrored in her Outlook; Olga invited in the mirror, then the
+        # occurrences deleted one by one, two in Google (the renamed one
+        # among them), one in Outlook. Google's write of the series (Olga)
+        # brought the renamed one back there, which Odoo then deleted
+        w = self.world
+        w.odoo_create(CAROL, [], day=0, hour=16, hours=3, series=True)
+        w.odoo_occurrence("M1", 0, "name")
+        w.settle(
+            [
+                ("carol", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", MICROSOFT),
+                ("alice", GOOGLE),
+            ]
+        )
+        w.remote_guests(CAROL, MICROSOFT, "M1", OLGA, True)
+        w.remote_occurrence(CAROL, GOOGLE, "M1", 1, "delete")
+        w.remote_occurrence(CAROL, MICROSOFT, "M1", 2, "delete")
+        w.remote_occurrence(CAROL, GOOGLE, "M1", 0, "delete")
+        # her Outlook first: the mirror is written again without Olga
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+            ]
+        )
+        self.settled()
+        self.assertFalse(w.odoo_events("M1"))

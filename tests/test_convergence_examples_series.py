@@ -1126,3 +1126,70 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
     ):
         # AY's Google twin (held before the fix too)
         self._moved_and_back_in_odoo_then_renamed_there(ALICE, GOOGLE)
+
+    def test_occurrence_deleted_in_odoo_and_moved_in_google_comes_back_moved(self):
+        # finding BB (long runs on 31558ec): Alice's Odoo series, its second
+        # occurrence deleted in Odoo while she moves it in Google (the later
+        # change), and a change of the whole series on each side (Carol
+        # invited in Odoo, a room in Google). The series' write let go of the
+        # deleted occurrence's instance as one of an old rule's, and the moved
+        # instance was in no pass: Google showed it, Odoo did not
+        w = self.world
+        w.odoo_create(ALICE, [], day=0, hour=9, hours=3, series=True)
+        self.settled()
+        w.odoo_occurrence("M1", 1, "delete")
+        w.odoo_guests("M1", CAROL, True)
+        w.remote_edit(ALICE, GOOGLE, "M1", "location", 2)
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 1, "time")
+        self.settled()
+        events = w.odoo_events("M1")
+        self.assertEqual(len(events), 3)
+        self.assertEqual(len(events.filtered(lambda ev: not ev.follow_recurrence)), 1)
+
+    def _exception_deleted_there_while_odoo_changes_its_series(
+        self, organizer, provider, change
+    ):
+        """The organizer's Odoo series, its first occurrence renamed alone;
+        then ``change`` of the whole series in Odoo (``"guest"``: Olga
+        invited; ``"name"``: renamed, "All events") while the organizer
+        deletes the renamed occurrence in the calendar. Odoo writes a
+        series' change on every occurrence, its exceptions too: no change of
+        that occurrence alone, the delete stays."""
+        w = self.world
+        w.odoo_create(organizer, [], day=0, hour=9, hours=3, series=True)
+        w.odoo_occurrence("M1", 0, "name")
+        self.settled()
+        if change == "guest":
+            w.odoo_guests("M1", OLGA, True)
+        else:
+            w.odoo_series("M1", 1, "name", "all_events")
+        w.remote_occurrence(organizer, provider, "M1", 0, "delete")
+        self.settled()
+        events = w.odoo_events("M1")
+        self.assertEqual(len(events), 2)
+        self.assertTrue(all(events.mapped("follow_recurrence")))
+
+    def test_exception_deleted_in_google_while_odoo_invites_to_its_series_stays_deleted(
+        self,
+    ):
+        # finding BC (long runs on aa7d021, through Carol's Outlook mirror):
+        # the series' write sent the exception again, which brought it back
+        # in Google, and the occurrence pass then deleted it in Odoo
+        self._exception_deleted_there_while_odoo_changes_its_series(
+            ALICE, GOOGLE, "guest"
+        )
+
+    def test_exception_deleted_in_google_while_odoo_renames_its_series_stays_deleted(
+        self,
+    ):
+        self._exception_deleted_there_while_odoo_changes_its_series(
+            ALICE, GOOGLE, "name"
+        )
+
+    def test_exception_deleted_in_outlook_while_odoo_invites_to_its_series_is_deleted(
+        self,
+    ):
+        # BC's Outlook twin (held before the fix too)
+        self._exception_deleted_there_while_odoo_changes_its_series(
+            BOB, MICROSOFT, "guest"
+        )
