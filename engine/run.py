@@ -425,7 +425,7 @@ class SyncRun(
                         op = handler(action)
             except Exception as exc:  # noqa: BLE001 - isolate per item
                 _logger.info(
-                    "%s sync of %s failed: %s", self.adapter.label, action, exc
+                    "%s sync of %s failed: %s", self.adapter.provider, action, exc
                 )
                 if not remote:
                     self.binder.forget()  # the savepoint's bindings are gone

@@ -162,6 +162,10 @@ class SeriesBinding:
             and not self.binder.remote_id(event)
             and (event.follow_recurrence or self._original_start(event))
         }
+        if not originals:
+            # none, or the binding of the live ones removed every occurrence
+            # (gone from the calendar): no series left to place them in
+            return
         slots = set(self._series_slots(recurrence, self._series_base(recurrence)))
         slots -= self._removed_slots(master_id, neutral)
         originals = {ev: slot for ev, slot in originals.items() if slot in slots}
