@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from odoo import _
 
 from ..models.calendar_event import SYNC_CONTEXT
-from ..services import conflicts
-from ..services.snapshot import canonical
+from ..services import conflicts, planner
+from ..services.snapshot import canonical, equivalent_zones
+from .keys import EventKey
 
 _logger = logging.getLogger(__name__)
 
@@ -70,13 +71,19 @@ class EventSync:
                 self._fail(None, message)
                 self._remember_failure(action.remote_id, message)
 
-    def _bind_values(self, remote_id, neutral):
-        """Binding values of a remote item applied to Odoo. A series' version
-        last synced holds its rule and zone, as its Odoo version does: without
-        them a series joined this way counted as changed on both sides in its
-        timing, and a later change of it in the calendar (a guest invited)
-        undid Odoo's move of it (finding AZ)."""
+    def _bind_values(self, remote_id, neutral, record=None):
+        """Binding values of a remote item applied to Odoo (``record``, where
+        known). A series' version last synced holds its rule and zone, as its
+        Odoo version does: without them a series joined this way counted as
+        changed on both sides in its timing, and a later change of it in the
+        calendar (a guest invited) undid Odoo's move of it (finding AZ). A
+        zone the calendar names otherwise, ticking the same, is Odoo's (as
+        the run takes it, see :meth:`execute`)."""
         if remote_id in self.masters:
+            series = record and record._name == "calendar.recurrence"
+            tz = record.event_tz if series else None
+            if tz and equivalent_zones(neutral.get("tz"), tz):
+                neutral = {**neutral, "tz": tz}
             snapshot = self._remote_series_snapshot(neutral)
         else:
             snapshot = canonical(neutral)
@@ -255,21 +262,35 @@ class EventSync:
             need_sync=False,
             etag=neutral.get("etag") or self.binder.get(record, "etag"),
         )
+        ops = []
         if record._name == "calendar.recurrence":
+            reset = self.Event
             if self._remade_unbound(record):
                 # Odoo's series is the calendar's, yet Odoo made occurrences
                 # again since (an "all events" move that another calendar's
                 # later version undid): bound as a write of it would, or a
                 # change of one of them here would reach the archived
                 # occurrence of the old series (finding AY)
-                self._bind_occurrences_again(
+                reset = self._bind_occurrences_again(
                     record, action.remote_id, self.binder.get(record, "etag")
                 )
-            self.binder.set(self._following(record), need_sync=False)
+            self.binder.set(self._following(record) - reset, need_sync=False)
             snapshot = self._series_snapshot(record, self._series_base(record))
             self.binder.set(record, synced=conflicts.dumps(snapshot))
+            # one that took the instance of an exception (or of a deleted
+            # one) is sent to it, as after a write of the series
+            for event in reset:
+                self.items[EventKey(event.id)] = event
+                ops.append(
+                    self._do_UpdateRemote(
+                        planner.UpdateRemote(
+                            EventKey(event.id), self.binder.remote_id(event)
+                        )
+                    )
+                )
         else:
             self.binder.set(record, sync_error=False)
+        return ops
 
     def _do_CreateRemote(self, action):
         event = self.items[action.key]

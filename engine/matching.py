@@ -110,7 +110,7 @@ class MatchingSync:
             # before _may_join makes this calendar's user the organizer
             takes_over = self._takes_over(other, record, self.remote[remote_id])
             if self._may_join(other, record, self.remote[remote_id]):
-                values = self._bind_values(remote_id, self.remote[remote_id])
+                values = self._bind_values(remote_id, self.remote[remote_id], record)
                 if other.account_id == self.account:
                     # what the user asked of it at the reset still holds
                     del values["need_sync"]

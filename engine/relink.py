@@ -118,7 +118,7 @@ def _bind_proven(run, new):
         record = model.browse(odoo_id).exists()
         if not _may_bind(run, record):
             continue
-        run.binder.set(record, **run._bind_values(remote_id, neutral))
+        run.binder.set(record, **run._bind_values(remote_id, neutral, record))
         _logger.info(
             "%s: %s bound again to %s (Odoo's own module had pushed it)",
             run.account.email,

@@ -433,7 +433,9 @@ class SyncRun(
                 if not remote:
                     self._remember_failure(getattr(action, "remote_id", None), exc)
                 continue
-            if op:
+            if isinstance(op, list):
+                ops += op
+            elif op:
                 ops.append(op)
         return ops
 
@@ -557,7 +559,9 @@ class SyncRun(
         # occurrences changed alone in Odoo become exceptions of the new series
         for event in self._occurrences(record):
             send = not event.follow_recurrence or event in reset
-            if send and self.binder.remote_id(event) and not self._deleted_there(event):
+            if not event.follow_recurrence and self._deleted_there(event):
+                continue  # the occurrence pass weighs the delete against it
+            if send and self.binder.remote_id(event):
                 self.items[EventKey(event.id)] = event
                 action = planner.UpdateRemote(
                     EventKey(event.id), self.binder.remote_id(event)

@@ -467,6 +467,12 @@ class SeriesSync(SeriesBinding, SeriesSlots, SeriesRevive, SeriesImport, Managed
         synced = conflicts.loads(self.binder.get(recurrence, "synced"))
         if not synced:
             return False
+        if "rule" not in synced:
+            # recorded as an event's, up to 18.0.2.3.0 (finding AZ)
+            local = self._series_snapshot(recurrence, self._series_base(recurrence))
+            synced = conflicts.loads(
+                conflicts.dumps(conflicts.complete_series_base(synced, local, new))
+            )
         # compared as stored (a tuple is stored as a list)
         taken = conflicts.loads(conflicts.dumps({key: new.get(key) for key in TIMING}))
         return all(synced.get(key) == taken[key] for key in TIMING)

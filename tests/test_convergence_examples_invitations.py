@@ -973,7 +973,7 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         self.assertEqual(len(self.world.odoo_events(series)), 3)
 
     def _joined_then_moved_in_odoo_while_invited_there(
-        self, organizer, provider, guest, legacy=False
+        self, organizer, provider, guest, legacy=False, zone=None
     ):
         """The organizer's series with ``guest``, brought to Odoo by the
         guest's calendar first, which the organizer's calendar then joins;
@@ -981,11 +981,16 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         Olga there (Odoo's clock behind: the calendar's change is the later
         one). Each side changed another field: both changes stay. ``legacy``:
         the organizer's calendar recorded the series as calendar_sync up to
-        18.0.2.3.0 did (an event's version, without rule and zone)."""
+        18.0.2.3.0 did (an event's version, without rule and zone). ``zone``:
+        Odoo names the series' zone so (one ticking as the calendar's) before
+        the organizer's calendar joins it."""
         w = self.world
         w.remote_create(
             organizer, provider, [guest], day=12, hour=11, hours=3, series=True
         )
+        w.sync(w.login_of(guest), provider)
+        if zone:
+            w.odoo_events("M1").recurrence_id.sudo().write({"event_tz": zone})
         w.settle([(w.login_of(guest), provider), (w.login_of(organizer), provider)])
         if legacy:
             binding = w.odoo_events("M1").recurrence_id.calendar_sync_binding_ids
@@ -1027,4 +1032,15 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         # are the ones recorded
         self._joined_then_moved_in_odoo_while_invited_there(
             CAROL, GOOGLE, ALICE, legacy=True
+        )
+
+    def test_google_series_joined_in_a_zone_odoo_names_otherwise_keeps_an_odoo_move(
+        self,
+    ):
+        # the helper's review of AZ's fix: the version a joining calendar
+        # recorded named the zone as the calendar does, the run compares it
+        # as Odoo names it (Outlook's Windows names map to one zone of their
+        # group): the move counted as made on both sides again
+        self._joined_then_moved_in_odoo_while_invited_there(
+            CAROL, GOOGLE, ALICE, zone="Europe/Amsterdam"
         )
