@@ -279,18 +279,19 @@ class EventSync:
             self.binder.set(record, synced=conflicts.dumps(snapshot))
             # one that took the instance of an exception (or of a deleted
             # one) is sent to it, as after a write of the series
-            for event in reset:
-                self.items[EventKey(event.id)] = event
-                ops.append(
-                    self._do_UpdateRemote(
-                        planner.UpdateRemote(
-                            EventKey(event.id), self.binder.remote_id(event)
-                        )
-                    )
-                )
+            ops = [self._send_to_instance(event) for event in reset]
         else:
             self.binder.set(record, sync_error=False)
         return ops
+
+    def _send_to_instance(self, event):
+        """The write of the occurrence ``event`` to the instance it is bound
+        to (an exception of its series there)."""
+        key = EventKey(event.id)
+        self.items[key] = event
+        return self._do_UpdateRemote(
+            planner.UpdateRemote(key, self.binder.remote_id(event))
+        )
 
     def _do_CreateRemote(self, action):
         event = self.items[action.key]

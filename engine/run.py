@@ -562,11 +562,7 @@ class SyncRun(
             if not event.follow_recurrence and self._deleted_there(event):
                 continue  # the occurrence pass weighs the delete against it
             if send and self.binder.remote_id(event):
-                self.items[EventKey(event.id)] = event
-                action = planner.UpdateRemote(
-                    EventKey(event.id), self.binder.remote_id(event)
-                )
-                follow_ups.append(self._do_UpdateRemote(action))
+                follow_ups.append(self._send_to_instance(event))
         return follow_ups
 
     # ================================================================== helpers

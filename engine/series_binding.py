@@ -119,9 +119,9 @@ class SeriesBinding:
         }
         reset = self._bind_occurrences(recurrence, master_id, etag)
         for event in events.exists():
-            remote_id, etag, need_sync = before.get(event.id, (None, None, None))
+            remote_id, old_etag, need_sync = before.get(event.id, (None, None, None))
             if remote_id and self.binder.remote_id(event) == remote_id:
-                self.binder.set(event, etag=etag, need_sync=need_sync)
+                self.binder.set(event, etag=old_etag, need_sync=need_sync)
         return reset
 
     def _remade_unbound(self, recurrence):

@@ -94,21 +94,17 @@ class SeriesRevive:
             if isinstance(action, planner.CreateRemote):
                 event = self.items.get(action.key)
                 remote_id = event and self.binder.remote_id(event)
-                if (
-                    remote_id
-                    and self.instances.get(remote_id, {}).get("cancelled")
-                    and self._changed_with_its_series(event)
-                ):
+                cancelled = remote_id and self._deleted_there(event)
+                if cancelled and self._changed_with_its_series(event):
                     # Odoo changed it as a whole series only: the delete
                     # made there stays (finding BC)
                     out.append(planner.DeleteLocal(action.key, remote_id))
                     deleted.add(action.key)
                 elif (
-                    self.adapter.revives_instances
-                    and remote_id
+                    cancelled
+                    and self.adapter.revives_instances
                     and not event.follow_recurrence
                     and not self.binder.get(event.recurrence_id, "guest_copy")
-                    and self.instances.get(remote_id, {}).get("cancelled")
                 ):
                     out.append(planner.UpdateRemote(action.key, remote_id))
                 continue

@@ -36,12 +36,10 @@ from .snapshot import unnamed
 
 #: Keys merged as one field (the event's times).
 TIME_KEYS = ("allday", "start", "stop", "start_date", "stop_date")
-#: A series' times: its rule and zone move with them.
-SERIES_TIME_KEYS = (*TIME_KEYS, "tz", "rule")
-
-
 #: What a series' version holds beyond an event's.
 SERIES_ONLY_KEYS = ("tz", "rule")
+#: A series' times: its rule and zone move with them.
+SERIES_TIME_KEYS = (*TIME_KEYS, *SERIES_ONLY_KEYS)
 
 
 def complete_series_base(
