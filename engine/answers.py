@@ -11,7 +11,7 @@ from odoo import _, fields
 from ..models.calendar_attendee import ANSWER_STATES
 from ..models.calendar_event import SYNC_CONTEXT
 from ..services.exceptions import AuthorizationError
-from .keys import AnswerKey
+from .keys import AnswerKey, EventKey, SeriesKey
 
 
 class AnswerSync:
@@ -155,6 +155,57 @@ class AnswerSync:
                 email: pid for email, pid in partners.items() if pid not in others.ids
             }
         events._calendar_sync_set_answers(neutral, partners)
+
+    def _take_kept_answers(self, actions, pending):
+        """This user's answers that the calendar keeps on someone else's
+        meeting (a listed copy) where Odoo shows none, and nothing was planned
+        for it: the copy differs from Odoo by its own answer only (an
+        Outlook copy gives it as its own response, not among the attendees
+        it lists). Odoo itself resets its guests' answers when the organizer
+        moves a whole series there (its ``_rewrite_recurrence``); a calendar
+        that keeps them brings them back (finding BD). Not an answer given in
+        Odoo and not sent yet (``pending``), which goes out this run."""
+        acted = {getattr(action, "key", None) for action in actions}
+        partner = self.user.partner_id
+        waiting = {att.event_id.id for att in pending}
+        for model, listed in (
+            ("calendar.recurrence", self.masters),
+            ("calendar.event", self.singles),
+        ):
+            kept = {
+                remote_id: neutral
+                for remote_id, neutral in listed.items()
+                if not neutral["cancelled"]
+                and neutral.get("organizer_email") != self.account.email
+                and self._own_state(neutral) in ANSWER_STATES
+            }
+            for remote_id, record in self.binder.records(model, kept).items():
+                neutral = kept[remote_id]
+                series = model == "calendar.recurrence"
+                key = SeriesKey(record.id) if series else EventKey(record.id)
+                if key in acted or not record.exists():
+                    continue
+                if series:
+                    if self._series_base(record).user_id == self.user:
+                        continue
+                    events = self._answered_by_series(record, neutral)
+                else:
+                    if record.user_id == self.user or not record.active:
+                        continue
+                    events = record
+                unanswered = events.filtered(
+                    lambda ev: (
+                        ev.id not in waiting
+                        and ev.attendee_ids.filtered(
+                            lambda att: (
+                                att.partner_id == partner and att.state == "needsAction"
+                            )
+                        )
+                    )
+                )
+                if unanswered:
+                    self._set_own_answer(unanswered, neutral)
+                    self.counters["pulled"] += 1
 
     def _own_state(self, neutral):
         """This user's answer in this calendar's item ``neutral`` (as

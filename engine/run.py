@@ -356,6 +356,7 @@ class SyncRun(
         remote += [self._remote_state(rid, n) for rid, n in self.singles.items()]
         actions = planner.plan(local, remote, full_sync=self.full_sync)
         ops += self._apply(self._rewrite_mirrors(actions))
+        self._take_kept_answers(actions, answers)
         self._push(ops)
         self._refresh_etags()
         self._extend_endless(received=self.masters)
