@@ -11,6 +11,7 @@ from .convergence.common import (
     ALICE,
     BOB,
     CAROL,
+    CAROL_FIRST,
     DAN,
     ERIN,
     GOOGLE,
@@ -497,14 +498,7 @@ class TestConvergenceExamplesFaults(WrittenOutCase):
         w.odoo_create(CAROL, [ALICE, BOB, CAROL], day=0, hour=9, hours=1)
         w.odoo_edit("M1", "name", -1)
         w.odoo_create(DAN, [], day=0, hour=15, hours=1)
-        w.settle(
-            [
-                ("carol", GOOGLE),
-                ("carol", MICROSOFT),
-                ("alice", GOOGLE),
-                ("bob", MICROSOFT),
-            ]
-        )
+        w.settle(CAROL_FIRST)
         w.check()
         w.remote_guests(CAROL, GOOGLE, "M1", OLGA, True)
         w.odoo_create(DAN, [BOB], day=10, hour=10, hours=1, allday=True)

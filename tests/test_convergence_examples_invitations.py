@@ -13,6 +13,7 @@ from .convergence.common import (
     ALICE,
     BOB,
     CAROL,
+    CAROL_FIRST,
     DAN,
     ERIN,
     GOOGLE,
@@ -1098,14 +1099,7 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         )
         w.remote_answer(BOB, MICROSOFT, "M1", "tentative")
         w.remote_occurrence(CAROL, MICROSOFT, "M1", 0, "name")
-        w.settle(
-            [
-                ("carol", GOOGLE),
-                ("carol", MICROSOFT),
-                ("alice", GOOGLE),
-                ("bob", MICROSOFT),
-            ]
-        )
+        w.settle(CAROL_FIRST)
         w.check()
         w.odoo_occurrence("M1", 0, "time")
         w.odoo_series("M1", 0, "time", "all_events")

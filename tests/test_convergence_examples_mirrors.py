@@ -6,7 +6,17 @@ user's second calendar, split in Odoo."""
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, DAN, ERIN, GOOGLE, MICROSOFT, OLGA
+from .convergence.common import (
+    ALICE,
+    BOB,
+    CAROL,
+    CAROL_FIRST,
+    DAN,
+    ERIN,
+    GOOGLE,
+    MICROSOFT,
+    OLGA,
+)
 
 
 @tagged(
@@ -87,14 +97,7 @@ class TestConvergenceExamplesMirroredSplits(WrittenOutCase):
         w.odoo_delete("M1")
         w.remote_delete(CAROL, GOOGLE, "M1")
         w.remote_guests(CAROL, MICROSOFT, "M1", ALICE, True)
-        w.settle(
-            [
-                ("carol", GOOGLE),
-                ("carol", MICROSOFT),
-                ("alice", GOOGLE),
-                ("bob", MICROSOFT),
-            ]
-        )
+        w.settle(CAROL_FIRST)
         w.check()
         w.remote_guests(CAROL, GOOGLE, "M1", DAN, True)
         w.settle(
