@@ -165,7 +165,9 @@ class AnswerSync:
         moves a whole series there (its ``_rewrite_recurrence``); a calendar
         that keeps them brings them back (finding BD). Not an answer given in
         Odoo and not sent yet (``pending``), which goes out this run."""
-        acted = {getattr(action, "key", None) for action in actions}
+        # an item the plan acted on (created, updated, bound...) is settled
+        acted = {getattr(action, "remote_id", None) for action in actions}
+        acted |= {getattr(action, "key", None) for action in actions}
         partner = self.user.partner_id
         waiting = {att.event_id.id for att in pending}
         for model, listed in (
@@ -175,7 +177,8 @@ class AnswerSync:
             kept = {
                 remote_id: neutral
                 for remote_id, neutral in listed.items()
-                if not neutral["cancelled"]
+                if remote_id not in acted
+                and not neutral["cancelled"]
                 and neutral.get("organizer_email") != self.account.email
                 and self._own_state(neutral) in ANSWER_STATES
             }
