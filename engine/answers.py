@@ -136,13 +136,26 @@ class AnswerSync:
         there as they were when it was delivered; their calendars bring them."""
         record = record or events
         partners = self._partners([neutral])
-        if self.binder.get(record, "guest_copy"):
-            bindings = (
-                record.calendar_sync_binding_ids | events.calendar_sync_binding_ids
-            )
-            holders = bindings.filtered(
-                lambda b: b.remote_id and b.account_id.user_id != self.user
-            ).account_id.user_id.partner_id
+        bindings = record.calendar_sync_binding_ids | events.calendar_sync_binding_ids
+        holders = bindings.filtered(
+            lambda b: b.remote_id and b.account_id.user_id != self.user
+        ).account_id.user_id.partner_id
+        if not self.binder.get(record, "guest_copy"):
+            # the organizer's item: an Odoo user who holds a copy of their
+            # own answers there; the "none" it lists for them (Outlook's
+            # tracking, dropped with the attendees a write of the meeting
+            # names) is not their answer (the review of BD's fix)
+            unanswered = {
+                a["email"]
+                for a in neutral.get("attendees") or []
+                if a.get("state") == "needsAction"
+            }
+            partners = {
+                email: pid
+                for email, pid in partners.items()
+                if email not in unanswered or pid not in holders.ids
+            }
+        else:
             # nor for Odoo users without a calendar of their own: they answer
             # in Odoo, and this copy shows what Outlook delivered
             users = (
@@ -169,7 +182,10 @@ class AnswerSync:
         acted = {getattr(action, "remote_id", None) for action in actions}
         acted |= {getattr(action, "key", None) for action in actions}
         partner = self.user.partner_id
-        waiting = {att.event_id.id for att in pending}
+        # the pending answers' events may be gone with this run's deletes
+        waiting = set(
+            self.env["calendar.attendee"].concat(*pending).exists().event_id.ids
+        )
         for model, listed in (
             ("calendar.recurrence", self.masters),
             ("calendar.event", self.singles),
@@ -182,9 +198,29 @@ class AnswerSync:
                 and neutral.get("organizer_email") != self.account.email
                 and self._own_state(neutral) in ANSWER_STATES
             }
-            for remote_id, record in self.binder.records(model, kept).items():
+            found = self.binder.records(model, kept)
+            series = model == "calendar.recurrence"
+            # one read of where Odoo shows no answer of this user: a full
+            # listing brings every copy, most of them answered alike
+            ids = [record.id for record in found.values()]
+            field = "event_id.recurrence_id" if series else "event_id"
+            open_ = (
+                self.env["calendar.attendee"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", partner.id),
+                        ("state", "=", "needsAction"),
+                        (field, "in", ids),
+                    ]
+                )
+                .event_id
+            )
+            unanswered_in = set((open_.recurrence_id if series else open_).ids)
+            for remote_id, record in found.items():
+                if record.id not in unanswered_in:
+                    continue
                 neutral = kept[remote_id]
-                series = model == "calendar.recurrence"
                 key = SeriesKey(record.id) if series else EventKey(record.id)
                 if key in acted or not record.exists():
                     continue

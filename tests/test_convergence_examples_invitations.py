@@ -1107,3 +1107,30 @@ class TestConvergenceExamplesInvitations(WrittenOutCase):
         w.remote_occurrence(CAROL, GOOGLE, "M1", 0, "time")
         w.odoo_series("M1", 0, "time", "all_events")
         self.settled()
+
+    def test_outlook_answer_kept_after_an_odoo_move_survives_its_organizers_change(
+        self,
+    ):
+        # the helper's review of BD's fix: Carol's Outlook lists Bob's answer
+        # as none after her series' write (the emulator drops its tracking
+        # with the attendees written), and her later change there brought
+        # that to Odoo after Bob's run had taken his answer from his copy
+        w = self.world
+        self._answered_series_moved_in_odoo(CAROL, MICROSOFT, BOB, MICROSOFT)
+        w.remote_edit(CAROL, MICROSOFT, "M1", "name", 1)
+        w.settle([("bob", MICROSOFT), ("carol", MICROSOFT)])
+        w.settle([("bob", MICROSOFT), ("carol", MICROSOFT)])
+        self.settled()
+        self.assertEqual(self.answers(BOB, "M1"), {"tentative"})
+
+    def test_answer_given_in_odoo_to_a_meeting_deleted_in_outlook_meanwhile_runs(self):
+        # found by the long runs on BD's fix (8febf20): the answer waiting to
+        # be sent named an event this run had deleted, and reading it failed
+        # every run of Bob's Outlook
+        w = self.world
+        w.remote_create(OLGA, MICROSOFT, [ERIN, BOB], day=0, hour=7, hours=1)
+        self.settled()
+        w.remote_delete(OLGA, MICROSOFT, "M1")
+        w.odoo_answer(BOB, "M1", "accepted")
+        self.settled()
+        self.assertFalse(w.odoo_events("M1"))
