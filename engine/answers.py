@@ -181,11 +181,6 @@ class AnswerSync:
         # an item the plan acted on (created, updated, bound...) is settled
         acted = {getattr(action, "remote_id", None) for action in actions}
         acted |= {getattr(action, "key", None) for action in actions}
-        partner = self.user.partner_id
-        # the pending answers' events may be gone with this run's deletes
-        waiting = set(
-            self.env["calendar.attendee"].concat(*pending).exists().event_id.ids
-        )
         for model, listed in (
             ("calendar.recurrence", self.masters),
             ("calendar.event", self.singles),
@@ -198,7 +193,14 @@ class AnswerSync:
                 and neutral.get("organizer_email") != self.account.email
                 and self._own_state(neutral) in ANSWER_STATES
             }
-            found = self.binder.records(model, kept)
+            found = self.binder.records(model, kept) if kept else {}
+            if not found:
+                continue
+            partner = self.user.partner_id
+            # the pending answers' events may be gone with this run's deletes
+            waiting = set(
+                self.env["calendar.attendee"].concat(*pending).exists().event_id.ids
+            )
             series = model == "calendar.recurrence"
             # one read of where Odoo shows no answer of this user: a full
             # listing brings every copy, most of them answered alike
@@ -233,10 +235,10 @@ class AnswerSync:
                         continue
                     events = record
                 unanswered = events.filtered(
-                    lambda ev: (
+                    lambda ev, waiting=waiting, partner=partner: (
                         ev.id not in waiting
                         and ev.attendee_ids.filtered(
-                            lambda att: (
+                            lambda att, partner=partner: (
                                 att.partner_id == partner and att.state == "needsAction"
                             )
                         )
