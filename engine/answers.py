@@ -219,12 +219,14 @@ class AnswerSync:
                 .event_id
             )
             unanswered_in = set((open_.recurrence_id if series else open_).ids)
+            # the occurrences (or event) to answer: those of that read
+            to_answer = set(open_.ids) - waiting
             for remote_id, record in found.items():
                 if record.id not in unanswered_in:
                     continue
                 neutral = kept[remote_id]
                 key = SeriesKey(record.id) if series else EventKey(record.id)
-                if key in acted or not record.exists():
+                if key in acted:
                     continue
                 if series:
                     if self._series_base(record).user_id == self.user:
@@ -234,16 +236,7 @@ class AnswerSync:
                     if record.user_id == self.user or not record.active:
                         continue
                     events = record
-                unanswered = events.filtered(
-                    lambda ev, waiting=waiting, partner=partner: (
-                        ev.id not in waiting
-                        and ev.attendee_ids.filtered(
-                            lambda att, partner=partner: (
-                                att.partner_id == partner and att.state == "needsAction"
-                            )
-                        )
-                    )
-                )
+                unanswered = events.browse(set(events.ids) & to_answer)
                 if unanswered:
                     self._set_own_answer(unanswered, neutral)
                     self.counters["pulled"] += 1
