@@ -23,13 +23,17 @@ from . import test_engine_rules_input
 from . import test_engine_rules_attacks
 from . import test_outlook_window
 from . import test_convergence
+from . import test_convergence_examples_answers
 from . import test_convergence_examples_both
 from . import test_convergence_examples_faults
 from . import test_convergence_examples_invitations
 from . import test_convergence_examples_mirrors
 from . import test_convergence_examples_moves
+from . import test_convergence_examples_outside
 from . import test_convergence_examples_restores
 from . import test_convergence_examples_series
+from . import test_convergence_examples_series_crossed
+from . import test_convergence_examples_series_deletes
 from . import test_convergence_known_defects
 from . import test_recurrence_fidelity
 from . import test_recurrence_managed

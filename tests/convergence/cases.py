@@ -13,6 +13,7 @@ from .common import (
     OLGA,
     TZ,
     USERS,
+    tag_of,
 )
 from .world import World
 
@@ -47,10 +48,6 @@ class ConvergenceCase(GoogleEmulatorMixin, GraphEmulatorMixin, TransactionCase):
         self.world = World(self)
 
 
-# In the default run (CI_EXAMPLES fixed examples); the steps that meet an
-# entry of OPEN_DEFECTS are left out until it is fixed. A long run:
-
-
 class WrittenOutCase(ConvergenceCase):
     """An example of the machine written out step by step: one fresh world
     per test; :meth:`settled` settles and checks it."""
@@ -70,3 +67,26 @@ class WrittenOutCase(ConvergenceCase):
             event.attendee_ids.filtered(lambda att: att.partner_id == partner).state
             for event in self.world.odoo_events(tag)
         }
+
+    def assertNoSyncErrors(self, tag):
+        """No binding of meeting ``tag`` (its events, archived ones too, and
+        its series) shows an error to its user."""
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "in", self.world.user_ids())])
+            .filtered(lambda ev: tag_of(ev.name) == tag)
+        )
+        bindings = (
+            events.calendar_sync_binding_ids
+            | events.recurrence_id.calendar_sync_binding_ids
+        )
+        self.assertEqual(
+            [
+                (b.account_id.user_id.login, b.sync_error)
+                for b in bindings
+                if b.sync_error
+            ],
+            [],
+        )
