@@ -361,3 +361,45 @@ class TestConvergenceExamplesSeriesCrossed(WrittenOutCase):
     ):
         # AY's Google twin (held before the fix too)
         self._moved_and_back_in_odoo_then_renamed_there(ALICE, GOOGLE)
+
+    def _renamed_there_then_moved_and_back_in_odoo(self, organizer, provider):
+        """The organizer's series in ``provider``, its third occurrence
+        renamed there and synced; then moved an hour later as a whole in
+        Odoo and back before any sync (Odoo made every occurrence again,
+        the renamed one too, with the series' values), while the organizer
+        renames the first occurrence there."""
+        w = self.world
+        w.remote_create(organizer, provider, [], day=2, hour=9, hours=1, series=True)
+        self.settled()
+        w.remote_occurrence(organizer, provider, "M1", 2, "name")
+        self.settled()
+        w.odoo_series("M1", 0, "time", "all_events")
+        event = w.odoo_events("M1").sorted("start")[:1]
+        values = w.new_values(event, "time", -1)
+        values["recurrence_update"] = "all_events"
+        before = w.odoo_slots()
+        event.with_user(event.user_id).with_context(no_mail_to_attendees=True).write(
+            values
+        )
+        w.made_by_odoo(before)
+        w.remote_occurrence(organizer, provider, "M1", 0, "name")
+        self.settled()
+        names = w.odoo_events("M1").sorted("start").mapped("name")
+        self.assertEqual(len(names), 3)
+        self.assertNotEqual(names[0], "M1")
+        self.assertEqual(names[1:], ["M1", "M1"])
+
+    def test_occurrence_renamed_in_outlook_is_reset_there_by_a_move_and_back_in_odoo(
+        self,
+    ):
+        # Odoo's "all events" move gives every occurrence the series' values
+        # (Odoo's own rule); the series Outlook has is Odoo's again, so the
+        # run marks it synced, and sends the occurrence made again on the
+        # renamed one's slot to its instance, as a write of the series would
+        self._renamed_there_then_moved_and_back_in_odoo(BOB, MICROSOFT)
+
+    def test_occurrence_renamed_in_google_is_reset_there_by_a_move_and_back_in_odoo(
+        self,
+    ):
+        # the Google twin
+        self._renamed_there_then_moved_and_back_in_odoo(ALICE, GOOGLE)
