@@ -39,12 +39,13 @@ from .answers import AnswerSync
 from .binder import Binder
 from .conflicts import ConflictSync
 from .events import EventSync
-from .keys import EventKey, InstanceKey, SeriesKey
+from .keys import EventKey, SeriesKey
 from .matching import MatchingSync
 from .recovery import RecoverySync
 from .relink import relink
 from .series import SeriesSync
 from .steps import Step, staged_remote_ids
+from .writes import RemoteWrites
 
 _logger = logging.getLogger(__name__)
 
@@ -52,7 +53,13 @@ _REMOTE_ACTIONS = (planner.CreateRemote, planner.UpdateRemote, planner.DeleteRem
 
 
 class SyncRun(
-    EventSync, SeriesSync, AnswerSync, MatchingSync, ConflictSync, RecoverySync
+    RemoteWrites,
+    EventSync,
+    SeriesSync,
+    AnswerSync,
+    MatchingSync,
+    ConflictSync,
+    RecoverySync,
 ):
     """One sync run of one account (plain Python, not a model).
 
@@ -440,143 +447,7 @@ class SyncRun(
                 ops.append(op)
         return ops
 
-    # ================================================================== push
-    def _push(self, ops):
-        if not ops:
-            return
-        results = self.adapter.send(ops)
-        follow_ups = []
-        for op in ops:
-            result = results[op.key]
-            if op.key in self.answers:
-                self._answered(op, result)
-                continue
-            record = self.items[op.key]
-            if getattr(result, "precondition_failed", False):
-                # changed remotely meanwhile: the next listing brings that
-                # change, and the two are then merged; should it bring none,
-                # the next write goes through ("*": whatever the remote etag)
-                self.binder.set(record, etag="*")
-                continue
-            if not result.ok and getattr(result, "retryable", False):
-                message = _(
-                    "%(provider)s is busy (%(status)s); the sync tries again "
-                    "on its next run.",
-                    provider=self.adapter.label,
-                    status=result.status,
-                )
-            elif not result.ok:
-                message = _(
-                    "%(provider)s refused the change (%(status)s %(reason)s): "
-                    "%(message)s",
-                    provider=self.adapter.label,
-                    status=result.status,
-                    reason=result.reason,
-                    message=result.message,
-                )
-            if not result.ok:
-                self._fail(record, message)
-                if op.action == "insert":
-                    self._keep_the_delete(record, message)
-                continue
-            self.counters["pushed"] += 1
-            follow_ups += self._pushed(op, record, result.event or {})
-        if follow_ups:
-            self._push(follow_ups)
-
-    def _keep_the_delete(self, record, message):
-        """A re-creation after a remote delete that failed (a 429, an error
-        page): the delete this run listed is kept for the next run (as an
-        item whose application failed), whose listing no longer brings it.
-        That run decides again and sends the create again, as the same
-        create (Outlook's transaction id derives from the deleted item's
-        id). Bound to the deleted item and changed, the record would be
-        patched there instead: the calendar kept it deleted while Odoo had
-        it (finding AO)."""
-        remote_id = self.binder.remote_id(record)
-        if not remote_id:
-            return
-        listed = self.remote.get(remote_id)
-        if listed is not None:
-            gone = listed["cancelled"]
-        else:
-            # a full listing that lacks it (the planner's "gone remotely"):
-            # an event or a series, not an occurrence of a rewritten series
-            gone = self.full_sync and (
-                record._name == "calendar.recurrence" or not record.recurrence_id
-            )
-        if gone:
-            # a delete confirmed apart (Outlook's window) is in no listing
-            self.raw.setdefault(remote_id, self.adapter.tombstone(remote_id))
-            self._remember_failure(remote_id, message)
-
-    def _pushed(self, op, record, remote):
-        """Record a successful write; return follow-up writes, if any."""
-        self.written.add(op.key)
-        if isinstance(op.key, InstanceKey):
-            return []  # an occurrence deleted to match Odoo's series
-        follow_ups = self._record_write(op, record, remote)
-        return follow_ups + (self.adapter.after_pushed(op, record, remote) or [])
-
-    def _record_write(self, op, record, remote):
-        if op.action == "delete":
-            if record._name == "calendar.recurrence":
-                if self._bound_elsewhere(record):
-                    # still in another calendar of the user: deleted there too
-                    self._unbind_series(record)
-                else:
-                    self._drop_local_series(record)
-            elif record.calendar_sync_deleted and not self._bound_elsewhere(record):
-                # deleted in Odoo, and now gone from every calendar: for good
-                record.unlink()
-            else:
-                # archived in Odoo (or still in another calendar): it stays,
-                # bound to nothing here; unarchived, it is sent again
-                self.binder.set(record, remote_id=False, etag=False, need_sync=False)
-            return []
-        remote_id = remote.get("id") or op.event_id
-        values = {
-            "remote_id": remote_id,
-            "etag": remote.get("etag"),
-            "need_sync": False,
-        }
-        if self.adapter.remote_ical_uid(remote):
-            values["ical_uid"] = self.adapter.remote_ical_uid(remote)
-        if op.action == "insert":
-            values["mirror"] = self._is_mirror(record)
-        echoed = self._drop_echo(remote_id, record)
-        self.binder.unbind_remote([remote_id], record._name, keep=record)
-        if record._name == "calendar.event":
-            synced = conflicts.dumps(canonical(self._local_neutral(record)))
-            self.binder.set(record, **values, synced=synced, sync_error=False)
-            return self._settle_echo(record, remote_id) if echoed else []
-        self.binder.set(record, **values)
-        follow_ups = []
-        if op.action == "patch":
-            follow_ups += self._vacated_exceptions(record, remote_id)
-        reset = self._bind_occurrences(record, remote_id, values["etag"])
-        sent = self._series_snapshot(record, self._series_base(record))
-        self.binder.set(record, synced=conflicts.dumps(sent))
-        # occurrences changed alone in Odoo become exceptions of the new series
-        for event in self._occurrences(record):
-            send = not event.follow_recurrence or event in reset
-            if not event.follow_recurrence and self._deleted_there(event):
-                continue  # the occurrence pass weighs the delete against it
-            if send and self.binder.remote_id(event):
-                follow_ups.append(self._send_to_instance(event))
-        return follow_ups
-
     # ================================================================== helpers
-    def _deleted_there(self, event):
-        """``event``, an occurrence, was deleted in this calendar (this run's
-        listing brings its instance cancelled): the occurrence pass decides
-        between that delete and Odoo's change of it, if any. Written with its
-        series first, its instance came back there while the pass, finding
-        it written, deleted it in Odoo (Google revives a cancelled instance
-        that is written; finding BC)."""
-        listed = self.instances.get(self.binder.remote_id(event)) or {}
-        return bool(listed.get("cancelled"))
-
     def _guest_copy(self, neutral):
         organizer = neutral.get("organizer_email")
         return bool(
