@@ -571,3 +571,56 @@ class TestConvergenceExamplesSeriesDeletes(WrittenOutCase):
         self._exception_deleted_there_while_odoo_changes_its_series(
             BOB, MICROSOFT, "guest"
         )
+
+    def _deleted_alone_then_whole_there_while_odoo_invites(self, organizer, provider):
+        """The organizer's Odoo series in ``provider``: its third occurrence
+        deleted alone there, then the whole series deleted there, while
+        Odoo invites Dan to it. Odoo's change wins over the delete: the
+        series comes back whole as Odoo has it, the third occurrence too
+        (Outlook lists no delete of an occurrence alone, Google none that
+        tells it from the delete of the series)."""
+        w = self.world
+        w.odoo_create(organizer, [], day=0, hour=10, hours=1, series=True)
+        self.settled()
+        w.remote_occurrence(organizer, provider, "M1", 2, "delete")
+        w.odoo_guests("M1", DAN, True)
+        w.remote_delete(organizer, provider, "M1")
+        self.settled()
+        events = w.odoo_events("M1")
+        self.assertEqual(len(events), 3)
+        self.assertTrue(all(w.partner(DAN) in ev.partner_ids for ev in events))
+
+    def test_series_deleted_in_google_while_odoo_invites_comes_back_whole(self):
+        # finding BE's small form (long runs on 9c76e58, 22 minutes)
+        self._deleted_alone_then_whole_there_while_odoo_invites(ALICE, GOOGLE)
+
+    def test_series_deleted_in_outlook_while_odoo_invites_comes_back_whole(self):
+        # BE's Outlook twin
+        self._deleted_alone_then_whole_there_while_odoo_invites(BOB, MICROSOFT)
+
+    def test_series_renamed_and_deleted_in_google_while_odoo_invites_as_found(self):
+        # finding BE as found: Alice's Odoo series, her first occurrence
+        # renamed and her third deleted in Google, then the whole series
+        # deleted there while Odoo invites Carol: Odoo's change wins, the
+        # series comes back as Odoo has it (the machine took the third
+        # occurrence for a delete that nothing brought back)
+        w = self.world
+        w.odoo_create(ALICE, [], day=0, hour=10, hours=1, series=True)
+        w.odoo_guests("M1", ALICE, False)
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+                ("bob", MICROSOFT),
+            ]
+        )
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 0, "name")
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 2, "delete")
+        w.sync("carol", GOOGLE, "throttled_writes")
+        w.odoo_guests("M1", CAROL, True)
+        w.odoo_create(DAN, [CAROL], day=7, hour=11, hours=1, series=True)
+        w.remote_delete(ALICE, GOOGLE, "M1")
+        w.sync("bob", MICROSOFT)
+        self.settled()
+        self.assertEqual(w.odoo_events("M1").mapped("name"), ["M1"] * 3)

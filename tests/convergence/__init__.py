@@ -4,9 +4,10 @@
 
 A hypothesis ``RuleBasedStateMachine`` plays a small company: Odoo users who
 invite each other and outside guests, change their meetings in Odoo, in Google
-Calendar and in Outlook, answer invitations on either side, while the
-providers fail now and then; after each ``settle`` (every account synced until
-nothing changes) the calendars must agree with Odoo. Nothing of ours is
+Calendar and in Outlook, answer invitations on either side (a whole series,
+or one of its occurrences alone), while the providers fail now and then;
+after each ``settle`` (every account synced until nothing changes) the
+calendars must agree with Odoo. Nothing of ours is
 mocked: ``account._sync()`` of real ``calendar.sync.account`` records talks
 over loopback HTTP to the project's Google and Graph emulators, which deliver
 invitations between their own users as the providers do.

@@ -23,6 +23,9 @@ class Deletes:
         self.deleted = []  # {"tag", "starts", "by"} of each deleted occurrence
         self.reaches = {}  # tag -> [(kind, starts, origin)] since the last check
         self.emptied = set()  # series Odoo left without events since the check
+        self.odoo_changed = set()  # series Odoo changed since the check
+        self.gone_remotely = set()  # series a calendar deleted since the check
+        self.deleted_since = []  # the deletes of self.deleted since the check
 
     # ------------------------------------------------------------- deletes
     def deleted_in_odoo(self, tag, event):
@@ -39,12 +42,23 @@ class Deletes:
         it."""
         by = f"deleted in {email}'s {provider} calendar"
         starts = self.remote_starts(item, provider)
-        self._deleted(tag, starts, by, self.reaches.get(tag, ()))
+        self._deleted(tag, starts, by, self.reaches.get(tag, ()), remote=True)
 
-    def _deleted(self, tag, starts, by, reaches):
+    def _deleted(self, tag, starts, by, reaches, remote=False):
         if any(self._reaches(reach, starts) for reach in reaches):
             return
-        self.deleted.append({"tag": tag, "starts": frozenset(starts), "by": by})
+        delete = {"tag": tag, "starts": frozenset(starts), "by": by, "remote": remote}
+        self.deleted.append(delete)
+        self.deleted_since.append(delete)
+
+    def series_deleted_remotely(self, tag):
+        """The organizer deleted the whole series ``tag`` in a calendar: if
+        Odoo changed it since the last check, Odoo's change wins and the
+        series comes back whole as Odoo has it, with the occurrences deleted
+        alone in a calendar since (README, *Recurring events*: the calendars
+        do not say which occurrences of a deleted series went before it)."""
+        if self.meetings[tag]["series"]:
+            self.gone_remotely.add(tag)
 
     @classmethod
     def remote_starts(cls, item, provider):
@@ -116,6 +130,8 @@ class Deletes:
         if before is None and not self.meetings[tag]["series"]:
             return
         slots = self.odoo_starts(tag)
+        if slots and self.meetings[tag]["series"]:
+            self.odoo_changed.add(tag)
         if not slots and self.meetings[tag]["series"]:
             self.emptied.add(tag)
         if before is not None and slots - before:
@@ -137,6 +153,14 @@ class Deletes:
         for tag, reaches in self.reaches.items():
             if tag in self.emptied and any(r[0] == WHOLE for r in reaches):
                 self.deleted = [d for d in self.deleted if d["tag"] != tag]
+        for tag in self.odoo_changed & self.gone_remotely:
+            self.deleted = [
+                d
+                for d in self.deleted
+                if d["tag"] != tag
+                or not d["remote"]
+                or not any(d is since for since in self.deleted_since)
+            ]
         for tag in {d["tag"] for d in self.deleted}:
             slots = self.odoo_starts(tag)
             out += [
@@ -147,6 +171,7 @@ class Deletes:
                 for start in sorted(d["starts"] & slots, key=_moment)
             ]
         self.reaches, self.emptied = {}, set()
+        self.odoo_changed, self.gone_remotely, self.deleted_since = set(), set(), []
         return out
 
 

@@ -185,6 +185,9 @@ class Convergence(RuleBasedStateMachine):
     def _remote_invitations(self):
         return self._remote_meetings(organized=False)
 
+    def _remote_series_invitations(self):
+        return self._remote_meetings(series=True, organized=False)
+
     # ------------------------------------------------------------ odoo
     @rule(
         organizer=st.sampled_from((ALICE, BOB, CAROL, DAN)),
@@ -356,6 +359,18 @@ class Convergence(RuleBasedStateMachine):
         picked = self.pick(data, "remote_invitations", "calendar and invitation")
         if f"answer_in_{picked[1]}" not in OPEN_DEFECTS:
             self.world.remote_answer(*picked, answer)
+
+    @when("remote_series_invitations")
+    @rule(
+        data=st.data(),
+        answer=st.sampled_from(("accepted", "declined", "tentative")),
+        index=st.integers(0, 2),
+    )
+    @step
+    def answer_occurrence_remotely(self, data, answer, index):
+        picked = self.pick(data, "remote_series_invitations", "calendar and series")
+        if f"answer_occurrence_in_{picked[1]}" not in OPEN_DEFECTS:
+            self.world.remote_answer(*picked, answer, index)
 
     @when("remote_series")
     @rule(data=st.data(), index=st.integers(0, 2))

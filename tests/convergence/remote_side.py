@@ -161,6 +161,7 @@ class RemoteOperations:
     def remote_delete(self, email, provider, tag):
         self.announce_remote(email, tag)
         self.shrinkable.add(tag)
+        self.series_deleted_remotely(tag)
         item = self.remote_find(email, provider, tag)
         if provider == GOOGLE:
             self.google.delete_event(email, item["id"])
@@ -199,12 +200,49 @@ class RemoteOperations:
                 )
             self.graph.update_event(email, item["id"], {"attendees": attendees})
 
+    def remote_instance(self, email, provider, tag, index):
+        """The occurrence ``index`` (the last one past the end) of series
+        ``tag`` in a calendar, by original start; None if it has none."""
+        if provider == GOOGLE:
+            found = [
+                i
+                for i in self.google_instances(email)
+                if tag_of(i.get("summary")) == tag
+            ]
+            found.sort(
+                key=lambda i: (
+                    str(google_time(i.get("originalStartTime") or i["start"])),
+                    i["id"],
+                )
+            )
+        else:
+            found = [
+                i
+                for i in self.graph_instances(email)
+                if tag_of(i.get("subject")) == tag
+            ]
+            found.sort(
+                key=lambda i: (
+                    i.get("originalStart") or i["start"]["dateTime"],
+                    i["id"],
+                )
+            )
+        return found[min(index, len(found) - 1)] if found else None
+
     @operation
-    def remote_answer(self, email, provider, tag, answer):
-        """``email`` answers its copy of an invitation in its calendar."""
+    def remote_answer(self, email, provider, tag, answer, index=None):
+        """``email`` answers its copy of an invitation in its calendar: the
+        whole of it, or (``index``) one occurrence of a series alone."""
         self.announce_remote(email, tag)
         self.changed_remotely(tag)
-        item = self.remote_find(email, provider, tag)
+        if index is None:
+            item = self.remote_find(email, provider, tag)
+        else:
+            item = self.remote_instance(email, provider, tag, index)
+            if item is None:
+                return
+            # deleted in Odoo meanwhile, it may come back (README)
+            self.reached(tag, AT, self.remote_starts(item, provider), origin="remote")
         if provider == GOOGLE:
             attendees = [dict(a) for a in item.get("attendees") or []]
             for attendee in attendees:
@@ -219,35 +257,9 @@ class RemoteOperations:
     def remote_occurrence(self, email, provider, tag, index, change):
         """The organizer changes (or cancels) one occurrence of a series."""
         self.announce_remote(email, tag)
-        if provider == GOOGLE:
-            found = [
-                i
-                for i in self.google_instances(email)
-                if tag_of(i.get("summary")) == tag
-            ]
-        else:
-            found = [
-                i
-                for i in self.graph_instances(email)
-                if tag_of(i.get("subject")) == tag
-            ]
-        if provider == GOOGLE:
-            found.sort(
-                key=lambda i: (
-                    str(google_time(i.get("originalStartTime") or i["start"])),
-                    i["id"],
-                )
-            )
-        else:
-            found.sort(
-                key=lambda i: (
-                    i.get("originalStart") or i["start"]["dateTime"],
-                    i["id"],
-                )
-            )
-        if not found:
+        item = self.remote_instance(email, provider, tag, index)
+        if item is None:
             return
-        item = found[min(index, len(found) - 1)]
         self.count += 1
         if change == "delete":
             self.shrinkable.add(tag)
