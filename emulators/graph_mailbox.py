@@ -726,6 +726,13 @@ class Mailbox:
         held.start_utc, held.end_utc = source.start_utc, source.end_utc
         held.join_url = source.join_url
         held.cancelled = set(source.cancelled)
+        # this mailbox's own answers to occurrences alone, kept as the
+        # series' is (an exception rewritten by the update keeps its answer)
+        answers = {
+            original: self.events[exc_id].response
+            for original, exc_id in held.exceptions.items()
+            if exc_id in self.events
+        }
         for original, exc_id in list(held.exceptions.items()):
             if original not in source.exceptions:
                 self.events.pop(exc_id, None)
@@ -750,6 +757,8 @@ class Mailbox:
                 (exc.start_utc, exc.end_utc),
                 exc.join_url,
             )
+            if original in answers:
+                mine.response = dict(answers[original])
             self._bump(mine)
         self._bump(held)
 

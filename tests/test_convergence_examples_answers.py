@@ -434,3 +434,47 @@ class TestConvergenceExamplesAnswers(WrittenOutCase):
         w.odoo_answer(BOB, "M1", "accepted")
         self.settled()
         self.assertFalse(w.odoo_events("M1"))
+
+    def _occurrence_answered_there_then_renamed_by_its_organizer(
+        self, guest, provider, synced
+    ):
+        """Olga's series in ``provider`` with Dan, Alice and Bob; ``guest``
+        accepts its first occurrence alone in that calendar (the run reads
+        it first if ``synced``), then Olga renames that occurrence."""
+        w = self.world
+        w.remote_create(
+            OLGA, provider, [DAN, ALICE, BOB], day=0, hour=14, hours=1, series=True
+        )
+        if synced:
+            self.settled()
+        w.remote_answer(guest, provider, "M1", "accepted", 0)
+        if synced:
+            self.settled()
+        w.remote_occurrence(OLGA, provider, "M1", 0, "name")
+        self.settled()
+        first = w.odoo_events("M1").sorted("start")[:1]
+        self.assertNotEqual(first.name, "M1")
+        mine = first.attendee_ids.filtered(lambda a: a.partner_id == w.partner(guest))
+        self.assertEqual(mine.state, "accepted")
+
+    def test_answer_to_an_outlook_occurrence_alone_survives_its_organizers_rename(self):
+        # finding BF (the machine's fixed examples, with the answer to one
+        # occurrence alone it now gives in a calendar): Bob accepted the
+        # first occurrence of Olga's Outlook series, which Olga renamed
+        # then; the emulator rewrote Bob's copy of that occurrence with the
+        # answer of his series (none), where Outlook keeps an answer on such
+        # an update as it keeps the series' (no engine change)
+        self._occurrence_answered_there_then_renamed_by_its_organizer(
+            BOB, MICROSOFT, False
+        )
+
+    def test_answer_to_an_outlook_occurrence_alone_synced_survives_a_rename(self):
+        self._occurrence_answered_there_then_renamed_by_its_organizer(
+            BOB, MICROSOFT, True
+        )
+
+    def test_answer_to_a_google_occurrence_alone_survives_its_organizers_rename(self):
+        # the Google twin
+        self._occurrence_answered_there_then_renamed_by_its_organizer(
+            ALICE, GOOGLE, False
+        )
