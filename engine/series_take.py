@@ -38,6 +38,17 @@ class SeriesTake:
         """Give ``recurrence`` the remote series ``neutral`` (its version, or
         the version merged with Odoo's)."""
         restored = self.Event
+        if not self._occurrences(recurrence) and self._deleted_by_its_organizer(
+            recurrence
+        ):
+            # a copy of another Odoo user's series that its organizer deleted
+            # in Odoo: only this user's answer comes from here, and no
+            # occurrence is left to answer; the organizer's calendar takes the
+            # delete there (or brings the series back, its later change) and
+            # this copy follows (finding BG)
+            self.binder.set(recurrence, etag=neutral["etag"], need_sync=False)
+            self.counters["pulled"] += 1
+            return
         moved = self._rewritten_since_sync(recurrence)
         if not self._occurrences(recurrence):
             # deleted in Odoo, changed later in the calendar: the calendar's
@@ -160,6 +171,26 @@ class SeriesTake:
             synced=conflicts.dumps(new),
         )
         self.counters["pulled"] += 1
+
+    def _deleted_by_its_organizer(self, recurrence):
+        """Whether ``recurrence`` is another Odoo user's series (not an
+        outside organizer's meeting, which any guest's copy brings, see
+        :meth:`_shared`) whose delete in Odoo its organizer's calendar has
+        still to take."""
+        owner = recurrence.calendar_event_ids.with_context(active_test=False).user_id
+        owner = owner[:1]
+        if not owner or owner == self.user or self._shared(recurrence, owner):
+            return False
+        return bool(
+            recurrence.sudo().calendar_sync_binding_ids.filtered(
+                lambda b: (
+                    b.account_id.user_id == owner
+                    and b.remote_id
+                    and b.need_sync
+                    and not b.guest_copy
+                )
+            )
+        )
 
     def _rewritten_since_sync(self, recurrence):
         """Whether Odoo moved the series or changed its rule since it was last

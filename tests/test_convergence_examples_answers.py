@@ -478,3 +478,53 @@ class TestConvergenceExamplesAnswers(WrittenOutCase):
         self._occurrence_answered_there_then_renamed_by_its_organizer(
             ALICE, GOOGLE, False
         )
+
+    def _occurrence_answered_in_outlook_while_odoo_deletes_the_series(self, guests):
+        """Carol's Odoo series with ``guests``, hosted by her Outlook; Bob
+        accepts its first occurrence alone in his Outlook while Carol deletes
+        the series in Odoo, and Bob's run comes first."""
+        w = self.world
+        w.odoo_create(CAROL, guests, day=0, hour=7, hours=3, series=True)
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+            ]
+        )
+        w.remote_answer(BOB, MICROSOFT, "M1", "accepted", 0)
+        w.odoo_delete("M1")
+        w.sync("bob", MICROSOFT)
+        # Bob's copy brings back nothing of Carol's series
+        self.assertFalse(w.odoo_events("M1"))
+        self.settled()
+        # Carol's Outlook lists Bob's answer as a change of her series, the
+        # later one: her run brings it back, with his answer
+        events = w.odoo_events("M1")
+        self.assertEqual(len(events), 3)
+        self.assertEqual(
+            [
+                ev.attendee_ids.filtered(lambda a: a.partner_id == w.partner(BOB)).state
+                for ev in events
+            ],
+            ["accepted", "needsAction", "needsAction"],
+        )
+
+    def test_guests_answer_in_outlook_does_not_bring_back_a_series_deleted_in_odoo(
+        self,
+    ):
+        # finding BG (long runs on 870fbf2, 30 minutes), small form: Bob's
+        # run brought Carol's series back in Odoo (his copy had changed, and
+        # a calendar's later change wins over a delete); Carol's Outlook then
+        # wrote it back whole, which dropped his answer to that occurrence
+        # there while Odoo kept it. A guest's copy of another Odoo user's
+        # series brings only the guest's answer: the organizer's calendar
+        # decides (here it lists the answer as the later change)
+        self._occurrence_answered_in_outlook_while_odoo_deletes_the_series([BOB])
+
+    def test_guests_answer_in_outlook_to_a_series_deleted_in_odoo_as_found(self):
+        # BG as found: Olga and Dan invited too
+        self._occurrence_answered_in_outlook_while_odoo_deletes_the_series(
+            [OLGA, DAN, BOB]
+        )
