@@ -78,7 +78,13 @@ HTML_PAGE = (
 #: Operations (rule names) and faults of the machine that trigger defects the
 #: engine still has: the default run leaves them out. Each entry names the
 #: written-out test of its defect (package docstring).
-OPEN_DEFECTS: dict[str, tuple[str, ...]] = {}
+OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
+    # BH and BI: a guest's answer to one occurrence of an Outlook series alone
+    "answer_occurrence_in_microsoft": (
+        "test_answers_to_occurrences_renamed_on_both_sides_converge",
+        "test_occurrence_answered_alone_leaves_outlook_with_its_deleted_series",
+    ),
+}
 
 KINDS = ("timed", "allday", "series")
 ODOO_FIELDS = ("name", "location", "description", "time", "allday")
