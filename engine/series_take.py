@@ -38,9 +38,8 @@ class SeriesTake:
         """Give ``recurrence`` the remote series ``neutral`` (its version, or
         the version merged with Odoo's)."""
         restored = self.Event
-        if not self._occurrences(recurrence) and self._deleted_by_its_organizer(
-            recurrence
-        ):
+        deleted = not self._occurrences(recurrence)
+        if deleted and self._deleted_by_its_organizer(recurrence):
             # a copy of another Odoo user's series that its organizer deleted
             # in Odoo: only this user's answer comes from here, and no
             # occurrence is left to answer; the organizer's calendar takes the
@@ -50,7 +49,7 @@ class SeriesTake:
             self.counters["pulled"] += 1
             return
         moved = self._rewritten_since_sync(recurrence)
-        if not self._occurrences(recurrence):
+        if deleted:
             # deleted in Odoo, changed later in the calendar: the calendar's
             # version wins (planner), the series comes back; an occurrence
             # removed alone before has no instance here and stays removed.
@@ -177,8 +176,7 @@ class SeriesTake:
         outside organizer's meeting, which any guest's copy brings, see
         :meth:`_shared`) whose delete in Odoo its organizer's calendar has
         still to take."""
-        owner = recurrence.calendar_event_ids.with_context(active_test=False).user_id
-        owner = owner[:1]
+        owner = self._meeting_event(recurrence).user_id
         if not owner or owner == self.user or self._shared(recurrence, owner):
             return False
         return bool(

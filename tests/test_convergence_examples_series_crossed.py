@@ -326,14 +326,10 @@ class TestConvergenceExamplesSeriesCrossed(WrittenOutCase):
         w.odoo_occurrence(series, 0, "name")
         self.settled()
 
-    def _moved_and_back_in_odoo_then_renamed_there(self, organizer, provider):
-        """The organizer's series in ``provider``, moved an hour later as a
-        whole in Odoo and back again before any sync (Odoo made every
-        occurrence again twice, and the series is the calendar's again);
-        the organizer renames its third occurrence in the calendar."""
+    def _move_and_back_in_odoo(self):
+        """Series M1 moved an hour later as a whole in Odoo, and back (Odoo
+        makes every occurrence again twice)."""
         w = self.world
-        w.remote_create(organizer, provider, [], day=2, hour=9, hours=1, series=True)
-        self.settled()
         w.odoo_series("M1", 0, "time", "all_events")
         event = w.odoo_events("M1")[:1]
         values = w.new_values(event, "time", -1)
@@ -343,6 +339,16 @@ class TestConvergenceExamplesSeriesCrossed(WrittenOutCase):
             values
         )
         w.made_by_odoo(before)
+
+    def _moved_and_back_in_odoo_then_renamed_there(self, organizer, provider):
+        """The organizer's series in ``provider``, moved an hour later as a
+        whole in Odoo and back again before any sync (Odoo made every
+        occurrence again twice, and the series is the calendar's again);
+        the organizer renames its third occurrence in the calendar."""
+        w = self.world
+        w.remote_create(organizer, provider, [], day=2, hour=9, hours=1, series=True)
+        self.settled()
+        self._move_and_back_in_odoo()
         w.remote_occurrence(organizer, provider, "M1", 2, "name")
         self.settled()
         self.assertEqual(len(w.odoo_events("M1")), 3)
@@ -373,15 +379,7 @@ class TestConvergenceExamplesSeriesCrossed(WrittenOutCase):
         self.settled()
         w.remote_occurrence(organizer, provider, "M1", 2, "name")
         self.settled()
-        w.odoo_series("M1", 0, "time", "all_events")
-        event = w.odoo_events("M1").sorted("start")[:1]
-        values = w.new_values(event, "time", -1)
-        values["recurrence_update"] = "all_events"
-        before = w.odoo_slots()
-        event.with_user(event.user_id).with_context(no_mail_to_attendees=True).write(
-            values
-        )
-        w.made_by_odoo(before)
+        self._move_and_back_in_odoo()
         w.remote_occurrence(organizer, provider, "M1", 0, "name")
         self.settled()
         names = w.odoo_events("M1").sorted("start").mapped("name")
