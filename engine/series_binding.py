@@ -14,9 +14,10 @@ their records (``_reshape_series``).
 import logging
 from datetime import datetime, time
 
-from ..services import planner
+from ..services import conflicts, planner
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import MAX_RECURRENT_EVENT
+from ..services.snapshot import canonical
 from .keys import InstanceKey
 from .series_slots import slot_stamp
 
@@ -224,11 +225,8 @@ class SeriesBinding:
             bound = original and (original.date() if event.allday else original)
             if not original or bound in slots:
                 continue
-            neutral = self.instances.get(remote_id)
-            changed = (
-                neutral
-                and not neutral["cancelled"]
-                and neutral.get("etag") != self.binder.get(event, "etag")
+            changed = self._changed_there(
+                event, self.instances.get(remote_id), master_id
             )
             if not changed and not self.binder.get(event, "synced"):
                 continue  # a plain instance of the old rule: gone with it
@@ -273,6 +271,26 @@ class SeriesBinding:
             recurrence, [rid for rid in kept if rid not in deleted], slots
         )
         return deletes
+
+    def _changed_there(self, event, neutral, master_id):
+        """Whether the calendar changed the instance bound to ``event`` (its
+        listing ``neutral``) since it was last synced. Not when its only
+        change is the guests the organizer added to (removed from) the whole
+        series, which the calendar passes on to its exceptions (Google): the
+        series takes them (finding BK)."""
+        if (
+            not neutral
+            or neutral["cancelled"]
+            or neutral.get("etag") == self.binder.get(event, "etag")
+        ):
+            return False
+        synced = conflicts.loads(self.binder.get(event, "synced"))
+        master = self.remote.get(master_id)
+        if not synced or not master:
+            return True
+        return not conflicts.only_series_guests(
+            synced, canonical(neutral), canonical(master)
+        )
 
     def _left_past_the_rule(self, recurrence, listed, slots):
         """Instances of the series Odoo just wrote that this listing brings

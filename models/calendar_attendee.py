@@ -87,7 +87,10 @@ class CalendarAttendee(models.Model):
                     | event.recurrence_id.calendar_sync_binding_ids
                 ).filtered(lambda b, a=account: b.account_id == a)
                 own = mine.filtered("event_id")
-                if organizer and not (mine.filtered("remote_id") and own.guest_copy):
+                # the user's copy of someone else's meeting (a series' copy
+                # says so on the series, its occurrences bound or not yet)
+                copy = any(mine.mapped("guest_copy"))
+                if organizer and not (mine.filtered("remote_id") and copy):
                     continue
                 # an invitee's answer is sent once the invitation is in their
                 # calendar, even if it is not there yet (see _answer_ops)

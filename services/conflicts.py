@@ -22,7 +22,7 @@ Snapshots are the canonical dicts of :func:`services.snapshot.canonical`;
 :func:`dumps` / :func:`loads` store one in a text column.
 
 Public API: :func:`merge`, :class:`Clash`, :func:`attendee_changes`,
-:func:`dumps`, :func:`loads`.
+:func:`only_series_guests`, :func:`dumps`, :func:`loads`.
 """
 
 from __future__ import annotations
@@ -186,6 +186,27 @@ def attendee_changes(
     ``before`` lacks, and the other way round."""
     old, new = set(_by_email(before)), set(_by_email(after))
     return new - old, old - new
+
+
+def only_series_guests(
+    before: dict[str, Any], after: dict[str, Any], series: dict[str, Any]
+) -> bool:
+    """Whether an exception of a series went from snapshot ``before`` to
+    ``after`` only by taking its series' guest list (``series``, the series'
+    snapshot now): the calendar invites a guest added to the whole series to
+    its exceptions too, and removes one removed from it, each attendee who
+    stays keeping their answer (Google). Such an exception was not changed
+    itself: any other field, an answer, or a guest list of its own was."""
+    if changed_keys(before, after) != {"attendees"}:
+        return False
+    kept = _by_email(before.get("attendees"))
+    now = _by_email(after.get("attendees"))
+    if set(now) != set(_by_email(series.get("attendees"))):
+        return False
+    return all(
+        unnamed(kept[email]) == unnamed(now[email])
+        for email in kept.keys() & now.keys()
+    )
 
 
 def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> set[str]:

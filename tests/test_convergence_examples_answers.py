@@ -17,6 +17,7 @@ from .convergence.common import (
     GOOGLE,
     MICROSOFT,
     OLGA,
+    allowed_guests,
 )
 
 
@@ -528,3 +529,61 @@ class TestConvergenceExamplesAnswers(WrittenOutCase):
         self._occurrence_answered_in_outlook_while_odoo_deletes_the_series(
             [OLGA, DAN, BOB]
         )
+
+    def _answer_in_odoo_to_a_copy_imported_first(self, provider, guest, series):
+        """Carol's meeting (``series`` or not) in her ``provider`` calendar
+        with ``guest``, imported by the guest's run whose writes were refused,
+        before Carol's calendars synced: the guest accepts it in Odoo."""
+        w = self.world
+        login = w.login_of(guest)
+        tag = w.remote_create(
+            CAROL, provider, [guest], day=1, hour=7, hours=1, series=series
+        )
+        w.sync(login, provider, "unavailable_writes")
+        w.odoo_answer(guest, tag, "accepted", 0)
+        self.settled()
+        item = w.remote_find(guest, provider, tag)
+        if provider == GOOGLE:
+            own = {a["email"]: a.get("responseStatus") for a in item["attendees"]}[
+                guest
+            ]
+        else:
+            own = item["responseStatus"]["response"]
+        self.assertEqual(own, "accepted")
+
+    def test_answer_in_odoo_to_an_outlook_series_copy_imported_first_is_sent(self):
+        # finding BJ, shrunk: Bob's copy of Carol's series, imported before
+        # Carol's calendars synced, is his until her calendar claims it: his
+        # answer in Odoo was taken for the organizer's (nothing to send, as
+        # his occurrences were not bound to their instances yet, only the
+        # series held his copy's id). A copy held by the series is his copy
+        self._answer_in_odoo_to_a_copy_imported_first(MICROSOFT, BOB, True)
+
+    def test_answer_in_odoo_to_an_outlook_meeting_copy_imported_first_is_sent(self):
+        self._answer_in_odoo_to_a_copy_imported_first(MICROSOFT, BOB, False)
+
+    def test_answer_in_odoo_to_a_google_series_copy_imported_first_is_sent(self):
+        self._answer_in_odoo_to_a_copy_imported_first(GOOGLE, ALICE, True)
+
+    def test_answer_in_odoo_to_a_copy_imported_before_its_organizer_syncs(self):
+        # BJ as found (long run on e0929fe, 11 minutes): Carol's Outlook
+        # series with Bob, imported by Bob's run (its writes refused); Bob
+        # accepts it in Odoo, then every calendar syncs: his Outlook showed
+        # it unanswered, Odoo his accept
+        w = self.world
+        guests = allowed_guests(CAROL, [BOB], True)
+        w.remote_create(CAROL, MICROSOFT, guests, 1, 7, 1, False, True)
+        w.sync("bob", MICROSOFT, "unavailable_writes")
+        w.odoo_create(
+            ALICE, allowed_guests(ALICE, [ALICE, BOB, CAROL]), 0, 7, 1, False, True
+        )
+        w.odoo_answer(BOB, "M1", "accepted", 0)
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+            ]
+        )
+        self.settled()

@@ -7,7 +7,17 @@ new rule in Odoo while its calendars changed an occurrence
 from odoo.tests import tagged
 
 from .convergence.cases import WrittenOutCase
-from .convergence.common import ALICE, BOB, CAROL, ERIN, GOOGLE, MICROSOFT, OLGA
+from .convergence.common import (
+    ALICE,
+    BOB,
+    CAROL,
+    DAN,
+    ERIN,
+    GOOGLE,
+    MICROSOFT,
+    OLGA,
+    allowed_guests,
+)
 
 
 @tagged(
@@ -220,3 +230,80 @@ class TestConvergenceExamplesMoves(WrittenOutCase):
     def test_odoo_series_moved_keeps_its_first_occurrence_for_google_guests(self):
         series = self._odoo_series_moved_with_guests(ALICE)
         self.assertEqual(self.answers(CAROL, series), {"needsAction"})
+
+    def _moved_in_odoo_while_google_invites(self, split, renamed=False):
+        """Alice's Google series with Bob, its third occurrence moved there
+        (and renamed since, if ``renamed``); Odoo moves the series as a whole
+        (and splits it from its second occurrence with new times, if
+        ``split``) while Alice invites Dan to the whole series in Google,
+        which invites him to that exception too: he is invited to the series
+        Google has (the first part of the split in Odoo, which made the
+        second part before he was invited). Returns the series' tag."""
+        w = self.world
+        series = w.remote_create(
+            ALICE, GOOGLE, [BOB], day=0, hour=8, hours=3, series=True
+        )
+        w.remote_occurrence(ALICE, GOOGLE, series, 2, "time")
+        self.settled()
+        if renamed:
+            w.remote_occurrence(ALICE, GOOGLE, series, 2, "name")
+        w.odoo_series(series, 0, "time", "all_events")
+        if split:
+            w.odoo_series(series, 1, "time", "future_events")
+        w.remote_toggle_guest(ALICE, GOOGLE, series, DAN)
+        self.settled()
+        first = w.odoo_events(series).sorted("start")[0]
+        self.assertIn(
+            w.partner(DAN), first.recurrence_id.calendar_event_ids.partner_ids
+        )
+        return series
+
+    def test_guest_added_in_google_while_odoo_splits_the_series_leaves_one_a_slot(
+        self,
+    ):
+        # finding BK, shrunk: Odoo's move reset the moved third occurrence
+        # into the series, and its split made that slot's occurrence again in
+        # the second part. Google passed Dan's invitation on to the exception
+        # it kept on its old slot: taken for a change made there, it came
+        # into Odoo as an event of its own beside the new occurrence, two on
+        # one slot. An exception whose only change is the series' guests was
+        # not changed itself: deleted there, as Odoo reset it
+        series = self._moved_in_odoo_while_google_invites(split=True)
+        self.assertEqual(len(self.world.odoo_events(series)), 3)
+
+    def test_guest_added_in_google_while_odoo_moves_the_series_leaves_one_a_slot(
+        self,
+    ):
+        series = self._moved_in_odoo_while_google_invites(split=False)
+        self.assertEqual(len(self.world.odoo_events(series)), 3)
+
+    def test_exception_renamed_in_google_as_a_guest_is_added_stays_beside_the_series(
+        self,
+    ):
+        # the exception renamed there was changed itself: it stays (Z1)
+        series = self._moved_in_odoo_while_google_invites(split=False, renamed=True)
+        events = self.world.odoo_events(series)
+        self.assertEqual(len(events), 4)
+        self.assertEqual(len(events.filtered(lambda ev: not ev.recurrence_id)), 1)
+
+    def test_google_series_moved_then_split_in_odoo_has_one_occurrence_a_slot(self):
+        # BK as found (long run on e0929fe, 15 minutes): Alice's Google
+        # series with Bob, its third occurrence moved there; she invites Olga
+        # there (a run in steps), Odoo moves the series as a whole, then
+        # splits it from its second occurrence with new times, while she
+        # invites Dan in Google
+        w = self.world
+        guests = allowed_guests(ALICE, [ALICE, BOB], True)
+        w.remote_create(ALICE, GOOGLE, guests, 0, 8, 3, False, True)
+        w.remote_occurrence(ALICE, GOOGLE, "M1", 2, "time")
+        w.sync("alice", GOOGLE)
+        w.odoo_create(ALICE, allowed_guests(ALICE, [ALICE]), 0, 15, 3, False, False)
+        w.remote_toggle_guest(ALICE, GOOGLE, "M1", OLGA)
+        w.sync("alice", GOOGLE, "in_steps")
+        outside = allowed_guests(OLGA, [OLGA, ERIN, ALICE])
+        w.remote_create(OLGA, GOOGLE, outside, 2, 16, 1, True, False)
+        w.odoo_series("M1", 0, "time", "all_events")
+        w.odoo_series("M1", 1, "time", "future_events")
+        w.remote_toggle_guest(ALICE, GOOGLE, "M1", DAN)
+        w.odoo_delete("M3")
+        self.settled()

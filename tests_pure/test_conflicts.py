@@ -236,6 +236,43 @@ def test_attendee_changes_name_who_was_invited_and_who_was_removed():
     assert conflicts.attendee_changes(before, before) == (set(), set())
 
 
+DAN = {"email": "dan@x.com", "name": "", "state": "needsAction"}
+
+
+def test_guest_the_series_passed_on_is_no_change_of_its_exception():
+    before = snap(start=T0, stop=T1)
+    series = snap(attendees=[*snap()["attendees"], DAN])
+    after = snap(start=T0, stop=T1, attendees=[*before["attendees"], DAN])
+    assert conflicts.only_series_guests(before, after, series)
+    # un-invited from the series: gone from the exception too
+    assert conflicts.only_series_guests(
+        before,
+        snap(start=T0, stop=T1, attendees=before["attendees"][:1]),
+        snap(attendees=before["attendees"][:1]),
+    )
+
+
+def test_exception_changed_itself_beside_the_series_guests_is_a_change():
+    before = snap(start=T0, stop=T1)
+    series = snap(attendees=[*snap()["attendees"], DAN])
+    guests = [*before["attendees"], DAN]
+    # renamed there
+    assert not conflicts.only_series_guests(
+        before, snap(name="Moved", start=T0, stop=T1, attendees=guests), series
+    )
+    # an answer given to the exception alone
+    answered = [before["attendees"][0], {**before["attendees"][1], "state": "declined"}]
+    assert not conflicts.only_series_guests(
+        before, snap(start=T0, stop=T1, attendees=[*answered, DAN]), series
+    )
+    # a guest list of its own
+    assert not conflicts.only_series_guests(
+        before, snap(start=T0, stop=T1, attendees=before["attendees"][:1]), series
+    )
+    # nothing changed at all is no guest passed on either
+    assert not conflicts.only_series_guests(before, before, snap())
+
+
 def test_a_snapshot_survives_storage():
     value = snap(start_date=date(2030, 3, 4))
     assert conflicts.loads(conflicts.dumps(value)) == value

@@ -21,7 +21,6 @@ from .common import (
     CAROL,
     DAN,
     FAULTS,
-    GOOGLE,
     GUESTS,
     KINDS,
     OCCURRENCE_CHANGES,
@@ -342,15 +341,7 @@ class Convergence(RuleBasedStateMachine):
         )
         if not allowed_guests(email, [guest], world.meetings[tag]["series"]):
             return
-        item = world.remote_find(email, provider, tag)
-        if provider == GOOGLE:
-            invited = {a["email"] for a in item.get("attendees") or []}
-        else:
-            invited = {
-                a["emailAddress"]["address"].lower()
-                for a in item.get("attendees") or []
-            }
-        world.remote_guests(email, provider, tag, guest, guest not in invited)
+        world.remote_toggle_guest(email, provider, tag, guest)
 
     @when("remote_invitations")
     @rule(data=st.data(), answer=st.sampled_from(("accepted", "declined", "tentative")))

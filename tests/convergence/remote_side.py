@@ -168,6 +168,19 @@ class RemoteOperations:
         else:
             self.graph.delete_event(email, item["id"])
 
+    def remote_toggle_guest(self, email, provider, tag, guest):
+        """The organizer invites ``guest`` in its calendar, or un-invites
+        them where they are invited already."""
+        item = self.remote_find(email, provider, tag)
+        if provider == GOOGLE:
+            invited = {a["email"] for a in item.get("attendees") or []}
+        else:
+            invited = {
+                a["emailAddress"]["address"].lower()
+                for a in item.get("attendees") or []
+            }
+        self.remote_guests(email, provider, tag, guest, guest not in invited)
+
     @operation
     def remote_guests(self, email, provider, tag, guest, add):
         """The organizer invites (or un-invites) ``guest`` in its calendar."""
