@@ -241,6 +241,34 @@ class AnswerSync:
                     self._set_own_answer(unanswered, neutral)
                     self.counters["pulled"] += 1
 
+    def _lost_answers(self, actions, pending):
+        """This user's answers to occurrences of someone else's series alone
+        (exceptions in Odoo) that the calendar lists unanswered while Odoo
+        shows one, nothing planned for them: the organizer's write of the
+        whole series reset them there (Outlook does not keep a guest's answer
+        to one occurrence alone then; finding BI). A guest cannot take an
+        answer back to none, so Odoo's answer is sent there again. Not one
+        already pending (``pending``). Returns ``{attendee: state}``."""
+        acted = {getattr(action, "remote_id", None) for action in actions}
+        listed = [
+            remote_id
+            for remote_id, neutral in self.instances.items()
+            if remote_id not in acted
+            and not neutral["cancelled"]
+            and neutral.get("organizer_email") != self.account.email
+            and self._own_state(neutral) == "needsAction"
+        ]
+        found = self.binder.records("calendar.event", listed) if listed else {}
+        partner = self.user.partner_id
+        lost = {}
+        for event in found.values():
+            if not event.active or event.follow_recurrence:
+                continue
+            mine = event.attendee_ids.filtered(lambda att: att.partner_id == partner)
+            if len(mine) == 1 and mine not in pending and mine.state in ANSWER_STATES:
+                lost[mine] = mine.state
+        return lost
+
     def _own_state(self, neutral):
         """This user's answer in this calendar's item ``neutral`` (as
         :meth:`_set_own_answer` takes it), or None when it names none."""

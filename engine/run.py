@@ -379,6 +379,7 @@ class SyncRun(
         remote = [self._remote_state(rid, n) for rid, n in self.instances.items()]
         actions = self._revive_cancelled(planner.plan(local, remote, made_again=False))
         actions = self._restore_exceptions(actions)
+        answers.update(self._lost_answers(actions, answers))
         self._push(self._apply(actions) + self._answer_ops(answers))
         self._refresh_etags()
         self._drop_emptied(touched)

@@ -17,7 +17,7 @@ from odoo import Command
 
 from ..services import conflicts
 from ..services.recurrence import normalize_recurrence
-from ..services.snapshot import canonical
+from ..services.snapshot import canonical, same_but_answers
 
 _logger = logging.getLogger(__name__)
 
@@ -158,7 +158,11 @@ class SeriesTake:
                 values.pop(key, None)
             values.pop("user_id")
             following = self._following(recurrence)
-            following.write(values)
+            if changed or not same_but_answers(old, new):
+                # not when only answers differ: the write would mark the
+                # series for every other calendar of it, which would write
+                # it there, on every run (finding BH)
+                following.write(values)
             if not neutral.get("mirror"):
                 self._take_answers(following, neutral, recurrence)
                 self._guests_to_exceptions(recurrence, neutral, old["attendees"])

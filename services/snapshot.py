@@ -6,8 +6,8 @@ sides must be reduced to the same canonical form first: only the mapped keys,
 normalized emails, attendees and alarms, empty strings for empty text, and
 only the time keys that apply to the event's kind.
 
-Public API: :func:`canonical`, :func:`same_version`, :func:`unnamed`,
-:func:`equivalent_zones`.
+Public API: :func:`canonical`, :func:`same_version`, :func:`same_but_answers`,
+:func:`unnamed`, :func:`equivalent_zones`.
 """
 
 from __future__ import annotations
@@ -70,6 +70,19 @@ def same_version(first: dict | None, second: dict | None) -> bool:
     if first is None or second is None:
         return False
     return _unnamed_guests(first) == _unnamed_guests(second)
+
+
+def same_but_answers(first: dict | None, second: dict | None) -> bool:
+    """Whether two canonical snapshots differ by their guests' answers at
+    most (the same guests, every other field equal)."""
+    if first is None or second is None:
+        return first is second
+
+    def unanswered(snapshot):
+        guests = [{**a, "state": None} for a in snapshot.get("attendees") or []]
+        return {**snapshot, "attendees": guests}
+
+    return same_version(unanswered(first), unanswered(second))
 
 
 def unnamed(attendee: dict | None) -> dict | None:

@@ -24,6 +24,7 @@ from . import test_engine_rules_attacks
 from . import test_outlook_window
 from . import test_convergence
 from . import test_convergence_examples_answers
+from . import test_convergence_examples_occurrence_answers
 from . import test_convergence_examples_both
 from . import test_convergence_examples_faults
 from . import test_convergence_examples_invitations

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services import conflicts
+from services.snapshot import same_but_answers
 
 T0 = datetime(2030, 1, 1, 9)
 T1 = datetime(2030, 1, 1, 10)
@@ -271,6 +272,17 @@ def test_exception_changed_itself_beside_the_series_guests_is_a_change():
     )
     # nothing changed at all is no guest passed on either
     assert not conflicts.only_series_guests(before, before, snap())
+
+
+def test_snapshots_that_differ_by_answers_only_are_the_same_but_answers():
+    before = snap()
+    answered = [before["attendees"][0], {**before["attendees"][1], "state": "declined"}]
+    assert same_but_answers(before, snap(attendees=answered))
+    assert same_but_answers(before, before)
+    # a guest more, or another field, is a change
+    assert not same_but_answers(before, snap(attendees=[*answered, DAN]))
+    assert not same_but_answers(before, snap(name="Moved", attendees=answered))
+    assert not same_but_answers(before, None)
 
 
 def test_a_snapshot_survives_storage():
