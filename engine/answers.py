@@ -78,6 +78,8 @@ class AnswerSync:
             # occurrences answered one by one: the latest answer goes
             event, state = found[max(attendees, key=lambda att: att.write_date)]
             key = AnswerKey(remote_id)
+            if set(attendees.ids) <= self.quiet_answers:
+                self.quiet_answers.add(key)
             try:
                 op = self.adapter.answer_op(key, remote_id, event, state)
             except AuthorizationError:
@@ -242,13 +244,16 @@ class AnswerSync:
                     self.counters["pulled"] += 1
 
     def _lost_answers(self, actions, pending):
-        """This user's answers to occurrences of someone else's series alone
-        (exceptions in Odoo) that the calendar lists unanswered while Odoo
-        shows one, nothing planned for them: the organizer's write of the
-        whole series reset them there (Outlook does not keep a guest's answer
-        to one occurrence alone then; finding BI). A guest cannot take an
-        answer back to none, so Odoo's answer is sent there again. Not one
+        """This user's answers to occurrences of someone else's series given
+        alone (an exception in Odoo whose answer differs from the one the
+        series' occurrences have) that the calendar lists unanswered, nothing
+        planned for them: the organizer's whole write of the series resets
+        such an answer there (Outlook; finding BI). A guest cannot take an
+        answer back to none, so Odoo's answer is sent there again, without a
+        mail to the organizer, who had it (:attr:`quiet_answers`). Not one
         already pending (``pending``). Returns ``{attendee: state}``."""
+        if not self.adapter.series_write_drops_exceptions:
+            return {}
         acted = {getattr(action, "remote_id", None) for action in actions}
         listed = [
             remote_id
@@ -259,14 +264,41 @@ class AnswerSync:
             and self._own_state(neutral) == "needsAction"
         ]
         found = self.binder.records("calendar.event", listed) if listed else {}
+        if not found:
+            return {}
+        Attendee = self.env["calendar.attendee"].sudo()
         partner = self.user.partner_id
+        # one read of the user's answers to those exceptions, one of their
+        # answers to the occurrences that follow those series
+        answered = Attendee.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("event_id", "in", [event.id for event in found.values()]),
+                ("event_id.follow_recurrence", "=", False),
+                ("event_id.recurrence_id", "!=", False),
+                ("state", "in", ANSWER_STATES),
+            ]
+        )
+        series = {}
+        for attendee in Attendee.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("event_id.recurrence_id", "in", answered.event_id.recurrence_id.ids),
+                ("event_id.follow_recurrence", "=", True),
+            ]
+        ):
+            series.setdefault(attendee.event_id.recurrence_id.id, set()).add(
+                attendee.state
+            )
         lost = {}
-        for event in found.values():
-            if not event.active or event.follow_recurrence:
+        for attendee in answered:
+            event = attendee.event_id
+            if attendee in pending or not event.active:
                 continue
-            mine = event.attendee_ids.filtered(lambda att: att.partner_id == partner)
-            if len(mine) == 1 and mine not in pending and mine.state in ANSWER_STATES:
-                lost[mine] = mine.state
+            if attendee.state in series.get(event.recurrence_id.id, ()):
+                continue  # the series' answer: not given to it alone
+            lost[attendee] = attendee.state
+            self.quiet_answers.add(attendee.id)
         return lost
 
     def _own_state(self, neutral):

@@ -442,6 +442,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
     def answer_op(self, key, remote_id, event, state):
         params = self.env["ir.config_parameter"].sudo()
         silent = bool(params.get_param(config.PARAM_BLOCK_MAIL))
+        silent = silent or key in self.run.quiet_answers
         request = self.client.respond_request(
             remote_id, state, send_response=not silent
         )

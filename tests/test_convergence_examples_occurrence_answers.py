@@ -202,12 +202,17 @@ class TestConvergenceExamplesOccurrenceAnswers(WrittenOutCase):
     ):
         # BI, small form: Carol renames her Outlook series in Odoo, which
         # writes it whole there; Bob's decline of its second occurrence alone
-        # comes back in his Outlook
+        # comes back in his Outlook, and Carol is not mailed it again
         w = self._carols_outlook_series()
         w.remote_answer(BOB, MICROSOFT, "M1", "declined", 1)
         self.settled()
         w.odoo_series("M1", 0, "name", "all_events")
-        self.settled()
+        w.settle()
+        # sent again without a mail: Carol had Bob's decline
+        self.assertNotIn(
+            "declined", [mail["action"] for _login, _provider, mail in w.mails]
+        )
+        w.check()
         second = w.odoo_events("M1").sorted("start")[1]
         mine = second.attendee_ids.filtered(lambda a: a.partner_id == w.partner(BOB))
         self.assertEqual(mine.state, "declined")
