@@ -162,9 +162,32 @@ class MicrosoftSeries:
         inside -= left_out
         # still in the user's other calendars: the delete goes there too
         elsewhere = inside.filtered(self.run._bound_elsewhere)
+        # unless Odoo changed it alone since (its change, still to send here,
+        # wins over the delete) in a series this calendar holds as a mirror:
+        # Outlook cannot bring it back, the mirror is made again with it
+        # (see _recreate_mirrors; finding BL)
+        kept = elsewhere.filtered(self._restored_in_mirror)
+        self.binder.set(kept, remote_id=False, etag=False)
+        inside -= kept
+        elsewhere -= kept
         self.binder.drop(elsewhere)
         elsewhere.write({"active": False, "calendar_sync_deleted": True})
         (inside - elsewhere).unlink()
+
+    def _restored_in_mirror(self, event):
+        """Whether ``event``, an occurrence of the user's series deleted in
+        this calendar, was changed alone in Odoo since it was last sent here,
+        in a series this calendar holds as a mirror."""
+        if event.follow_recurrence or event.user_id != self.run.user:
+            return False
+        if not self.binder.get(event, "need_sync"):
+            return False
+        series = self.binder.of(event.recurrence_id)
+        return bool(
+            series.mirror
+            and not series.guest_copy
+            and not event.recurrence_id.calendar_sync_managed
+        )
 
     def after_series(self):
         """Occurrences deleted in Outlook: compare the changed series' instances
