@@ -78,7 +78,7 @@ class AnswerSync:
             # occurrences answered one by one: the latest answer goes
             event, state = found[max(attendees, key=lambda att: att.write_date)]
             key = AnswerKey(remote_id)
-            if set(attendees.ids) <= self.quiet_answers:
+            if set(attendees.ids) <= self.restored_answers:
                 self.quiet_answers.add(key)
             try:
                 op = self.adapter.answer_op(key, remote_id, event, state)
@@ -250,7 +250,7 @@ class AnswerSync:
         planned for them: the organizer's whole write of the series resets
         such an answer there (Outlook; finding BI). A guest cannot take an
         answer back to none, so Odoo's answer is sent there again, without a
-        mail to the organizer, who had it (:attr:`quiet_answers`). Not one
+        mail to the organizer, who had it (:attr:`restored_answers`). Not one
         already pending (``pending``). Returns ``{attendee: state}``."""
         if not self.adapter.series_write_drops_exceptions:
             return {}
@@ -298,7 +298,7 @@ class AnswerSync:
             if attendee.state in series.get(event.recurrence_id.id, ()):
                 continue  # the series' answer: not given to it alone
             lost[attendee] = attendee.state
-            self.quiet_answers.add(attendee.id)
+            self.restored_answers.add(attendee.id)
         return lost
 
     def _own_state(self, neutral):

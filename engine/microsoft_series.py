@@ -182,12 +182,7 @@ class MicrosoftSeries:
             return False
         if not self.binder.get(event, "need_sync"):
             return False
-        series = self.binder.of(event.recurrence_id)
-        return bool(
-            series.mirror
-            and not series.guest_copy
-            and not event.recurrence_id.calendar_sync_managed
-        )
+        return self.run._remade_mirror(event.recurrence_id)
 
     def after_series(self):
         """Occurrences deleted in Outlook: compare the changed series' instances

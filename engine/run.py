@@ -155,8 +155,9 @@ class SyncRun(
         self.before = {}
         self.written = set()  # keys of the items this run wrote remotely
         self.answers = {}  # op key of an answer -> the attendees it carries
-        # answers sent again that their organizer had (attendee ids, and the
-        # keys of their writes): no mail (see _lost_answers)
+        # answers sent again that their organizer had: their attendees' ids,
+        # and the op keys of their writes, sent without a mail (_lost_answers)
+        self.restored_answers = set()
         self.quiet_answers = set()
         self.warnings = {}  # remote id -> what sanitizing its item changed
         self.raw = {}  # remote id -> the item as the provider sent it

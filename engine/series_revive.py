@@ -202,6 +202,17 @@ class SeriesRevive:
                     del self.instances[remote_id]
                     self.remote.pop(remote_id, None)
 
+    def _remade_mirror(self, recurrence):
+        """Whether this calendar holds ``recurrence`` as a mirror it may
+        delete and make again (not a guest's copy, not a series managed
+        elsewhere)."""
+        binding = self.binder.of(recurrence)
+        return bool(
+            binding.mirror
+            and not binding.guest_copy
+            and not recurrence.calendar_sync_managed
+        )
+
     def _recreate_mirrors(self):
         """Where the provider cannot bring a deleted occurrence back (not
         ``revives_instances``), a mirror whose occurrence Odoo has again
@@ -218,11 +229,8 @@ class SeriesRevive:
         deletes = []
         for recurrence in events.recurrence_id:
             binding = self.binder.of(recurrence)
-            if (
-                not binding.mirror
-                or binding.guest_copy
-                or recurrence.calendar_sync_managed
-                or not self._bound_elsewhere(recurrence)
+            if not self._remade_mirror(recurrence) or not self._bound_elsewhere(
+                recurrence
             ):
                 continue
             _logger.debug(
