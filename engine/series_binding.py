@@ -14,10 +14,12 @@ their records (``_reshape_series``).
 import logging
 from datetime import datetime, time
 
+from ..models.calendar_attendee import ANSWER_STATES
+from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts, planner
 from ..services.neutral_event import utc_to_naive_local
 from ..services.recurrence import MAX_RECURRENT_EVENT
-from ..services.snapshot import canonical
+from ..services.snapshot import canonical, same_but_answers
 from .keys import InstanceKey
 from .series_slots import slot_stamp
 
@@ -267,7 +269,7 @@ class SeriesBinding:
                 self.items[key] = recurrence
                 deletes.append(self.adapter.delete_op(key, remote_id))
                 deleted.add(remote_id)
-        self._left_past_the_rule(
+        deletes += self._left_past_the_rule(
             recurrence, [rid for rid in kept if rid not in deleted], slots
         )
         return deletes
@@ -304,13 +306,16 @@ class SeriesBinding:
         instance still belongs to it) or one Odoo cuts at its occurrence
         limit. In a mirror it carries no attendees: so does the event, which
         this calendar then hosts (the user's other calendar gets a mirror of
-        it), and nobody is invited."""
+        it), and nobody is invited. One changed there by its guests' answers
+        only, whose slot an occurrence of the series Odoo split off holds,
+        is no event of its own: its answers go to that occurrence, and it
+        is deleted there (finding BM). Returns those deletes."""
         if (
             recurrence.end_type == "forever"
             or not slots
             or len(slots) >= MAX_RECURRENT_EVENT
         ):
-            return
+            return []
         last = max(slots)
         timed = isinstance(last, datetime)
 
@@ -330,16 +335,65 @@ class SeriesBinding:
             if remote_id not in held
             and past_the_end(self.instances[remote_id].get("original_start"))
         ]
-        if not left:
-            return
-        _logger.debug("exceptions %s left past the rule Odoo wrote", left)
-        self._import_as_own(
-            {
-                remote_id: slot_stamp(original, not isinstance(original, datetime))
-                for remote_id in left
-                for original in [self.instances[remote_id]["original_start"]]
-            }
+        deletes = []
+        for remote_id in list(left):
+            original = self.instances[remote_id]["original_start"]
+            taker = self._split_occurrence_on(recurrence, original)
+            neutral = self.instances[remote_id]
+            if not taker or not same_but_answers(
+                canonical(self._local_neutral(taker)), canonical(neutral)
+            ):
+                continue
+            _logger.debug(
+                "exception %s left past the rule Odoo wrote, answered only: "
+                "its answers go to %s",
+                remote_id,
+                taker,
+            )
+            left.remove(remote_id)
+            self._carry_answers(neutral, taker)
+            key = InstanceKey(recurrence.id, original)
+            self.items[key] = recurrence
+            deletes.append(self.adapter.delete_op(key, remote_id))
+        if left:
+            _logger.debug("exceptions %s left past the rule Odoo wrote", left)
+            self._import_as_own(
+                {
+                    remote_id: slot_stamp(original, not isinstance(original, datetime))
+                    for remote_id in left
+                    for original in [self.instances[remote_id]["original_start"]]
+                }
+            )
+        return deletes
+
+    def _split_occurrence_on(self, recurrence, original):
+        """The occurrence on slot ``original`` (naive UTC, or a date) of
+        another series of ``recurrence``'s organizer: the part Odoo's *This
+        and following events* split off it holds the slots past its end."""
+        field = "start" if isinstance(original, datetime) else "start_date"
+        base = recurrence.base_event_id or recurrence.calendar_event_ids[:1]
+        return self.Event.search(
+            [
+                (field, "=", original),
+                ("user_id", "=", base.user_id.id),
+                ("recurrence_id", "not in", [False, recurrence.id]),
+            ],
+            limit=1,
         )
+
+    def _carry_answers(self, neutral, event):
+        """The answers the guests gave on instance ``neutral`` go to
+        ``event``'s attendees, and on to each guest's calendars (the
+        instance is deleted: none of them holds them elsewhere)."""
+        answers = {
+            (a.get("email") or "").lower(): a.get("state")
+            for a in neutral.get("attendees") or []
+            if a.get("state") in ANSWER_STATES
+        }
+        for attendee in event.attendee_ids:
+            state = answers.get((attendee.email or "").lower())
+            if state and attendee.state != state:
+                attendee.with_context(**{SYNC_CONTEXT: None}).write({"state": state})
 
     def _import_as_own(self, originals):
         """Instances this listing brings, each made an Odoo event of its own
