@@ -385,15 +385,20 @@ class SeriesBinding:
         """The answers the guests gave on instance ``neutral`` go to
         ``event``'s attendees, and on to each guest's calendars (the
         instance is deleted: none of them holds them elsewhere)."""
-        answers = {
-            (a.get("email") or "").lower(): a.get("state")
+        answered = {
+            a["email"]
             for a in neutral.get("attendees") or []
-            if a.get("state") in ANSWER_STATES
+            if a["state"] in ANSWER_STATES
         }
-        for attendee in event.attendee_ids:
-            state = answers.get((attendee.email or "").lower())
-            if state and attendee.state != state:
-                attendee.with_context(**{SYNC_CONTEXT: None}).write({"state": state})
+        partners = {
+            email: pid
+            for email, pid in self._partners([neutral]).items()
+            if email in answered
+        }
+        # not as this run's write: marked for every calendar of each guest
+        event.with_context(**{SYNC_CONTEXT: None})._calendar_sync_set_answers(
+            neutral, partners
+        )
 
     def _import_as_own(self, originals):
         """Instances this listing brings, each made an Odoo event of its own
