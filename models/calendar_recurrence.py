@@ -165,7 +165,11 @@ class CalendarRecurrence(models.Model):
         and following events") show the answers of ``base``, the occurrence
         they were copied from: the series is answered as a whole (README,
         *Answers*), and its calendars show those answers on every occurrence.
-        Bookkeeping: no answer is marked to be sent."""
+        Bookkeeping: no answer is marked to be sent, but one still waiting to
+        be sent from ``base`` waits for these occurrences too, in the same
+        calendars (finding BN): the later part is a new meeting there, whose
+        copy asks its guests anew, and ``base`` may become an exception of
+        it, answered alone."""
         series = {att.partner_id.id: att.state for att in base.attendee_ids}
         writes = {}
         for event in events - base:
@@ -178,6 +182,30 @@ class CalendarRecurrence(models.Model):
         )
         for state, ids in writes.items():
             Attendee.browse(ids).write({"state": state})
+        carried = Attendee.browse([aid for ids in writes.values() for aid in ids])
+        self._calendar_sync_carry_pending(base, carried)
+
+    def _calendar_sync_carry_pending(self, base, carried):
+        """Mark the answers of ``carried`` (attendees given the answers of
+        ``base``) to be sent to the calendars where their answer on ``base``
+        waits to be sent, and to no other."""
+        waiting = base.sudo().calendar_sync_binding_ids.filtered("answer_pending")
+        if not waiting or not carried:
+            return
+        carried = carried.filtered(
+            lambda att: att.partner_id in waiting.account_id.user_id.partner_id
+        )
+        others = (
+            self.env["calendar.sync.account"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", carried.partner_id.user_ids.ids),
+                    ("id", "not in", waiting.account_id.ids),
+                ]
+            )
+        )
+        carried._calendar_sync_mark_answer(others.ids)
 
     def _calendar_sync_adopt_series(self):
         base = self.base_event_id

@@ -11,8 +11,11 @@ from .convergence.common import (
     ALICE,
     BOB,
     CAROL,
+    DAN,
+    ERIN,
     GOOGLE,
     MICROSOFT,
+    allowed_guests,
 )
 
 
@@ -459,3 +462,73 @@ class TestConvergenceExamplesSeriesCrossed(WrittenOutCase):
         w.check()
         self.settled()
         self._assert_one_accepted_third_occurrence()
+
+    def carols_decline_then_a_split(self, organizer, guests, sent=False):
+        """``organizer``'s Odoo series with ``guests``; Carol declines its
+        second occurrence alone in Odoo (``sent``: synced), the organizer
+        gives the series one more occurrence from that one on ("This and
+        following events"): Odoo shows her decline on the whole later part."""
+        w = self.world
+        w.odoo_create(organizer, guests, 11, 13, 3, False, True)
+        self.settled()
+        w.odoo_answer(CAROL, "M1", "declined", 1)
+        if sent:
+            self.settled()
+        w.odoo_series("M1", 1, "rule", "future_events")
+
+    def test_guests_answer_waiting_when_odoo_splits_reaches_the_later_part(self):
+        # finding BN (long run on df9cffe, 39 minutes): Bob's Odoo series
+        # with Carol and Alice, split after Carol's decline of its second
+        # occurrence; Bob invites Erin in his Outlook and moves the second
+        # occurrence alone in Odoo. Bob's Outlook sends the later part as a
+        # new meeting, whose copy in Carol's Outlook asks her anew: her
+        # decline, not sent yet when Odoo split the series, waits for the
+        # later part too and is sent there (it went to the moved occurrence
+        # alone, and her Outlook kept "none" on the others)
+        self.carols_decline_then_a_split(BOB, [CAROL, ALICE])
+        self.world.remote_toggle_guest(BOB, MICROSOFT, "M1", ERIN)
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.settled()
+        self.assertEqual(self.answers(CAROL, "M1"), {"needsAction", "declined"})
+
+    def test_guests_answer_waiting_when_odoo_splits_reaches_the_later_part_as_found(
+        self,
+    ):
+        w = self.world
+        order = [
+            ("alice", GOOGLE),
+            ("bob", MICROSOFT),
+            ("carol", GOOGLE),
+            ("carol", MICROSOFT),
+        ]
+        w.sync("alice", GOOGLE, "none")
+        w.odoo_create(DAN, allowed_guests(DAN, [ALICE]), 0, 8, 2)
+        w.odoo_edit("M1", "name", -1)
+        w.odoo_create(
+            BOB, allowed_guests(BOB, [CAROL, ALICE, BOB], True), 11, 13, 3, False, True
+        )
+        tag = list(w.meetings)[-1]
+        w.sync("carol", MICROSOFT, "stopped_between_steps")
+        w.settle(order)
+        w.check()
+        w.odoo_answer(CAROL, tag, "declined", 1)
+        w.odoo_series(tag, 1, "rule", "future_events")
+        w.remote_toggle_guest(BOB, MICROSOFT, tag, ERIN)
+        w.odoo_occurrence(tag, 1, "time")
+        w.settle(order)
+        w.check()
+
+    def test_guests_answer_sent_before_odoo_splits_stays_on_the_later_part(self):
+        # BN's twin with the decline sent before the split: her calendars
+        # already have it, and the later part's copy shows it
+        self.carols_decline_then_a_split(BOB, [CAROL, ALICE], sent=True)
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.settled()
+        self.assertEqual(self.answers(CAROL, "M1"), {"needsAction", "declined"})
+
+    def test_guests_answer_waiting_when_odoo_splits_a_google_series_reaches_it(self):
+        # BN's twin with Alice's Google series
+        self.carols_decline_then_a_split(ALICE, [CAROL, BOB])
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.settled()
+        self.assertEqual(self.answers(CAROL, "M1"), {"needsAction", "declined"})

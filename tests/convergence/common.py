@@ -79,9 +79,7 @@ HTML_PAGE = (
 #: engine still has: the default run leaves them out. Each entry names the
 #: written-out test of its defect (package docstring).
 OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
-    # none left out: BN, open (tests/test_convergence_known_defects.py), is
-    # triggered by a split and an answer in Odoo, which leaving out would hide
-    # most of what the machine explores
+    # none: no defect is open (tests/test_convergence_known_defects.py)
 }
 
 KINDS = ("timed", "allday", "series")
