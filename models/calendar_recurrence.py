@@ -9,6 +9,7 @@ from odoo.tools.misc import clean_context
 
 from ..services.recurrence import normalize_recurrence, week_start_from_lang
 from ..services.series_answers import carried_answers
+from .calendar_attendee import ANSWER_STATES
 from .calendar_event import (
     FROM_ODOO,
     SYNC_CONTEXT,
@@ -182,30 +183,36 @@ class CalendarRecurrence(models.Model):
         )
         for state, ids in writes.items():
             Attendee.browse(ids).write({"state": state})
-        carried = Attendee.browse([aid for ids in writes.values() for aid in ids])
-        self._calendar_sync_carry_pending(base, carried)
+        self._calendar_sync_carry_pending(base, events - base)
 
-    def _calendar_sync_carry_pending(self, base, carried):
-        """Mark the answers of ``carried`` (attendees given the answers of
-        ``base``) to be sent to the calendars where their answer on ``base``
-        waits to be sent, and to no other."""
+    def _calendar_sync_carry_pending(self, base, events):
+        """Mark the answers ``events`` show from ``base`` (carried, or the one
+        Odoo gives the user who made them) to be sent to the calendars where
+        the answer on ``base`` waits to be sent, and to no other: per user,
+        the accounts of the others are not the ones the answer came from."""
         waiting = base.sudo().calendar_sync_binding_ids.filtered("answer_pending")
-        if not waiting or not carried:
+        if not waiting or not events:
             return
-        carried = carried.filtered(
-            lambda att: att.partner_id in waiting.account_id.user_id.partner_id
-        )
-        others = (
-            self.env["calendar.sync.account"]
-            .sudo()
-            .search(
+        answers = {
+            att.partner_id: att.state
+            for att in base.sudo().attendee_ids
+            if att.state in ANSWER_STATES
+        }
+        Account = self.env["calendar.sync.account"].sudo()
+        attendees = events.sudo().attendee_ids
+        for partner in waiting.account_id.user_id.partner_id:
+            if partner not in answers:
+                continue
+            carried = attendees.filtered(
+                lambda att, p=partner: att.partner_id == p and att.state == answers[p]
+            )
+            others = Account.search(
                 [
-                    ("user_id", "in", carried.partner_id.user_ids.ids),
+                    ("user_id", "in", partner.user_ids.ids),
                     ("id", "not in", waiting.account_id.ids),
                 ]
             )
-        )
-        carried._calendar_sync_mark_answer(others.ids)
+            carried._calendar_sync_mark_answer(others.ids)
 
     def _calendar_sync_adopt_series(self):
         base = self.base_event_id

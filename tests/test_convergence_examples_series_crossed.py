@@ -463,18 +463,21 @@ class TestConvergenceExamplesSeriesCrossed(WrittenOutCase):
         self.settled()
         self._assert_one_accepted_third_occurrence()
 
-    def carols_decline_then_a_split(self, organizer, guests, sent=False):
+    def carols_decline_then_a_split(
+        self, organizer, guests, sent=False, answer="declined", by=None
+    ):
         """``organizer``'s Odoo series with ``guests``; Carol declines its
-        second occurrence alone in Odoo (``sent``: synced), the organizer
-        gives the series one more occurrence from that one on ("This and
-        following events"): Odoo shows her decline on the whole later part."""
+        second occurrence alone in Odoo (or gives it ``answer``; ``sent``:
+        synced), the organizer (or ``by``) gives the series one more
+        occurrence from that one on ("This and following events"): Odoo shows
+        her answer on the whole later part."""
         w = self.world
         w.odoo_create(organizer, guests, 11, 13, 3, False, True)
         self.settled()
-        w.odoo_answer(CAROL, "M1", "declined", 1)
+        w.odoo_answer(CAROL, "M1", answer, 1)
         if sent:
             self.settled()
-        w.odoo_series("M1", 1, "rule", "future_events")
+        w.odoo_series("M1", 1, "rule", "future_events", by)
 
     def test_guests_answer_waiting_when_odoo_splits_reaches_the_later_part(self):
         # finding BN (long run on df9cffe, 39 minutes): Bob's Odoo series
@@ -532,3 +535,56 @@ class TestConvergenceExamplesSeriesCrossed(WrittenOutCase):
         self.world.odoo_occurrence("M1", 1, "time")
         self.settled()
         self.assertEqual(self.answers(CAROL, "M1"), {"needsAction", "declined"})
+
+    def waiting_on_the_later_part(self):
+        """The calendars (email, provider) where an answer to the occurrences
+        Odoo's split of M1 added waits to be sent."""
+        events = self.world.odoo_events("M1")
+        base = events[1]
+        later = events.filtered(lambda e: e.recurrence_id == base.recurrence_id) - base
+        accounts = later.calendar_sync_binding_ids.filtered("answer_pending").account_id
+        return {(account.email, account.provider) for account in accounts}
+
+    def test_answers_of_two_guests_waiting_when_odoo_splits_wait_in_their_calendars(
+        self,
+    ):
+        # BN's fix with two guests (review): Alice's decline of the second
+        # occurrence waits in her Google (which has no copy of Bob's Outlook
+        # meeting), Carol's in both her calendars; each one waits for the
+        # later part in her own calendars. (The world cannot make the case the
+        # review found in the first version, an answer sent in one guest's
+        # calendar taking the same provider's calendar of another guest away
+        # from hers: a guest's calendar here has no copy of a meeting of the
+        # other provider. Each user's answers are now marked on their own.)
+        w = self.world
+        w.odoo_create(BOB, [CAROL, ALICE], 11, 13, 3, False, True)
+        self.settled()
+        w.odoo_answer(ALICE, "M1", "declined", 1)
+        w.sync("alice", GOOGLE)
+        w.odoo_answer(CAROL, "M1", "declined", 1)
+        w.odoo_series("M1", 1, "rule", "future_events")
+        self.assertEqual(
+            self.waiting_on_the_later_part(),
+            {(ALICE, GOOGLE), (CAROL, GOOGLE), (CAROL, MICROSOFT)},
+        )
+        w.odoo_occurrence("M1", 1, "time")
+        self.settled()
+        self.assertEqual(self.answers(CAROL, "M1"), {"needsAction", "declined"})
+        self.assertEqual(self.answers(ALICE, "M1"), {"needsAction", "declined"})
+
+    def test_guests_answer_waiting_when_she_splits_the_series_reaches_the_later_part(
+        self,
+    ):
+        # BN's fix where Carol, a guest, splits Alice's series herself after
+        # accepting its second occurrence (review): Odoo makes the later part
+        # with her accepted, as the user who made it (no answer carried), and
+        # her answer waiting to be sent goes to the later part too
+        self.carols_decline_then_a_split(
+            ALICE, [CAROL, BOB], answer="accepted", by=CAROL
+        )
+        self.assertEqual(
+            self.waiting_on_the_later_part(), {(CAROL, GOOGLE), (CAROL, MICROSOFT)}
+        )
+        self.world.odoo_occurrence("M1", 1, "time")
+        self.settled()
+        self.assertEqual(self.answers(CAROL, "M1"), {"needsAction", "accepted"})

@@ -219,10 +219,11 @@ class OdooOperations:
         )
 
     @operation
-    def odoo_series(self, tag, index, change, scope):
-        """The organizer changes the series from occurrence ``index`` on
-        (``future_events``) or as a whole (``all_events``): its title, its
-        time, or its rule (one more occurrence)."""
+    def odoo_series(self, tag, index, change, scope, by=None):
+        """The organizer (or the user of email ``by``) changes the series from
+        occurrence ``index`` on (``future_events``) or as a whole
+        (``all_events``): its title, its time, or its rule (one more
+        occurrence)."""
         self.announced.add(tag)
         events = self.odoo_events(tag).filtered("follow_recurrence")
         if not events:
@@ -230,7 +231,8 @@ class OdooOperations:
         if scope == "all_events":
             index = 0
         event = events[min(index, len(events) - 1)]
-        event = event.with_user(event.user_id).with_context(no_mail_to_attendees=True)
+        user = self.user_of(by) if by else event.user_id
+        event = event.with_user(user).with_context(no_mail_to_attendees=True)
         if scope == "future_events":
             # the following events become a series of their own, sent whole
             self.reached(tag, FROM, {self.odoo_start(event)})
