@@ -14,6 +14,7 @@ import logging
 
 from odoo.tools import SQL
 
+from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts, planner
 from ..services.snapshot import canonical, same_version
 from . import adapter
@@ -379,7 +380,11 @@ class SeriesSync(
                 lambda b: b.account_id != self.account and b.remote_id
             ).write({"need_sync": True})
             events = self._unbind_series(recurrence)
-            events.filtered("active").write(
+            # archived with their series: their bindings elsewhere are not
+            # marked, the series' are (an occurrence whose binding there is
+            # marked was deleted alone in Odoo before, and stays deleted if
+            # another calendar brings the series back; finding BO)
+            events.filtered("active").with_context(**{SYNC_CONTEXT: True}).write(
                 {"active": False, "calendar_sync_deleted": True}
             )
         else:
