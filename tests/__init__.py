@@ -26,6 +26,7 @@ from . import test_convergence
 from . import test_convergence_examples_answers
 from . import test_convergence_examples_occurrence_answers
 from . import test_convergence_examples_both
+from . import test_convergence_examples_deletes_crossed
 from . import test_convergence_examples_faults
 from . import test_convergence_examples_invitations
 from . import test_convergence_examples_mirrors

@@ -13,6 +13,7 @@ from emulators.google_emulator import (
     DEFAULT_CLIENT_SECRET,
     GoogleEmulator,
 )
+from emulators.graph_emulator import GraphEmulator
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +64,6 @@ def make_google_client(google_emulator, google_tokens):
 # --------------------------------------------------------------------------
 # Microsoft Graph emulator fixtures (emulators/graph_emulator.py)
 # --------------------------------------------------------------------------
-from emulators.graph_emulator import GraphEmulator
-
-
 @pytest.fixture(scope="session")
 def _graph_emulator_server():
     with GraphEmulator() as emulator:

@@ -103,7 +103,7 @@ def test_check_credentials_sends_an_invalid_code_with_the_redirect_uri(
     google_emulator,
 ):
     google(google_emulator)
-    (request,) = [r for r in google_emulator.requests if r["path"] == "/token"]
+    (request,) = (r for r in google_emulator.requests if r["path"] == "/token")
     assert request["method"] == "POST" and request["status"] == 400
 
 

@@ -44,7 +44,7 @@ def test_page_adds_renames_and_deletes_events_on_either_side(demo):
             "start": "2030-01-07T10:00",
         }
         assert requests.post(url + "/add", data=form, timeout=10).ok
-        (added,) = [e for e in sides.events(side, BOB) if e["title"] == "Added"]
+        (added,) = (e for e in sides.events(side, BOB) if e["title"] == "Added")
         assert added["start"] == "2030-01-07 10:00"
         form = {
             "side": side,
@@ -54,7 +54,7 @@ def test_page_adds_renames_and_deletes_events_on_either_side(demo):
             "start": "2030-01-08T11:30",
         }
         assert requests.post(url + "/update", data=form, timeout=10).ok
-        (renamed,) = [e for e in sides.events(side, BOB) if e["id"] == added["id"]]
+        (renamed,) = (e for e in sides.events(side, BOB) if e["id"] == added["id"])
         assert (renamed["title"], renamed["start"]) == ("Renamed", "2030-01-08 11:30")
         form = {"side": side, "account": BOB, "id": added["id"]}
         assert requests.post(url + "/delete", data=form, timeout=10).ok
