@@ -275,7 +275,7 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
     def _transaction(self, odoo_id, key):
         return self._transaction_of(self.run.items.get(key), odoo_id)
 
-    def _transaction_of(self, record, odoo_id):
+    def _transaction_of(self, record, odoo_id, series_id=None):
         previous = self.binder.remote_id(record) if record else None
         generation = zlib.crc32(previous.encode()) if previous else 0
         if record and record._name == "calendar.recurrence":
@@ -283,7 +283,8 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
             # the first occurrence still following: after Odoo splits the
             # series there, the base of its new part; its create must not be
             # answered with the first part's series
-            generation = zlib.crc32(f"series:{record.id}".encode(), generation)
+            series_id = series_id or record.id
+            generation = zlib.crc32(f"series:{series_id}".encode(), generation)
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         return transaction_id(dbuuid, odoo_id or 0, generation)
 
@@ -312,15 +313,15 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         items = self.run.items
         if self._tids_of != len(items):
             self._tids = {}
-            for key, record in items.items():
+            for record in items.values():
                 odoo_id = record.id
                 sent = [odoo_id]
                 if record._name == "calendar.recurrence":
                     odoo_id, sent = self._series_sent_ids(record)
                 if odoo_id:
                     previous = self.binder.remote_id(record)
-                    for sent_id in sent:
-                        sent_tid = self._transaction(sent_id, key)
+                    for sent_id, series_id in self._sent_pairs(record, sent):
+                        sent_tid = self._transaction_of(record, sent_id, series_id)
                         self._tids.setdefault(sent_tid, (odoo_id, previous))
             self._tids_of = len(items)
         return self._tids
@@ -332,6 +333,25 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
         base_id = self.run._series_base(recurrence).id
         events = recurrence.calendar_event_ids.with_context(active_test=False)
         return base_id, [base_id, *events.ids, *recurrence.base_event_id.ids]
+
+    @staticmethod
+    def _sent_pairs(record, sent):
+        """``(Odoo id, series id)`` of the creates ``record`` may have been
+        sent with: a series' under its own id and under those of the series
+        Odoo made it again from (``calendar_sync_former_series``; finding BP:
+        a series pushed by a run whose commit was lost, then moved or given a
+        new rule as a whole in Odoo, came back as a second series)."""
+        if record._name != "calendar.recurrence":
+            return [(sent_id, None) for sent_id in sent]
+        events = record.with_context(active_test=False).calendar_event_ids
+        former = {
+            int(series_id)
+            for value in events.mapped("calendar_sync_former_series")
+            if value
+            for series_id in value.split(",")
+        }
+        series_ids = [record.id, *sorted(former - {record.id})]
+        return [(sent_id, series_id) for series_id in series_ids for sent_id in sent]
 
     def _unbound_transactions(self):
         """``{transactionId: (Odoo id, None)}`` of the creates of the user's
@@ -352,8 +372,9 @@ class MicrosoftAdapter(MicrosoftSeries, DeltaWindow, ProviderAdapter):
             tids = {}
             for recurrence in series:
                 base_id, sent = self._series_sent_ids(recurrence)
-                for sent_id in set(sent) - {False}:
-                    tid = self._transaction_of(recurrence, sent_id)
+                sent = set(sent) - {False}
+                for sent_id, series_id in self._sent_pairs(recurrence, sent):
+                    tid = self._transaction_of(recurrence, sent_id, series_id)
                     tids.setdefault(tid, (base_id, None))
             for event in events:
                 tids.setdefault(self._transaction_of(event, event.id), (event.id, None))

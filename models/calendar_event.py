@@ -168,6 +168,14 @@ class CalendarEvent(models.Model):
         help="Deleted in Odoo: kept archived until every calendar it was in has "
         "deleted it too, then removed for good.",
     )
+    calendar_sync_former_series = fields.Char(
+        string="Former Series",
+        copy=False,
+        readonly=True,
+        help="Ids of the series Odoo made again around this event when one was "
+        "changed as a whole (technical: a create sent for a former one is "
+        "recognised).",
+    )
     calendar_sync_left_slot = fields.Datetime(
         string="Slot Left",
         copy=False,

@@ -291,6 +291,7 @@ class CalendarRecurrence(models.Model):
             # its remote series goes too (the planner: archived, changed here)
             kept.sudo().calendar_sync_binding_ids.write({"need_sync": True})
             recurrences -= kept
+        recurrences._calendar_sync_remember_series()
         for recurrence in recurrences:
             # the base event may already be archived and unset: every
             # event of the series keeps the remote series, the one that
@@ -304,6 +305,24 @@ class CalendarRecurrence(models.Model):
                 }
             )
         return super(CalendarRecurrence, recurrences).unlink()
+
+    def _calendar_sync_remember_series(self):
+        """Odoo changes a whole series' times or rule by deleting it and
+        making a new one on its base event (``_rewrite_recurrence``): its
+        events remember the series they were in, so that a create sent for
+        it, whose commit was lost, is recognised as the new one's (its
+        ``transactionId`` derives from the series' id)."""
+        for recurrence in self:
+            events = recurrence.with_context(active_test=False).calendar_event_ids
+            if not events:
+                continue
+            self.env.cr.execute(
+                "UPDATE calendar_event SET calendar_sync_former_series = "
+                "concat_ws(',', calendar_sync_former_series, %s::text) "
+                "WHERE id IN %s",
+                (recurrence.id, tuple(events.ids)),
+            )
+            events.invalidate_recordset(["calendar_sync_former_series"])
 
     def _calendar_sync_rule_key(self):
         self.ensure_one()

@@ -308,3 +308,37 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.remote_occurrence(CAROL, MICROSOFT, "M2", 1, "delete")
         w.remote_guests(ALICE, GOOGLE, "M1", ERIN, True)
         self.settled()
+
+    def test_outlook_series_pushed_by_a_lost_commit_then_given_a_rule_stays_one(self):
+        # BP's small form: Bob's Odoo series with Alice, pushed by his Outlook
+        # run whose commit is lost, then given a new rule in Odoo, which Odoo
+        # does by making the series again; Odoo's clock behind, so Outlook's
+        # version is the later change: one series of three, not two
+        w = self.world
+        w.odoo_create(BOB, [ALICE], day=4, hour=7, hours=2, series=True)
+        w.sync("bob", MICROSOFT, "lost_commit")
+        w.odoo_series("M1", 1, "rule", "all_events")
+        self.settled()
+        self.assertEqual(len(w.odoo_events("M1").filtered("active")), 3)
+
+    def test_outlook_series_pushed_by_a_lost_commit_then_given_a_rule_is_not_doubled(
+        self,
+    ):
+        # finding BP (long run on b912084, 28 minutes, Odoo's clock behind):
+        # Bob's Odoo series with Alice, answered by her in Odoo, pushed by
+        # Bob's Outlook run whose commit is lost, then given a new rule in
+        # Odoo; Alice declines its third occurrence. The series ended twice
+        # in Odoo and in Bob's Outlook
+        w = self.world
+        w.sync("alice", GOOGLE)
+        w.odoo_create(BOB, [ALICE, BOB], day=11, hour=7, hours=2, series=True)
+        w.odoo_answer(ALICE, "M1", "accepted", 0)
+        w.odoo_answer(ALICE, "M1", "accepted", 0)
+        w.sync("bob", MICROSOFT, "lost_commit")
+        w.odoo_series("M1", 1, "rule", "all_events")
+        w.sync("bob", MICROSOFT)
+        w.odoo_answer(ALICE, "M1", "declined", 2)
+        w.sync("alice", GOOGLE)
+        w.sync("bob", MICROSOFT)
+        w.sync("alice", GOOGLE)
+        self.settled()
