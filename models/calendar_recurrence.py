@@ -311,18 +311,18 @@ class CalendarRecurrence(models.Model):
         making a new one on its base event (``_rewrite_recurrence``): its
         events remember the series they were in, so that a create sent for
         it, whose commit was lost, is recognised as the new one's (its
-        ``transactionId`` derives from the series' id)."""
-        for recurrence in self:
-            events = recurrence.with_context(active_test=False).calendar_event_ids
-            if not events:
-                continue
-            self.env.cr.execute(
-                "UPDATE calendar_event SET calendar_sync_former_series = "
-                "concat_ws(',', calendar_sync_former_series, %s::text) "
-                "WHERE id IN %s",
-                (recurrence.id, tuple(events.ids)),
-            )
-            events.invalidate_recordset(["calendar_sync_former_series"])
+        ``transactionId`` derives from the series' id). One statement for
+        all: an event's series is its ``recurrence_id``, archived or not."""
+        if not self.ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE calendar_event SET calendar_sync_former_series = "
+            "concat_ws(',', calendar_sync_former_series, recurrence_id::text) "
+            "WHERE recurrence_id IN %s",
+            (tuple(self.ids),),
+        )
+        self.env["calendar.event"].invalidate_model(["calendar_sync_former_series"])
 
     def _calendar_sync_rule_key(self):
         self.ensure_one()
