@@ -29,10 +29,12 @@ _logger = logging.getLogger(__name__)
 class SeriesBinding:
     """The occurrence bindings of a run's series (see :mod:`engine.series`)."""
 
-    def _bind_occurrences(self, recurrence, master_id, etag):
+    def _bind_occurrences(self, recurrence, master_id, etag, keep=False):
         """Give every occurrence its instance id, and remember its slot.
         Returns the occurrences that follow the series yet took over the
-        instance of an exception (see :meth:`_took_exception`)."""
+        instance of an exception (see :meth:`_took_exception`). Those with no
+        instance are the adapter's ``unmatched_occurrences``, or with ``keep``
+        stay as they are, bound to nothing."""
         base = self._series_base(recurrence)
         slots = set(self._series_slots(recurrence, base))
         # occurrences of the previous rule of a rewritten series may hold ids;
@@ -86,7 +88,7 @@ class SeriesBinding:
             if held:
                 reset |= self._took_cancelled(master_id, pairs, held)
         self.binder.set_each(pairs)
-        if moved:
+        if moved and not keep:
             self.adapter.unmatched_occurrences(moved)
         return reset
 
@@ -147,6 +149,16 @@ class SeriesBinding:
         (the calendar would keep the instance on the old slot)."""
         neutral = self.remote.get(master_id)
         if not neutral or neutral["cancelled"] or not self._occurrences(recurrence):
+            return
+        if self._timing_differs(recurrence, neutral):
+            # the calendar has another rule or other times than Odoo: one side
+            # changed the series as a whole since the push (Odoo does it by
+            # making the series again, finding BP's twins), and every slot of
+            # the later version is new. An occurrence without an instance in
+            # the calendar's slots was not deleted there: the plan's update
+            # (Odoo's version sent, or the calendar's taken, which moves the
+            # occurrences into its slots) settles them all
+            self._bind_occurrences(recurrence, master_id, neutral["etag"], keep=True)
             return
         self._place_moved(recurrence, master_id, neutral)
         self._bind_occurrences(recurrence, master_id, neutral["etag"])

@@ -231,6 +231,13 @@ class SeriesTake:
             listed.get(key) == new.get(key) for key in TIMING
         )
 
+    def _timing_differs(self, recurrence, neutral):
+        """Whether the remote series ``neutral`` has another rule or other
+        times (:data:`TIMING`) than ``recurrence`` has in Odoo."""
+        old = self._series_snapshot(recurrence, self._series_base(recurrence))
+        new = self._remote_series_snapshot(neutral)
+        return any(old.get(key) != new.get(key) for key in TIMING)
+
     def _timing_as_synced(self, recurrence, new):
         """Whether ``new`` (a series' snapshot) has the :data:`TIMING` of the
         version last synced with this calendar."""

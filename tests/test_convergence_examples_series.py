@@ -309,17 +309,54 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.remote_guests(ALICE, GOOGLE, "M1", ERIN, True)
         self.settled()
 
+    def _pushed_by_a_lost_commit_then_changed_as_a_whole(self, change, ticking):
+        """Bob's Odoo series with Alice (three occurrences), pushed by his
+        Outlook run whose commit is lost, then changed as a whole in Odoo
+        (``change``: one more occurrence, or moved), which Odoo does by
+        making the series again. With Odoo's clock behind, Outlook's version
+        is the later change; in step, Odoo's. Returns the active occurrences
+        once settled."""
+        w = self.world
+        w.ticking = ticking
+        w.odoo_create(BOB, [ALICE], day=4, hour=7, hours=2, series=True)
+        w.sync("bob", MICROSOFT, "lost_commit")
+        w.odoo_series("M1", 1, change, "all_events")
+        self.settled()
+        return w.odoo_events("M1").filtered("active")
+
     def test_outlook_series_pushed_by_a_lost_commit_then_given_a_rule_stays_one(self):
-        # BP's small form: Bob's Odoo series with Alice, pushed by his Outlook
-        # run whose commit is lost, then given a new rule in Odoo, which Odoo
-        # does by making the series again; Odoo's clock behind, so Outlook's
-        # version is the later change: one series of three, not two
+        # BP's small form: one series of three (Outlook's), not two
+        active = self._pushed_by_a_lost_commit_then_changed_as_a_whole("rule", False)
+        self.assertEqual(len(active), 3)
+
+    def test_outlook_series_pushed_by_a_lost_commit_takes_odoos_later_rule(self):
+        # BP's twin: the series found again by its transactionId bound its
+        # fourth occurrence (Odoo's new rule) to no instance, took it as
+        # deleted in Outlook and deleted it, and the base with it: the write
+        # of Odoo's version then failed on every run
+        active = self._pushed_by_a_lost_commit_then_changed_as_a_whole("rule", True)
+        self.assertEqual(len(active), 4)
+
+    def test_outlook_series_pushed_by_a_lost_commit_takes_odoos_later_move(self):
+        # BP's twin: Odoo moved the series as a whole; its occurrences, in
+        # slots Outlook does not have, were deleted as deleted in Outlook
+        active = self._pushed_by_a_lost_commit_then_changed_as_a_whole("time", True)
+        self.assertEqual(len(active), 3)
+        self.assertEqual(len(set(active.mapped("start"))), 3)
+
+    def test_outlook_series_pushed_by_a_lost_commit_then_moved_keeps_its_records(self):
+        # BP's twin, Odoo's clock behind: Outlook's version (the slots first
+        # pushed) is the later change and is taken; Odoo's occurrences move
+        # back into its slots, none deleted and made again
         w = self.world
         w.odoo_create(BOB, [ALICE], day=4, hour=7, hours=2, series=True)
         w.sync("bob", MICROSOFT, "lost_commit")
-        w.odoo_series("M1", 1, "rule", "all_events")
+        w.odoo_series("M1", 1, "time", "all_events")
+        moved = w.odoo_events("M1").filtered("active")
         self.settled()
-        self.assertEqual(len(w.odoo_events("M1").filtered("active")), 3)
+        active = w.odoo_events("M1").filtered("active")
+        self.assertEqual(len(active), 3)
+        self.assertEqual(active, moved)
 
     def test_outlook_series_pushed_by_a_lost_commit_then_given_a_rule_is_not_doubled(
         self,

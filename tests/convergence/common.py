@@ -79,10 +79,7 @@ HTML_PAGE = (
 #: engine still has: the default run leaves them out. Each entry names the
 #: written-out test of its defect (package docstring).
 OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
-    # BP's twins (tests/test_convergence_known_defects.py) are open: a lost
-    # Outlook commit of a series, then Odoo moving it or giving it a new rule
-    # as a whole. Not left out: leaving out lost commits would hide more
-    # than it spares, and the fixed CI examples would change.
+    # none: no defect is open (tests/test_convergence_known_defects.py)
 }
 
 KINDS = ("timed", "allday", "series")
