@@ -252,7 +252,7 @@ class EventSync:
             values["ical_uid"] = ical_uid
         self.binder.set(record, **values)
         if record._name == "calendar.recurrence":
-            self._bind_found_series(record, action.remote_id)
+            self._bind_found_series(record, action.remote_id, planned=True)
 
     def _do_MarkSynced(self, action):
         record = self.items[action.key]

@@ -140,24 +140,27 @@ class SeriesBinding:
         window = self.adapter.window_domain("event")
         return unbound.filtered_domain(window) if unbound and window else unbound
 
-    def _bind_found_series(self, recurrence, master_id):
+    def _bind_found_series(self, recurrence, master_id, planned=False):
         """A series found again by the Odoo id our push wrote in it (the
         push's answer was lost): its occurrences are bound to their instances
         as after that push; those moved alone since, which nothing recorded a
         slot for, first take the slot they left (``_place_moved``) and are
         then sent as the series' exceptions, not as events of their own
-        (the calendar would keep the instance on the old slot)."""
+        (the calendar would keep the instance on the old slot). ``planned``:
+        bound by the plan (``BindLocal``), whose next action on the series
+        weighs Odoo's version against the calendar's (the take of a series
+        has weighed them already)."""
         neutral = self.remote.get(master_id)
         if not neutral or neutral["cancelled"] or not self._occurrences(recurrence):
             return
-        if self._timing_differs(recurrence, neutral):
+        if planned and self._timing_differs(recurrence, neutral):
             # the calendar has another rule or other times than Odoo: one side
             # changed the series as a whole since the push (Odoo does it by
             # making the series again, finding BP's twins), and every slot of
             # the later version is new. An occurrence without an instance in
-            # the calendar's slots was not deleted there: the plan's update
-            # (Odoo's version sent, or the calendar's taken, which moves the
-            # occurrences into its slots) settles them all
+            # the calendar's slots was not deleted there: the update planned
+            # after the binding (Odoo's version sent, or the calendar's taken,
+            # which moves the occurrences into its slots) settles them all
             self._bind_occurrences(recurrence, master_id, neutral["etag"], keep=True)
             return
         self._place_moved(recurrence, master_id, neutral)

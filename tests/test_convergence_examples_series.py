@@ -309,17 +309,22 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.remote_guests(ALICE, GOOGLE, "M1", ERIN, True)
         self.settled()
 
-    def _pushed_by_a_lost_commit_then_changed_as_a_whole(self, change, ticking):
+    def _pushed_by_a_lost_commit_then_changed_as_a_whole(
+        self, change, ticking, provider=MICROSOFT
+    ):
         """Bob's Odoo series with Alice (three occurrences), pushed by his
-        Outlook run whose commit is lost, then changed as a whole in Odoo
-        (``change``: one more occurrence, or moved), which Odoo does by
-        making the series again. With Odoo's clock behind, Outlook's version
-        is the later change; in step, Odoo's. Returns the active occurrences
-        once settled."""
+        Outlook run whose commit is lost (in Google: Alice's with Bob, by her
+        Google run), then changed as a whole in Odoo (``change``: one more
+        occurrence, or moved), which Odoo does by making the series again.
+        With Odoo's clock behind, the calendar's version is the later change;
+        in step, Odoo's. Returns the active occurrences once settled."""
         w = self.world
         w.ticking = ticking
-        w.odoo_create(BOB, [ALICE], day=4, hour=7, hours=2, series=True)
-        w.sync("bob", MICROSOFT, "lost_commit")
+        organizer, guest, login = BOB, ALICE, "bob"
+        if provider == GOOGLE:
+            organizer, guest, login = ALICE, BOB, "alice"
+        w.odoo_create(organizer, [guest], day=4, hour=7, hours=2, series=True)
+        w.sync(login, provider, "lost_commit")
         w.odoo_series("M1", 1, change, "all_events")
         self.settled()
         return w.odoo_events("M1").filtered("active")
@@ -379,3 +384,23 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.sync("bob", MICROSOFT)
         w.sync("alice", GOOGLE)
         self.settled()
+
+    def test_google_series_pushed_by_a_lost_commit_takes_odoos_later_rule(self):
+        # BP's twin in Google (found again by the Odoo id the push wrote)
+        active = self._pushed_by_a_lost_commit_then_changed_as_a_whole(
+            "rule", True, GOOGLE
+        )
+        self.assertEqual(len(active), 4)
+
+    def test_google_series_pushed_by_a_lost_commit_takes_odoos_later_move(self):
+        active = self._pushed_by_a_lost_commit_then_changed_as_a_whole(
+            "time", True, GOOGLE
+        )
+        self.assertEqual(len(set(active.mapped("start"))), 3)
+
+    def test_google_series_pushed_by_a_lost_commit_then_moved_takes_googles(self):
+        # Odoo's clock behind: Google's version (the slots first pushed) wins
+        active = self._pushed_by_a_lost_commit_then_changed_as_a_whole(
+            "time", False, GOOGLE
+        )
+        self.assertEqual(len(set(active.mapped("start"))), 3)
