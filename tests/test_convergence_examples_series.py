@@ -386,7 +386,9 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         self.settled()
 
     def test_google_series_pushed_by_a_lost_commit_takes_odoos_later_rule(self):
-        # BP's twin in Google (found again by the Odoo id the push wrote)
+        # BP's twins in Google (found again by the Odoo id the push wrote),
+        # written with the fix; they held before it too: Google's instance
+        # ids name any slot, so no occurrence was taken as deleted there
         active = self._pushed_by_a_lost_commit_then_changed_as_a_whole(
             "rule", True, GOOGLE
         )
