@@ -406,3 +406,22 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
             "time", False, GOOGLE
         )
         self.assertEqual(len(set(active.mapped("start"))), 3)
+
+    def test_series_pushed_by_a_lost_commit_then_split_in_odoo_is_not_doubled(self):
+        # BP's cousins: Odoo's "this and following" move keeps the series
+        # (shortened) and makes a new one for the later part; in Outlook and
+        # in Google, Odoo's change the later one or not
+        for provider in (MICROSOFT, GOOGLE):
+            for ticking in (False, True):
+                with self.subTest(provider=provider, ticking=ticking):
+                    w = self.world
+                    w.ticking = ticking
+                    organizer, guest, login = BOB, ALICE, "bob"
+                    if provider == GOOGLE:
+                        organizer, guest, login = ALICE, BOB, "alice"
+                    tag = w.odoo_create(
+                        organizer, [guest], day=4, hour=7, hours=2, series=True
+                    )
+                    w.sync(login, provider, "lost_commit")
+                    w.odoo_series(tag, 1, "time", "future_events")
+                    self.settled()
