@@ -236,6 +236,29 @@ class GoogleAdapter(ProviderAdapter):
             if item.get("status") == "cancelled" and item["id"] in originals
         }
 
+    def kept_instances(self, master_id, originals):
+        # an exception is an event of its own here: a write of its series
+        # changes none of its fields but its guests (a guest's answer to one
+        # occurrence makes one too)
+        if not originals:
+            return {}
+        first, last = min(originals.values()), max(originals.values())
+        try:
+            items = self.client.list_instances(
+                master_id,
+                time_min=first - timedelta(days=1),
+                time_max=last + timedelta(days=2),
+                show_deleted=False,
+            )
+        except CalendarSyncError as exc:
+            _logger.info("Google instances of %s not read: %s", master_id, exc)
+            return {}
+        return {
+            item["id"]: from_google(item, self.run.time_zone, self.default_reminders)
+            for item in items
+            if item["id"] in originals
+        }
+
     def stale_instances(self, master_id):
         return self.instance_holders(master_id).filtered(lambda ev: not ev.active)
 

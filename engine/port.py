@@ -244,6 +244,15 @@ class ProviderAdapter:
         where it keeps none, or when it could not be asked."""
         return set()
 
+    def kept_instances(self, master_id, originals):
+        """``{instance id: neutral}``: the instances among ``originals``
+        (``{instance id: original start}`` of ``master_id``'s series, just
+        written) as the provider holds them, where a write of the series
+        leaves its exceptions as they were (their own copies of the series'
+        fields); empty where the write resets them, or when the provider
+        could not be asked."""
+        return {}
+
     def stale_instances(self, master_id):
         """Archived events still bound to an instance of ``master_id``."""
         return self.run.Event.browse()

@@ -12,7 +12,7 @@ item and kept for the next run, and the follow-up writes a result calls for
 from odoo import _
 
 from ..services import conflicts
-from ..services.snapshot import canonical
+from ..services.snapshot import canonical, same_but_answers
 from .keys import InstanceKey
 
 
@@ -136,13 +136,44 @@ class RemoteWrites:
         sent = self._series_snapshot(record, self._series_base(record))
         self.binder.set(record, synced=conflicts.dumps(sent))
         # occurrences changed alone in Odoo become exceptions of the new series
+        sent = self.Event
         for event in self._occurrences(record):
             send = not event.follow_recurrence or event in reset
             if not event.follow_recurrence and self._deleted_there(event):
                 continue  # the occurrence pass weighs the delete against it
             if send and self.binder.remote_id(event):
                 follow_ups.append(self._send_to_instance(event))
+                sent |= event
+        if op.action == "patch":
+            follow_ups += self._behind_their_series(record, sent)
         return follow_ups
+
+    def _behind_their_series(self, recurrence, sent):
+        """The writes of the occurrences of ``recurrence`` that follow it, not
+        in ``sent``, whose instance the calendar keeps as an exception that
+        the write of the series just made left behind (Google: a guest's
+        answer to one occurrence makes one; finding BQ): it has the series'
+        former title, description or place, in the organizer's calendar and
+        in the guests'. Not one this run's listing brought (the occurrence
+        pass weighs its change), nor one differing by answers only."""
+        events = self._following(recurrence) - sent
+        originals = {
+            self.binder.remote_id(event): self.binder.get(event, "original_start")
+            for event in events
+            if self.binder.remote_id(event)
+            and self.binder.get(event, "original_start")
+            and self.binder.remote_id(event) not in self.instances
+        }
+        kept = self.adapter.kept_instances(self.binder.remote_id(recurrence), originals)
+        ops = []
+        for event in events:
+            neutral = kept.get(self.binder.remote_id(event))
+            if neutral is None or neutral["cancelled"]:
+                continue
+            local = canonical(self._local_neutral(event))
+            if not same_but_answers(local, canonical(neutral)):
+                ops.append(self._send_to_instance(event))
+        return ops
 
     def _deleted_there(self, event):
         """``event``, an occurrence, was deleted in this calendar (this run's

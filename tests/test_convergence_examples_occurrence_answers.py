@@ -12,6 +12,7 @@ from .convergence.common import (
     BOB,
     CAROL,
     DAN,
+    ERIN,
     GOOGLE,
     MICROSOFT,
     OLGA,
@@ -220,3 +221,70 @@ class TestConvergenceExamplesOccurrenceAnswers(WrittenOutCase):
         self.assertEqual(
             [ev["responseStatus"]["response"] for ev in instances], ["declined"]
         )
+
+    def _carols_google_series_answered_by_alice(self, synced):
+        """Carol's Odoo series with Alice, in Carol's Google (her Outlook
+        holds it as a mirror); Alice accepts its first occurrence alone, a
+        tentative, in her Google (Google keeps it as an exception, a copy of
+        the series' fields, in Carol's calendar and in hers), read by the
+        runs first if ``synced``. Returns its tag."""
+        w = self.world
+        tag = w.odoo_create(CAROL, [ALICE], day=0, hour=14, hours=3, series=True)
+        w.settle()
+        w.remote_answer(ALICE, GOOGLE, tag, "tentative", 0)
+        if synced:
+            w.settle()
+        return tag
+
+    def _google_exceptions(self, email):
+        return [
+            ev for ev in self.world.google.events(email) if ev.get("recurringEventId")
+        ]
+
+    def test_series_renamed_in_odoo_reaches_an_occurrence_a_google_guest_answered(
+        self,
+    ):
+        # BQ, Odoo's twin: the write of the renamed series left the exception
+        # Alice's answer made with the former title, in Carol's Google and in
+        # Alice's; no other instance is written (made an exception)
+        w = self.world
+        tag = self._carols_google_series_answered_by_alice(synced=True)
+        w.odoo_series(tag, 0, "name", "all_events")
+        self.settled()
+        self.assertEqual(len(self._google_exceptions(CAROL)), 1)
+
+    def test_series_renamed_in_a_mirror_reaches_an_occurrence_a_google_guest_answered(
+        self,
+    ):
+        # BQ, small form: Carol renames the series in her Outlook (the
+        # mirror); her Google's write of it left Alice's exception behind
+        for synced in (False, True):
+            with self.subTest(synced=synced):
+                tag = self._carols_google_series_answered_by_alice(synced)
+                self.world.remote_edit(CAROL, MICROSOFT, tag, "name", 24)
+                self.settled()
+
+    def test_series_renamed_in_a_mirror_reaches_occurrences_answered_as_found(self):
+        # finding BQ (long run on b9d408d, 10 minutes, Odoo's clock behind):
+        # Alice answers two occurrences of Carol's series alone in her Google
+        # (a run of hers fails meanwhile) while Carol renames the series in
+        # her Outlook, the mirror: both answered occurrences kept the former
+        # title in Carol's and Alice's Google
+        w = self.world
+        w.odoo_create(DAN, [], day=0, hour=14, hours=3, series=True)
+        w.odoo_guests("M1", ALICE, True)
+        w.odoo_create(CAROL, [ALICE], day=0, hour=14, hours=3, series=True)
+        order = [
+            ("alice", GOOGLE),
+            ("carol", GOOGLE),
+            ("bob", MICROSOFT),
+            ("carol", MICROSOFT),
+        ]
+        w.settle(order)
+        w.remote_edit(CAROL, MICROSOFT, "M2", "name", 24)
+        w.remote_answer(ALICE, GOOGLE, "M2", "tentative", 2)
+        w.odoo_guests("M1", ERIN, True)
+        w.remote_answer(ALICE, GOOGLE, "M2", "tentative", 0)
+        w.sync("alice", GOOGLE, "unavailable_listing")
+        w.settle(order)
+        self.settled()
