@@ -21,6 +21,7 @@ from ..services.google_client import WriteOp, new_event_id
 from ..services.google_mapper import from_google, to_google
 from ..services.google_recurrence import from_google_recurrence, to_google_recurrence
 from ..services.neutral_event import normalize_email, utc_to_naive_local
+from ..services.snapshot import canonical, series_fields
 from . import steps
 from .google_push import GooglePush
 from .google_signin import GoogleSignin
@@ -236,28 +237,35 @@ class GoogleAdapter(ProviderAdapter):
             if item.get("status") == "cancelled" and item["id"] in originals
         }
 
-    def kept_instances(self, master_id, originals):
+    def left_behind(self, master, originals):
         # an exception is an event of its own here: a write of its series
         # changes none of its fields but its guests (a guest's answer to one
-        # occurrence makes one too)
+        # occurrence makes one). A plain instance is a copy of the master,
+        # compared as read the same way (mirrors, organizers, trimmed
+        # reminders alike)
         if not originals:
-            return {}
+            return set()
         first, last = min(originals.values()), max(originals.values())
         try:
             items = self.client.list_instances(
-                master_id,
+                master["id"],
                 time_min=first - timedelta(days=1),
                 time_max=last + timedelta(days=2),
                 show_deleted=False,
             )
         except CalendarSyncError as exc:
-            _logger.info("Google instances of %s not read: %s", master_id, exc)
-            return {}
+            _logger.info("Google instances of %s not read: %s", master["id"], exc)
+            return set()
+        series = self._series_fields(master)
         return {
-            item["id"]: from_google(item, self.run.time_zone, self.default_reminders)
+            item["id"]
             for item in items
-            if item["id"] in originals
+            if item["id"] in originals and self._series_fields(item) != series
         }
+
+    def _series_fields(self, item):
+        neutral = from_google(item, self.run.time_zone, self.default_reminders)
+        return series_fields(canonical(neutral))
 
     def stale_instances(self, master_id):
         return self.instance_holders(master_id).filtered(lambda ev: not ev.active)

@@ -244,14 +244,14 @@ class ProviderAdapter:
         where it keeps none, or when it could not be asked."""
         return set()
 
-    def kept_instances(self, master_id, originals):
-        """``{instance id: neutral}``: the instances among ``originals``
-        (``{instance id: original start}`` of ``master_id``'s series, just
-        written) as the provider holds them, where a write of the series
-        leaves its exceptions as they were (their own copies of the series'
-        fields); empty where the write resets them, or when the provider
-        could not be asked."""
-        return {}
+    def left_behind(self, master, originals):
+        """The ids among ``originals`` (``{instance id: original start}`` of
+        the series ``master``, the item its write just returned) whose
+        instance the provider keeps as an exception with its own copy of the
+        series' fields (``services.snapshot.SERIES_FIELDS``) that the write
+        left as it was. Empty where a write of a series resets its
+        exceptions, or when the provider could not be asked."""
+        return set()
 
     def stale_instances(self, master_id):
         """Archived events still bound to an instance of ``master_id``."""

@@ -17,7 +17,7 @@ from odoo import Command
 
 from ..services import conflicts
 from ..services.recurrence import normalize_recurrence
-from ..services.snapshot import canonical, same_but_answers
+from ..services.snapshot import canonical, equivalent_zones, same_but_answers
 
 _logger = logging.getLogger(__name__)
 
@@ -233,9 +233,13 @@ class SeriesTake:
 
     def _timing_differs(self, recurrence, neutral):
         """Whether the remote series ``neutral`` has another rule or other
-        times (:data:`TIMING`) than ``recurrence`` has in Odoo."""
+        times (:data:`TIMING`) than ``recurrence`` has in Odoo; a zone the
+        calendar names otherwise, ticking the same, is Odoo's (Outlook names
+        Europe/Brussels Europe/Paris)."""
         old = self._series_snapshot(recurrence, self._series_base(recurrence))
         new = self._remote_series_snapshot(neutral)
+        if equivalent_zones(old.get("tz"), new.get("tz")):
+            new["tz"] = old.get("tz")
         return any(old.get(key) != new.get(key) for key in TIMING)
 
     def _timing_as_synced(self, recurrence, new):

@@ -12,7 +12,7 @@ item and kept for the next run, and the follow-up writes a result calls for
 from odoo import _
 
 from ..services import conflicts
-from ..services.snapshot import canonical, same_but_answers
+from ..services.snapshot import canonical, series_fields
 from .keys import InstanceKey
 
 
@@ -128,13 +128,14 @@ class RemoteWrites:
             synced = conflicts.dumps(canonical(self._local_neutral(record)))
             self.binder.set(record, **values, synced=synced, sync_error=False)
             return self._settle_echo(record, remote_id) if echoed else []
+        before = conflicts.loads(self.binder.get(record, "synced"))
         self.binder.set(record, **values)
         follow_ups = []
         if op.action == "patch":
             follow_ups += self._vacated_exceptions(record, remote_id)
         reset = self._bind_occurrences(record, remote_id, values["etag"])
-        sent = self._series_snapshot(record, self._series_base(record))
-        self.binder.set(record, synced=conflicts.dumps(sent))
+        snapshot = self._series_snapshot(record, self._series_base(record))
+        self.binder.set(record, synced=conflicts.dumps(snapshot))
         # occurrences changed alone in Odoo become exceptions of the new series
         sent = self.Event
         for event in self._occurrences(record):
@@ -144,18 +145,21 @@ class RemoteWrites:
             if send and self.binder.remote_id(event):
                 follow_ups.append(self._send_to_instance(event))
                 sent |= event
-        if op.action == "patch":
-            follow_ups += self._behind_their_series(record, sent)
+        if op.action == "patch" and (
+            not before or series_fields(before) != series_fields(snapshot)
+        ):
+            follow_ups += self._behind_their_series(record, remote, sent)
         return follow_ups
 
-    def _behind_their_series(self, recurrence, sent):
+    def _behind_their_series(self, recurrence, master, sent):
         """The writes of the occurrences of ``recurrence`` that follow it, not
         in ``sent``, whose instance the calendar keeps as an exception that
-        the write of the series just made left behind (Google: a guest's
-        answer to one occurrence makes one; finding BQ): it has the series'
-        former title, description or place, in the organizer's calendar and
-        in the guests'. Not one this run's listing brought (the occurrence
-        pass weighs its change), nor one differing by answers only."""
+        the write of the series (``master``, as it returned it) just left
+        behind with the series' former title, description, place...
+        (``adapter.left_behind``; Google: a guest's answer to one occurrence
+        makes one, in the organizer's calendar and the guests'; finding BQ).
+        Not one this run's listing brought: the occurrence pass weighs its
+        change. Asked only when the write changed those fields."""
         events = self._following(recurrence) - sent
         originals = {
             self.binder.remote_id(event): self.binder.get(event, "original_start")
@@ -164,16 +168,12 @@ class RemoteWrites:
             and self.binder.get(event, "original_start")
             and self.binder.remote_id(event) not in self.instances
         }
-        kept = self.adapter.kept_instances(self.binder.remote_id(recurrence), originals)
-        ops = []
-        for event in events:
-            neutral = kept.get(self.binder.remote_id(event))
-            if neutral is None or neutral["cancelled"]:
-                continue
-            local = canonical(self._local_neutral(event))
-            if not same_but_answers(local, canonical(neutral)):
-                ops.append(self._send_to_instance(event))
-        return ops
+        behind = self.adapter.left_behind(master, originals)
+        return [
+            self._send_to_instance(event)
+            for event in events
+            if self.binder.remote_id(event) in behind
+        ]
 
     def _deleted_there(self, event):
         """``event``, an occurrence, was deleted in this calendar (this run's

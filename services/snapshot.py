@@ -7,7 +7,7 @@ normalized emails, attendees and alarms, empty strings for empty text, and
 only the time keys that apply to the event's kind.
 
 Public API: :func:`canonical`, :func:`same_version`, :func:`same_but_answers`,
-:func:`unnamed`, :func:`equivalent_zones`.
+:func:`unnamed`, :func:`equivalent_zones`, :func:`series_fields`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,18 @@ from .neutral_event import (
 )
 
 _TEXT = ("name", "description", "location", "videocall_location")
+#: The fields a write of a series gives each of its occurrences (not their
+#: times, guests or organizer): where a calendar keeps an exception's own copy
+#: of them (Google), the write leaves the exception behind on these.
+SERIES_FIELDS = (
+    "name",
+    "description",
+    "location",
+    "videocall_location",
+    "alarms",
+    "privacy",
+    "show_as",
+)
 
 
 def canonical(event: dict[str, Any] | None, with_tz: bool = False) -> dict | None:
@@ -118,3 +130,8 @@ def equivalent_zones(first: str | None, second: str | None) -> bool:
         if len(offsets) > 1:
             return False
     return True
+
+
+def series_fields(snapshot: dict | None) -> dict:
+    """The :data:`SERIES_FIELDS` of a canonical snapshot."""
+    return {key: (snapshot or {}).get(key) for key in SERIES_FIELDS}

@@ -51,6 +51,32 @@ def test_zones_ticking_alike_are_equivalent_and_others_not():
     assert not equivalent_zones("Europe/Brussels", None)
 
 
+def test_series_fields_leave_out_times_guests_and_organizer():
+    from services.snapshot import series_fields
+
+    snapshot = {
+        "name": "Weekly",
+        "description": "",
+        "location": "Room 1",
+        "start": "2026-12-14 14:00:00",
+        "attendees": [{"email": "alice@example.com", "state": "tentative"}],
+        "organizer_email": "carol@example.com",
+        "alarms": [],
+        "privacy": False,
+        "show_as": "busy",
+        "videocall_location": "",
+    }
+    fields = series_fields(snapshot)
+    assert fields["name"] == "Weekly"
+    assert fields["location"] == "Room 1"
+    assert not {"start", "attendees", "organizer_email"} & set(fields)
+    # an instance answered alone is no different from its series
+    answered = {**snapshot, "attendees": [], "organizer_email": "x@example.com"}
+    assert series_fields(answered) == fields
+    assert series_fields({**snapshot, "name": "Weekly (old)"}) != fields
+    assert series_fields(None) == dict.fromkeys(fields)
+
+
 def test_number_setting_is_kept_within_its_bounds():
     assert config.bounded("300", 20.0, 1.0, 120.0, float) == 120.0
     assert config.bounded("0", 20.0, 1.0, 120.0, float) == 1.0

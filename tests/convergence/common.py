@@ -79,7 +79,10 @@ HTML_PAGE = (
 #: engine still has: the default run leaves them out. Each entry names the
 #: written-out test of its defect (package docstring).
 OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
-    # none: no defect is open (tests/test_convergence_known_defects.py)
+    # open (tests/test_convergence_known_defects.py), not left out: BR (an
+    # occurrence renamed in Google while Odoo splits its series) and a lost
+    # Outlook commit with Odoo's clock behind; leaving out their triggers (a
+    # split, a lost commit) would hide far more than they spare
 }
 
 KINDS = ("timed", "allday", "series")
