@@ -16,6 +16,7 @@ from odoo.tools import SQL
 
 from ..models.calendar_event import SYNC_CONTEXT
 from ..services import conflicts, planner
+from ..services.neutral_event import normalize_email
 from ..services.snapshot import canonical, same_version
 from . import adapter
 from .keys import SeriesKey
@@ -226,6 +227,10 @@ class SeriesSync(
         neutral = base._calendar_sync_neutral()
         if self._is_mirror(recurrence):
             neutral["attendees"] = []
+        else:
+            neutral["attendees"] = self._series_answers(
+                recurrence, base, neutral["attendees"]
+            )
         neutral["tz"] = recurrence.event_tz or neutral["tz"]
         first = self._series_slots(recurrence, base)[:1]
         if first:
@@ -239,6 +244,31 @@ class SeriesSync(
                 length = base.stop - base.start
                 neutral["start"], neutral["stop"] = first[0], first[0] + length
         return neutral
+
+    def _series_answers(self, recurrence, base, attendees):
+        """``attendees`` (the base's) with, for each guest, the answer most
+        of the occurrences that follow the series share, the base's on a
+        tie: an answer given to the base occurrence alone (in a calendar, or
+        in Odoo) is that occurrence's, not the series' (a write of the series
+        would give it to the whole series there; finding BS)."""
+        following = self._following(recurrence)
+        if len(following) < 2 or base not in following:
+            return attendees
+        counts = {}
+        for attendee in following.attendee_ids:
+            email = normalize_email(attendee.partner_id.email)
+            if email:
+                by_state = counts.setdefault(email, {})
+                by_state[attendee.state] = by_state.get(attendee.state, 0) + 1
+        out = []
+        for attendee in attendees:
+            by_state = counts.get(attendee["email"]) or {}
+            own = attendee["state"]
+            best = max(by_state.items(), key=lambda item: item[1], default=(own, 0))
+            if best[1] > by_state.get(own, 0):
+                attendee = {**attendee, "state": best[0]}
+            out.append(attendee)
+        return out
 
     def _series_snapshot(self, recurrence, base):
         snapshot = canonical(self._series_neutral(recurrence, base), with_tz=True)

@@ -288,3 +288,33 @@ class TestConvergenceExamplesOccurrenceAnswers(WrittenOutCase):
         w.sync("alice", GOOGLE, "unavailable_listing")
         w.settle(order)
         self.settled()
+
+    def test_outlook_occurrence_answer_crossed_with_an_odoo_rename_as_found(self):
+        # finding BS (long run on b0d0b40, 9 minutes, Odoo's clock behind;
+        # fails the same on 3f06d4b): Carol's Odoo series with Alice and Bob,
+        # hosted by her Outlook; Odoo renames the whole series while Bob
+        # accepts its first occurrence alone in his Outlook. Odoo ends with
+        # Bob's accept on every occurrence, his Outlook with none: Carol's
+        # Outlook write of the renamed series sent the base occurrence's
+        # answers (Bob's accept of it alone) as the series'
+        w = self.world
+        w.odoo_create(CAROL, [ALICE, BOB, CAROL], day=0, hour=15, hours=2, series=True)
+        w.settle(
+            [
+                ("carol", MICROSOFT),
+                ("carol", GOOGLE),
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+            ]
+        )
+        w.odoo_series("M1", 0, "name", "all_events")
+        w.remote_answer(BOB, MICROSOFT, "M1", "accepted", 0)
+        w.settle(
+            [
+                ("alice", GOOGLE),
+                ("bob", MICROSOFT),
+                ("carol", GOOGLE),
+                ("carol", MICROSOFT),
+            ]
+        )
+        self.settled()

@@ -80,10 +80,9 @@ HTML_PAGE = (
 #: written-out test of its defect (package docstring).
 OPEN_DEFECTS: dict[str, tuple[str, ...]] = {
     # open (tests/test_convergence_known_defects.py), not left out: BR (an
-    # occurrence renamed in Google while Odoo splits its series), BS (an
-    # Outlook answer to one occurrence crossed with an Odoo rename) and a lost
+    # occurrence renamed in Google while Odoo splits its series) and a lost
     # Outlook commit with Odoo's clock behind; leaving out their triggers (a
-    # split, a rename, a lost commit) would hide far more than they spare
+    # split, a lost commit) would hide far more than they spare
 }
 
 KINDS = ("timed", "allday", "series")
