@@ -217,9 +217,12 @@ class GoogleAdapter(ProviderAdapter):
             for original in originals
         }
 
-    def cancelled_instances(self, master_id, originals):
+    def _instances_around(self, master_id, originals, show_deleted=True):
+        """The instances of ``master_id`` listed among ``originals`` (``{id:
+        original start}``), read in one request around their slots; None
+        when Google could not be asked."""
         if not originals:
-            return set()
+            return []
         # a day around them: an all-day slot is a date of the calendar's zone
         first, last = min(originals.values()), max(originals.values())
         try:
@@ -227,15 +230,16 @@ class GoogleAdapter(ProviderAdapter):
                 master_id,
                 time_min=first - timedelta(days=1),
                 time_max=last + timedelta(days=2),
+                show_deleted=show_deleted,
             )
         except CalendarSyncError as exc:
             _logger.info("Google instances of %s not read: %s", master_id, exc)
-            return set()
-        return {
-            item["id"]
-            for item in items
-            if item.get("status") == "cancelled" and item["id"] in originals
-        }
+            return None
+        return [item for item in items if item["id"] in originals]
+
+    def cancelled_instances(self, master_id, originals):
+        items = self._instances_around(master_id, originals) or []
+        return {item["id"] for item in items if item.get("status") == "cancelled"}
 
     def left_behind(self, master, originals):
         # an exception is an event of its own here: a write of its series
@@ -243,25 +247,11 @@ class GoogleAdapter(ProviderAdapter):
         # occurrence makes one). A plain instance is a copy of the master,
         # compared as read the same way (mirrors, organizers, trimmed
         # reminders alike)
-        if not originals:
-            return set()
-        first, last = min(originals.values()), max(originals.values())
-        try:
-            items = self.client.list_instances(
-                master["id"],
-                time_min=first - timedelta(days=1),
-                time_max=last + timedelta(days=2),
-                show_deleted=False,
-            )
-        except CalendarSyncError as exc:
-            _logger.info("Google instances of %s not read: %s", master["id"], exc)
+        items = self._instances_around(master["id"], originals, show_deleted=False)
+        if not items:
             return set()
         series = self._series_fields(master)
-        return {
-            item["id"]
-            for item in items
-            if item["id"] in originals and self._series_fields(item) != series
-        }
+        return {item["id"] for item in items if self._series_fields(item) != series}
 
     def _series_fields(self, item):
         neutral = from_google(item, self.run.time_zone, self.default_reminders)

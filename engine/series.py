@@ -11,6 +11,8 @@ binding of every occurrence to its remote instance is in
 """
 
 import logging
+from collections import Counter, defaultdict
+from operator import itemgetter
 
 from odoo.tools import SQL
 
@@ -254,19 +256,15 @@ class SeriesSync(
         following = self._following(recurrence)
         if len(following) < 2 or base not in following:
             return attendees
-        counts = {}
+        counts = defaultdict(Counter)
         for attendee in following.attendee_ids:
-            email = normalize_email(attendee.partner_id.email)
-            if email:
-                by_state = counts.setdefault(email, {})
-                by_state[attendee.state] = by_state.get(attendee.state, 0) + 1
+            counts[normalize_email(attendee.partner_id.email)][attendee.state] += 1
         out = []
         for attendee in attendees:
-            by_state = counts.get(attendee["email"]) or {}
-            own = attendee["state"]
-            best = max(by_state.items(), key=lambda item: item[1], default=(own, 0))
-            if best[1] > by_state.get(own, 0):
-                attendee = {**attendee, "state": best[0]}
+            by_state = counts[attendee["email"]]
+            state, count = max(by_state.items(), key=itemgetter(1))
+            if count > by_state[attendee["state"]]:
+                attendee = {**attendee, "state": state}
             out.append(attendee)
         return out
 

@@ -309,25 +309,32 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         w.remote_guests(ALICE, GOOGLE, "M1", ERIN, True)
         self.settled()
 
-    def _pushed_by_a_lost_commit_then_changed_as_a_whole(
-        self, change, ticking, provider=MICROSOFT
-    ):
+    def _series_pushed_by_a_lost_commit(self, provider=MICROSOFT, ticking=False):
         """Bob's Odoo series with Alice (three occurrences), pushed by his
         Outlook run whose commit is lost (in Google: Alice's with Bob, by her
-        Google run), then changed as a whole in Odoo (``change``: one more
-        occurrence, or moved), which Odoo does by making the series again.
-        With Odoo's clock behind, the calendar's version is the later change;
-        in step, Odoo's. Returns the active occurrences once settled."""
+        Google run). With Odoo's clock behind (``ticking`` false), the
+        calendar's version counts as the later change of the two. Returns
+        its tag."""
         w = self.world
         w.ticking = ticking
         organizer, guest, login = BOB, ALICE, "bob"
         if provider == GOOGLE:
             organizer, guest, login = ALICE, BOB, "alice"
-        w.odoo_create(organizer, [guest], day=4, hour=7, hours=2, series=True)
+        tag = w.odoo_create(organizer, [guest], day=4, hour=7, hours=2, series=True)
         w.sync(login, provider, "lost_commit")
-        w.odoo_series("M1", 1, change, "all_events")
+        return tag
+
+    def _pushed_by_a_lost_commit_then_changed_as_a_whole(
+        self, change, ticking, provider=MICROSOFT
+    ):
+        """:meth:`_series_pushed_by_a_lost_commit`, then changed as a whole
+        in Odoo (``change``: one more occurrence, or moved), which Odoo does
+        by making the series again. Returns the active occurrences once
+        settled."""
+        tag = self._series_pushed_by_a_lost_commit(provider, ticking)
+        self.world.odoo_series(tag, 1, change, "all_events")
         self.settled()
-        return w.odoo_events("M1").filtered("active")
+        return self.world.odoo_events(tag).filtered("active")
 
     def test_outlook_series_pushed_by_a_lost_commit_then_given_a_rule_stays_one(self):
         # BP's small form: one series of three (Outlook's), not two
@@ -354,12 +361,11 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         # pushed) is the later change and is taken; Odoo's occurrences move
         # back into its slots, none deleted and made again
         w = self.world
-        w.odoo_create(BOB, [ALICE], day=4, hour=7, hours=2, series=True)
-        w.sync("bob", MICROSOFT, "lost_commit")
-        w.odoo_series("M1", 1, "time", "all_events")
-        moved = w.odoo_events("M1").filtered("active")
+        tag = self._series_pushed_by_a_lost_commit()
+        w.odoo_series(tag, 1, "time", "all_events")
+        moved = w.odoo_events(tag).filtered("active")
         self.settled()
-        active = w.odoo_events("M1").filtered("active")
+        active = w.odoo_events(tag).filtered("active")
         self.assertEqual(len(active), 3)
         self.assertEqual(active, moved)
 
@@ -414,31 +420,20 @@ class TestConvergenceExamplesSeries(WrittenOutCase):
         for provider in (MICROSOFT, GOOGLE):
             for ticking in (False, True):
                 with self.subTest(provider=provider, ticking=ticking):
-                    w = self.world
-                    w.ticking = ticking
-                    organizer, guest, login = BOB, ALICE, "bob"
-                    if provider == GOOGLE:
-                        organizer, guest, login = ALICE, BOB, "alice"
-                    tag = w.odoo_create(
-                        organizer, [guest], day=4, hour=7, hours=2, series=True
-                    )
-                    w.sync(login, provider, "lost_commit")
-                    w.odoo_series(tag, 1, "time", "future_events")
+                    tag = self._series_pushed_by_a_lost_commit(provider, ticking)
+                    self.world.odoo_series(tag, 1, "time", "future_events")
                     self.settled()
 
     def _pushed_by_a_lost_commit_then_changed_alone(self, change, ticking):
-        """Bob's Odoo series with Alice, pushed by his Outlook run whose
-        commit is lost (found again by its transactionId, with Odoo's rule
-        and times: Outlook names Odoo's zone another way, ticking the same),
-        then its second occurrence deleted or moved alone in Odoo. Returns
-        the active occurrences once settled."""
-        w = self.world
-        w.ticking = ticking
-        tag = w.odoo_create(BOB, [ALICE], day=4, hour=7, hours=2, series=True)
-        w.sync("bob", MICROSOFT, "lost_commit")
-        w.odoo_occurrence(tag, 1, change)
+        """:meth:`_series_pushed_by_a_lost_commit` in Outlook (found again
+        by its transactionId, with Odoo's rule and times: Outlook names
+        Odoo's zone another way, ticking the same), then its second
+        occurrence deleted or moved alone in Odoo. Returns the active
+        occurrences once settled."""
+        tag = self._series_pushed_by_a_lost_commit(ticking=ticking)
+        self.world.odoo_occurrence(tag, 1, change)
         self.settled()
-        return w.odoo_events(tag).filtered("active")
+        return self.world.odoo_events(tag).filtered("active")
 
     def test_outlook_series_pushed_by_a_lost_commit_keeps_an_odoo_delete(self):
         # Odoo's clock in step (behind, the push counts as the later change
